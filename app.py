@@ -1,0 +1,56 @@
+"""Fabrique: navigation and session bootstrap. Every run goes through ``st.navigation``."""
+
+import streamlit as st
+
+from core.errors import FabriqueError
+from ui import session
+from ui.i18n import _, language_picker
+
+st.set_page_config(page_title="Fabrique", page_icon="🧶", layout="wide")
+
+try:
+    session.ensure_ready()
+    startup_error: FabriqueError | None = None
+except FabriqueError as error:
+    startup_error = error
+
+language_picker()
+
+if startup_error is not None:
+    # Even a broken start goes through st.navigation, or Streamlit would serve pages/.
+    def _startup_failed() -> None:
+        st.title("Fabrique")
+        session.show_error(startup_error)
+
+    st.navigation([st.Page(_startup_failed, title="Fabrique", url_path="error")]).run()
+else:
+    actor = session.identify()
+    user = session.user_actor()
+
+    login = st.Page("pages/login.py", title=_("Log in"), icon="🔑", url_path="login")
+    join = st.Page("pages/join.py", title=_("Join a workshop"), icon="🙋", url_path="join")
+    home = st.Page("pages/home.py", title=_("Collectives and workshops"), icon="🏠",
+                   url_path="home")
+    explore = st.Page("pages/explore.py", title=_("Explore"), icon="🔎", url_path="explore")
+    account = st.Page("pages/account.py", title=_("My account"), icon="👤", url_path="account")
+    users = st.Page("pages/users.py", title=_("Accounts"), icon="🛡️", url_path="users")
+
+    if user is not None:
+        pages = {
+            _("Workshop"): [home, explore],
+            _("Settings"): [account, users] if user.is_admin else [account],
+        }
+    elif actor is not None:
+        pages = {_("Workshop"): [explore]}
+    else:
+        pages = {"": [login, join]}
+
+    navigation = st.navigation(pages)
+    if actor is not None:
+        st.sidebar.caption(_("Signed in as {name}", name=actor.name))
+        if user is not None:
+            st.sidebar.button(_("Log out"), key="logout_button", on_click=session.log_out)
+        else:
+            st.sidebar.button(_("Leave this workshop"), key="leave_button",
+                              on_click=session.forget_participant)
+    navigation.run()

@@ -1,0 +1,1 @@
+"""Fabrique's domain: models, database, services. Pure Python, no Streamlit."""

@@ -1,0 +1,432 @@
+"""SQLModel tables for the whole journey: explore, ideas, groups, scoring, canvases, actions.
+
+Conventions: ``deleted_at`` marks a soft delete (nothing a person typed is removed by a
+click); timestamps are aware UTC; enumerations are plain strings guarded by CHECK
+constraints, so migrations stay simple on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+CARD_TEXT_MAX = 500
+NAME_MAX = 80
+TITLE_MAX = 160
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC (what every timestamp column stores)."""
+    return datetime.now(UTC)
+
+
+def _check_in(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+
+
+class CardKind(StrEnum):
+    NEED = "need"
+    IDEA = "idea"
+    RESOURCE = "resource"
+    ACTOR = "actor"
+
+
+class WorkshopStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class PhaseKind(StrEnum):
+    WELCOME = "welcome"
+    ROUND = "round"
+    EXPLORE = "explore"
+    IDEAS = "ideas"
+    GROUP = "group"
+    SCORE = "score"
+    FORMALISE = "formalise"
+    NEXT_STEPS = "next_steps"
+    EXCHANGE = "exchange"
+
+
+class VoteMode(StrEnum):
+    SCORES = "scores"
+    DOTS = "dots"
+
+
+class ActionStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+
+
+# --- people -------------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A facilitator or admin account (password stored as a bcrypt hash)."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (_check_in("role", Role, "ck_app_user_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=NAME_MAX, unique=True, index=True)
+    name: str = Field(max_length=NAME_MAX)
+    email: str | None = Field(default=None, max_length=254)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(default=Role.FACILITATOR.value, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    deactivated_at: datetime | None = None
+
+
+class Collective(SQLModel, table=True):
+    """A collective carrying projects for a territory; owns its cards and workshops."""
+
+    __tablename__ = "collective"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=TITLE_MAX)
+    territory: str = Field(default="", max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=2000)
+    # Stable key of a collective loaded from a file (the demo), so loading is idempotent.
+    slug: str | None = Field(default=None, max_length=80, unique=True)
+    owner_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Workshop(SQLModel, table=True):
+    """One session of a collective, run along an agenda of phases."""
+
+    __tablename__ = "workshop"
+    __table_args__ = (
+        _check_in("status", WorkshopStatus, "ck_workshop_status"),
+        _check_in("vote_mode", VoteMode, "ck_workshop_vote_mode"),
+        CheckConstraint("dots_per_person >= 1", name="ck_workshop_dots"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    title: str = Field(max_length=TITLE_MAX)
+    format_key: str = Field(default="", max_length=80)
+    join_code: str = Field(max_length=12, unique=True, index=True)
+    status: str = Field(default=WorkshopStatus.DRAFT.value, max_length=20)
+    scheduled_on: date | None = None
+    # Phase clock: the timer is derived from these, never from a browser's clock.
+    current_phase: int | None = None
+    phase_started_at: datetime | None = None
+    paused_at: datetime | None = None
+    paused_seconds: int = 0
+    extra_seconds: int = 0
+    # Bumped on every write to this workshop's boards; live views poll it.
+    board_revision: int = 0
+    # Scoring settings.
+    criteria_set_key: str = Field(default="", max_length=80)
+    vote_mode: str = Field(default=VoteMode.SCORES.value, max_length=20)
+    dots_per_person: int = 5
+    dots_stackable: bool = True
+    facilitator_votes: bool = False
+    results_revealed: bool = False
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class AgendaPhase(SQLModel, table=True):
+    """One phase of a workshop's agenda, in order."""
+
+    __tablename__ = "agenda_phase"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "position", name="uq_agenda_phase_position"),
+        _check_in("kind", PhaseKind, "ck_agenda_phase_kind"),
+        CheckConstraint("duration_min >= 0", name="ck_agenda_phase_duration"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    position: int
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=TITLE_MAX)
+    duration_min: int = 15
+    instructions: str = Field(default="", max_length=2000)
+    private_writing: bool = False
+    locked: bool = False
+
+
+class Participant(SQLModel, table=True):
+    """Someone who joined one workshop by its code, without an account."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "name_key", name="uq_participant_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    display_name: str = Field(max_length=NAME_MAX)
+    # Case- and accent-insensitive form of the name: "Élise" and "elise" are one person.
+    name_key: str = Field(max_length=NAME_MAX)
+    # Secret that brings this participant back (kept in the URL of their browser).
+    token: str = Field(max_length=64, unique=True, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    removed_at: datetime | None = None
+
+
+# --- boards -------------------------------------------------------------------------
+
+
+class Cluster(SQLModel, table=True):
+    """A named group of cards of one kind (needs or ideas)."""
+
+    __tablename__ = "cluster"
+    __table_args__ = (_check_in("kind", CardKind, "ck_cluster_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    kind: str = Field(default=CardKind.NEED.value, max_length=20)
+    name: str = Field(max_length=TITLE_MAX)
+    color: str = Field(default="#4c6ef5", max_length=16)
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Card(SQLModel, table=True):
+    """A need, idea, resource or actor written on a board."""
+
+    __tablename__ = "card"
+    __table_args__ = (
+        _check_in("kind", CardKind, "ck_card_kind"),
+        CheckConstraint(f"length(text) <= {CARD_TEXT_MAX}", name="ck_card_text_length"),
+        Index("ix_card_workshop_kind", "workshop_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
+    kind: str = Field(default=CardKind.NEED.value, max_length=20)
+    text: str
+    theme: str = Field(default="", max_length=80)
+    source: str = Field(default="", max_length=80)
+    author_name: str = Field(default="", max_length=NAME_MAX)
+    place: str = Field(default="", max_length=NAME_MAX)
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # Typed by the facilitator for someone without a phone.
+    on_behalf: bool = False
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="card.id")
+    # False while a phase collects cards privately, until the facilitator reveals them.
+    revealed: bool = True
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class CardSupport(SQLModel, table=True):
+    """A participant's "ça me concerne" on a card; withdrawing keeps the row."""
+
+    __tablename__ = "card_support"
+    __table_args__ = (
+        UniqueConstraint("card_id", "participant_id", name="uq_card_support"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    withdrawn_at: datetime | None = None
+
+
+class CardLink(SQLModel, table=True):
+    """An idea answering a need."""
+
+    __tablename__ = "card_link"
+
+    idea_id: int = Field(foreign_key="card.id", primary_key=True)
+    need_id: int = Field(foreign_key="card.id", primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+# --- scoring ------------------------------------------------------------------------
+
+
+class Criterion(SQLModel, table=True):
+    """A scoring criterion of a workshop, copied from a criteria set and then adjustable."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "key", name="uq_criterion_key"),
+        CheckConstraint("direction IN (1, -1)", name="ck_criterion_direction"),
+        CheckConstraint("weight >= 0", name="ck_criterion_weight"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    key: str = Field(max_length=80)
+    name_fr: str = Field(max_length=TITLE_MAX)
+    name_en: str = Field(max_length=TITLE_MAX)
+    question_fr: str = Field(default="", max_length=500)
+    question_en: str = Field(default="", max_length=500)
+    weight: float = 1.0
+    # 1: higher is better; -1: lower is better (effort, cost).
+    direction: int = 1
+    position: int = 0
+    deleted_at: datetime | None = None
+
+
+class Candidate(SQLModel, table=True):
+    """An idea or a group put up for scoring."""
+
+    __tablename__ = "candidate"
+    __table_args__ = (
+        CheckConstraint(
+            "(card_id IS NULL) <> (cluster_id IS NULL)", name="ck_candidate_one_target"
+        ),
+        UniqueConstraint("workshop_id", "card_id", name="uq_candidate_card"),
+        UniqueConstraint("workshop_id", "cluster_id", name="uq_candidate_cluster"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    card_id: int | None = Field(default=None, foreign_key="card.id")
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id")
+    # Chosen to go on to formalisation.
+    selected: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Score(SQLModel, table=True):
+    """One participant's 1–5 score of a candidate on a criterion; NULL means "je ne sais pas"."""
+
+    __tablename__ = "score"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "candidate_id", "criterion_id", name="uq_score"),
+        CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="ck_score_value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id")
+    value: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    """Dots a participant put on a candidate (dot-voting mode)."""
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "candidate_id", name="uq_vote"),
+        CheckConstraint("dots >= 0", name="ck_vote_dots"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    dots: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- formalisation ------------------------------------------------------------------
+
+
+class Canvas(SQLModel, table=True):
+    """A project canvas built from a template; its text lives in revisions."""
+
+    __tablename__ = "canvas"
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
+    candidate_id: int | None = Field(default=None, foreign_key="candidate.id")
+    template_key: str = Field(max_length=80)
+    title: str = Field(max_length=TITLE_MAX)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class CanvasRevision(SQLModel, table=True):
+    """One saved text of one canvas section. Append-only: never updated, never deleted."""
+
+    __tablename__ = "canvas_revision"
+    __table_args__ = (Index("ix_canvas_revision_section", "canvas_id", "section_key", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    canvas_id: int = Field(foreign_key="canvas.id")
+    section_key: str = Field(max_length=80)
+    text: str = ""
+    # The revision the author was editing from; a mismatch with the latest is a conflict.
+    base_revision_id: int | None = Field(default=None, foreign_key="canvas_revision.id")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    author_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    author_name: str = Field(default="", max_length=NAME_MAX)
+    # Set when pre-filled from needs or scores rather than typed.
+    prefilled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A comment (or a reply) on a canvas section."""
+
+    __tablename__ = "comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    canvas_id: int = Field(foreign_key="canvas.id", index=True)
+    section_key: str = Field(max_length=80)
+    parent_id: int | None = Field(default=None, foreign_key="comment.id")
+    text: str = Field(max_length=2000)
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    author_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    author_name: str = Field(default="", max_length=NAME_MAX)
+    resolved_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Action(SQLModel, table=True):
+    """A next step: who does what by when, and which support is wanted."""
+
+    __tablename__ = "action"
+    __table_args__ = (_check_in("status", ActionStatus, "ck_action_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
+    canvas_id: int | None = Field(default=None, foreign_key="canvas.id")
+    what: str = Field(max_length=500)
+    who: str = Field(default="", max_length=TITLE_MAX)
+    due_on: date | None = None
+    support_wanted: str = Field(default="", max_length=500)
+    status: str = Field(default=ActionStatus.TODO.value, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+# --- application --------------------------------------------------------------------
+
+
+class AppSetting(SQLModel, table=True):
+    """A value the application generated for itself (cookie key, first-run setup code)."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,257 @@
+"""Facilitator and admin accounts, the first-run setup, and application secrets."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+import bcrypt
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.actors import Actor, UserActor
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_
+from core.models import NAME_MAX, AppSetting, Collective, Role, User, utcnow
+from core.services.access import active_user, require_admin, require_user
+from core.text import clean_optional, clean_text
+
+PASSWORD_MIN = 10
+PASSWORD_MAX_BYTES = 72  # bcrypt's limit
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SETUP_CODE_KEY = "setup_code"
+COOKIE_KEY = "cookie_key"
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# --- application secrets --------------------------------------------------------------
+
+
+def app_secret(session: Session, key: str, factory: Callable[[], str]) -> str:
+    """Return the stored value of ``key``, creating it with ``factory`` on first use.
+
+    Safe when several app replicas start together: the first insert wins.
+    """
+    row = session.get(AppSetting, key)
+    if row is not None:
+        return row.value
+    session.add(AppSetting(key=key, value=factory()))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+    row = session.get(AppSetting, key)
+    assert row is not None
+    return row.value
+
+
+def cookie_key(session: Session, configured: str | None) -> str:
+    """Return the key signing re-login cookies: from settings, or generated once and stored."""
+    if configured:
+        return configured
+    return app_secret(session, COOKIE_KEY, lambda: secrets.token_urlsafe(48))
+
+
+# --- first run ------------------------------------------------------------------------
+
+
+def has_admin(session: Session) -> bool:
+    """Tell whether an active admin account exists."""
+    statement = select(User.id).where(
+        User.role == Role.ADMIN.value, User.deactivated_at.is_(None)  # type: ignore[union-attr]
+    )
+    return session.exec(statement).first() is not None
+
+
+def _new_setup_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def setup_code(session: Session) -> str | None:
+    """Return the one-time code that authorises creating the first admin (None once done).
+
+    The code is shown where the server was started, so only the person who installed
+    Fabrique can claim it, even if the app is already reachable on the network.
+    """
+    if has_admin(session):
+        return None
+    return app_secret(session, SETUP_CODE_KEY, _new_setup_code)
+
+
+def _normalize_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def hash_password(password: str) -> str:
+    """Return a bcrypt hash of ``password`` after checking the password policy."""
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(
+            N_("The password needs at least {min} characters."), min=PASSWORD_MIN
+        )
+    if len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
+        raise InvalidInput(N_("The password is too long (at most 72 bytes)."))
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    """Tell whether ``password`` matches ``password_hash``."""
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+def _clean_username(username: str) -> str:
+    value = (username or "").strip().lower()
+    if not _USERNAME.match(value):
+        raise InvalidInput(
+            N_("The username takes 3 to 40 characters: letters, digits, dot, dash or underscore.")
+        )
+    return value
+
+
+def _clean_email(email: str | None) -> str | None:
+    value = (email or "").strip()
+    if not value:
+        return None
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise InvalidInput(N_("This email address does not look right."))
+    return value
+
+
+def _insert_user(session: Session, user: User) -> User:
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise InvalidInput(
+            N_("The username {username} is already taken."), username=user.username
+        ) from exc
+    return user
+
+
+def create_first_admin(
+    *, session: Session, code: str, username: str, name: str, password: str,
+    email: str | None = None,
+) -> User:
+    """Create the first admin, given the setup code printed when the server started.
+
+    Collectives loaded before any account existed (the demo) are given to this admin.
+    """
+    expected = setup_code(session)
+    if expected is None:
+        raise PermissionDenied(N_("An administrator already exists: log in instead."))
+    if not secrets.compare_digest(_normalize_code(code), _normalize_code(expected)):
+        raise PermissionDenied(
+            N_("Wrong setup code. Copy the code shown in the terminal where Fabrique started.")
+        )
+    user = _insert_user(
+        session,
+        User(
+            username=_clean_username(username),
+            name=clean_text(name, max_length=NAME_MAX, multiline=False),
+            email=_clean_email(email),
+            password_hash=hash_password(password),
+            role=Role.ADMIN.value,
+        ),
+    )
+    for collective in session.exec(select(Collective).where(Collective.owner_id.is_(None))):  # type: ignore[union-attr]
+        collective.owner_id = user.id
+    setting = session.get(AppSetting, SETUP_CODE_KEY)
+    if setting is not None:
+        session.delete(setting)
+    session.commit()
+    return user
+
+
+# --- managing accounts ----------------------------------------------------------------
+
+
+def create_user(
+    *, session: Session, actor: Actor, username: str, name: str, password: str,
+    email: str | None = None, role: Role = Role.FACILITATOR,
+) -> User:
+    """Create a facilitator (or another admin) account."""
+    require_admin(session, actor)
+    user = _insert_user(
+        session,
+        User(
+            username=_clean_username(username),
+            name=clean_text(name, max_length=NAME_MAX, multiline=False),
+            email=_clean_email(email),
+            password_hash=hash_password(password),
+            role=Role(role).value,
+        ),
+    )
+    session.commit()
+    return user
+
+
+def list_users(*, session: Session, actor: Actor) -> list[User]:
+    """List every account, active first."""
+    require_admin(session, actor)
+    users = session.exec(select(User).order_by(User.username)).all()
+    return sorted(users, key=lambda u: (u.deactivated_at is not None, u.username))
+
+
+def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate or reactivate an account (accounts are never deleted)."""
+    admin = require_admin(session, actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("This account does not exist."))
+    if user.id == admin.id and not active:
+        raise InvalidInput(N_("You cannot deactivate your own account."))
+    user.deactivated_at = None if active else utcnow()
+    session.commit()
+    return user
+
+
+def change_password(
+    *, session: Session, actor: Actor, user_id: int, new_password: str,
+    current_password: str | None = None,
+) -> User:
+    """Change a password: one's own (with the current one), or anyone's as admin."""
+    account = active_user(session, require_user(actor))
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("This account does not exist."))
+    if user.id == account.id:
+        if not check_password(current_password or "", user.password_hash):
+            raise PermissionDenied(N_("The current password is wrong."))
+    elif account.role != Role.ADMIN.value:
+        raise PermissionDenied(N_("Only an administrator can do this."))
+    user.password_hash = hash_password(new_password)
+    session.commit()
+    return user
+
+
+def credentials(session: Session) -> dict:
+    """Return active accounts in the shape streamlit-authenticator expects."""
+    users = session.exec(select(User).where(User.deactivated_at.is_(None))).all()  # type: ignore[union-attr]
+    return {
+        "usernames": {
+            u.username: {
+                "name": u.name,
+                "email": u.email or "",
+                "password": u.password_hash,
+                "roles": [u.role],
+            }
+            for u in users
+        }
+    }
+
+
+def actor_for_username(session: Session, username: str | None) -> UserActor | None:
+    """Return the acting account for a logged-in username (None if unknown or inactive)."""
+    if not username:
+        return None
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.deactivated_at is not None:
+        return None
+    assert user.id is not None
+    return UserActor(user_id=user.id, username=user.username, name=user.name, role=user.role)

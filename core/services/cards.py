@@ -1,0 +1,259 @@
+"""Cards on a workshop's boards (needs on Explorer, ideas on Idées): add, edit, delete
+with undo, "ça me concerne", and the board as one reader sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.actors import Actor, ParticipantActor, UserActor
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_
+from core.models import (
+    CARD_TEXT_MAX,
+    NAME_MAX,
+    Card,
+    CardKind,
+    CardSupport,
+    Participant,
+    Workshop,
+    utcnow,
+)
+from core.services.access import (
+    bump_board_revision,
+    workshop_for,
+    workshop_for_writing,
+)
+from core.templates import Templates
+from core.text import clean_optional, clean_text
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A card as one reader sees it."""
+
+    id: int
+    kind: str
+    text: str
+    theme: str
+    source: str
+    author_name: str
+    place: str
+    writer_name: str
+    on_behalf: bool
+    support_count: int
+    supported_by_me: bool
+    can_edit: bool
+    created_at: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Board:
+    """The cards of one kind on a workshop's board, with the revision they were read at."""
+
+    workshop: Workshop
+    kind: str
+    cards: list[CardView]
+    deleted: list[CardView]
+    revision: int
+
+    def by_theme(self) -> dict[str, list[CardView]]:
+        """Group the cards by theme, in order of first appearance."""
+        groups: dict[str, list[CardView]] = {}
+        for card in self.cards:
+            groups.setdefault(card.theme, []).append(card)
+        return groups
+
+
+def _check_theme(value: str, templates: Templates) -> str:
+    value = (value or "").strip()
+    if value and value not in templates.themes:
+        raise InvalidInput(N_("Unknown theme: {value}."), value=value)
+    return value
+
+
+def _check_source(value: str, templates: Templates) -> str:
+    value = (value or "").strip()
+    if value and value not in templates.sources:
+        raise InvalidInput(N_("Unknown source: {value}."), value=value)
+    return value
+
+
+def _can_edit(actor: Actor, card: Card) -> bool:
+    if isinstance(actor, UserActor):
+        return True  # access checks already limited the actor to their own workshops
+    return card.participant_id == actor.participant_id
+
+
+def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card, Workshop]:
+    card = session.get(Card, card_id)
+    if card is None or card.workshop_id is None:
+        raise NotFound(N_("This card does not exist."))
+    workshop = workshop_for_writing(session, actor, card.workshop_id)
+    if not _can_edit(actor, card):
+        raise PermissionDenied(N_("You can only change the cards you wrote."))
+    return card, workshop
+
+
+def add_card(
+    *, session: Session, actor: Actor, workshop_id: int, text: str, templates: Templates,
+    kind: CardKind = CardKind.NEED, theme: str = "", source: str = "", author_name: str = "",
+    place: str = "",
+) -> Card:
+    """Add a card to a workshop's board."""
+    workshop = workshop_for_writing(session, actor, workshop_id)
+    card = Card(
+        collective_id=workshop.collective_id,
+        workshop_id=workshop.id,
+        kind=CardKind(kind).value,
+        text=clean_text(text, max_length=CARD_TEXT_MAX),
+        theme=_check_theme(theme, templates),
+        source=_check_source(source, templates),
+        author_name=clean_optional(author_name, max_length=NAME_MAX),
+        place=clean_optional(place, max_length=NAME_MAX),
+    )
+    if isinstance(actor, ParticipantActor):
+        card.participant_id = actor.participant_id
+    else:
+        card.user_id = actor.user_id
+    session.add(card)
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return card
+
+
+def update_card(
+    *, session: Session, actor: Actor, card_id: int, text: str, templates: Templates,
+    theme: str = "", source: str = "", author_name: str = "", place: str = "",
+) -> Card:
+    """Change a card's text, theme, source, author or place."""
+    card, workshop = _card_for_change(session, actor, card_id)
+    if card.deleted_at is not None:
+        raise InvalidInput(N_("This card was deleted: restore it first."))
+    card.text = clean_text(text, max_length=CARD_TEXT_MAX)
+    card.theme = _check_theme(theme, templates)
+    card.source = _check_source(source, templates)
+    card.author_name = clean_optional(author_name, max_length=NAME_MAX)
+    card.place = clean_optional(place, max_length=NAME_MAX)
+    card.updated_at = utcnow()
+    bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+    session.commit()
+    return card
+
+
+def delete_card(*, session: Session, actor: Actor, card_id: int) -> Card:
+    """Delete a card softly: it leaves the board and can be restored."""
+    card, workshop = _card_for_change(session, actor, card_id)
+    if card.deleted_at is None:
+        card.deleted_at = utcnow()
+        bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+        session.commit()
+    return card
+
+
+def restore_card(*, session: Session, actor: Actor, card_id: int) -> Card:
+    """Bring a deleted card back onto its board."""
+    card, workshop = _card_for_change(session, actor, card_id)
+    if card.deleted_at is not None:
+        card.deleted_at = None
+        card.updated_at = utcnow()
+        bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+        session.commit()
+    return card
+
+
+def toggle_support(*, session: Session, actor: Actor, card_id: int) -> bool:
+    """Say "ça me concerne" on a card, or take it back. Return whether it is now given."""
+    if not isinstance(actor, ParticipantActor):
+        raise PermissionDenied(N_("Only participants can say a card concerns them."))
+    card = session.get(Card, card_id)
+    if card is None or card.workshop_id is None or card.deleted_at is not None:
+        raise NotFound(N_("This card does not exist."))
+    workshop_for_writing(session, actor, card.workshop_id)
+    support = session.exec(
+        select(CardSupport).where(CardSupport.card_id == card_id,
+                                  CardSupport.participant_id == actor.participant_id)
+    ).first()
+    if support is None:
+        support = CardSupport(card_id=card_id, participant_id=actor.participant_id)
+        session.add(support)
+        given = True
+    else:
+        given = support.withdrawn_at is not None
+        support.withdrawn_at = None if given else utcnow()
+    bump_board_revision(session, card.workshop_id)
+    session.commit()
+    return given
+
+
+def board_revision(*, session: Session, actor: Actor, workshop_id: int) -> int:
+    """Return the workshop's board revision (cheap: live views poll it)."""
+    return workshop_for(session, actor, workshop_id).board_revision
+
+
+def board(*, session: Session, actor: Actor, workshop_id: int,
+          kind: CardKind = CardKind.NEED) -> Board:
+    """Return the board of ``kind`` cards as ``actor`` sees it, oldest card first.
+
+    ``deleted`` holds the deleted cards the actor could restore.
+    """
+    workshop = workshop_for(session, actor, workshop_id)
+    rows = session.exec(
+        select(Card, Participant.display_name)
+        .outerjoin(Participant, Card.participant_id == Participant.id)  # type: ignore[arg-type]
+        .where(Card.workshop_id == workshop_id, Card.kind == CardKind(kind).value,
+               Card.merged_into_id.is_(None))  # type: ignore[union-attr]
+        .order_by(Card.created_at, Card.id)  # type: ignore[arg-type]
+    ).all()
+    ids = [card.id for card, _ in rows]
+    counts = dict(
+        session.exec(
+            select(CardSupport.card_id, func.count())
+            .where(CardSupport.card_id.in_(ids), CardSupport.withdrawn_at.is_(None))  # type: ignore[attr-defined,union-attr]
+            .group_by(CardSupport.card_id)
+        ).all()
+    ) if ids else {}
+    mine: set[int] = set()
+    if isinstance(actor, ParticipantActor) and ids:
+        mine = set(
+            session.exec(
+                select(CardSupport.card_id).where(
+                    CardSupport.participant_id == actor.participant_id,
+                    CardSupport.withdrawn_at.is_(None),  # type: ignore[union-attr]
+                    CardSupport.card_id.in_(ids),  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
+    cards: list[CardView] = []
+    deleted: list[CardView] = []
+    for card, participant_name in rows:
+        editable = _can_edit(actor, card)
+        if not card.revealed and not editable:
+            continue
+        view = CardView(
+            id=card.id,  # type: ignore[arg-type]
+            kind=card.kind,
+            text=card.text,
+            theme=card.theme,
+            source=card.source,
+            author_name=card.author_name,
+            place=card.place,
+            writer_name=participant_name or "",
+            on_behalf=card.on_behalf,
+            support_count=counts.get(card.id, 0),
+            supported_by_me=card.id in mine,
+            can_edit=editable,
+            created_at=card.created_at,
+            deleted_at=card.deleted_at,
+        )
+        if card.deleted_at is None:
+            cards.append(view)
+        elif editable:
+            deleted.append(view)
+    deleted.sort(key=lambda v: v.deleted_at or v.created_at, reverse=True)
+    return Board(workshop=workshop, kind=CardKind(kind).value, cards=cards, deleted=deleted,
+                 revision=workshop.board_revision)

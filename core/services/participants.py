@@ -1,0 +1,100 @@
+"""Joining a workshop without an account, and coming back as the same participant."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.actors import Actor, ParticipantActor
+from core.errors import InvalidInput, PermissionDenied
+from core.i18n import N_
+from core.models import NAME_MAX, Participant, WorkshopStatus, utcnow
+from core.services.access import facilitated_workshop
+from core.services.workshops import find_by_code
+from core.text import clean_text, fold
+
+
+def join_workshop(*, session: Session, code: str, display_name: str) -> Participant:
+    """Join the workshop that ``code`` opens, under ``display_name``.
+
+    Joining again with the same name (case and accents aside) returns the same
+    participant: someone whose phone lost the page gets their cards back. A name the
+    facilitator removed cannot join again.
+    """
+    workshop = find_by_code(session=session, code=code)
+    if workshop.status == WorkshopStatus.ENDED.value:
+        raise PermissionDenied(N_("This workshop is over: it can no longer be joined."))
+    name = clean_text(display_name, max_length=40, multiline=False)
+    key = fold(name)[:NAME_MAX]
+    existing = session.exec(
+        select(Participant).where(Participant.workshop_id == workshop.id,
+                                  Participant.name_key == key)
+    ).first()
+    if existing is not None:
+        if existing.removed_at is not None:
+            raise PermissionDenied(N_("The facilitator removed this name from the workshop."))
+        existing.last_seen_at = utcnow()
+        session.commit()
+        return existing
+    participant = Participant(
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        display_name=name,
+        name_key=key,
+        token=secrets.token_urlsafe(24),
+    )
+    session.add(participant)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Someone joined with the same name at the same moment: that is them.
+        session.rollback()
+        return join_workshop(session=session, code=code, display_name=display_name)
+    return participant
+
+
+def actor_for_token(session: Session, token: str | None) -> ParticipantActor | None:
+    """Return the participant a personal token designates (None if unknown or removed)."""
+    if not token or len(token) > 64:
+        return None
+    participant = session.exec(select(Participant).where(Participant.token == token)).first()
+    if participant is None or participant.removed_at is not None:
+        return None
+    assert participant.id is not None
+    return ParticipantActor(
+        participant_id=participant.id,
+        workshop_id=participant.workshop_id,
+        name=participant.display_name,
+    )
+
+
+def list_participants(*, session: Session, actor: Actor, workshop_id: int) -> list[Participant]:
+    """List a workshop's participants (facilitator only), most recently active first."""
+    facilitated_workshop(session, actor, workshop_id)
+    return list(
+        session.exec(
+            select(Participant)
+            .where(Participant.workshop_id == workshop_id)
+            .order_by(Participant.last_seen_at.desc())  # type: ignore[attr-defined]
+        ).all()
+    )
+
+
+def rename_participant(
+    *, session: Session, actor: Actor, participant_id: int, display_name: str
+) -> Participant:
+    """Rename a participant (facilitator only)."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise InvalidInput(N_("This participant does not exist."))
+    facilitated_workshop(session, actor, participant.workshop_id)
+    name = clean_text(display_name, max_length=40, multiline=False)
+    participant.display_name = name
+    participant.name_key = fold(name)[:NAME_MAX]
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise InvalidInput(N_("Someone in this workshop already has this name.")) from exc
+    return participant

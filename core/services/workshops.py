@@ -1,0 +1,229 @@
+"""Collectives and their workshops: creation, listing, agenda, opening and closing."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.actors import Actor
+from core.errors import InvalidInput, NotFound
+from core.i18n import N_
+from core.models import (
+    TITLE_MAX,
+    AgendaPhase,
+    Card,
+    Collective,
+    Participant,
+    Role,
+    Workshop,
+    WorkshopStatus,
+    utcnow,
+)
+from core.services.access import (
+    active_user,
+    bump_board_revision,
+    collective_for,
+    facilitated_workshop,
+    require_user,
+    workshop_for,
+)
+from core.templates import WorkshopFormat
+from core.text import clean_optional, clean_text
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    """Return a random join code, easy to read aloud and to type on a phone."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(code: str) -> str:
+    """Return ``code`` as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+# --- collectives ----------------------------------------------------------------------
+
+
+def list_collectives(*, session: Session, actor: Actor) -> list[Collective]:
+    """List the collectives the actor manages (an admin sees all)."""
+    account = active_user(session, require_user(actor))
+    statement = select(Collective).where(Collective.deleted_at.is_(None))  # type: ignore[union-attr]
+    if account.role != Role.ADMIN.value:
+        statement = statement.where(Collective.owner_id == account.id)
+    return list(session.exec(statement.order_by(Collective.created_at.desc())).all())  # type: ignore[attr-defined]
+
+
+def create_collective(
+    *, session: Session, actor: Actor, name: str, territory: str = "", description: str = ""
+) -> Collective:
+    """Create a collective owned by the acting facilitator."""
+    account = active_user(session, require_user(actor))
+    collective = Collective(
+        name=clean_text(name, max_length=TITLE_MAX, multiline=False),
+        territory=clean_optional(territory, max_length=TITLE_MAX),
+        description=clean_optional(description, max_length=2000),
+        owner_id=account.id,
+    )
+    session.add(collective)
+    session.commit()
+    return collective
+
+
+def get_collective(*, session: Session, actor: Actor, collective_id: int) -> Collective:
+    """Return a collective the actor manages."""
+    return collective_for(session, actor, collective_id)
+
+
+# --- workshops ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    """A workshop with the figures shown in lists."""
+
+    workshop: Workshop
+    participants: int
+    cards: int
+
+
+def list_workshops(*, session: Session, actor: Actor, collective_id: int) -> list[WorkshopSummary]:
+    """List a collective's workshops, newest first, with participant and card counts."""
+    collective_for(session, actor, collective_id)
+    workshops = session.exec(
+        select(Workshop)
+        .where(Workshop.collective_id == collective_id, Workshop.deleted_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Workshop.created_at.desc())  # type: ignore[attr-defined]
+    ).all()
+    ids = [w.id for w in workshops]
+    participants = dict(
+        session.exec(
+            select(Participant.workshop_id, func.count())
+            .where(Participant.workshop_id.in_(ids), Participant.removed_at.is_(None))  # type: ignore[attr-defined,union-attr]
+            .group_by(Participant.workshop_id)
+        ).all()
+    )
+    cards = dict(
+        session.exec(
+            select(Card.workshop_id, func.count())
+            .where(Card.workshop_id.in_(ids), Card.deleted_at.is_(None))  # type: ignore[union-attr]
+            .group_by(Card.workshop_id)
+        ).all()
+    )
+    return [
+        WorkshopSummary(w, participants.get(w.id, 0), cards.get(w.id, 0)) for w in workshops
+    ]
+
+
+def insert_with_join_code(session: Session, workshop: Workshop) -> None:
+    for _ in range(20):
+        workshop.join_code = new_join_code()
+        try:
+            with session.begin_nested():
+                session.add(workshop)
+                session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find a free join code")  # pragma: no cover
+
+
+def create_workshop(
+    *, session: Session, actor: Actor, collective_id: int, title: str,
+    workshop_format: WorkshopFormat, lang: str, scheduled_on: date | None = None,
+) -> Workshop:
+    """Create a workshop with a fresh join code and the agenda of ``workshop_format``."""
+    collective_for(session, actor, collective_id)
+    account = active_user(session, require_user(actor))
+    workshop = Workshop(
+        collective_id=collective_id,
+        title=clean_text(title, max_length=TITLE_MAX, multiline=False),
+        format_key=workshop_format.key,
+        join_code="",
+        scheduled_on=scheduled_on,
+        created_by_id=account.id,
+    )
+    insert_with_join_code(session, workshop)
+    add_agenda(session, workshop, workshop_format, lang)
+    session.commit()
+    return workshop
+
+
+def add_agenda(session: Session, workshop: Workshop, workshop_format: WorkshopFormat,
+               lang: str) -> None:
+    """Copy a format's phases into a workshop's agenda, in ``lang``."""
+    for position, phase in enumerate(workshop_format.phases):
+        session.add(
+            AgendaPhase(
+                workshop_id=workshop.id,
+                position=position,
+                kind=phase.kind.value,
+                title=phase.title(lang),
+                duration_min=phase.duration_min,
+                instructions=phase.instructions(lang),
+                private_writing=phase.private_writing,
+            )
+        )
+
+
+def get_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Return a workshop the actor may see."""
+    return workshop_for(session, actor, workshop_id)
+
+
+def agenda(*, session: Session, actor: Actor, workshop_id: int) -> list[AgendaPhase]:
+    """Return a workshop's phases in order."""
+    workshop_for(session, actor, workshop_id)
+    return list(
+        session.exec(
+            select(AgendaPhase)
+            .where(AgendaPhase.workshop_id == workshop_id)
+            .order_by(AgendaPhase.position)
+        ).all()
+    )
+
+
+def start_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Open a workshop to its participants (at its first phase if none was reached)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.status == WorkshopStatus.RUNNING.value:
+        return workshop
+    workshop.status = WorkshopStatus.RUNNING.value
+    if workshop.current_phase is None:
+        workshop.current_phase = 0
+        workshop.phase_started_at = utcnow()
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    session.refresh(workshop)
+    return workshop
+
+
+def end_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Close a workshop: participants can still read its boards, no longer change them."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.status == WorkshopStatus.DRAFT.value:
+        raise InvalidInput(N_("This workshop has not started yet."))
+    workshop.status = WorkshopStatus.ENDED.value
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    session.refresh(workshop)
+    return workshop
+
+
+def find_by_code(*, session: Session, code: str) -> Workshop:
+    """Return the workshop a join code opens (anyone may look a code up)."""
+    normalized = normalize_join_code(code)
+    workshop = None
+    if normalized:
+        workshop = session.exec(select(Workshop).where(Workshop.join_code == normalized)).first()
+    if workshop is None or workshop.deleted_at is not None:
+        raise NotFound(N_("No workshop has the code {code}. Check it with the facilitator."),
+                       code=normalized or code)
+    return workshop

@@ -1,0 +1,52 @@
+"""One settings object, read from the environment (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_TEMPLATES_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Fabrique's configuration; every field can be set by a ``FABRIQUE_*`` variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FABRIQUE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    env: Literal["development", "production"] = "development"
+    # Where the embedded SQLite file and generated files live.
+    data_dir: Path = PROJECT_ROOT / "var"
+    # Any SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user:pw@host/db.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "FABRIQUE_DATABASE_URL")
+    )
+    # Signs the facilitators' re-login cookie. When absent it is generated on first
+    # run and stored in the database, so every app replica shares it.
+    cookie_key: SecretStr | None = None
+    cookie_expiry_days: float = 30.0
+    default_language: Literal["fr", "en"] = "fr"
+    load_demo: bool = True
+    templates_dir: Path = DATA_TEMPLATES_DIR
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            url = self.database_url
+            # Hosting platforms hand out postgres:// URLs; we speak psycopg 3.
+            for prefix in ("postgres://", "postgresql://"):
+                if url.startswith(prefix):
+                    return "postgresql+psycopg://" + url[len(prefix) :]
+            return url
+        return f"sqlite:///{(self.data_dir / 'fabrique.db').resolve()}"
+
+
+def get_settings() -> Settings:
+    """Read the settings now (not cached: tests and AppTest runs change the environment)."""
+    return Settings()

@@ -1,0 +1,183 @@
+"""Templates as data: themes, sources and workshop formats read from YAML files in ``data/``.
+
+A facilitator adds a theme or a format by editing or adding a file; a malformed file is
+refused with an error that names the file and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from core.errors import TemplateError
+from core.i18n import N_, pick
+from core.models import PhaseKind
+
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(_Strict):
+    """A text given in French and English."""
+
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, lang: str) -> str:
+        return pick({"fr": self.fr, "en": self.en}, lang)
+
+
+class Theme(_Strict):
+    key: Key
+    label: Localized
+    color: str = Field(default="#868e96", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Source(_Strict):
+    key: Key
+    label: Localized
+
+
+class FormatPhase(_Strict):
+    kind: PhaseKind
+    title: Localized
+    duration_min: int = Field(ge=0, le=600)
+    instructions: Localized
+    private_writing: bool = False
+
+
+class WorkshopFormat(_Strict):
+    key: Key
+    name: Localized
+    description: Localized
+    phases: list[FormatPhase] = Field(min_length=1)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(p.duration_min for p in self.phases)
+
+
+def _unique_keys(items: list[Any], what: str) -> list[Any]:
+    seen: set[str] = set()
+    for item in items:
+        if item.key in seen:
+            raise ValueError(f"duplicate {what} key '{item.key}'")
+        seen.add(item.key)
+    return items
+
+
+class ThemesFile(_Strict):
+    themes: list[Theme] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> ThemesFile:
+        _unique_keys(self.themes, "theme")
+        return self
+
+
+class SourcesFile(_Strict):
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SourcesFile:
+        _unique_keys(self.sources, "source")
+        return self
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(file)"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def read_yaml_model(path: Path, model: type[M]) -> M:
+    """Read ``path`` as YAML into ``model``; raise ``TemplateError`` naming file and field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(
+            N_("Template file {file} cannot be read: {details}"), file=str(path), details=str(exc)
+        ) from exc
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        raise TemplateError(
+            N_("Template file {file} is invalid: {details}"),
+            file=str(path),
+            details=_describe(exc),
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Everything loaded from ``data/``."""
+
+    themes: dict[str, Theme]
+    sources: dict[str, Source]
+    formats: dict[str, WorkshopFormat]
+
+    def theme_label(self, key: str, lang: str) -> str:
+        theme = self.themes.get(key)
+        return theme.label(lang) if theme else key
+
+    def source_label(self, key: str, lang: str) -> str:
+        source = self.sources.get(key)
+        return source.label(lang) if source else key
+
+
+def _load(directory: Path) -> Templates:
+    themes = read_yaml_model(directory / "themes.yaml", ThemesFile).themes
+    sources = read_yaml_model(directory / "sources.yaml", SourcesFile).sources
+    formats: dict[str, WorkshopFormat] = {}
+    for path in sorted((directory / "formats").glob("*.yaml")):
+        fmt = read_yaml_model(path, WorkshopFormat)
+        if fmt.key in formats:
+            raise TemplateError(
+                N_("Template file {file} is invalid: {details}"),
+                file=str(path),
+                details=f"key: duplicate format key '{fmt.key}'",
+            )
+        formats[fmt.key] = fmt
+    if not formats:
+        raise TemplateError(
+            N_("Template file {file} cannot be read: {details}"),
+            file=str(directory / "formats"),
+            details="no workshop format (*.yaml) found",
+        )
+    return Templates(
+        themes={t.key: t for t in themes},
+        sources={s.key: s for s in sources},
+        formats=formats,
+    )
+
+
+_cache: dict[Path, tuple[tuple[tuple[str, float], ...], Templates]] = {}
+
+
+def _signature(directory: Path) -> tuple[tuple[str, float], ...]:
+    files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime) for p in files)
+
+
+def load_templates(directory: Path) -> Templates:
+    """Load and validate the templates in ``directory``; reread when a file changes."""
+    directory = directory.resolve()
+    signature = _signature(directory)
+    cached = _cache.get(directory)
+    if cached and cached[0] == signature:
+        return cached[1]
+    templates = _load(directory)
+    _cache[directory] = (signature, templates)
+    return templates

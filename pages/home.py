@@ -1,0 +1,102 @@
+"""The facilitator's collectives and workshops: create, open, start, end."""
+
+import streamlit as st
+
+from core.models import WorkshopStatus
+from core.services import workshops
+from ui import render, session
+from ui.i18n import _, lang
+
+STATUS_LABELS = {
+    WorkshopStatus.DRAFT.value: ("📝", "Not started"),
+    WorkshopStatus.RUNNING.value: ("🟢", "In progress"),
+    WorkshopStatus.ENDED.value: ("🏁", "Over"),
+}
+
+session.require_user()
+st.title(_("Collectives and workshops"))
+templates = session.templates()
+collectives = session.read(workshops.list_collectives)
+
+
+def _open(workshop_id: int) -> None:
+    session.open_workshop(workshop_id)
+
+
+if not collectives:
+    st.info(_("No collective yet. Create the first one below: a village, a residency, "
+              "a group of people carrying projects for their territory."), icon="🌱")
+
+for collective in collectives:
+    with st.container(border=True):
+        st.subheader(collective.name)
+        if collective.territory:
+            st.caption(collective.territory)
+        summaries = session.read(workshops.list_workshops, collective_id=collective.id)
+        if not summaries:
+            st.write(_("No workshop yet for this collective."))
+        for summary in summaries:
+            workshop = summary.workshop
+            icon, status = STATUS_LABELS[workshop.status]
+            cols = st.columns([5, 2, 2, 3])
+            cols[0].html(render.line(workshop.title, icon=icon, size="1.15rem", bold=True))
+            cols[1].metric(_("Code"), workshop.join_code)
+            cols[2].metric(_("Cards"), summary.cards,
+                           help=_("{n} participants", n=summary.participants))
+            with cols[3]:
+                st.caption(_(status))
+                if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
+                             on_click=_open, args=(workshop.id,)):
+                    st.switch_page("pages/explore.py")
+                if workshop.status != WorkshopStatus.RUNNING.value:
+                    label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
+                             else _("Reopen"))
+                    if st.button(label, key=f"start_{workshop.id}"):
+                        if session.call(workshops.start_workshop, workshop_id=workshop.id):
+                            st.rerun()
+                elif st.button(_("End"), key=f"end_{workshop.id}"):
+                    if session.call(workshops.end_workshop, workshop_id=workshop.id):
+                        st.rerun()
+
+st.divider()
+left, right = st.columns(2)
+with left, st.form("new_workshop", clear_on_submit=True):
+    st.subheader(_("New workshop"))
+    if collectives:
+        collective_id = st.selectbox(
+            _("Collective"), [c.id for c in collectives], key="new_workshop_collective",
+            format_func={c.id: c.name for c in collectives}.__getitem__,
+        )
+        formats = list(templates.formats.values())
+        format_key = st.selectbox(
+            _("Format"), [f.key for f in formats], key="new_workshop_format",
+            format_func=lambda k: _("{name} ({minutes} min)",
+                                    name=templates.formats[k].name(lang()),
+                                    minutes=templates.formats[k].total_minutes),
+        )
+        title = st.text_input(_("Title"), key="new_workshop_title",
+                              placeholder=_("e.g. Needs workshop — village hall"))
+        if st.form_submit_button(_("Create the workshop"), type="primary"):
+            created = session.call(
+                workshops.create_workshop, collective_id=collective_id, title=title,
+                workshop_format=templates.formats[format_key], lang=lang(),
+            )
+            if created:
+                st.toast(_("Workshop created. Its code: {code}", code=created.join_code),
+                         icon="✅")
+                st.rerun()
+    else:
+        st.caption(_("Create a collective first."))
+        st.form_submit_button(_("Create the workshop"), disabled=True)
+
+with right, st.form("new_collective", clear_on_submit=True):
+    st.subheader(_("New collective"))
+    name = st.text_input(_("Name"), key="new_collective_name",
+                         placeholder=_("e.g. Residency of Miallet"))
+    territory = st.text_input(_("Territory"), key="new_collective_territory",
+                              placeholder=_("Village, community of communes…"))
+    description = st.text_area(_("Description (optional)"), key="new_collective_description")
+    if st.form_submit_button(_("Create the collective"), type="primary"):
+        if session.call(workshops.create_collective, name=name, territory=territory,
+                        description=description):
+            st.rerun()

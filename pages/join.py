@@ -1,0 +1,34 @@
+"""Join a workshop with its code and a display name: no account needed."""
+
+import streamlit as st
+
+from core.db import session_scope
+from core.errors import FabriqueError
+from core.services import participants
+from ui import session
+from ui.i18n import _
+
+st.title(_("Join a workshop"))
+st.write(_("Type the code the facilitator shows, and the name others will see."))
+
+code_from_link = st.query_params.get("code", "")
+with st.form("join_form"):
+    code = st.text_input(_("Workshop code"), value=code_from_link, max_chars=12,
+                         placeholder="ABC123", key="join_code")
+    name = st.text_input(_("Your name"), max_chars=40, key="join_name",
+                         placeholder=_("First name, or first name and village"))
+    submitted = st.form_submit_button(_("Join"), type="primary")
+
+if submitted:
+    try:
+        with session_scope(write=True) as db:
+            participant = participants.join_workshop(session=db, code=code, display_name=name)
+    except FabriqueError as error:
+        session.show_error(error)
+    else:
+        if "code" in st.query_params:
+            del st.query_params["code"]
+        session.become_participant(participant.token)
+        st.rerun()
+
+st.caption(_("Come back later with the same name to find your cards again."))

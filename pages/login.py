@@ -1,0 +1,67 @@
+"""Log in as a facilitator, or create the first admin account on first start."""
+
+import streamlit as st
+
+from core.db import session_scope
+from core.errors import FabriqueError
+from core.services import accounts
+from ui import session
+from ui.i18n import _
+
+st.title(_("Fabrique"))
+st.caption(_("From a territory's needs to projects people carry."))
+
+with session_scope() as db:
+    needs_admin = not accounts.has_admin(db)
+
+if needs_admin:
+    st.subheader(_("First start: create the administrator account"))
+    st.info(
+        _("Fabrique printed a setup code in the terminal where it was started "
+          "(also saved in var/setup-code.txt). Type it below to prove you installed it."),
+        icon="🔐",
+    )
+    with st.form("first_admin"):
+        code = st.text_input(_("Setup code"), key="setup_code")
+        username = st.text_input(_("Username"), key="admin_username",
+                                 help=_("Letters, digits, dot, dash or underscore."))
+        name = st.text_input(_("Your name"), key="admin_name")
+        email = st.text_input(_("Email (optional)"), key="admin_email")
+        password = st.text_input(_("Password"), type="password", key="admin_password",
+                                 help=_("At least {min} characters.",
+                                        min=accounts.PASSWORD_MIN))
+        confirm = st.text_input(_("Password again"), type="password", key="admin_confirm")
+        submitted = st.form_submit_button(_("Create the account"), type="primary")
+    if submitted:
+        if password != confirm:
+            st.error(_("The two passwords differ."), icon="⚠️")
+        else:
+            try:
+                with session_scope(write=True) as db:
+                    accounts.create_first_admin(session=db, code=code, username=username,
+                                                name=name, password=password, email=email)
+            except FabriqueError as error:
+                session.show_error(error)
+            else:
+                st.success(_("Account created. You can log in now."), icon="✅")
+                st.rerun()
+else:
+    session.authenticator().login(
+        location="main",
+        key="login_form",
+        fields={
+            "Form name": _("Facilitator login"),
+            "Username": _("Username"),
+            "Password": _("Password"),
+            "Login": _("Log in"),
+        },
+    )
+    status = st.session_state.get("authentication_status")
+    if status:
+        st.success(_("Logged in. Opening your workshops…"), icon="✅")
+    elif status is False:
+        st.error(_("Wrong username or password."), icon="⚠️")
+
+st.divider()
+st.markdown(_("**Taking part in a workshop?** You need no account."))
+st.page_link("pages/join.py", label=_("Join with the workshop code"), icon="🙋")

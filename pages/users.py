@@ -1,0 +1,51 @@
+"""Admin: facilitator accounts (create, deactivate, reactivate, reset a password)."""
+
+import streamlit as st
+
+from core.models import Role
+from core.services import accounts
+from ui import session
+from ui.i18n import _
+
+session.require_user(admin=True)
+st.title(_("Accounts"))
+users = session.read(accounts.list_users)
+ROLE_LABELS = {Role.ADMIN.value: _("Administrator"), Role.FACILITATOR.value: _("Facilitator")}
+
+for account in users:
+    with st.container(border=True):
+        info, actions = st.columns([3, 2])
+        active = account.deactivated_at is None
+        info.text(f"{account.name} ({account.username})")
+        info.caption(ROLE_LABELS.get(account.role, account.role)
+                     + ("" if active else " · " + _("deactivated")))
+        if active:
+            if actions.button(_("Deactivate"), key=f"deactivate_{account.id}"):
+                if session.call(accounts.set_active, user_id=account.id, active=False):
+                    st.rerun()
+        elif actions.button(_("Reactivate"), key=f"reactivate_{account.id}"):
+            if session.call(accounts.set_active, user_id=account.id, active=True):
+                st.rerun()
+        with actions.popover(_("New password")), st.form(f"reset_{account.id}",
+                                                          clear_on_submit=True):
+            new = st.text_input(_("New password"), type="password", key=f"reset_pw_{account.id}")
+            if st.form_submit_button(_("Set the password")) and session.call(
+                accounts.change_password, user_id=account.id, new_password=new
+            ):
+                st.success(_("Password changed."), icon="✅")
+
+with st.form("new_account", clear_on_submit=True):
+    st.subheader(_("New facilitator account"))
+    username = st.text_input(_("Username"), key="new_username")
+    name = st.text_input(_("Name"), key="new_name")
+    email = st.text_input(_("Email (optional)"), key="new_email")
+    password = st.text_input(_("Password"), type="password", key="new_password",
+                             help=_("At least {min} characters.", min=accounts.PASSWORD_MIN))
+    role = st.selectbox(_("Role"), [Role.FACILITATOR.value, Role.ADMIN.value], key="new_role",
+                        format_func=ROLE_LABELS.__getitem__)
+    if st.form_submit_button(_("Create the account"), type="primary"):
+        created = session.call(accounts.create_user, username=username, name=name,
+                               password=password, email=email, role=Role(role))
+        if created:
+            st.toast(_("Account {username} created.", username=created.username), icon="✅")
+            st.rerun()

@@ -1,0 +1,187 @@
+"""Shared fixtures: a fresh migrated database per test, on SQLite and on PostgreSQL.
+
+SQLite: a template file is migrated once, then copied for each test.
+PostgreSQL (``FABRIQUE_TEST_POSTGRES_URL``): a template database is migrated once, then
+each test gets ``CREATE DATABASE ... TEMPLATE``. With ``FABRIQUE_REQUIRE_ALL=1`` (CI), a
+PostgreSQL or browser test that cannot run fails instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from core.actors import ParticipantActor, UserActor
+from core.db import dispose_engines, get_engine
+from core.migrate import upgrade
+from core.models import Role, User
+from core.services import accounts, participants, workshops
+from core.settings import PROJECT_ROOT
+from core.templates import Templates, load_templates
+
+PG_ENV = "FABRIQUE_TEST_POSTGRES_URL"
+REQUIRE_ENV = "FABRIQUE_REQUIRE_ALL"
+PASSWORD = "un mot de passe solide"
+
+
+def require_all() -> bool:
+    """Tell whether tests that cannot run must fail (CI) rather than skip."""
+    return os.environ.get(REQUIRE_ENV) == "1"
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, fail in CI."""
+    if require_all():
+        pytest.fail(f"{reason} (required: {REQUIRE_ENV}=1)")
+    pytest.skip(reason)
+
+
+# --- databases -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    dispose_engines(url)
+    return path
+
+
+def _pg_admin_url(url: str) -> str:
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        unavailable(f"{PG_ENV} is not set: no PostgreSQL server to test against")
+    base = make_url(url)
+    template_name = f"fabrique_tpl_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_pg_admin_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{template_name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "unavailable"
+        admin.dispose()
+        unavailable(f"PostgreSQL at {base.host}:{base.port} is unreachable: {exc}")
+    template_url = base.set(database=template_name).render_as_string(hide_password=False)
+    upgrade(template_url)
+    dispose_engines(template_url)
+    yield template_url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{template_name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_sqlite(template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "fabrique.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh, migrated database (each test runs on both backends)."""
+    if request.param == "sqlite":
+        url = _fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield url
+        dispose_engines(url)
+        return
+    template_url = request.getfixturevalue("postgres_template")
+    template = make_url(template_url)
+    name = f"fabrique_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_pg_admin_url(template_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    url = template.set(database=name).render_as_string(hide_password=False)
+    yield url
+    dispose_engines(url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """Return a fresh SQLite database URL (for tests about SQLite itself)."""
+    url = _fresh_sqlite(sqlite_template, tmp_path)
+    yield url
+    dispose_engines(url)
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    """Open a session on the test's fresh database (writes as the app does)."""
+    with Session(get_engine(db_url, write=True), expire_on_commit=False) as s:
+        yield s
+
+
+# --- domain objects ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def templates() -> Templates:
+    return load_templates(PROJECT_ROOT / "data")
+
+
+def make_user(session: Session, username: str, role: Role = Role.FACILITATOR) -> UserActor:
+    """Create an account directly (the way the first admin or an admin would)."""
+    user = User(username=username, name=username.title(),
+                password_hash=accounts.hash_password(PASSWORD), role=role.value)
+    session.add(user)
+    session.commit()
+    return UserActor(user_id=user.id, username=user.username, name=user.name, role=user.role)
+
+
+@pytest.fixture
+def admin(session: Session) -> UserActor:
+    return make_user(session, "admin", Role.ADMIN)
+
+
+@pytest.fixture
+def facilitator(session: Session) -> UserActor:
+    return make_user(session, "camille")
+
+
+@pytest.fixture
+def other_facilitator(session: Session) -> UserActor:
+    return make_user(session, "dominique")
+
+
+@pytest.fixture
+def workshop(session: Session, facilitator: UserActor, templates: Templates):
+    collective = workshops.create_collective(session=session, actor=facilitator,
+                                             name="Collectif de Miallet", territory="Dordogne")
+    return workshops.create_workshop(
+        session=session, actor=facilitator, collective_id=collective.id,
+        title="Atelier besoins", workshop_format=templates.formats["outille-toi-2h"], lang="fr",
+    )
+
+
+@pytest.fixture
+def running_workshop(session: Session, facilitator: UserActor, workshop):
+    return workshops.start_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+
+
+def join(session: Session, workshop, name: str) -> ParticipantActor:
+    """Join ``workshop`` as ``name`` and return the participant as an actor."""
+    participant = participants.join_workshop(session=session, code=workshop.join_code,
+                                             display_name=name)
+    actor = participants.actor_for_token(session, participant.token)
+    assert actor is not None
+    return actor
+
+
+@pytest.fixture
+def participant(session: Session, running_workshop) -> ParticipantActor:
+    return join(session, running_workshop, "Élise")

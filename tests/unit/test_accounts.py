@@ -1,0 +1,121 @@
+"""Accounts: first admin with the setup code, roles, passwords, cookie key."""
+
+import pytest
+from sqlmodel import select
+
+from core.errors import InvalidInput, PermissionDenied
+from core.models import Collective, Role, User
+from core.services import accounts
+from tests.conftest import PASSWORD, join, make_user
+
+
+def test_first_admin_needs_the_setup_code(session):
+    code = accounts.setup_code(session)
+    assert code and len(code) == 9
+    assert accounts.setup_code(session) == code  # stable until used
+    with pytest.raises(PermissionDenied):
+        accounts.create_first_admin(session=session, code="AAAA-BBBB", username="anna",
+                                    name="Anna", password=PASSWORD)
+    assert not accounts.has_admin(session)
+    admin = accounts.create_first_admin(session=session, code=code.lower().replace("-", " "),
+                                        username="Anna", name="Anna", password=PASSWORD)
+    assert (admin.username, admin.role) == ("anna", Role.ADMIN.value)
+    assert admin.password_hash.startswith("$2") and PASSWORD not in admin.password_hash
+    assert accounts.setup_code(session) is None
+    with pytest.raises(PermissionDenied):
+        accounts.create_first_admin(session=session, code=code, username="eve", name="Eve",
+                                    password=PASSWORD)
+
+
+def test_first_admin_receives_ownerless_collectives(session):
+    session.add(Collective(name="Démo"))
+    session.commit()
+    admin = accounts.create_first_admin(session=session, code=accounts.setup_code(session),
+                                        username="anna", name="Anna", password=PASSWORD)
+    assert session.exec(select(Collective)).one().owner_id == admin.id
+
+
+@pytest.mark.parametrize(("password", "fragment"), [
+    ("court", "at least"),
+    ("é" * 40, "too long"),
+])
+def test_password_policy(session, password, fragment):
+    with pytest.raises(InvalidInput) as exc:
+        accounts.create_first_admin(session=session, code=accounts.setup_code(session),
+                                    username="anna", name="Anna", password=password)
+    assert fragment in exc.value.msgid
+
+
+def test_only_admins_manage_accounts(session, admin, facilitator, running_workshop,
+                                     participant):
+    created = accounts.create_user(session=session, actor=admin, username="lou", name="Lou",
+                                   password=PASSWORD)
+    assert created.role == Role.FACILITATOR.value
+    for actor in (facilitator, participant):
+        with pytest.raises(PermissionDenied):
+            accounts.create_user(session=session, actor=actor, username="mal", name="Mal",
+                                 password=PASSWORD)
+        with pytest.raises(PermissionDenied):
+            accounts.list_users(session=session, actor=actor)
+        with pytest.raises(PermissionDenied):
+            accounts.set_active(session=session, actor=actor, user_id=created.id, active=False)
+
+
+def test_username_rules_and_uniqueness(session, admin):
+    with pytest.raises(InvalidInput):
+        accounts.create_user(session=session, actor=admin, username="a b", name="A",
+                             password=PASSWORD)
+    accounts.create_user(session=session, actor=admin, username="lou", name="Lou",
+                         password=PASSWORD)
+    with pytest.raises(InvalidInput) as exc:
+        accounts.create_user(session=session, actor=admin, username="LOU", name="Lou 2",
+                             password=PASSWORD)
+    assert exc.value.params == {"username": "lou"}
+
+
+def test_deactivated_account_loses_access_at_once(session, admin, facilitator):
+    assert accounts.actor_for_username(session, "camille") == facilitator
+    accounts.set_active(session=session, actor=admin, user_id=facilitator.user_id, active=False)
+    assert accounts.actor_for_username(session, "camille") is None
+    assert "camille" not in accounts.credentials(session)["usernames"]
+    from core.services import workshops
+    with pytest.raises(PermissionDenied):
+        workshops.list_collectives(session=session, actor=facilitator)
+    with pytest.raises(InvalidInput):
+        accounts.set_active(session=session, actor=admin, user_id=admin.user_id, active=False)
+
+
+def test_change_password(session, admin, facilitator):
+    with pytest.raises(PermissionDenied):
+        accounts.change_password(session=session, actor=facilitator,
+                                 user_id=facilitator.user_id, new_password="nouveau secret",
+                                 current_password="faux")
+    accounts.change_password(session=session, actor=facilitator, user_id=facilitator.user_id,
+                             new_password="nouveau secret", current_password=PASSWORD)
+    user = session.get(User, facilitator.user_id)
+    assert accounts.check_password("nouveau secret", user.password_hash)
+    with pytest.raises(PermissionDenied):
+        accounts.change_password(session=session, actor=facilitator, user_id=admin.user_id,
+                                 new_password="nouveau secret")
+    accounts.change_password(session=session, actor=admin, user_id=facilitator.user_id,
+                             new_password="remis par admin")
+    session.refresh(user)
+    assert accounts.check_password("remis par admin", user.password_hash)
+
+
+def test_credentials_for_the_authenticator(session, facilitator):
+    creds = accounts.credentials(session)["usernames"]["camille"]
+    assert creds["roles"] == ["facilitator"] and creds["password"].startswith("$2")
+
+
+def test_cookie_key_generated_once_or_taken_from_settings(session):
+    key = accounts.cookie_key(session, None)
+    assert len(key) >= 40
+    assert accounts.cookie_key(session, None) == key
+    assert accounts.cookie_key(session, "from-env") == "from-env"
+
+
+def test_participant_actor_is_no_user(session, running_workshop):
+    actor = join(session, running_workshop, "Zoé")
+    assert accounts.actor_for_username(session, actor.name) is None
+    assert make_user(session, "zoe").role == Role.FACILITATOR.value

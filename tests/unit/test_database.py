@@ -1,0 +1,126 @@
+"""Database: SQLite settings, migrations up and down, constraints on both backends."""
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from core.db import dispose_engines, get_engine
+from core.migrate import downgrade, upgrade
+from core.models import Candidate, Card, Criterion, Participant, Score, Workshop
+from core.settings import Settings
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(sqlite_url):
+    with get_engine(sqlite_url).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_schema_matches_the_models(db_url):
+    """Alembic's head creates every table and column the models declare."""
+    inspector = inspect(get_engine(db_url))
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_migrations_go_down_and_up_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    downgrade(url, "base")
+    assert "card" not in inspect(get_engine(url)).get_table_names()
+    upgrade(url)
+    assert "card" in inspect(get_engine(url)).get_table_names()
+    dispose_engines(url)
+
+
+def test_foreign_keys_are_enforced(session):
+    session.add(Card(collective_id=424242, text="orpheline"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_join_codes_are_unique(session, workshop):
+    session.add(Workshop(collective_id=workshop.collective_id, title="Doublon",
+                         join_code=workshop.join_code))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_one_score_per_participant_candidate_and_criterion(session, running_workshop,
+                                                           participant, templates):
+    from core.services import cards
+    idea = cards.add_card(session=session, actor=participant, workshop_id=running_workshop.id,
+                          text="Une idée", templates=templates)
+    criterion = Criterion(workshop_id=running_workshop.id, key="impact", name_fr="Impact",
+                          name_en="Impact")
+    candidate = Candidate(workshop_id=running_workshop.id, card_id=idea.id)
+    session.add_all([criterion, candidate])
+    session.commit()
+    row = dict(participant_id=participant.participant_id, candidate_id=candidate.id,
+               criterion_id=criterion.id)
+    session.add(Score(value=4, **row))
+    session.commit()
+    session.add(Score(value=2, **row))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    other = Criterion(workshop_id=running_workshop.id, key="effort", name_fr="Effort",
+                      name_en="Effort", direction=-1)
+    session.add(other)
+    session.commit()
+    session.add(Score(value=9, participant_id=participant.participant_id,
+                      candidate_id=candidate.id, criterion_id=other.id))
+    with pytest.raises(IntegrityError):  # scores go from 1 to 5
+        session.commit()
+
+
+def test_card_length_is_checked_by_the_database_too(session, running_workshop):
+    session.add(Card(collective_id=running_workshop.collective_id,
+                     workshop_id=running_workshop.id, text="x" * 501))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_participant_names_are_unique_per_workshop(session, running_workshop, participant):
+    session.add(Participant(workshop_id=running_workshop.id, display_name="ELISE",
+                            name_key="elise", token="t" * 20))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_database_url_settings(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FABRIQUE_DATA_DIR", str(tmp_path))
+    assert Settings().resolved_database_url == f"sqlite:///{tmp_path / 'fabrique.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/fab")
+    assert Settings().resolved_database_url == "postgresql+psycopg://u:p@db:5432/fab"
+
+
+def test_sqlite_writers_wait_instead_of_failing(sqlite_url):
+    """Two writing sessions: the second waits for the first (BEGIN IMMEDIATE + timeout)."""
+    import threading
+    import time
+
+    engine = get_engine(sqlite_url, write=True)
+    with Session(engine) as first:
+        first.execute(text("INSERT INTO app_setting (key, value, created_at) "
+                           "VALUES ('a', '1', CURRENT_TIMESTAMP)"))
+        done = []
+
+        def second_writer():
+            with Session(engine) as second:
+                second.execute(text("INSERT INTO app_setting (key, value, created_at) "
+                                    "VALUES ('b', '2', CURRENT_TIMESTAMP)"))
+                second.commit()
+                done.append(True)
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        time.sleep(0.3)
+        assert done == []  # waiting for the lock, not failed
+        first.commit()
+        thread.join(timeout=10)
+    assert done == [True]

@@ -1,0 +1,129 @@
+"""Collectives, workshops, agenda, join codes and joining."""
+
+import pytest
+
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.models import Participant, WorkshopStatus
+from core.services import participants, workshops
+from core.services.workshops import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from tests.conftest import join
+
+
+def test_collectives_are_private_to_their_facilitator(session, facilitator, other_facilitator,
+                                                      admin, workshop):
+    mine = workshops.list_collectives(session=session, actor=facilitator)
+    assert [c.name for c in mine] == ["Collectif de Miallet"]
+    assert workshops.list_collectives(session=session, actor=other_facilitator) == []
+    assert len(workshops.list_collectives(session=session, actor=admin)) == 1
+    with pytest.raises(PermissionDenied):
+        workshops.list_workshops(session=session, actor=other_facilitator,
+                                 collective_id=workshop.collective_id)
+
+
+def test_workshop_gets_a_readable_code_and_the_formats_agenda(session, facilitator, workshop,
+                                                              templates):
+    assert len(workshop.join_code) == JOIN_CODE_LENGTH
+    assert set(workshop.join_code) <= set(JOIN_CODE_ALPHABET)
+    phases = workshops.agenda(session=session, actor=facilitator, workshop_id=workshop.id)
+    fmt = templates.formats["outille-toi-2h"]
+    assert [p.title for p in phases] == [p.title.fr for p in fmt.phases]
+    assert sum(p.duration_min for p in phases) == 120
+
+
+def test_codes_are_unique(session, facilitator, workshop, templates):
+    codes = {workshop.join_code}
+    for i in range(30):
+        w = workshops.create_workshop(session=session, actor=facilitator,
+                                      collective_id=workshop.collective_id, title=f"A{i}",
+                                      workshop_format=templates.formats["ideation-3h"],
+                                      lang="en")
+        codes.add(w.join_code)
+    assert len(codes) == 31
+
+
+def test_start_and_end(session, facilitator, workshop):
+    started = workshops.start_workshop(session=session, actor=facilitator,
+                                       workshop_id=workshop.id)
+    assert (started.status, started.current_phase) == (WorkshopStatus.RUNNING.value, 0)
+    assert started.phase_started_at is not None
+    ended = workshops.end_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+    assert ended.status == WorkshopStatus.ENDED.value
+
+
+def test_participant_cannot_run_the_workshop(session, running_workshop, participant, templates):
+    with pytest.raises(PermissionDenied):
+        workshops.end_workshop(session=session, actor=participant,
+                               workshop_id=running_workshop.id)
+    with pytest.raises(PermissionDenied):
+        workshops.create_workshop(session=session, actor=participant,
+                                  collective_id=running_workshop.collective_id, title="X",
+                                  workshop_format=templates.formats["ideation-3h"], lang="fr")
+    with pytest.raises(PermissionDenied):
+        participants.list_participants(session=session, actor=participant,
+                                       workshop_id=running_workshop.id)
+
+
+def test_join_by_code_ignores_case_and_spaces(session, running_workshop):
+    code = running_workshop.join_code
+    messy = f" {code[:3].lower()} {code[3:]} "
+    p = participants.join_workshop(session=session, code=messy, display_name="Élise")
+    assert p.workshop_id == running_workshop.id
+
+
+def test_rejoining_with_the_same_name_is_the_same_person(session, running_workshop):
+    first = participants.join_workshop(session=session, code=running_workshop.join_code,
+                                       display_name="Élise Dupré")
+    again = participants.join_workshop(session=session, code=running_workshop.join_code,
+                                       display_name="  elise   dupre ")
+    assert again.id == first.id and again.token == first.token
+    assert participants.actor_for_token(session, first.token).participant_id == first.id
+
+
+def test_join_refusals(session, facilitator, running_workshop):
+    with pytest.raises(NotFound):
+        participants.join_workshop(session=session, code="ZZZZZZ", display_name="Eve")
+    with pytest.raises(InvalidInput):
+        participants.join_workshop(session=session, code=running_workshop.join_code,
+                                   display_name="   ")
+    workshops.end_workshop(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    with pytest.raises(PermissionDenied):
+        participants.join_workshop(session=session, code=running_workshop.join_code,
+                                   display_name="Tardif")
+
+
+def test_unknown_or_removed_token_is_nobody(session, running_workshop):
+    assert participants.actor_for_token(session, "nope") is None
+    assert participants.actor_for_token(session, None) is None
+    marc = join(session, running_workshop, "Marc")
+    row = session.get(Participant, marc.participant_id)
+    from core.models import utcnow
+    row.removed_at = utcnow()
+    session.commit()
+    assert participants.actor_for_token(session, row.token) is None
+    with pytest.raises(PermissionDenied):
+        participants.join_workshop(session=session, code=running_workshop.join_code,
+                                   display_name="Marc")
+
+
+def test_facilitator_lists_and_renames_participants(session, facilitator, running_workshop):
+    join(session, running_workshop, "Marc")
+    zoe = join(session, running_workshop, "Zoé")
+    names = [p.display_name for p in participants.list_participants(
+        session=session, actor=facilitator, workshop_id=running_workshop.id)]
+    assert sorted(names) == ["Marc", "Zoé"]
+    participants.rename_participant(session=session, actor=facilitator,
+                                    participant_id=zoe.participant_id, display_name="Zoé B.")
+    with pytest.raises(InvalidInput):
+        participants.rename_participant(session=session, actor=facilitator,
+                                        participant_id=zoe.participant_id, display_name="marc")
+
+
+def test_listing_counts_cards_and_participants(session, facilitator, running_workshop,
+                                               templates):
+    from core.services import cards
+    marc = join(session, running_workshop, "Marc")
+    cards.add_card(session=session, actor=marc, workshop_id=running_workshop.id,
+                   text="Un besoin", templates=templates)
+    (summary,) = workshops.list_workshops(session=session, actor=facilitator,
+                                          collective_id=running_workshop.collective_id)
+    assert (summary.participants, summary.cards) == (1, 1)

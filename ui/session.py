@@ -1,0 +1,226 @@
+"""Session bootstrap: who is here (facilitator, participant or visitor), and calling services.
+
+The actor is resolved once per run from the database (a deactivated account or a removed
+participant stops being recognised at their next click) and kept in ``st.session_state``
+for the pages of that run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+from core.actors import Actor, ParticipantActor, UserActor
+from core.bootstrap import Ready, bootstrap
+from core.db import session_scope
+from core.errors import FabriqueError
+from core.services import accounts, participants
+from core.settings import get_settings
+from core.templates import Templates, load_templates
+from ui.i18n import _
+
+ACTOR_KEY = "_actor"
+AUTHENTICATOR_KEY = "_authenticator"
+PARTICIPANT_KEY = "participant_token"
+WORKSHOP_KEY = "workshop_id"
+COOKIE_NAME = "fabrique_session"
+TOKEN_PARAM = "p"
+LOGGED_OUT_KEY = "_logged_out"
+DEFERRED_ERROR_KEY = "_deferred_error"
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
+    return bootstrap(get_settings())
+
+
+def ensure_ready() -> Ready:
+    """Migrate, load templates and the demo, once per server process and database."""
+    settings = get_settings()
+    return _bootstrap_once(settings.resolved_database_url, str(settings.templates_dir),
+                           settings.load_demo)
+
+
+def templates() -> Templates:
+    """Return the templates from ``data/`` (reread when a file changes)."""
+    return load_templates(get_settings().templates_dir)
+
+
+def show_error(error: FabriqueError) -> None:
+    """Show a core refusal in the session's language."""
+    st.error(_(error.msgid, **error.params), icon="⚠️")
+
+
+def _authenticator() -> stauth.Authenticate:
+    settings = get_settings()
+    configured = settings.cookie_key.get_secret_value() if settings.cookie_key else None
+    with session_scope() as session:
+        credentials = accounts.credentials(session)
+        key = accounts.cookie_key(session, configured)
+    return stauth.Authenticate(
+        credentials,
+        cookie_name=COOKIE_NAME,
+        cookie_key=key,
+        cookie_expiry_days=settings.cookie_expiry_days,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+
+
+def authenticator() -> stauth.Authenticate:
+    """Return this run's authenticator (created by ``identify``), or stop the page."""
+    auth = st.session_state.get(AUTHENTICATOR_KEY)
+    if auth is None:
+        st.stop()
+    return auth
+
+
+def _sync_participant_token() -> str | None:
+    """Keep the participant's token in the URL so a reload brings them back.
+
+    Navigation links drop the query string, so it is set again on every run.
+    """
+    token = st.session_state.get(PARTICIPANT_KEY)
+    from_url = st.query_params.get(TOKEN_PARAM)
+    if not token and from_url:
+        token = st.session_state[PARTICIPANT_KEY] = from_url
+    if token and from_url != token:
+        st.query_params[TOKEN_PARAM] = token
+    return token
+
+
+def identify() -> Actor | None:
+    """Work out who is acting in this run and remember it for the pages."""
+    auth = _authenticator()
+    st.session_state[AUTHENTICATOR_KEY] = auth
+    if st.session_state.pop(LOGGED_OUT_KEY, False):
+        auth.cookie_controller.delete_cookie()
+    try:
+        # Re-login from the signed cookie; renders nothing.
+        auth.login(location="unrendered")
+    except LoginError:
+        # The cookie names an account that no longer exists or was deactivated.
+        auth.cookie_controller.delete_cookie()
+    actor: Actor | None = None
+    with session_scope() as session:
+        if st.session_state.get("authentication_status"):
+            actor = accounts.actor_for_username(session, st.session_state.get("username"))
+            if actor is None:
+                auth.logout(location="unrendered")
+        if actor is None:
+            token = _sync_participant_token()
+            if token:
+                actor = participants.actor_for_token(session, token)
+                if actor is None:
+                    forget_participant()
+    st.session_state[ACTOR_KEY] = actor
+    return actor
+
+
+def log_out() -> None:
+    """Log the facilitator out (a button callback: runs before the next run's navigation)."""
+    auth = st.session_state.get(AUTHENTICATOR_KEY)
+    if auth is not None:
+        auth.authentication_controller.logout()
+    st.session_state.pop(WORKSHOP_KEY, None)
+    # The cookie is deleted during the next run, where its component can render.
+    st.session_state[LOGGED_OUT_KEY] = True
+
+
+def actor() -> Actor | None:
+    """Return this run's actor."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def user_actor() -> UserActor | None:
+    """Return the facilitator or admin acting in this run, if any."""
+    current = actor()
+    return current if isinstance(current, UserActor) else None
+
+
+def require_actor() -> Actor:
+    """Return this run's actor, or stop the page.
+
+    Navigation only offers these pages to identified people; the check here also
+    covers a page file run on its own (Streamlit's pages/ fallback on a cold start).
+    """
+    current = actor()
+    if current is None:
+        st.stop()
+    return current  # type: ignore[return-value]
+
+
+def require_user(*, admin: bool = False) -> UserActor:
+    """Return this run's facilitator (or admin, with ``admin``), or stop the page."""
+    current = user_actor()
+    if current is None or (admin and not current.is_admin):
+        st.stop()
+    return current  # type: ignore[return-value]
+
+
+def become_participant(token: str) -> None:
+    """Remember the participant this browser now is."""
+    st.session_state[PARTICIPANT_KEY] = token
+    st.query_params[TOKEN_PARAM] = token
+
+
+def forget_participant() -> None:
+    """Leave the workshop in this browser (the participant stays in the workshop)."""
+    st.session_state.pop(PARTICIPANT_KEY, None)
+    st.session_state.pop(WORKSHOP_KEY, None)
+    if TOKEN_PARAM in st.query_params:
+        del st.query_params[TOKEN_PARAM]
+
+
+def current_workshop_id() -> int | None:
+    """Return the workshop this session is working on."""
+    current = actor()
+    if isinstance(current, ParticipantActor):
+        return current.workshop_id
+    return st.session_state.get(WORKSHOP_KEY)
+
+
+def open_workshop(workshop_id: int) -> None:
+    """Make ``workshop_id`` the facilitator's current workshop."""
+    st.session_state[WORKSHOP_KEY] = workshop_id
+
+
+def call(service: Callable[..., T], /, *, defer_error: bool = False, **kwargs: Any) -> T | None:
+    """Run a writing service as this run's actor; on refusal show why and return None.
+
+    With ``defer_error`` the message is kept for the next run (``show_deferred_error``),
+    for pages that rerun right after a refusal.
+    """
+    try:
+        with session_scope(write=True) as session:
+            return service(session=session, actor=require_actor(), **kwargs)
+    except FabriqueError as error:
+        if defer_error:
+            st.session_state[DEFERRED_ERROR_KEY] = error
+        else:
+            show_error(error)
+        return None
+
+
+def show_deferred_error() -> None:
+    """Show the refusal a previous run kept for this one."""
+    error = st.session_state.pop(DEFERRED_ERROR_KEY, None)
+    if error is not None:
+        show_error(error)
+
+
+def read(service: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a reading service as this run's actor; on refusal show why and stop the page."""
+    try:
+        with session_scope() as session:
+            return service(session=session, actor=require_actor(), **kwargs)
+    except FabriqueError as error:
+        show_error(error)
+        st.stop()
+        raise  # pragma: no cover - st.stop raises
