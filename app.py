@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.errors import FabriqueError
-from ui import session
+from ui import render, session
 from ui.i18n import _, language_picker
 
 st.set_page_config(page_title="Fabrique", page_icon="🧶", layout="wide")
@@ -24,6 +24,7 @@ if startup_error is not None:
 
     st.navigation([st.Page(_startup_failed, title="Fabrique", url_path="error")]).run()
 else:
+    session.apply_pending_clears()
     actor = session.identify()
     user = session.user_actor()
 
@@ -47,7 +48,7 @@ else:
 
     navigation = st.navigation(pages)
     if actor is not None:
-        st.sidebar.caption(_("Signed in as {name}", name=actor.name))
+        st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:
             st.sidebar.button(_("Log out"), key="logout_button", on_click=session.log_out)
         else:

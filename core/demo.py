@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from core.errors import TemplateError
 from core.i18n import N_
 from core.models import CARD_TEXT_MAX, Card, CardKind, Collective, Role, User, Workshop, utcnow
-from core.services.workshops import insert_with_join_code, add_agenda
+from core.services.workshops import add_agenda, insert_with_join_code
 from core.templates import Templates, read_yaml_model
 
 

@@ -2,26 +2,30 @@
 
 import streamlit as st
 
+from core.i18n import N_
 from core.models import WorkshopStatus
 from core.services import workshops
 from ui import render, session
 from ui.i18n import _, lang
 
 STATUS_LABELS = {
-    WorkshopStatus.DRAFT.value: ("📝", "Not started"),
-    WorkshopStatus.RUNNING.value: ("🟢", "In progress"),
-    WorkshopStatus.ENDED.value: ("🏁", "Over"),
+    WorkshopStatus.DRAFT.value: ("📝", N_("Not started")),
+    WorkshopStatus.RUNNING.value: ("🟢", N_("In progress")),
+    WorkshopStatus.ENDED.value: ("🏁", N_("Over")),
 }
 
 session.require_user()
+HOME = "home"
 st.title(_("Collectives and workshops"))
 templates = session.templates()
 collectives = session.read(workshops.list_collectives)
 
 
-def _open(workshop_id: int) -> None:
-    session.open_workshop(workshop_id)
+def _act(service, workshop_id: int) -> None:
+    session.call(service, defer_error=HOME, workshop_id=workshop_id)
 
+
+session.show_deferred_error(HOME)
 
 if not collectives:
     st.info(_("No collective yet. Create the first one below: a village, a residency, "
@@ -29,9 +33,9 @@ if not collectives:
 
 for collective in collectives:
     with st.container(border=True):
-        st.subheader(collective.name)
+        st.html(render.line(collective.name, size="1.5rem", bold=True))
         if collective.territory:
-            st.caption(collective.territory)
+            st.html(render.line(collective.territory, size=".9rem"))
         summaries = session.read(workshops.list_workshops, collective_id=collective.id)
         if not summaries:
             st.write(_("No workshop yet for this collective."))
@@ -46,21 +50,20 @@ for collective in collectives:
             with cols[3]:
                 st.caption(_(status))
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
-                             on_click=_open, args=(workshop.id,)):
+                             on_click=session.open_workshop, args=(workshop.id,)):
                     st.switch_page("pages/explore.py")
                 if workshop.status != WorkshopStatus.RUNNING.value:
                     label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
                              else _("Reopen"))
-                    if st.button(label, key=f"start_{workshop.id}"):
-                        if session.call(workshops.start_workshop, workshop_id=workshop.id):
-                            st.rerun()
-                elif st.button(_("End"), key=f"end_{workshop.id}"):
-                    if session.call(workshops.end_workshop, workshop_id=workshop.id):
-                        st.rerun()
+                    st.button(label, key=f"start_{workshop.id}", on_click=_act,
+                              args=(workshops.start_workshop, workshop.id))
+                else:
+                    st.button(_("End"), key=f"end_{workshop.id}", on_click=_act,
+                              args=(workshops.end_workshop, workshop.id))
 
 st.divider()
 left, right = st.columns(2)
-with left, st.form("new_workshop", clear_on_submit=True):
+with left, st.form("new_workshop"):
     st.subheader(_("New workshop"))
     if collectives:
         collective_id = st.selectbox(
@@ -82,6 +85,7 @@ with left, st.form("new_workshop", clear_on_submit=True):
                 workshop_format=templates.formats[format_key], lang=lang(),
             )
             if created:
+                session.clear_after_success("new_workshop_title")
                 st.toast(_("Workshop created. Its code: {code}", code=created.join_code),
                          icon="✅")
                 st.rerun()
@@ -89,14 +93,16 @@ with left, st.form("new_workshop", clear_on_submit=True):
         st.caption(_("Create a collective first."))
         st.form_submit_button(_("Create the workshop"), disabled=True)
 
-with right, st.form("new_collective", clear_on_submit=True):
+with right, st.form("new_collective"):
     st.subheader(_("New collective"))
     name = st.text_input(_("Name"), key="new_collective_name",
                          placeholder=_("e.g. Residency of Miallet"))
     territory = st.text_input(_("Territory"), key="new_collective_territory",
                               placeholder=_("Village, community of communes…"))
     description = st.text_area(_("Description (optional)"), key="new_collective_description")
-    if st.form_submit_button(_("Create the collective"), type="primary"):
-        if session.call(workshops.create_collective, name=name, territory=territory,
-                        description=description):
-            st.rerun()
+    if st.form_submit_button(_("Create the collective"), type="primary") and session.call(
+        workshops.create_collective, name=name, territory=territory, description=description
+    ):
+        session.clear_after_success("new_collective_name", "new_collective_territory",
+                                    "new_collective_description")
+        st.rerun()

@@ -4,11 +4,19 @@ import streamlit as st
 
 from core.models import Role
 from core.services import accounts
-from ui import session
+from ui import render, session
 from ui.i18n import _
 
 session.require_user(admin=True)
 st.title(_("Accounts"))
+USERS = "users"
+
+
+def _set_active(user_id: int, active: bool) -> None:
+    session.call(accounts.set_active, defer_error=USERS, user_id=user_id, active=active)
+
+
+session.show_deferred_error(USERS)
 users = session.read(accounts.list_users)
 ROLE_LABELS = {Role.ADMIN.value: _("Administrator"), Role.FACILITATOR.value: _("Facilitator")}
 
@@ -20,12 +28,11 @@ for account in users:
         info.caption(ROLE_LABELS.get(account.role, account.role)
                      + ("" if active else " · " + _("deactivated")))
         if active:
-            if actions.button(_("Deactivate"), key=f"deactivate_{account.id}"):
-                if session.call(accounts.set_active, user_id=account.id, active=False):
-                    st.rerun()
-        elif actions.button(_("Reactivate"), key=f"reactivate_{account.id}"):
-            if session.call(accounts.set_active, user_id=account.id, active=True):
-                st.rerun()
+            actions.button(_("Deactivate"), key=f"deactivate_{account.id}",
+                           on_click=_set_active, args=(account.id, False))
+        else:
+            actions.button(_("Reactivate"), key=f"reactivate_{account.id}",
+                           on_click=_set_active, args=(account.id, True))
         with actions.popover(_("New password")), st.form(f"reset_{account.id}",
                                                           clear_on_submit=True):
             new = st.text_input(_("New password"), type="password", key=f"reset_pw_{account.id}")
@@ -34,7 +41,7 @@ for account in users:
             ):
                 st.success(_("Password changed."), icon="✅")
 
-with st.form("new_account", clear_on_submit=True):
+with st.form("new_account"):
     st.subheader(_("New facilitator account"))
     username = st.text_input(_("Username"), key="new_username")
     name = st.text_input(_("Name"), key="new_name")
@@ -47,5 +54,7 @@ with st.form("new_account", clear_on_submit=True):
         created = session.call(accounts.create_user, username=username, name=name,
                                password=password, email=email, role=Role(role))
         if created:
-            st.toast(_("Account {username} created.", username=created.username), icon="✅")
+            session.clear_after_success("new_username", "new_name", "new_email", "new_password")
+            st.toast(_("Account {username} created.", username=render.md(created.username)),
+                     icon="✅")
             st.rerun()

@@ -10,6 +10,7 @@ from core.i18n import LANGUAGES, normalize_language, translate, translate_plural
 from core.settings import get_settings
 
 LANG_KEY = "lang"
+LANG_WIDGET_KEY = "_lang_widget"
 
 
 def lang() -> str:
@@ -29,9 +30,18 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return translate_plural(lang(), singular, plural, n, **params)
 
 
+def _keep_language() -> None:
+    st.session_state[LANG_KEY] = st.session_state[LANG_WIDGET_KEY]
+
+
 def language_picker() -> None:
-    """Let the person switch between French and English."""
+    """Let the person switch between French and English.
+
+    The choice lives under its own key: a widget's state is dropped on runs that do not
+    draw it, and the language must survive those.
+    """
     names = {"fr": "Français", "en": "English"}
     st.sidebar.selectbox(
-        "Langue / Language", LANGUAGES, key=LANG_KEY, format_func=names.__getitem__
+        "Langue / Language", LANGUAGES, index=LANGUAGES.index(lang()), key=LANG_WIDGET_KEY,
+        format_func=names.__getitem__, on_change=_keep_language,
     )

@@ -3,6 +3,7 @@ it shows exactly as typed and can neither run nor restyle the page."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from core.services.cards import CardView
@@ -19,6 +20,18 @@ BOARD_CSS = """
 .fab-count{font-weight:400;color:#5c636a;font-size:1rem;}
 </style>
 """
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>$~=])")
+
+
+def md(text: object) -> str:
+    """Escape user text for a Markdown-rendering element (st.caption, st.error, toasts…).
+
+    Streamlit's Markdown also reads ``:red[...]``, ``:material/…:`` and ``$…$``; every
+    punctuation mark that could start one is backslash-escaped.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def line(text: str, *, icon: str = "", size: str = "1rem", bold: bool = False) -> str:

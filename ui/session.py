@@ -21,6 +21,7 @@ from core.errors import FabriqueError
 from core.services import accounts, participants
 from core.settings import get_settings
 from core.templates import Templates, load_templates
+from ui import render
 from ui.i18n import _
 
 ACTOR_KEY = "_actor"
@@ -28,9 +29,10 @@ AUTHENTICATOR_KEY = "_authenticator"
 PARTICIPANT_KEY = "participant_token"
 WORKSHOP_KEY = "workshop_id"
 COOKIE_NAME = "fabrique_session"
-TOKEN_PARAM = "p"
+TOKEN_PARAM = "p"  # noqa: S105 - the name of a URL parameter, not a secret
 LOGGED_OUT_KEY = "_logged_out"
 DEFERRED_ERROR_KEY = "_deferred_error"
+PENDING_CLEARS_KEY = "_pending_clears"
 
 T = TypeVar("T")
 
@@ -53,8 +55,9 @@ def templates() -> Templates:
 
 
 def show_error(error: FabriqueError) -> None:
-    """Show a core refusal in the session's language."""
-    st.error(_(error.msgid, **error.params), icon="⚠️")
+    """Show a core refusal in the session's language (its values escaped: they may be typed)."""
+    params = {name: render.md(value) for name, value in error.params.items()}
+    st.error(_(error.msgid, **params), icon="⚠️")
 
 
 def _authenticator() -> stauth.Authenticate:
@@ -191,26 +194,28 @@ def open_workshop(workshop_id: int) -> None:
     st.session_state[WORKSHOP_KEY] = workshop_id
 
 
-def call(service: Callable[..., T], /, *, defer_error: bool = False, **kwargs: Any) -> T | None:
+def call(service: Callable[..., T], /, *, defer_error: str | None = None,
+         **kwargs: Any) -> T | None:
     """Run a writing service as this run's actor; on refusal show why and return None.
 
-    With ``defer_error`` the message is kept for the next run (``show_deferred_error``),
-    for pages that rerun right after a refusal.
+    With ``defer_error`` (a slot name) the message is kept for the next run, where
+    ``show_deferred_error(slot)`` shows it: for button callbacks and for pages that rerun
+    right after a refusal.
     """
     try:
         with session_scope(write=True) as session:
             return service(session=session, actor=require_actor(), **kwargs)
     except FabriqueError as error:
         if defer_error:
-            st.session_state[DEFERRED_ERROR_KEY] = error
+            st.session_state[DEFERRED_ERROR_KEY + defer_error] = error
         else:
             show_error(error)
         return None
 
 
-def show_deferred_error() -> None:
-    """Show the refusal a previous run kept for this one."""
-    error = st.session_state.pop(DEFERRED_ERROR_KEY, None)
+def show_deferred_error(slot: str) -> None:
+    """Show the refusal a previous run or callback kept in ``slot``."""
+    error = st.session_state.pop(DEFERRED_ERROR_KEY + slot, None)
     if error is not None:
         show_error(error)
 
@@ -224,3 +229,14 @@ def read(service: Callable[..., T], /, **kwargs: Any) -> T:
         show_error(error)
         st.stop()
         raise  # pragma: no cover - st.stop raises
+
+
+def clear_after_success(*keys: str) -> None:
+    """Empty these text fields at the next run (a refused form keeps what was typed)."""
+    st.session_state.setdefault(PENDING_CLEARS_KEY, set()).update(keys)
+
+
+def apply_pending_clears() -> None:
+    """Empty the fields a success asked to clear, before any widget is drawn."""
+    for key in st.session_state.pop(PENDING_CLEARS_KEY, set()):
+        st.session_state[key] = ""

@@ -15,7 +15,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import NAME_MAX, AppSetting, Collective, Role, User, utcnow
 from core.services.access import active_user, require_admin, require_user
-from core.text import clean_optional, clean_text
+from core.text import clean_text
 
 PASSWORD_MIN = 10
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit

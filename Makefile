@@ -1,0 +1,40 @@
+# Fabrique — the two commands: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Listen on every interface so phones on the hall's Wi-Fi can join; HOST=127.0.0.1 to keep
+# it on this laptop. browser.serverAddress stops Streamlit from looking up an external IP.
+HOST   ?= 0.0.0.0
+PORT   ?= 8501
+
+.PHONY: install run test lint i18n lock
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+		--browser.serverAddress localhost
+
+lint: install
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest
+
+# Extract messages from the code and merge them into both catalogs; then translate
+# what `pytest tests/unit/test_i18n.py` reports as missing.
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
+		--sort-output --omit-header -o core/locale/messages.pot app.py pages ui core
+	$(BIN)/pybabel update -i core/locale/messages.pot -d core/locale -D messages \
+		--no-fuzzy-matching --ignore-obsolete
+
+# Re-pin every dependency to what is installed now (after a deliberate upgrade).
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^fabrique' > constraints.txt
