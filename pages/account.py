@@ -6,6 +6,8 @@ from core.services import accounts
 from ui import session
 from ui.i18n import _
 
+session.page_setup()
+
 user = session.require_user()
 st.title(_("My account"))
 st.text(_("Name: {name}", name=user.name))

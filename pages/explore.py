@@ -9,6 +9,8 @@ from core.services.cards import CardView
 from ui import render, session
 from ui.i18n import _, lang, ngettext
 
+session.page_setup()
+
 UNDO_KEY = "explore_undo"
 EDIT_KEY = "explore_editing"
 RESTORE_KEY = "explore_restore_text"
@@ -16,6 +18,7 @@ CAPTURE_SHOWN_KEY = "explore_capture_shown"
 BOARD = "board"
 CAPTURE = "capture"
 NO_THEME = ""
+BOARD_COLUMNS = 3
 
 actor = session.require_actor()
 is_participant = isinstance(actor, ParticipantActor)
@@ -81,7 +84,7 @@ else:
     with st.form("capture", clear_on_submit=True, border=False):
         text = st.text_input(
             _("New need"), key="capture_text", max_chars=CARD_TEXT_MAX,
-            placeholder=_("A need, an observation… then Enter"),
+            placeholder=_("A need, an observation…"),
         )
         with st.expander(_("Who said it, where? (optional)")):
             a, b = st.columns(2)
@@ -159,7 +162,7 @@ def edit_form(view: CardView) -> None:
 
 
 def card_block(view: CardView) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"card-{view.id}"):
         if st.session_state.get(EDIT_KEY) == view.id:
             edit_form(view)
             return
@@ -206,10 +209,12 @@ def board_view() -> None:
         theme = templates.themes.get(key)
         st.html(render.theme_header(theme_label(key), theme.color if theme else "#868e96",
                                     len(items)))
-        columns = st.columns(3)
-        for index, view in enumerate(items):
-            with columns[index % 3]:
-                card_block(view)
+        # Row by row, so that on a phone (where columns stack) cards keep their order.
+        for start in range(0, len(items), BOARD_COLUMNS):
+            row = st.columns(BOARD_COLUMNS)
+            for column, view in zip(row, items[start:start + BOARD_COLUMNS], strict=False):
+                with column:
+                    card_block(view)
 
     if board.deleted:
         with st.expander(_("Deleted cards ({n})", n=len(board.deleted)), icon="🗑️"):

@@ -8,6 +8,8 @@ from core.services import workshops
 from ui import render, session
 from ui.i18n import _, lang
 
+session.page_setup()
+
 STATUS_LABELS = {
     WorkshopStatus.DRAFT.value: ("📝", N_("Not started")),
     WorkshopStatus.RUNNING.value: ("🟢", N_("In progress")),

@@ -8,6 +8,8 @@ from core.services import participants
 from ui import session
 from ui.i18n import _
 
+session.page_setup()
+
 st.title(_("Join a workshop"))
 st.write(_("Type the code the facilitator shows, and the name others will see."))
 

@@ -8,6 +8,8 @@ from core.services import accounts
 from ui import session
 from ui.i18n import _
 
+session.page_setup()
+
 st.title(_("Fabrique"))
 st.caption(_("From a territory's needs to projects people carry."))
 

@@ -7,6 +7,8 @@ from core.services import accounts
 from ui import render, session
 from ui.i18n import _
 
+session.page_setup()
+
 session.require_user(admin=True)
 st.title(_("Accounts"))
 USERS = "users"

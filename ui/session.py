@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.actors import Actor, ParticipantActor, UserActor
@@ -29,6 +30,7 @@ AUTHENTICATOR_KEY = "_authenticator"
 PARTICIPANT_KEY = "participant_token"
 WORKSHOP_KEY = "workshop_id"
 COOKIE_NAME = "fabrique_session"
+WORKSHOP_PARAM = "w"
 TOKEN_PARAM = "p"  # noqa: S105 - the name of a URL parameter, not a secret
 LOGGED_OUT_KEY = "_logged_out"
 DEFERRED_ERROR_KEY = "_deferred_error"
@@ -116,6 +118,8 @@ def identify() -> Actor | None:
             actor = accounts.actor_for_username(session, st.session_state.get("username"))
             if actor is None:
                 auth.logout(location="unrendered")
+            else:
+                _sync_workshop_param()
         if actor is None:
             token = _sync_participant_token()
             if token:
@@ -132,6 +136,8 @@ def log_out() -> None:
     if auth is not None:
         auth.authentication_controller.logout()
     st.session_state.pop(WORKSHOP_KEY, None)
+    if WORKSHOP_PARAM in st.query_params:
+        del st.query_params[WORKSHOP_PARAM]
     # The cookie is deleted during the next run, where its component can render.
     st.session_state[LOGGED_OUT_KEY] = True
 
@@ -145,6 +151,20 @@ def user_actor() -> UserActor | None:
     """Return the facilitator or admin acting in this run, if any."""
     current = actor()
     return current if isinstance(current, UserActor) else None
+
+
+def page_setup() -> None:
+    """Start every page with this: leave Streamlit's pages/ fallback if it ran us alone.
+
+    On a fresh server process, until some run calls st.navigation, Streamlit serves a URL
+    such as /explore by running pages/explore.py without app.py (its legacy multipage
+    mode, which also lists every file of pages/). That happens to every open tab after a
+    restart. Switching the process to st.navigation mode and rerunning sends this run
+    through app.py, with its login and navigation. (Streamlit 1.67 internals; pinned.)
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def require_actor() -> Actor:
@@ -189,9 +209,23 @@ def current_workshop_id() -> int | None:
     return st.session_state.get(WORKSHOP_KEY)
 
 
+def _sync_workshop_param() -> None:
+    """Keep the facilitator's open workshop in the URL, so a reload reopens it.
+
+    Only a hint: every service checks that the facilitator may see that workshop.
+    """
+    workshop_id = st.session_state.get(WORKSHOP_KEY)
+    from_url = st.query_params.get(WORKSHOP_PARAM)
+    if workshop_id is None and from_url and from_url.isdigit():
+        st.session_state[WORKSHOP_KEY] = workshop_id = int(from_url)
+    if workshop_id is not None and from_url != str(workshop_id):
+        st.query_params[WORKSHOP_PARAM] = str(workshop_id)
+
+
 def open_workshop(workshop_id: int) -> None:
     """Make ``workshop_id`` the facilitator's current workshop."""
     st.session_state[WORKSHOP_KEY] = workshop_id
+    st.query_params[WORKSHOP_PARAM] = str(workshop_id)
 
 
 def call(service: Callable[..., T], /, *, defer_error: str | None = None,

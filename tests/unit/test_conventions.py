@@ -72,3 +72,10 @@ def test_offline_configuration():
     assert ":material/" not in APP_SOURCE  # material page icons are fetched remotely
     for path in list((PROJECT_ROOT / "pages").glob("*.py")) + [PROJECT_ROOT / "app.py"]:
         assert "https://" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_every_page_starts_with_page_setup():
+    """page_setup() leaves Streamlit's pages/ fallback (see ui.session.page_setup)."""
+    missing = [p.name for p in (PROJECT_ROOT / "pages").glob("*.py")
+               if "\nsession.page_setup()\n" not in p.read_text(encoding="utf-8")]
+    assert missing == []

@@ -1,0 +1,199 @@
+"""Browser fixtures: a real ``streamlit run`` server on a free port, driven by Debian's
+Chromium through Playwright (never a downloaded browser). A failing test leaves a
+screenshot of every open page in ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.db import dispose_engines, session_scope
+from core.migrate import upgrade
+from core.services import accounts
+from core.settings import PROJECT_ROOT
+from tests.conftest import PASSWORD, unavailable
+
+CHROMIUM = os.environ.get("FABRIQUE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+ADMIN = "anna"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A Fabrique server process on its own data directory (and database)."""
+
+    def __init__(self, data_dir: Path, database_url: str | None = None,
+                 load_demo: bool = True) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url or f"sqlite:///{data_dir / 'fabrique.db'}"
+        self.env = {
+            **os.environ,
+            "FABRIQUE_DATA_DIR": str(data_dir),
+            "DATABASE_URL": self.database_url,
+            "FABRIQUE_LOAD_DEMO": "true" if load_demo else "false",
+            "FABRIQUE_DEFAULT_LANGUAGE": "fr",
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir / "server.log"
+
+    def start(self) -> Server:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                 "--server.headless", "true", "--browser.serverAddress", "127.0.0.1"],
+                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:  # noqa: S310
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not answer /_stcore/health within 60 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def prepare_database(url: str) -> None:
+    """Migrate and create the admin, as the first start would."""
+    upgrade(url)
+    with session_scope(write=True, url=url) as session:
+        accounts.create_first_admin(session=session, code=accounts.setup_code(session),
+                                    username=ADMIN, name="Anna Animatrice", password=PASSWORD)
+    dispose_engines(url)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A fresh server process (so cold: it has served nothing yet) on a new SQLite file,
+    demo collective loaded, admin "anna" created."""
+    srv = Server(tmp_path)
+    prepare_database(srv.database_url)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_context(browser, request):
+    """Return a factory of isolated browser contexts (one per person); screenshots on failure."""
+    contexts = []
+
+    def make(**kwargs):
+        kwargs.setdefault("viewport", {"width": 1400, "height": 1000})
+        kwargs.setdefault("locale", "fr-FR")
+        context = browser.new_context(**kwargs)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, context in enumerate(contexts):
+            for j, page in enumerate(context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"),
+                                full_page=True)
+    for context in contexts:
+        context.close()
+
+
+def wait_idle(page, settle_ms: int = 400) -> None:
+    """Wait until Streamlit is connected, not running, with no stale element, for a while."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]'
+    )
+    stable_since = None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        idle = page.evaluate(
+            """() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                return !!app && app.dataset.testScriptState === 'notRunning'
+                    && app.dataset.testConnectionState === 'CONNECTED'
+                    && !document.querySelector('[data-stale="true"]');
+            }"""
+        )
+        now = time.monotonic()
+        if idle:
+            stable_since = stable_since or now
+            if now - stable_since >= settle_ms / 1000:
+                return
+        else:
+            stable_since = None
+        page.wait_for_timeout(50)
+    raise AssertionError("Streamlit did not settle within 20 s")
+
+
+def login(page, base_url: str, username: str = ADMIN, password: str = PASSWORD) -> None:
+    """Log in through the real form and wait for the re-login cookie to be written."""
+    page.goto(base_url + "/")
+    wait_idle(page)
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Collectifs et ateliers").wait_for()
+    deadline = time.monotonic() + 10
+    while not any(c["name"] == "fabrique_session" for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError("the re-login cookie was never written")
+        page.wait_for_timeout(100)
+    wait_idle(page)

@@ -1,0 +1,107 @@
+"""The first slice of the journey in real browsers: a facilitator opens the demo workshop,
+a participant joins by code on another browser and captures needs, the facilitator sees
+them, and everything is still there after the server restarts."""
+
+import re
+
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import Card, Workshop
+from tests.browser.conftest import login, wait_idle
+
+NEEDS = [
+    "Pas de distributeur de billets au bourg",
+    "Les enfants s'ennuient pendant les vacances",
+    "Un atelier de réparation de vélos",
+    "<b>Du texte</b> **pas interprété**",
+    "Une épicerie ouverte le dimanche matin",
+]
+
+
+def join_code(server) -> str:
+    with session_scope(url=server.database_url) as session:
+        return session.exec(select(Workshop.join_code)).one()
+
+
+def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server, new_context):
+    facilitator = new_context().new_page()
+    login(facilitator, server.url)
+    # The demo collective is there, ready to start.
+    facilitator.get_by_text("Résidence citoyenne de Miallet").wait_for()
+    facilitator.get_by_role("button", name="Démarrer").click()
+    wait_idle(facilitator)
+    code = join_code(server)
+
+    # A participant joins from the code link, in another browser, without an account.
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{server.url}/join?code={code}")
+    wait_idle(phone)
+    assert phone.get_by_label("Code de l'atelier").input_value() == code
+    phone.get_by_label("Votre nom").fill("Paulette")
+    phone.get_by_role("button", name="Rejoindre").click()
+    phone.get_by_text("Bonjour Paulette").wait_for()
+    wait_idle(phone)
+
+    # Fast capture: type, Enter, the field empties and keeps the cursor, type the next.
+    field = phone.get_by_label("Nouveau besoin")
+    field.click()
+    for need in NEEDS:
+        phone.keyboard.type(need, delay=5)
+        phone.keyboard.press("Enter")
+        phone.wait_for_timeout(150)
+        wait_idle(phone, settle_ms=150)
+        assert field.input_value() == ""
+        assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
+            "Nouveau besoin"
+    with session_scope(url=server.database_url) as session:
+        stored = [c.text for c in session.exec(select(Card).where(Card.participant_id.is_not(None)))]
+    assert sorted(stored) == sorted(NEEDS)
+    # Shown as typed: the tags and stars are visible text, not markup.
+    phone.get_by_text(NEEDS[3]).wait_for()
+
+    # The facilitator opens the workshop's board and, after a reload, sees Paulette's needs.
+    facilitator.get_by_role("button", name="Ouvrir").click()
+    facilitator.get_by_role("heading", name="Explorer les besoins").wait_for()
+    facilitator.reload()
+    wait_idle(facilitator)
+    for need in NEEDS:
+        facilitator.get_by_text(need, exact=True).wait_for()
+
+    # Paulette says the first need concerns her too.
+    with session_scope(url=server.database_url) as session:
+        first_id = session.exec(select(Card.id).where(Card.text == NEEDS[0])).one()
+    card = phone.locator(f".st-key-card-{first_id}")
+    card.get_by_role("button", name=re.compile("Ça me concerne")).click()
+    wait_idle(phone)
+    assert "👍 1" in card.inner_text()
+
+    # Restart the server: the needs, the facilitator's login and Paulette's link survive.
+    server.restart()
+    facilitator.reload()
+    # Logged in again by the cookie, back on the same workshop's board.
+    facilitator.get_by_role("heading", name="Explorer les besoins").wait_for()
+    facilitator.get_by_text("Connecté·e : Anna Animatrice").wait_for()
+    for need in NEEDS:
+        facilitator.get_by_text(need, exact=True).wait_for()
+    phone.reload()
+    phone.get_by_text("Bonjour Paulette").wait_for()
+    assert "p=" in phone.url
+    phone.get_by_text(NEEDS[4], exact=True).wait_for()
+
+
+def test_logged_out_visitor_finds_no_workshop_data(server, new_context):
+    """Every page's URL, opened without logging in, on a server that served nothing yet."""
+    with session_scope(url=server.database_url) as session:
+        demo_texts = [c.text for c in session.exec(select(Card)).all()][:5]
+    page = new_context().new_page()
+    for path in ("explore", "home", "users", "account", "explore", "", "join", "login"):
+        page.goto(f"{server.url}/{path}")
+        wait_idle(page)
+        body = page.inner_text("body")
+        assert "Miallet" not in body, path
+        assert not any(text in body for text in demo_texts), path
+        assert "Collectifs et ateliers" not in body and "Explorer les besoins" not in body
+    page.goto(f"{server.url}/")
+    wait_idle(page)
+    page.get_by_text("Connexion animateur·rice").wait_for()
