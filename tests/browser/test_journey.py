@@ -55,7 +55,8 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
         assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
             "Nouveau besoin"
     with session_scope(url=server.database_url) as session:
-        stored = [c.text for c in session.exec(select(Card).where(Card.participant_id.is_not(None)))]
+        written = select(Card.text).where(Card.participant_id.is_not(None))
+        stored = list(session.exec(written))
     assert sorted(stored) == sorted(NEEDS)
     # Shown as typed: the tags and stars are visible text, not markup.
     phone.get_by_text(NEEDS[3]).wait_for()
