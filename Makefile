@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 run: install
+	$(BIN)/fabrique migrate
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.serverAddress localhost
 
