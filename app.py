@@ -7,6 +7,7 @@ from ui import render, session
 from ui.i18n import _, language_picker
 
 st.set_page_config(page_title="Fabrique", page_icon="🧶", layout="wide")
+session.mark_app_run()
 
 try:
     session.ensure_ready()

@@ -7,11 +7,21 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.errors import TemplateError
 from core.i18n import N_
-from core.models import CARD_TEXT_MAX, Card, CardKind, Collective, Role, User, Workshop, utcnow
+from core.models import (
+    CARD_TEXT_MAX,
+    Card,
+    CardKind,
+    Collective,
+    Role,
+    User,
+    Workshop,
+    pk,
+    utcnow,
+)
 from core.services.workshops import add_agenda, insert_with_join_code
 from core.templates import Templates, read_yaml_model
 
@@ -72,7 +82,7 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
                                 file=str(path),
                                 details=f"cards.{index}.source: unknown source '{card.source}'")
     admin = session.exec(
-        select(User).where(User.role == Role.ADMIN.value).order_by(User.id)  # type: ignore[arg-type]
+        select(User).where(User.role == Role.ADMIN.value).order_by(col(User.id))
     ).first()
     collective = Collective(
         slug=demo.slug,
@@ -87,7 +97,7 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
     except IntegrityError:
         session.rollback()  # another app replica loaded it at the same moment
         return None
-    workshop = Workshop(collective_id=collective.id, title=demo.workshop.title,  # type: ignore[arg-type]
+    workshop = Workshop(collective_id=pk(collective), title=demo.workshop.title,
                         format_key=fmt.key, join_code="")
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, fmt, lang)
@@ -95,7 +105,7 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
     for index, item in enumerate(demo.cards):
         session.add(
             Card(
-                collective_id=collective.id,  # type: ignore[arg-type]
+                collective_id=pk(collective),
                 workshop_id=workshop.id,
                 kind=item.kind.value,
                 text=item.text,

@@ -23,6 +23,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def pk(row: SQLModel) -> int:
+    """Return the primary key of a row that was flushed (its ``id`` is no longer None)."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return value
+
+
 def _check_in(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name)

@@ -35,6 +35,8 @@ TOKEN_PARAM = "p"  # noqa: S105 - the name of a URL parameter, not a secret
 LOGGED_OUT_KEY = "_logged_out"
 DEFERRED_ERROR_KEY = "_deferred_error"
 PENDING_CLEARS_KEY = "_pending_clears"
+APP_RAN_KEY = "_app_ran"
+LEGACY_RERUN_KEY = "_legacy_rerun"
 
 T = TypeVar("T")
 
@@ -153,17 +155,28 @@ def user_actor() -> UserActor | None:
     return current if isinstance(current, UserActor) else None
 
 
+def mark_app_run() -> None:
+    """Record that app.py runs this run (``page_setup`` looks for it)."""
+    st.session_state[APP_RAN_KEY] = True
+    st.session_state.pop(LEGACY_RERUN_KEY, None)
+
+
 def page_setup() -> None:
     """Start every page with this: leave Streamlit's pages/ fallback if it ran us alone.
 
     On a fresh server process, until some run calls st.navigation, Streamlit serves a URL
     such as /explore by running pages/explore.py without app.py (its legacy multipage
-    mode, which also lists every file of pages/). That happens to every open tab after a
-    restart. Switching the process to st.navigation mode and rerunning sends this run
-    through app.py, with its login and navigation. (Streamlit 1.67 internals; pinned.)
+    mode, which also lists every file of pages/). It happens to every open tab after a
+    restart. A page that finds no mark of app.py in this run switches the process to
+    st.navigation mode and reruns once, through app.py and its login. The check is per run:
+    another tab may already have switched the process while this run started in the old
+    mode. (Streamlit 1.67 internals, pinned.)
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if st.session_state.pop(APP_RAN_KEY, False):
+        return
+    PagesManager.uses_pages_directory = False
+    if not st.session_state.get(LEGACY_RERUN_KEY):
+        st.session_state[LEGACY_RERUN_KEY] = True
         st.rerun()
 
 

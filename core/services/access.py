@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import NotFound, PermissionDenied
@@ -106,6 +106,6 @@ def bump_board_revision(session: Session, workshop_id: int) -> None:
     """Mark the workshop's boards as changed, in the caller's transaction."""
     session.execute(
         update(Workshop)
-        .where(Workshop.id == workshop_id)
-        .values(board_revision=Workshop.board_revision + 1)
+        .where(col(Workshop.id) == workshop_id)
+        .values(board_revision=col(Workshop.board_revision) + 1)
     )

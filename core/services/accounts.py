@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import bcrypt
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.actors import Actor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -60,7 +60,7 @@ def cookie_key(session: Session, configured: str | None) -> str:
 def has_admin(session: Session) -> bool:
     """Tell whether an active admin account exists."""
     statement = select(User.id).where(
-        User.role == Role.ADMIN.value, User.deactivated_at.is_(None)  # type: ignore[union-attr]
+        User.role == Role.ADMIN.value, col(User.deactivated_at).is_(None)
     )
     return session.exec(statement).first() is not None
 
@@ -159,7 +159,7 @@ def create_first_admin(
             role=Role.ADMIN.value,
         ),
     )
-    for collective in session.exec(select(Collective).where(Collective.owner_id.is_(None))):  # type: ignore[union-attr]
+    for collective in session.exec(select(Collective).where(col(Collective.owner_id).is_(None))):
         collective.owner_id = user.id
     setting = session.get(AppSetting, SETUP_CODE_KEY)
     if setting is not None:
@@ -232,7 +232,7 @@ def change_password(
 
 def credentials(session: Session) -> dict:
     """Return active accounts in the shape streamlit-authenticator expects."""
-    users = session.exec(select(User).where(User.deactivated_at.is_(None))).all()  # type: ignore[union-attr]
+    users = session.exec(select(User).where(col(User.deactivated_at).is_(None))).all()
     return {
         "usernames": {
             u.username: {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -20,6 +20,7 @@ from core.models import (
     CardSupport,
     Participant,
     Workshop,
+    pk,
     utcnow,
 )
 from core.services.access import (
@@ -140,7 +141,7 @@ def update_card(
     card.author_name = clean_optional(author_name, max_length=NAME_MAX)
     card.place = clean_optional(place, max_length=NAME_MAX)
     card.updated_at = utcnow()
-    bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+    bump_board_revision(session, pk(workshop))
     session.commit()
     return card
 
@@ -150,7 +151,7 @@ def delete_card(*, session: Session, actor: Actor, card_id: int) -> Card:
     card, workshop = _card_for_change(session, actor, card_id)
     if card.deleted_at is None:
         card.deleted_at = utcnow()
-        bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+        bump_board_revision(session, pk(workshop))
         session.commit()
     return card
 
@@ -161,7 +162,7 @@ def restore_card(*, session: Session, actor: Actor, card_id: int) -> Card:
     if card.deleted_at is not None:
         card.deleted_at = None
         card.updated_at = utcnow()
-        bump_board_revision(session, workshop.id)  # type: ignore[arg-type]
+        bump_board_revision(session, pk(workshop))
         session.commit()
     return card
 
@@ -204,17 +205,17 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
     workshop = workshop_for(session, actor, workshop_id)
     rows = session.exec(
         select(Card, Participant.display_name)
-        .outerjoin(Participant, Card.participant_id == Participant.id)  # type: ignore[arg-type]
+        .outerjoin(Participant, col(Card.participant_id) == col(Participant.id))
         .where(Card.workshop_id == workshop_id, Card.kind == CardKind(kind).value,
-               Card.merged_into_id.is_(None))  # type: ignore[union-attr]
-        .order_by(Card.created_at, Card.id)  # type: ignore[arg-type]
+               col(Card.merged_into_id).is_(None))
+        .order_by(col(Card.created_at), col(Card.id))
     ).all()
     ids = [card.id for card, _ in rows]
     counts = dict(
         session.exec(
             select(CardSupport.card_id, func.count())
-            .where(CardSupport.card_id.in_(ids), CardSupport.withdrawn_at.is_(None))  # type: ignore[attr-defined,union-attr]
-            .group_by(CardSupport.card_id)
+            .where(col(CardSupport.card_id).in_(ids), col(CardSupport.withdrawn_at).is_(None))
+            .group_by(col(CardSupport.card_id))
         ).all()
     ) if ids else {}
     mine: set[int] = set()
@@ -223,8 +224,8 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             session.exec(
                 select(CardSupport.card_id).where(
                     CardSupport.participant_id == actor.participant_id,
-                    CardSupport.withdrawn_at.is_(None),  # type: ignore[union-attr]
-                    CardSupport.card_id.in_(ids),  # type: ignore[attr-defined]
+                    col(CardSupport.withdrawn_at).is_(None),
+                    col(CardSupport.card_id).in_(ids),
                 )
             ).all()
         )
@@ -235,7 +236,7 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
         if not card.revealed and not editable:
             continue
         view = CardView(
-            id=card.id,  # type: ignore[arg-type]
+            id=pk(card),
             kind=card.kind,
             text=card.text,
             theme=card.theme,
@@ -244,7 +245,7 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             place=card.place,
             writer_name=participant_name or "",
             on_behalf=card.on_behalf,
-            support_count=counts.get(card.id, 0),
+            support_count=counts.get(pk(card), 0),
             supported_by_me=card.id in mine,
             can_edit=editable,
             created_at=card.created_at,

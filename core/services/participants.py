@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, PermissionDenied
 from core.i18n import N_
-from core.models import NAME_MAX, Participant, WorkshopStatus, utcnow
+from core.models import NAME_MAX, Participant, WorkshopStatus, pk, utcnow
 from core.services.access import facilitated_workshop
 from core.services.workshops import find_by_code
 from core.text import clean_text, fold
@@ -39,7 +39,7 @@ def join_workshop(*, session: Session, code: str, display_name: str) -> Particip
         session.commit()
         return existing
     participant = Participant(
-        workshop_id=workshop.id,  # type: ignore[arg-type]
+        workshop_id=pk(workshop),
         display_name=name,
         name_key=key,
         token=secrets.token_urlsafe(24),
@@ -76,7 +76,7 @@ def list_participants(*, session: Session, actor: Actor, workshop_id: int) -> li
         session.exec(
             select(Participant)
             .where(Participant.workshop_id == workshop_id)
-            .order_by(Participant.last_seen_at.desc())  # type: ignore[attr-defined]
+            .order_by(col(Participant.last_seen_at).desc())
         ).all()
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.actors import Actor
 from core.errors import InvalidInput, NotFound
@@ -22,6 +22,7 @@ from core.models import (
     Role,
     Workshop,
     WorkshopStatus,
+    pk,
     utcnow,
 )
 from core.services.access import (
@@ -55,10 +56,10 @@ def normalize_join_code(code: str) -> str:
 def list_collectives(*, session: Session, actor: Actor) -> list[Collective]:
     """List the collectives the actor manages (an admin sees all)."""
     account = active_user(session, require_user(actor))
-    statement = select(Collective).where(Collective.deleted_at.is_(None))  # type: ignore[union-attr]
+    statement = select(Collective).where(col(Collective.deleted_at).is_(None))
     if account.role != Role.ADMIN.value:
         statement = statement.where(Collective.owner_id == account.id)
-    return list(session.exec(statement.order_by(Collective.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(statement.order_by(col(Collective.created_at).desc())).all())
 
 
 def create_collective(
@@ -99,26 +100,26 @@ def list_workshops(*, session: Session, actor: Actor, collective_id: int) -> lis
     collective_for(session, actor, collective_id)
     workshops = session.exec(
         select(Workshop)
-        .where(Workshop.collective_id == collective_id, Workshop.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Workshop.created_at.desc())  # type: ignore[attr-defined]
+        .where(Workshop.collective_id == collective_id, col(Workshop.deleted_at).is_(None))
+        .order_by(col(Workshop.created_at).desc())
     ).all()
     ids = [w.id for w in workshops]
     participants = dict(
         session.exec(
             select(Participant.workshop_id, func.count())
-            .where(Participant.workshop_id.in_(ids), Participant.removed_at.is_(None))  # type: ignore[attr-defined,union-attr]
-            .group_by(Participant.workshop_id)
+            .where(col(Participant.workshop_id).in_(ids), col(Participant.removed_at).is_(None))
+            .group_by(col(Participant.workshop_id))
         ).all()
     )
     cards = dict(
         session.exec(
             select(Card.workshop_id, func.count())
-            .where(Card.workshop_id.in_(ids), Card.deleted_at.is_(None))  # type: ignore[union-attr]
-            .group_by(Card.workshop_id)
+            .where(col(Card.workshop_id).in_(ids), col(Card.deleted_at).is_(None))
+            .group_by(col(Card.workshop_id))
         ).all()
     )
     return [
-        WorkshopSummary(w, participants.get(w.id, 0), cards.get(w.id, 0)) for w in workshops
+        WorkshopSummary(w, participants.get(pk(w), 0), cards.get(pk(w), 0)) for w in workshops
     ]
 
 
@@ -162,7 +163,7 @@ def add_agenda(session: Session, workshop: Workshop, workshop_format: WorkshopFo
     for position, phase in enumerate(workshop_format.phases):
         session.add(
             AgendaPhase(
-                workshop_id=workshop.id,
+                workshop_id=pk(workshop),
                 position=position,
                 kind=phase.kind.value,
                 title=phase.title(lang),
@@ -185,9 +186,28 @@ def agenda(*, session: Session, actor: Actor, workshop_id: int) -> list[AgendaPh
         session.exec(
             select(AgendaPhase)
             .where(AgendaPhase.workshop_id == workshop_id)
-            .order_by(AgendaPhase.position)
+            .order_by(col(AgendaPhase.position))
         ).all()
     )
+
+
+def update_phase(
+    *, session: Session, actor: Actor, phase_id: int, title: str, duration_min: int,
+    instructions: str = "",
+) -> AgendaPhase:
+    """Change one phase of a workshop's agenda (facilitator only)."""
+    phase = session.get(AgendaPhase, phase_id)
+    if phase is None:
+        raise NotFound(N_("This phase does not exist."))
+    facilitated_workshop(session, actor, phase.workshop_id)
+    if not 0 <= duration_min <= 600:
+        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
+    phase.title = clean_text(title, max_length=TITLE_MAX, multiline=False)
+    phase.duration_min = duration_min
+    phase.instructions = clean_optional(instructions, max_length=2000)
+    bump_board_revision(session, phase.workshop_id)
+    session.commit()
+    return phase
 
 
 def start_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:

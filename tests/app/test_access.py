@@ -148,3 +148,16 @@ def test_join_with_a_wrong_code_says_so(new_app):
     at.text_input(key="join_name").input("Paulette")
     at.button(key=JOIN).click().run()
     assert "Aucun atelier n'a le code NOPE99" in texts(at)
+
+
+def test_a_broken_template_stops_the_start_with_a_clear_message(new_app, tmp_path, monkeypatch):
+    import shutil
+    broken = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", broken)
+    (broken / "sources.yaml").write_text("sources:\n  - key: entretien\n", encoding="utf-8")
+    monkeypatch.setenv("FABRIQUE_TEMPLATES_DIR", str(broken))
+    at = new_app().run()
+    assert not at.exception
+    message = texts(at).replace("\\", "")  # the path is Markdown-escaped on screen
+    assert "sources.yaml" in message and "sources.0.label" in message
+    assert "n'est pas valide" in message

@@ -134,12 +134,15 @@ def pytest_runtest_makereport(item, call):
 def new_context(browser, request):
     """Return a factory of isolated browser contexts (one per person); screenshots on failure."""
     contexts = []
+    outside: list[str] = []
 
     def make(**kwargs):
         kwargs.setdefault("viewport", {"width": 1400, "height": 1000})
         kwargs.setdefault("locale", "fr-FR")
         context = browser.new_context(**kwargs)
         context.set_default_timeout(20_000)
+        # Offline by design: every request must go to the local server.
+        context.on("request", lambda r: None if _is_local(r.url) else outside.append(r.url))
         contexts.append(context)
         return context
 
@@ -153,6 +156,15 @@ def new_context(browser, request):
                                 full_page=True)
     for context in contexts:
         context.close()
+    assert outside == [], f"requests left the machine: {outside[:5]}"
+
+
+def _is_local(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in {
+        "127.0.0.1", "localhost"}
 
 
 def wait_idle(page, settle_ms: int = 400) -> None:

@@ -127,3 +127,21 @@ def test_listing_counts_cards_and_participants(session, facilitator, running_wor
     (summary,) = workshops.list_workshops(session=session, actor=facilitator,
                                           collective_id=running_workshop.collective_id)
     assert (summary.participants, summary.cards) == (1, 1)
+
+
+def test_only_the_facilitator_changes_the_agenda(session, facilitator, other_facilitator,
+                                                 running_workshop, participant):
+    first = workshops.agenda(session=session, actor=participant,
+                             workshop_id=running_workshop.id)[0]
+    for intruder in (participant, other_facilitator):
+        with pytest.raises(PermissionDenied):
+            workshops.update_phase(session=session, actor=intruder, phase_id=first.id,
+                                   title="Pause", duration_min=60)
+    session.refresh(first)
+    assert first.title == "Accueil"
+    with pytest.raises(InvalidInput):
+        workshops.update_phase(session=session, actor=facilitator, phase_id=first.id,
+                               title="Accueil", duration_min=-5)
+    changed = workshops.update_phase(session=session, actor=facilitator, phase_id=first.id,
+                                     title="Accueil café", duration_min=15)
+    assert (changed.title, changed.duration_min) == ("Accueil café", 15)
