@@ -122,7 +122,16 @@ def _clean_email(email: str | None) -> str | None:
     return value
 
 
-def _insert_user(session: Session, user: User) -> User:
+def _insert_user(session: Session, *, username: str, name: str, password: str,
+                 email: str | None, role: Role) -> User:
+    """Validate a new account's fields and add it (the caller commits)."""
+    user = User(
+        username=_clean_username(username),
+        name=clean_text(name, max_length=NAME_MAX, multiline=False),
+        email=_clean_email(email),
+        password_hash=hash_password(password),
+        role=Role(role).value,
+    )
     session.add(user)
     try:
         session.flush()
@@ -149,16 +158,8 @@ def create_first_admin(
         raise PermissionDenied(
             N_("Wrong setup code. Copy the code shown in the terminal where Fabrique started.")
         )
-    user = _insert_user(
-        session,
-        User(
-            username=_clean_username(username),
-            name=clean_text(name, max_length=NAME_MAX, multiline=False),
-            email=_clean_email(email),
-            password_hash=hash_password(password),
-            role=Role.ADMIN.value,
-        ),
-    )
+    user = _insert_user(session, username=username, name=name, password=password, email=email,
+                        role=Role.ADMIN)
     for collective in session.exec(select(Collective).where(col(Collective.owner_id).is_(None))):
         collective.owner_id = user.id
     setting = session.get(AppSetting, SETUP_CODE_KEY)
@@ -177,16 +178,8 @@ def create_user(
 ) -> User:
     """Create a facilitator (or another admin) account."""
     require_admin(session, actor)
-    user = _insert_user(
-        session,
-        User(
-            username=_clean_username(username),
-            name=clean_text(name, max_length=NAME_MAX, multiline=False),
-            email=_clean_email(email),
-            password_hash=hash_password(password),
-            role=Role(role).value,
-        ),
-    )
+    user = _insert_user(session, username=username, name=name, password=password, email=email,
+                        role=role)
     session.commit()
     return user
 
