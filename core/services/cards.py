@@ -17,6 +17,7 @@ from core.models import (
     NAME_MAX,
     Card,
     CardKind,
+    CardLink,
     CardSupport,
     Participant,
     Workshop,
@@ -50,6 +51,12 @@ class CardView:
     can_edit: bool
     created_at: datetime
     deleted_at: datetime | None
+    cluster_id: int | None = None
+    position: int = 0
+    # For an idea, the needs it answers; for a need, the ideas answering it.
+    links: tuple[int, ...] = ()
+    # Texts of the duplicates merged into this card (kept, shown with it).
+    merged_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,7 +217,7 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
                col(Card.merged_into_id).is_(None))
         .order_by(col(Card.created_at), col(Card.id))
     ).all()
-    ids = [card.id for card, _ in rows]
+    ids = [pk(card) for card, _ in rows]
     counts = dict(
         session.exec(
             select(CardSupport.card_id, func.count())
@@ -231,6 +238,16 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
         )
     cards: list[CardView] = []
     deleted: list[CardView] = []
+    links = _links_of(session, ids, CardKind(kind))
+    merged: dict[int, list[str]] = {}
+    if ids:
+        for parent, text in session.exec(
+            select(Card.merged_into_id, Card.text)
+            .where(col(Card.merged_into_id).in_(ids), col(Card.deleted_at).is_(None))
+            .order_by(col(Card.id))
+        ):
+            if parent is not None:
+                merged.setdefault(parent, []).append(text)
     for card, participant_name in rows:
         editable = _can_edit(actor, card)
         if not card.revealed and not editable:
@@ -250,6 +267,10 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             can_edit=editable,
             created_at=card.created_at,
             deleted_at=card.deleted_at,
+            cluster_id=card.cluster_id,
+            position=card.position,
+            links=links.get(pk(card), ()),
+            merged_texts=tuple(merged.get(pk(card), ())),
         )
         if card.deleted_at is None:
             cards.append(view)
@@ -258,3 +279,52 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
     deleted.sort(key=lambda v: v.deleted_at or v.created_at, reverse=True)
     return Board(workshop=workshop, kind=CardKind(kind).value, cards=cards, deleted=deleted,
                  revision=workshop.board_revision)
+
+
+def _links_of(session: Session, ids: list[int], kind: CardKind) -> dict[int, tuple[int, ...]]:
+    """Return the live links of ``ids``: needs of ideas, or ideas of needs."""
+    if not ids or kind not in (CardKind.IDEA, CardKind.NEED):
+        return {}
+    if kind == CardKind.IDEA:
+        mine, other = col(CardLink.idea_id), col(CardLink.need_id)
+    else:
+        mine, other = col(CardLink.need_id), col(CardLink.idea_id)
+    rows = session.exec(
+        select(mine, other)
+        .join(Card, col(Card.id) == other)
+        .where(mine.in_(ids), col(CardLink.deleted_at).is_(None),
+               col(Card.deleted_at).is_(None), col(Card.merged_into_id).is_(None))
+        .order_by(other)
+    ).all()
+    out: dict[int, list[int]] = {}
+    for card_id, linked in rows:
+        out.setdefault(card_id, []).append(linked)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def set_links(*, session: Session, actor: Actor, idea_id: int, need_ids: list[int]) -> Card:
+    """Say which needs an idea answers (replaces the previous choice; a removed link is
+    marked deleted, never erased)."""
+    idea, workshop = _card_for_change(session, actor, idea_id)
+    if idea.kind != CardKind.IDEA.value:
+        raise InvalidInput(N_("Only an idea can answer needs."))
+    wanted = set(need_ids)
+    if wanted:
+        needs = session.exec(select(Card).where(col(Card.id).in_(wanted))).all()
+        valid = {pk(n) for n in needs if n.workshop_id == idea.workshop_id
+                 and n.kind == CardKind.NEED.value and n.deleted_at is None}
+        if valid != wanted:
+            raise InvalidInput(N_("An idea can only answer needs of its own workshop."))
+    existing = {link.need_id: link for link in session.exec(
+        select(CardLink).where(CardLink.idea_id == idea_id))}
+    now = utcnow()
+    for need_id, link in existing.items():
+        if need_id in wanted and link.deleted_at is not None:
+            link.deleted_at = None
+        elif need_id not in wanted and link.deleted_at is None:
+            link.deleted_at = now
+    for need_id in wanted - set(existing):
+        session.add(CardLink(idea_id=idea_id, need_id=need_id))
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    return idea

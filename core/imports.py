@@ -1,0 +1,209 @@
+"""Reading CSV files as French spreadsheets export them, and importing their rows as cards.
+
+UTF-8 (with or without BOM) or Windows-1252; comma, semicolon or tab. An import is all or
+nothing: it is checked row by row first, and one transaction writes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from core.actors import Actor
+from core.errors import InvalidInput
+from core.i18n import N_
+from core.models import CARD_TEXT_MAX, Card, CardKind, pk
+from core.services.access import bump_board_revision, facilitated_workshop
+from core.templates import Templates
+from core.text import clean_text, fold
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file read into named columns."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+
+    def column(self, name: str) -> list[str]:
+        """Return the values of column ``name``."""
+        index = self.columns.index(name)
+        return [row[index] if index < len(row) else "" for row in self.rows]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") \
+            else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            N_("This file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8).")
+        ) from exc
+
+
+def _delimiter(text: str) -> str:
+    """Guess the delimiter from the header line (quotes aside)."""
+    header = text.split("\n", 1)[0]
+    outside, quoted = [], False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(char)
+    counts = {d: outside.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(data: bytes) -> CsvTable:
+    """Read a CSV file; refuse empty, binary, malformed or oversized files clearly."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(N_("This file is too big (at most {max} MB)."),
+                           max=MAX_BYTES // (1024 * 1024))
+    if b"\x00" in data:
+        raise InvalidInput(N_("This is not a CSV file (it contains binary data)."))
+    text, encoding = _decode(data)
+    if not text.strip():
+        raise InvalidInput(N_("The file is empty."))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise InvalidInput(N_("The file is not valid CSV near line {line}: {problem}"),
+                           line=reader.line_num, problem=str(exc)) from exc
+    while records and not any(cell.strip() for cell in records[-1]):
+        records.pop()
+    if not records:
+        raise InvalidInput(N_("The file is empty."))
+    header, rows = records[0], records[1:]
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput(N_("Too many rows: {count} (at most {max})."), count=len(rows),
+                           max=MAX_ROWS)
+    columns, seen = [], set()
+    for index, name in enumerate(header):
+        name = name.strip() or f"colonne {index + 1}"
+        while name in seen:
+            name += "'"
+        seen.add(name)
+        columns.append(name)
+    return CsvTable(columns=columns, rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row cannot be imported. ``line`` is the row's number in a spreadsheet."""
+
+    line: int
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CardDraft:
+    line: int
+    text: str
+    theme: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do: the cards, the rejected rows, the blank rows skipped."""
+
+    drafts: list[CardDraft]
+    problems: list[RowProblem]
+    blank: int
+
+
+def _lookup(templates: dict) -> dict[str, str]:
+    """Map a key or a French or English label, case and accents aside, to its key."""
+    table: dict[str, str] = {}
+    for key, item in templates.items():
+        for name in (key, item.label.fr, item.label.en):
+            table[fold(name)] = key
+    return table
+
+
+def plan_import(table: CsvTable, *, text_column: str, templates: Templates,
+                theme_column: str | None = None, source_column: str | None = None) -> ImportPlan:
+    """Check every row; themes and sources match by key or label, French or English."""
+    for name in (text_column, theme_column, source_column):
+        if name is not None and name not in table.columns:
+            raise InvalidInput(N_("There is no column {column} in this file."), column=name)
+    themes, sources = _lookup(templates.themes), _lookup(templates.sources)
+    index = {name: table.columns.index(name) for name in table.columns}
+    drafts, problems, blank = [], [], 0
+    for number, row in enumerate(table.rows, start=2):
+        if not any(cell.strip() for cell in row):
+            blank += 1
+            continue
+        if len(row) > len(table.columns):
+            problems.append(RowProblem(number, N_("more cells than columns ({count})"),
+                                       {"count": len(row)}))
+            continue
+
+        def cell(name: str | None, row: list[str] = row) -> str:
+            if name is None:
+                return ""
+            position = index[name]
+            return row[position].strip() if position < len(row) else ""
+
+        raw_text = cell(text_column)
+        if not raw_text:
+            problems.append(RowProblem(number, N_("empty text")))
+            continue
+        if len(raw_text) > CARD_TEXT_MAX:
+            problems.append(RowProblem(number, N_("text too long ({length} characters, at "
+                                                  "most {max})"),
+                                       {"length": len(raw_text), "max": CARD_TEXT_MAX}))
+            continue
+        theme_value, source_value = cell(theme_column), cell(source_column)
+        theme = themes.get(fold(theme_value), None) if theme_value else ""
+        if theme is None:
+            problems.append(RowProblem(number, N_("unknown theme “{value}”"),
+                                       {"value": theme_value}))
+            continue
+        source = sources.get(fold(source_value), None) if source_value else ""
+        if source is None:
+            problems.append(RowProblem(number, N_("unknown source “{value}”"),
+                                       {"value": source_value}))
+            continue
+        drafts.append(CardDraft(number, clean_text(raw_text, max_length=CARD_TEXT_MAX),
+                                theme, source))
+    return ImportPlan(drafts=drafts, problems=problems, blank=blank)
+
+
+def import_cards(*, session: Session, actor: Actor, workshop_id: int, plan: ImportPlan,
+                 kind: CardKind = CardKind.NEED, skip_rejected: bool = False) -> int:
+    """Write the plan's cards in one transaction; return how many were imported.
+
+    With rejected rows, nothing is written unless ``skip_rejected`` says to import the
+    valid rows anyway.
+    """
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if plan.problems and not skip_rejected:
+        raise InvalidInput(N_("{count} rows cannot be imported: nothing was imported."),
+                           count=len(plan.problems))
+    if not plan.drafts:
+        raise InvalidInput(N_("There is no card to import in this file."))
+    for draft in plan.drafts:
+        session.add(Card(collective_id=workshop.collective_id, workshop_id=pk(workshop),
+                         kind=CardKind(kind).value, text=draft.text, theme=draft.theme,
+                         source=draft.source, user_id=getattr(actor, "user_id", None)))
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    return len(plan.drafts)
