@@ -34,16 +34,20 @@ else:
     home = st.Page("pages/home.py", title=_("Collectives and workshops"), icon="🏠",
                    url_path="home")
     explore = st.Page("pages/explore.py", title=_("Explore"), icon="🔎", url_path="explore")
+    ideas = st.Page("pages/ideas.py", title=_("Ideas"), icon="💡", url_path="ideas")
+    group = st.Page("pages/group.py", title=_("Group"), icon="🗂️", url_path="group")
+    import_cards = st.Page("pages/import_cards.py", title=_("Import cards"), icon="📥",
+                           url_path="import")
     account = st.Page("pages/account.py", title=_("My account"), icon="👤", url_path="account")
     users = st.Page("pages/users.py", title=_("Accounts"), icon="🛡️", url_path="users")
 
     if user is not None:
         pages = {
-            _("Workshop"): [home, explore],
+            _("Workshop"): [home, explore, ideas, group, import_cards],
             _("Settings"): [account, users] if user.is_admin else [account],
         }
     elif actor is not None:
-        pages = {_("Workshop"): [explore]}
+        pages = {_("Workshop"): [explore, ideas, group]}
     else:
         pages = {"": [login, join]}
 

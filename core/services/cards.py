@@ -3,6 +3,7 @@ with undo, "ça me concerne", and the board as one reader sees it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +58,7 @@ class CardView:
     links: tuple[int, ...] = ()
     # Texts of the duplicates merged into this card (kept, shown with it).
     merged_texts: tuple[str, ...] = ()
+    merged_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,9 @@ def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card
 def add_card(
     *, session: Session, actor: Actor, workshop_id: int, text: str, templates: Templates,
     kind: CardKind = CardKind.NEED, theme: str = "", source: str = "", author_name: str = "",
-    place: str = "",
+    place: str = "", need_ids: Sequence[int] = (),
 ) -> Card:
-    """Add a card to a workshop's board."""
+    """Add a card to a workshop's board (an idea with the needs it answers)."""
     workshop = workshop_for_writing(session, actor, workshop_id)
     card = Card(
         collective_id=workshop.collective_id,
@@ -129,6 +131,9 @@ def add_card(
     else:
         card.user_id = actor.user_id
     session.add(card)
+    if need_ids:
+        session.flush()
+        _apply_links(session, card, need_ids)
     bump_board_revision(session, workshop_id)
     session.commit()
     return card
@@ -137,8 +142,9 @@ def add_card(
 def update_card(
     *, session: Session, actor: Actor, card_id: int, text: str, templates: Templates,
     theme: str = "", source: str = "", author_name: str = "", place: str = "",
+    need_ids: Sequence[int] | None = None,
 ) -> Card:
-    """Change a card's text, theme, source, author or place."""
+    """Change a card's text, theme, source, author or place (and an idea's needs)."""
     card, workshop = _card_for_change(session, actor, card_id)
     if card.deleted_at is not None:
         raise InvalidInput(N_("This card was deleted: restore it first."))
@@ -148,6 +154,8 @@ def update_card(
     card.author_name = clean_optional(author_name, max_length=NAME_MAX)
     card.place = clean_optional(place, max_length=NAME_MAX)
     card.updated_at = utcnow()
+    if need_ids is not None:
+        _apply_links(session, card, need_ids)
     bump_board_revision(session, pk(workshop))
     session.commit()
     return card
@@ -239,15 +247,15 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
     cards: list[CardView] = []
     deleted: list[CardView] = []
     links = _links_of(session, ids, CardKind(kind))
-    merged: dict[int, list[str]] = {}
+    merged: dict[int, list[tuple[int, str]]] = {}
     if ids:
-        for parent, text in session.exec(
-            select(Card.merged_into_id, Card.text)
+        for child_id, parent, text in session.exec(
+            select(Card.id, Card.merged_into_id, Card.text)
             .where(col(Card.merged_into_id).in_(ids), col(Card.deleted_at).is_(None))
             .order_by(col(Card.id))
         ):
-            if parent is not None:
-                merged.setdefault(parent, []).append(text)
+            if parent is not None and child_id is not None:
+                merged.setdefault(parent, []).append((child_id, text))
     for card, participant_name in rows:
         editable = _can_edit(actor, card)
         if not card.revealed and not editable:
@@ -270,7 +278,8 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             cluster_id=card.cluster_id,
             position=card.position,
             links=links.get(pk(card), ()),
-            merged_texts=tuple(merged.get(pk(card), ())),
+            merged_texts=tuple(text for _, text in merged.get(pk(card), ())),
+            merged_ids=tuple(child for child, _ in merged.get(pk(card), ())),
         )
         if card.deleted_at is None:
             cards.append(view)
@@ -302,10 +311,18 @@ def _links_of(session: Session, ids: list[int], kind: CardKind) -> dict[int, tup
     return {k: tuple(v) for k, v in out.items()}
 
 
-def set_links(*, session: Session, actor: Actor, idea_id: int, need_ids: list[int]) -> Card:
-    """Say which needs an idea answers (replaces the previous choice; a removed link is
-    marked deleted, never erased)."""
+def set_links(*, session: Session, actor: Actor, idea_id: int,
+              need_ids: Sequence[int]) -> Card:
+    """Say which needs an idea answers (replaces the previous choice)."""
     idea, workshop = _card_for_change(session, actor, idea_id)
+    _apply_links(session, idea, need_ids)
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    return idea
+
+
+def _apply_links(session: Session, idea: Card, need_ids: Sequence[int]) -> None:
+    """Make ``need_ids`` the needs ``idea`` answers; a removed link is marked deleted."""
     if idea.kind != CardKind.IDEA.value:
         raise InvalidInput(N_("Only an idea can answer needs."))
     wanted = set(need_ids)
@@ -316,7 +333,7 @@ def set_links(*, session: Session, actor: Actor, idea_id: int, need_ids: list[in
         if valid != wanted:
             raise InvalidInput(N_("An idea can only answer needs of its own workshop."))
     existing = {link.need_id: link for link in session.exec(
-        select(CardLink).where(CardLink.idea_id == idea_id))}
+        select(CardLink).where(CardLink.idea_id == pk(idea)))}
     now = utcnow()
     for need_id, link in existing.items():
         if need_id in wanted and link.deleted_at is not None:
@@ -324,7 +341,4 @@ def set_links(*, session: Session, actor: Actor, idea_id: int, need_ids: list[in
         elif need_id not in wanted and link.deleted_at is None:
             link.deleted_at = now
     for need_id in wanted - set(existing):
-        session.add(CardLink(idea_id=idea_id, need_id=need_id))
-    bump_board_revision(session, pk(workshop))
-    session.commit()
-    return idea
+        session.add(CardLink(idea_id=pk(idea), need_id=need_id))

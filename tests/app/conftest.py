@@ -77,12 +77,19 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def fresh(session: Session) -> Session:
+    """Forget what ``session`` read, to see what the app wrote since."""
+    session.rollback()
+    session.expire_all()
+    return session
+
+
 @pytest.fixture
 def db(app_env: str):
     """A session on the app's database for setting up and checking.
 
     It must not hold SQLite's write lock while the app runs (so not the write engine),
-    and a check after the app acted should ``db.rollback()`` first to drop its snapshot.
+    and a check after the app acted should call ``fresh(db)`` first.
     """
     with Session(get_engine(app_env), expire_on_commit=False) as session:
         yield session

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.models import Role, User, utcnow
 from core.services import accounts
 from core.settings import PROJECT_ROOT
-from tests.app.conftest import as_participant, as_user, texts
+from tests.app.conftest import as_participant, as_user, fresh, texts
 from tests.conftest import PASSWORD, make_user
 
 CREATE_ADMIN = "FormSubmitter:first_admin-Créer le compte"
@@ -30,7 +30,8 @@ def test_visitor_is_offered_only_login_and_join(new_app, db):
     assert "Connexion animateur·rice" in texts(at)
 
 
-@pytest.mark.parametrize("page", ["home", "explore", "account", "users"])
+@pytest.mark.parametrize("page", ["home", "explore", "ideas", "group", "import_cards",
+                                  "account", "users"])
 def test_a_page_file_run_alone_shows_nothing(app_env, running_workshop_app, page):
     """What Streamlit's pages/ fallback would serve on a cold start: the file without
     app.py. The page's own guard must stop it before any data is read."""
@@ -66,11 +67,11 @@ def test_first_start_creates_the_admin_with_the_setup_code(new_app, db, tmp_path
 
     fill("ZZZZ-ZZZZ")
     assert "Code incorrect" in texts(at)
-    db.rollback()
+    fresh(db)
     assert not accounts.has_admin(db)
     fill(code)
     assert not at.exception
-    db.rollback()
+    fresh(db)
     assert accounts.has_admin(db)
     assert "Connexion animateur·rice" in texts(at)  # the login form replaced the setup form
 
@@ -96,9 +97,10 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     admin = as_user(new_app(), "root").run()
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
-    assert nav_paths(admin) == ["home", "explore", "account", "users"]
-    assert nav_paths(facilitator) == ["home", "explore", "account"]
-    assert nav_paths(participant) == ["explore"]
+    workshop_pages = ["home", "explore", "ideas", "group", "import_cards"]
+    assert nav_paths(admin) == [*workshop_pages, "account", "users"]
+    assert nav_paths(facilitator) == [*workshop_pages, "account"]
+    assert nav_paths(participant) == ["explore", "ideas", "group"]
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from core.models import Role, User
 from core.services import accounts
-from tests.app.conftest import as_user, texts
+from tests.app.conftest import as_user, fresh, texts
 from tests.conftest import PASSWORD, make_user
 
 
@@ -17,7 +17,7 @@ def test_change_own_password(new_app, db):
     at.text_input(key="pw_again").input("un tout nouveau secret")
     at.button(key="FormSubmitter:change_password-Changer le mot de passe").click().run()
     assert "Mot de passe changé" in texts(at)
-    db.rollback()
+    fresh(db)
     user = db.exec(select(User).where(User.username == "camille")).one()
     assert accounts.check_password("un tout nouveau secret", user.password_hash)
 
@@ -34,11 +34,11 @@ def test_admin_creates_and_deactivates_a_facilitator(new_app, db):
     at.text_input(key="new_password").input(PASSWORD)
     at.button(key="FormSubmitter:new_account-Créer le compte").click().run()
     assert not at.exception
-    db.rollback()
+    fresh(db)
     lou = db.exec(select(User).where(User.username == "lou")).one()
     assert "Lou Martin (lou)" in texts(at)
     at.button(key=f"deactivate_{lou.id}").click().run()
-    db.rollback()
+    fresh(db)
     db.refresh(lou)
     assert lou.deactivated_at is not None
     assert "désactivé" in texts(at)

@@ -5,9 +5,9 @@ from html import escape
 from sqlmodel import select
 
 from core.models import Card, CardSupport, Workshop
-from tests.app.conftest import as_participant, as_user, texts
+from tests.app.conftest import as_participant, as_user, fresh, texts
 
-ADD = "FormSubmitter:capture-Ajouter"
+ADD = "FormSubmitter:need_capture-Ajouter"
 
 
 def facilitator_on_explore(new_app, workshop_id):
@@ -21,10 +21,10 @@ def facilitator_on_explore(new_app, workshop_id):
 
 def add_card(at, text, theme=None, source=None):
     if theme:
-        at.selectbox(key="capture_theme").select(theme).run()
+        at.selectbox(key="need_capture_theme").select(theme).run()
     if source:
-        at.selectbox(key="capture_source").select(source).run()
-    at.text_input(key="capture_text").input(text)
+        at.selectbox(key="need_capture_source").select(source).run()
+    at.text_input(key="need_capture_text").input(text)
     at.button(key=ADD).click().run()
     assert not at.exception
 
@@ -45,13 +45,13 @@ def test_facilitator_captures_cards_grouped_by_theme(new_app, db, running_worksh
     add_card(at, "Pas de bus le dimanche", theme="mobilites")
     add_card(at, "Les aînés restent seuls", theme="sante")
     # The theme stays chosen for the next card (the browser test checks the field empties).
-    assert at.selectbox(key="capture_theme").value == "sante"
+    assert at.selectbox(key="need_capture_theme").value == "sante"
     html = board_html(at)
     assert html.index("Santé") < html.index("Plus de médecin") < html.index("Les aînés")
     assert html.index("Mobilités") < html.index("Pas de bus")
     assert "Entretien" in html
     assert "3 cartes" in texts(at)
-    db.rollback()
+    fresh(db)
     assert len(db.exec(select(Card)).all()) == 3
 
 
@@ -59,13 +59,13 @@ def test_empty_text_is_explained_and_nothing_added(new_app, db, running_workshop
     at = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
     add_card(at, "    ")
     assert "le texte est vide" in texts(at)
-    db.rollback()
+    fresh(db)
     assert db.exec(select(Card)).all() == []
 
 
 def test_the_field_caps_text_at_the_card_limit(new_app, running_workshop_app):
     at = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
-    assert at.text_input(key="capture_text").max_chars == 500
+    assert at.text_input(key="need_capture_text").max_chars == 500
 
 
 def test_a_refused_card_is_given_back_to_its_writer(new_app, db, running_workshop_app):
@@ -74,11 +74,11 @@ def test_a_refused_card_is_given_back_to_its_writer(new_app, db, running_worksho
     workshop = db.get(Workshop, running_workshop_app["workshop_id"])
     workshop.status = "ended"
     db.commit()
-    at.text_input(key="capture_text").input("Une idée tapée trop tard")
+    at.text_input(key="need_capture_text").input("Une idée tapée trop tard")
     at.button(key=ADD).click().run()
     assert "L'atelier est terminé" in texts(at)
     assert [c.value for c in at.code] == ["Une idée tapée trop tard"]
-    db.rollback()
+    fresh(db)
     assert db.exec(select(Card)).all() == []
 
 
@@ -97,11 +97,11 @@ def test_edit_a_card(new_app, db, running_workshop_app):
     add_card(at, "Pas de boulangrie")
     card_id = db.exec(select(Card)).one().id
     at.button(key=f"edit_{card_id}").click().run()
-    at.text_area(key=f"edit_text_{card_id}").input("Pas de boulangerie au bourg")
-    at.selectbox(key=f"edit_theme_{card_id}").select("alimentation")
-    at.button(key=f"FormSubmitter:edit_form_{card_id}-Enregistrer").click().run()
+    at.text_area(key=f"need_edit_text_{card_id}").input("Pas de boulangerie au bourg")
+    at.selectbox(key=f"need_edit_theme_{card_id}").select("alimentation")
+    at.button(key=f"FormSubmitter:need_edit_form_{card_id}-Enregistrer").click().run()
     assert not at.exception
-    db.rollback()
+    fresh(db)
     card = db.get(Card, card_id)
     db.refresh(card)
     assert (card.text, card.theme) == ("Pas de boulangerie au bourg", "alimentation")
@@ -117,7 +117,7 @@ def test_delete_then_undo(new_app, db, running_workshop_app):
     assert "Une carte en double" not in "".join(
         b for b in board_html(at).split("fab-card-text")[1:])
     at.button(key="undo_delete").click().run()
-    db.rollback()
+    fresh(db)
     assert db.get(Card, card_id).deleted_at is None
     assert "Une carte en double" in board_html(at)
 
@@ -131,7 +131,7 @@ def test_deleted_cards_can_be_restored_from_the_bin(new_app, db, running_worksho
     at.button(key=f"delete_{second.id}").click().run()
     assert "Cartes supprimées (2)" in [e.label for e in at.expander]
     at.button(key=f"restore_{first.id}").click().run()
-    db.rollback()
+    fresh(db)
     assert db.get(Card, first.id).deleted_at is None
 
 
@@ -144,7 +144,7 @@ def test_participant_adds_and_says_it_concerns_them(new_app, db, running_worksho
     assert at.button(key=f"edit_{card_id}")
     at.button(key=f"support_{card_id}").click().run()
     assert not at.exception
-    db.rollback()
+    fresh(db)
     assert len(db.exec(select(CardSupport)).all()) == 1
     assert "👍 1" in board_html(at)
     assert at.button(key=f"support_{card_id}").label.endswith("✓")

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from core.models import Collective, Workshop
-from tests.app.conftest import as_user, texts
+from tests.app.conftest import as_user, fresh, texts
 from tests.conftest import make_user
 
 
@@ -20,7 +20,7 @@ def test_empty_state_then_create_a_collective_and_a_workshop(new_app, db):
     at.text_input(key="new_workshop_title").input("Outille-toi du 12 mars")
     at.button(key="FormSubmitter:new_workshop-Créer l'atelier").click().run()
     assert not at.exception
-    db.rollback()
+    fresh(db)
     workshop = db.exec(select(Workshop)).one()
     assert workshop.title == "Outille-toi du 12 mars"
     assert workshop.join_code in texts(at) or any(
@@ -33,7 +33,7 @@ def test_start_end_and_open_a_workshop(new_app, db, running_workshop_app):
     workshop_id = running_workshop_app["workshop_id"]
     assert "En cours" in texts(at)
     at.button(key=f"end_{workshop_id}").click().run()
-    db.rollback()
+    fresh(db)
     assert db.get(Workshop, workshop_id).status == "ended"
     at.button(key=f"open_{workshop_id}").click().run()
     assert not at.exception

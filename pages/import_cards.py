@@ -1,0 +1,88 @@
+"""Import cards from a CSV file: preview, column mapping, a report of rejected rows, and
+an all-or-nothing import."""
+
+import streamlit as st
+
+from core.errors import FabriqueError
+from core.imports import ImportPlan, import_cards, plan_import, read_csv
+from core.models import CardKind
+from core.services import workshops
+from ui import render, session
+from ui.i18n import _, ngettext
+
+session.page_setup()
+
+NONE = ""
+PREVIEW_ROWS = 8
+
+session.require_user()
+workshop_id = session.current_workshop_id()
+st.title(_("Import cards"))
+if workshop_id is None:
+    st.info(_("Open a workshop first, from your collectives."), icon="👈")
+    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
+    st.stop()
+workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
+templates = session.templates()
+st.html(render.line(workshop.title, size="1.2rem", bold=True))
+st.write(_("A CSV file, as a spreadsheet saves it: UTF-8 or Windows-1252, columns separated "
+           "by commas or semicolons, one card per row, a first row of column names."))
+
+upload = st.file_uploader(_("CSV file"), type=["csv", "txt"], key="import_file")
+if upload is None:
+    st.stop()
+try:
+    table = read_csv(upload.getvalue())
+except FabriqueError as error:
+    session.show_error(error)
+    st.stop()
+
+st.caption(ngettext("{n} row read", "{n} rows read", len(table.rows))
+           + f" · {table.encoding} · “{table.delimiter}”")
+st.dataframe({name: table.column(name)[:PREVIEW_ROWS] for name in table.columns},
+             hide_index=True)
+
+left, middle, right = st.columns(3)
+text_column = left.selectbox(_("Card text"), table.columns, key="import_text_column")
+optional = [NONE, *table.columns]
+
+
+def column_label(name: str) -> str:
+    return name if name else _("(none)")
+
+
+theme_column = middle.selectbox(_("Theme (optional)"), optional, key="import_theme_column",
+                                format_func=column_label)
+source_column = right.selectbox(_("Source (optional)"), optional, key="import_source_column",
+                                format_func=column_label)
+kind = st.radio(_("Import as"), [CardKind.NEED.value, CardKind.IDEA.value], horizontal=True,
+                key="import_kind",
+                format_func=lambda k: _("Needs") if k == CardKind.NEED.value else _("Ideas"))
+
+try:
+    plan: ImportPlan = plan_import(table, text_column=text_column, templates=templates,
+                                   theme_column=theme_column or None,
+                                   source_column=source_column or None)
+except FabriqueError as error:
+    session.show_error(error)
+    st.stop()
+
+ready = ngettext("{n} card ready to import", "{n} cards ready to import", len(plan.drafts))
+if plan.blank:
+    ready += " · " + ngettext("{n} empty row skipped", "{n} empty rows skipped", plan.blank)
+st.success(ready, icon="📋")
+skip = False
+if plan.problems:
+    st.error(ngettext("{n} row cannot be imported:", "{n} rows cannot be imported:",
+                      len(plan.problems)), icon="⚠️")
+    st.dataframe({_("Row"): [p.line for p in plan.problems],
+                  _("Why"): [_(p.msgid, **p.params) for p in plan.problems]},
+                 hide_index=True)
+    skip = st.checkbox(_("Import only the valid rows"), key="import_skip_rejected")
+
+if st.button(_("Import"), type="primary", disabled=bool(plan.problems) and not skip,
+             key="import_button"):
+    count = session.call(import_cards, workshop_id=workshop_id, plan=plan,
+                         kind=CardKind(kind), skip_rejected=skip)
+    if count:
+        st.success(ngettext("{n} card imported.", "{n} cards imported.", count), icon="✅")
