@@ -15,6 +15,7 @@ from core.models import (
     CARD_TEXT_MAX,
     Card,
     CardKind,
+    CardLink,
     Collective,
     Role,
     User,
@@ -48,6 +49,8 @@ class DemoCard(_Strict):
     source: str = ""
     author: str = ""
     place: str = ""
+    # For an idea: the positions (from 0) of the needs it answers in the file's list.
+    answers: list[int] = Field(default_factory=list)
 
 
 class DemoFile(_Strict):
@@ -77,6 +80,12 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
             raise TemplateError(N_("Template file {file} is invalid: {details}"),
                                 file=str(path),
                                 details=f"cards.{index}.theme: unknown theme '{card.theme}'")
+        for target in card.answers:
+            if not (0 <= target < len(demo.cards) and demo.cards[target].kind == CardKind.NEED
+                    and card.kind == CardKind.IDEA):
+                raise TemplateError(N_("Template file {file} is invalid: {details}"),
+                                    file=str(path),
+                                    details=f"cards.{index}.answers: {target} is not a need")
         if card.source and card.source not in templates.sources:
             raise TemplateError(N_("Template file {file} is invalid: {details}"),
                                 file=str(path),
@@ -102,8 +111,9 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, fmt, lang)
     start = utcnow() - timedelta(minutes=len(demo.cards))
+    rows: list[Card] = []
     for index, item in enumerate(demo.cards):
-        session.add(
+        rows.append(
             Card(
                 collective_id=pk(collective),
                 workshop_id=workshop.id,
@@ -117,5 +127,10 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
                 updated_at=start + timedelta(minutes=index),
             )
         )
+    session.add_all(rows)
+    session.flush()
+    for row, item in zip(rows, demo.cards, strict=True):
+        for target in item.answers:
+            session.add(CardLink(idea_id=pk(row), need_id=pk(rows[target])))
     session.commit()
     return collective

@@ -171,7 +171,7 @@ colours = ["#868e96"] + [g.color for g in board.groups]
 style = render.sortable_css(colours)
 
 st.caption(_("Drag the cards from one group to another. Everything is saved at once."))
-result = sort_items(containers, multi_containers=True, direction="horizontal",
+result = sort_items(containers, multi_containers=True, direction="vertical",
                     custom_style=style, key=f"sortable-{kind}-{board.revision}")
 # Compare with what was drawn, not with stored positions: only a real drag moves cards.
 drawn = {v.id: (group_id, index) for group_id, _name, views in sections

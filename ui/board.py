@@ -23,6 +23,7 @@ from ui.i18n import _, lang, ngettext
 NO_CHOICE = ""
 BOARD_COLUMNS = 3
 LINK_LABEL_CHARS = 70
+ORPHANS_SHOWN_OPEN = 8
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ class CardBoard:
             return
         with st.expander(ngettext("{n} need still without an idea",
                                   "{n} needs still without an idea", len(orphans)),
-                         expanded=bool(orphans), icon="🎯"):
+                         expanded=0 < len(orphans) <= ORPHANS_SHOWN_OPEN, icon="🎯"):
             if orphans:
                 st.html(render.bullet_list([f"#{n.id} · {n.text}" for n in orphans]))
             else:

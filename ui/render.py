@@ -112,10 +112,12 @@ def sortable_css(colours: list[str]) -> str:
         ".sortable-container-body{min-height:60px;padding:6px;}",
         ".sortable-item{font-size:1.1rem;line-height:1.35;background:white;color:#212529;"
         "border:1px solid #dee2e6;border-radius:8px;padding:10px 12px;margin:6px 0;"
-        "white-space:normal;cursor:grab;}",
+        "white-space:normal;cursor:grab;text-align:left;}",
         ".sortable-item:hover{border-color:#adb5bd;}",
     ]
-    for index, colour in enumerate(colours, start=1):
+    # The component puts one element before the containers: the first container is the
+    # second child.
+    for index, colour in enumerate(colours, start=2):
         if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             css.append(f".sortable-container:nth-child({index}) .sortable-container-header"
                        f"{{border-top-color:{colour};}}")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from core.bootstrap import bootstrap
 from core.db import dispose_engines, session_scope
-from core.migrate import upgrade
 from core.services import accounts
-from core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT, Settings
 from tests.conftest import PASSWORD, unavailable
 
 CHROMIUM = os.environ.get("FABRIQUE_CHROMIUM", "/usr/bin/chromium")
@@ -90,9 +90,9 @@ class Server:
         self.start()
 
 
-def prepare_database(url: str) -> None:
-    """Migrate and create the admin, as the first start would."""
-    upgrade(url)
+def prepare_database(url: str, data_dir: Path) -> None:
+    """Prepare the database as `make run` does (migrations, demo), then create the admin."""
+    bootstrap(Settings(database_url=url, data_dir=data_dir))
     with session_scope(write=True, url=url) as session:
         accounts.create_first_admin(session=session, code=accounts.setup_code(session),
                                     username=ADMIN, name="Anna Animatrice", password=PASSWORD)
@@ -104,7 +104,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     """A fresh server process (so cold: it has served nothing yet) on a new SQLite file,
     demo collective loaded, admin "anna" created."""
     srv = Server(tmp_path)
-    prepare_database(srv.database_url)
+    prepare_database(srv.database_url, tmp_path)
     srv.start()
     yield srv
     srv.stop()
