@@ -66,6 +66,12 @@ class PhaseKind(StrEnum):
     EXCHANGE = "exchange"
 
 
+class ScoringState(StrEnum):
+    SETUP = "setup"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class VoteMode(StrEnum):
     SCORES = "scores"
     DOTS = "dots"
@@ -119,6 +125,7 @@ class Workshop(SQLModel, table=True):
     __table_args__ = (
         _check_in("status", WorkshopStatus, "ck_workshop_status"),
         _check_in("vote_mode", VoteMode, "ck_workshop_vote_mode"),
+        _check_in("scoring_state", ScoringState, "ck_workshop_scoring_state"),
         CheckConstraint("dots_per_person >= 1", name="ck_workshop_dots"),
     )
 
@@ -143,6 +150,8 @@ class Workshop(SQLModel, table=True):
     dots_per_person: int = 5
     dots_stackable: bool = True
     facilitator_votes: bool = False
+    scoring_state: str = Field(default=ScoringState.SETUP.value, max_length=20,
+                               sa_column_kwargs={"server_default": ScoringState.SETUP.value})
     results_revealed: bool = False
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -292,8 +301,26 @@ class Criterion(SQLModel, table=True):
     weight: float = 1.0
     # 1: higher is better; -1: lower is better (effort, cost).
     direction: int = 1
+    # "impact" or "feasibility": where the criterion counts on the matrix ("" nowhere).
+    axis: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     position: int = 0
     deleted_at: datetime | None = None
+
+
+class CriterionChange(SQLModel, table=True):
+    """A change to the criteria made once scores existed: recorded, shown, never silent."""
+
+    __tablename__ = "criterion_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # "weight", "added" or "removed"; for a weight, the old and new values.
+    change: str = Field(max_length=20)
+    old_weight: float | None = None
+    new_weight: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Candidate(SQLModel, table=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -62,6 +62,31 @@ class WorkshopFormat(_Strict):
     @property
     def total_minutes(self) -> int:
         return sum(p.duration_min for p in self.phases)
+
+
+class CriterionTemplate(_Strict):
+    key: Key
+    name: Localized
+    question: Localized
+    weight: float = Field(default=1.0, ge=0, le=10)
+    direction: Literal["higher_better", "lower_better"] = "higher_better"
+    axis: Literal["impact", "feasibility", ""] = ""
+
+    @property
+    def sign(self) -> int:
+        return 1 if self.direction == "higher_better" else -1
+
+
+class CriteriaSet(_Strict):
+    key: Key
+    name: Localized
+    default: bool = False
+    criteria: list[CriterionTemplate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> CriteriaSet:
+        _unique_keys(self.criteria, "criterion")
+        return self
 
 
 def _unique_keys(items: list[Any], what: str) -> list[Any]:
@@ -127,6 +152,13 @@ class Templates:
     themes: dict[str, Theme]
     sources: dict[str, Source]
     formats: dict[str, WorkshopFormat]
+    criteria_sets: dict[str, CriteriaSet]
+
+    @property
+    def default_criteria_set(self) -> CriteriaSet:
+        """Return the set marked default (else the first)."""
+        return next((s for s in self.criteria_sets.values() if s.default),
+                    next(iter(self.criteria_sets.values())))
 
     def theme_label(self, key: str, lang: str) -> str:
         theme = self.themes.get(key)
@@ -140,27 +172,31 @@ class Templates:
 def _load(directory: Path) -> Templates:
     themes = read_yaml_model(directory / "themes.yaml", ThemesFile).themes
     sources = read_yaml_model(directory / "sources.yaml", SourcesFile).sources
-    formats: dict[str, WorkshopFormat] = {}
-    for path in sorted((directory / "formats").glob("*.yaml")):
-        fmt = read_yaml_model(path, WorkshopFormat)
-        if fmt.key in formats:
-            raise TemplateError(
-                N_("Template file {file} is invalid: {details}"),
-                file=str(path),
-                details=f"key: duplicate format key '{fmt.key}'",
-            )
-        formats[fmt.key] = fmt
-    if not formats:
-        raise TemplateError(
-            N_("Template file {file} cannot be read: {details}"),
-            file=str(directory / "formats"),
-            details="no workshop format (*.yaml) found",
-        )
+    formats = _load_keyed(directory / "formats", WorkshopFormat)
     return Templates(
         themes={t.key: t for t in themes},
         sources={s.key: s for s in sources},
         formats=formats,
+        criteria_sets=_load_keyed(directory / "criteria", CriteriaSet),
     )
+
+
+K = TypeVar("K", CriteriaSet, WorkshopFormat)
+
+
+def _load_keyed(folder: Path, model: type[K]) -> dict[str, K]:
+    """Read every ``*.yaml`` of ``folder`` into ``model``; keys must be unique."""
+    found: dict[str, K] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        item = read_yaml_model(path, model)
+        if item.key in found:
+            raise TemplateError(N_("Template file {file} is invalid: {details}"),
+                                file=str(path), details=f"key: duplicate key '{item.key}'")
+        found[item.key] = item
+    if not found:
+        raise TemplateError(N_("Template file {file} cannot be read: {details}"),
+                            file=str(folder), details="no template (*.yaml) found")
+    return found
 
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], Templates]] = {}

@@ -30,12 +30,24 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign keys, outside any transaction (the pragma is ignored inside).
+
+    Batch migrations rebuild a table by copy-and-rename; with foreign keys enforced, the old
+    table could not be dropped while other tables point to it.
+    """
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def run_migrations_online() -> None:
     url = _url()
     engine = get_engine(url, write=True)
     with engine.connect() as connection:
         sqlite = is_sqlite(url)
-        if not sqlite:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        else:
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})
             connection.commit()
         try:
@@ -47,9 +59,15 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by a migration: {broken[:5]}")
             connection.commit()
         finally:
-            if not sqlite:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+            else:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_MIGRATION_LOCK})
                 connection.commit()
 

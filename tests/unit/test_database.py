@@ -124,3 +124,27 @@ def test_sqlite_writers_wait_instead_of_failing(sqlite_url):
         first.commit()
         thread.join(timeout=10)
     assert done == [True]
+
+
+def test_upgrading_keeps_a_collectives_data(tmp_path):
+    """A database filled at revision 0001 keeps its rows through every later migration."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    with get_engine(url, write=True).begin() as conn:
+        conn.execute(text("INSERT INTO collective (id, name, territory, description, "
+                          "created_at) VALUES (1, 'Miallet', '', '', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO workshop (id, collective_id, title, format_key, join_code, status, "
+            "paused_seconds, extra_seconds, board_revision, criteria_set_key, vote_mode, "
+            "dots_per_person, dots_stackable, facilitator_votes, results_revealed, created_at) "
+            "VALUES (1, 1, 'Atelier', '', 'ABCDEF', 'running', 0, 0, 0, '', 'scores', 5, 1, 0, "
+            "0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO card (collective_id, workshop_id, kind, text, theme, "
+                          "source, author_name, place, on_behalf, revealed, position, "
+                          "created_at, updated_at) VALUES (1, 1, 'need', 'Un besoin', '', "
+                          "'', '', '', 0, 1, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    upgrade(url)
+    with Session(get_engine(url)) as session:
+        assert session.get(Workshop, 1).scoring_state == "setup"
+        assert session.exec(text("SELECT text FROM card")).one()[0] == "Un besoin"
+    dispose_engines(url)

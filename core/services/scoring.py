@@ -1,0 +1,554 @@
+"""Opportunity scoring: criteria and weights, candidates, ballots (1–5 scores or dots),
+progress, results hidden until the facilitator reveals them, and the selection that goes on
+to formalisation.
+
+The scoring state is ``setup`` → ``open`` → ``closed``; a score arrives only while open.
+Once scores exist, every change to the criteria is recorded and shown with the results.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import scoring
+from core.actors import Actor, ParticipantActor, UserActor
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_, pick
+from core.models import (
+    NAME_MAX,
+    TITLE_MAX,
+    Candidate,
+    Card,
+    CardKind,
+    CardLink,
+    Cluster,
+    Criterion,
+    CriterionChange,
+    Participant,
+    Score,
+    ScoringState,
+    Vote,
+    VoteMode,
+    Workshop,
+    pk,
+    utcnow,
+)
+from core.services.access import (
+    active_participant,
+    bump_board_revision,
+    facilitated_workshop,
+    workshop_for,
+    workshop_for_writing,
+)
+from core.templates import CriteriaSet
+from core.text import clean_optional, clean_text, fold
+
+MAX_WEIGHT = 10.0
+MAX_DOTS = 20
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A candidate as shown: what it is, its title, the needs backing it."""
+
+    id: int
+    card_id: int | None
+    cluster_id: int | None
+    title: str
+    evidence: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """A change to the criteria made after scoring began."""
+
+    criterion: str
+    change: str
+    old_weight: float | None
+    new_weight: float | None
+
+
+@dataclass(frozen=True)
+class ScoringBoard:
+    """Everything a scoring screen needs, for one reader."""
+
+    workshop: Workshop
+    criteria: list[Criterion]
+    candidates: list[CandidateView]
+    changes: list[ChangeView]
+    finished: int
+    voters: int
+    has_scores: bool
+
+    @property
+    def state(self) -> str:
+        return self.workshop.scoring_state
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One voter's current ballot: scores by (candidate, criterion), or dots by candidate."""
+
+    scores: dict[tuple[int, int], int | None]
+    dots: dict[int, int]
+
+    def dots_used(self) -> int:
+        return sum(self.dots.values())
+
+
+@dataclass(frozen=True)
+class Results:
+    """Revealed results: aggregated scores (or dots), robustness, evidence."""
+
+    board: ScoringBoard
+    scored: list[scoring.CandidateResult]
+    robustness: scoring.Robustness | None
+    dots: list[tuple[int, int, int | None]]
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _criteria(session: Session, workshop_id: int) -> list[Criterion]:
+    return list(session.exec(
+        select(Criterion)
+        .where(Criterion.workshop_id == workshop_id, col(Criterion.deleted_at).is_(None))
+        .order_by(col(Criterion.position), col(Criterion.id))
+    ).all())
+
+
+def _candidates(session: Session, workshop_id: int) -> list[Candidate]:
+    return list(session.exec(
+        select(Candidate)
+        .where(Candidate.workshop_id == workshop_id, col(Candidate.deleted_at).is_(None))
+        .order_by(col(Candidate.id))
+    ).all())
+
+
+def _evidence_and_titles(session: Session, candidates: Sequence[Candidate]
+                         ) -> dict[int, tuple[str, int]]:
+    """Return, per candidate, its title and the number of distinct needs that back it.
+
+    An idea is backed by the needs it answers; a group of ideas by the needs its ideas
+    answer; a group of needs by its needs.
+    """
+    out: dict[int, tuple[str, int]] = {}
+    for candidate in candidates:
+        if candidate.card_id is not None:
+            card = session.get(Card, candidate.card_id)
+            if card is None:
+                continue
+            ideas = [pk(card)] if card.kind == CardKind.IDEA.value else []
+            title, needs = card.text, ({pk(card)} if card.kind == CardKind.NEED.value else set())
+        else:
+            cluster = session.get(Cluster, candidate.cluster_id)
+            if cluster is None:
+                continue
+            members = session.exec(select(Card).where(
+                Card.cluster_id == pk(cluster), col(Card.deleted_at).is_(None),
+                col(Card.merged_into_id).is_(None))).all()
+            title = cluster.name
+            ideas = [pk(c) for c in members if c.kind == CardKind.IDEA.value]
+            needs = {pk(c) for c in members if c.kind == CardKind.NEED.value}
+        if ideas:
+            linked = session.exec(
+                select(CardLink.need_id).join(Card, col(Card.id) == col(CardLink.need_id))
+                .where(col(CardLink.idea_id).in_(ideas), col(CardLink.deleted_at).is_(None),
+                       col(Card.deleted_at).is_(None))
+            ).all()
+            needs |= set(linked)
+        out[pk(candidate)] = (title, len(needs))
+    return out
+
+
+def _voters(session: Session, workshop_id: int) -> list[Participant]:
+    return list(session.exec(select(Participant).where(
+        Participant.workshop_id == workshop_id, col(Participant.removed_at).is_(None))).all())
+
+
+def _finished(session: Session, workshop: Workshop, candidates: int, criteria: int,
+              voters: Sequence[Participant]) -> int:
+    ids = [pk(v) for v in voters]
+    if not ids:
+        return 0
+    if workshop.vote_mode == VoteMode.DOTS.value:
+        used = dict(session.exec(
+            select(Vote.participant_id, func.sum(Vote.dots))
+            .join(Candidate, col(Candidate.id) == col(Vote.candidate_id))
+            .where(col(Vote.participant_id).in_(ids), col(Candidate.deleted_at).is_(None))
+            .group_by(col(Vote.participant_id))
+        ).all())
+        return sum(1 for v in ids if (used.get(v) or 0) >= workshop.dots_per_person)
+    needed = candidates * criteria
+    if not needed:
+        return 0
+    answered = dict(session.exec(
+        select(Score.participant_id, func.count())
+        .join(Candidate, col(Candidate.id) == col(Score.candidate_id))
+        .join(Criterion, col(Criterion.id) == col(Score.criterion_id))
+        .where(col(Score.participant_id).in_(ids), col(Candidate.deleted_at).is_(None),
+               col(Criterion.deleted_at).is_(None))
+        .group_by(col(Score.participant_id))
+    ).all())
+    return sum(1 for v in ids if answered.get(v, 0) >= needed)
+
+
+def _has_scores(session: Session, workshop_id: int) -> bool:
+    statement = select(Score.id).join(Candidate, col(Candidate.id) == col(Score.candidate_id))
+    scores = session.exec(statement.where(Candidate.workshop_id == workshop_id)).first()
+    dots = session.exec(select(Vote.id).join(Candidate, col(Candidate.id) == col(Vote.candidate_id))
+                        .where(Candidate.workshop_id == workshop_id, Vote.dots > 0)).first()
+    return scores is not None or dots is not None
+
+
+def scoring_board(*, session: Session, actor: Actor, workshop_id: int,
+                  lang: str = "fr") -> ScoringBoard:
+    """Return the criteria, candidates, progress and recorded changes (no results)."""
+    workshop = workshop_for(session, actor, workshop_id)
+    criteria = _criteria(session, workshop_id)
+    candidates = _candidates(session, workshop_id)
+    info = _evidence_and_titles(session, candidates)
+    views = [CandidateView(pk(c), c.card_id, c.cluster_id, *info.get(pk(c), ("?", 0)),
+                           c.selected) for c in candidates]
+    names = {pk(c): pick({"fr": c.name_fr, "en": c.name_en}, lang) for c in session.exec(
+        select(Criterion).where(Criterion.workshop_id == workshop_id))}
+    changes = [ChangeView(names.get(ch.criterion_id, "?"), ch.change, ch.old_weight,
+                          ch.new_weight) for ch in session.exec(
+        select(CriterionChange).where(CriterionChange.workshop_id == workshop_id)
+        .order_by(col(CriterionChange.id)))]
+    voters = _voters(session, workshop_id)
+    return ScoringBoard(
+        workshop=workshop, criteria=criteria, candidates=views, changes=changes,
+        finished=_finished(session, workshop, len(views), len(criteria), voters),
+        voters=len(voters), has_scores=_has_scores(session, workshop_id),
+    )
+
+
+# --- the facilitator sets the scoring up ----------------------------------------------
+
+
+def _log(session: Session, workshop_id: int, criterion: Criterion, actor: Actor, change: str,
+         old: float | None = None, new: float | None = None) -> None:
+    if _has_scores(session, workshop_id):
+        session.add(CriterionChange(workshop_id=workshop_id, criterion_id=pk(criterion),
+                                    user_id=getattr(actor, "user_id", None), change=change,
+                                    old_weight=old, new_weight=new))
+
+
+def apply_criteria_set(*, session: Session, actor: Actor, workshop_id: int,
+                       criteria_set: CriteriaSet) -> list[Criterion]:
+    """Replace the workshop's criteria with a set's (old ones are kept, marked removed)."""
+    facilitated_workshop(session, actor, workshop_id)
+    workshop = session.get(Workshop, workshop_id)
+    assert workshop is not None
+    now = utcnow()
+    for old in _criteria(session, workshop_id):
+        old.deleted_at = now
+        _log(session, workshop_id, old, actor, "removed", old.weight, None)
+    existing = {c.key: c for c in session.exec(
+        select(Criterion).where(Criterion.workshop_id == workshop_id))}
+    for position, template in enumerate(criteria_set.criteria):
+        criterion = existing.get(template.key) or Criterion(workshop_id=workshop_id,
+                                                           key=template.key, name_fr="",
+                                                           name_en="")
+        criterion.name_fr, criterion.name_en = template.name.fr, template.name.en
+        criterion.question_fr, criterion.question_en = (template.question.fr,
+                                                         template.question.en)
+        criterion.weight, criterion.direction = template.weight, template.sign
+        criterion.axis, criterion.position, criterion.deleted_at = template.axis, position, None
+        session.add(criterion)
+        session.flush()
+        _log(session, workshop_id, criterion, actor, "added", None, criterion.weight)
+    workshop.criteria_set_key = criteria_set.key
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return _criteria(session, workshop_id)
+
+
+def _criterion(session: Session, actor: Actor, criterion_id: int) -> Criterion:
+    criterion = session.get(Criterion, criterion_id)
+    if criterion is None or criterion.deleted_at is not None:
+        raise NotFound(N_("This criterion does not exist."))
+    facilitated_workshop(session, actor, criterion.workshop_id)
+    return criterion
+
+
+def set_weight(*, session: Session, actor: Actor, criterion_id: int, weight: float) -> Criterion:
+    """Change a criterion's weight (recorded if scores exist)."""
+    criterion = _criterion(session, actor, criterion_id)
+    if not 0 <= weight <= MAX_WEIGHT:
+        raise InvalidInput(N_("A weight goes from 0 to {max}."), max=int(MAX_WEIGHT))
+    if weight != criterion.weight:
+        _log(session, criterion.workshop_id, criterion, actor, "weight", criterion.weight,
+             weight)
+        criterion.weight = weight
+        bump_board_revision(session, criterion.workshop_id)
+        session.commit()
+    return criterion
+
+
+def add_criterion(*, session: Session, actor: Actor, workshop_id: int, name: str,
+                  question: str = "", weight: float = 1.0, direction: int = 1,
+                  axis: str = "") -> Criterion:
+    """Add a criterion written by the facilitator (same text in both languages)."""
+    facilitated_workshop(session, actor, workshop_id)
+    label = clean_text(name, max_length=TITLE_MAX, multiline=False)
+    if not 0 <= weight <= MAX_WEIGHT or direction not in (1, -1) or axis not in (
+            "", "impact", "feasibility"):
+        raise InvalidInput(N_("A weight goes from 0 to {max}."), max=int(MAX_WEIGHT))
+    key = "custom-" + "-".join(fold(label).split())[:60]
+    taken = {c.key for c in session.exec(select(Criterion).where(
+        Criterion.workshop_id == workshop_id))}
+    base, suffix = key, 2
+    while key in taken:
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    text = clean_optional(question, max_length=500)
+    criterion = Criterion(workshop_id=workshop_id, key=key, name_fr=label, name_en=label,
+                          question_fr=text, question_en=text, weight=weight,
+                          direction=direction, axis=axis,
+                          position=len(_criteria(session, workshop_id)))
+    session.add(criterion)
+    session.flush()
+    _log(session, workshop_id, criterion, actor, "added", None, weight)
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return criterion
+
+
+def remove_criterion(*, session: Session, actor: Actor, criterion_id: int) -> Criterion:
+    """Remove a criterion (kept, marked removed; its scores stay stored)."""
+    criterion = _criterion(session, actor, criterion_id)
+    _log(session, criterion.workshop_id, criterion, actor, "removed", criterion.weight, None)
+    criterion.deleted_at = utcnow()
+    bump_board_revision(session, criterion.workshop_id)
+    session.commit()
+    return criterion
+
+
+def set_candidates(*, session: Session, actor: Actor, workshop_id: int,
+                   card_ids: Sequence[int] = (), cluster_ids: Sequence[int] = ()
+                   ) -> list[Candidate]:
+    """Choose which ideas and groups are evaluated (others are kept, marked removed)."""
+    facilitated_workshop(session, actor, workshop_id)
+    cards = {pk(c): c for c in session.exec(select(Card).where(col(Card.id).in_(card_ids)))}
+    groups = {pk(g): g for g in session.exec(
+        select(Cluster).where(col(Cluster.id).in_(cluster_ids)))}
+    if len(cards) != len(set(card_ids)) or any(
+            c.workshop_id != workshop_id or c.deleted_at is not None for c in cards.values()):
+        raise NotFound(N_("This card does not exist."))
+    if len(groups) != len(set(cluster_ids)) or any(
+            g.workshop_id != workshop_id or g.deleted_at is not None for g in groups.values()):
+        raise NotFound(N_("This group does not exist."))
+    existing = list(session.exec(select(Candidate).where(Candidate.workshop_id == workshop_id)))
+    by_target = {(c.card_id, c.cluster_id): c for c in existing}
+    # In the order given, so candidates are listed as the facilitator chose them.
+    wanted = list(dict.fromkeys([(card, None) for card in card_ids]
+                                + [(None, group) for group in cluster_ids]))
+    now = utcnow()
+    for target, candidate in by_target.items():
+        candidate.deleted_at = None if target in wanted else (candidate.deleted_at or now)
+    for card_id, cluster_id in wanted:
+        if (card_id, cluster_id) not in by_target:
+            session.add(Candidate(workshop_id=workshop_id, card_id=card_id,
+                                  cluster_id=cluster_id))
+            session.flush()
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return _candidates(session, workshop_id)
+
+
+def configure_votes(*, session: Session, actor: Actor, workshop_id: int, mode: VoteMode,
+                    dots_per_person: int = 5, stackable: bool = True,
+                    facilitator_votes: bool = False) -> Workshop:
+    """Choose scores or dots, how many dots, and whether the facilitator votes too."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.scoring_state != ScoringState.SETUP.value:
+        raise PermissionDenied(N_("The vote has started: its rules can no longer change."))
+    if not 1 <= dots_per_person <= MAX_DOTS:
+        raise InvalidInput(N_("Give between 1 and {max} dots per person."), max=MAX_DOTS)
+    workshop.vote_mode = VoteMode(mode).value
+    workshop.dots_per_person, workshop.dots_stackable = dots_per_person, stackable
+    workshop.facilitator_votes = facilitator_votes
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return workshop
+
+
+def _set_state(session: Session, actor: Actor, workshop_id: int, state: ScoringState,
+               revealed: bool | None = None) -> Workshop:
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.scoring_state = state.value
+    if revealed is not None:
+        workshop.results_revealed = revealed
+    bump_board_revision(session, workshop_id)
+    session.commit()
+    return workshop
+
+
+def open_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Open the vote (there must be candidates, and criteria when scoring)."""
+    board = scoring_board(session=session, actor=actor, workshop_id=workshop_id)
+    if not board.candidates:
+        raise InvalidInput(N_("Choose the candidates first."))
+    if board.workshop.vote_mode == VoteMode.SCORES.value and not board.criteria:
+        raise InvalidInput(N_("Choose the criteria first."))
+    return _set_state(session, actor, workshop_id, ScoringState.OPEN)
+
+
+def close_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Close the vote: later ballots are refused."""
+    return _set_state(session, actor, workshop_id, ScoringState.CLOSED)
+
+
+def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
+                   revealed: bool = True) -> Workshop:
+    """Show the results to everyone (or hide them again)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    return _set_state(session, actor, workshop_id, ScoringState(workshop.scoring_state),
+                      revealed=revealed)
+
+
+# --- ballots --------------------------------------------------------------------------
+
+
+def _voter(session: Session, actor: Actor, workshop: Workshop) -> Participant:
+    """Return who votes for ``actor``: the participant, or the facilitator's own ballot."""
+    if isinstance(actor, ParticipantActor):
+        return active_participant(session, actor)
+    assert isinstance(actor, UserActor)
+    if not workshop.facilitator_votes:
+        raise PermissionDenied(N_("The facilitator does not vote in this workshop."))
+    participant = session.exec(select(Participant).where(
+        Participant.workshop_id == pk(workshop), Participant.user_id == actor.user_id)).first()
+    if participant is None:
+        name = f"{actor.name} (animation)"[:NAME_MAX]
+        participant = Participant(workshop_id=pk(workshop), display_name=name,
+                                  name_key=fold(name)[:NAME_MAX],
+                                  token=secrets.token_urlsafe(24), user_id=actor.user_id)
+        session.add(participant)
+        session.flush()
+    return participant
+
+
+def _open_workshop_for_ballot(session: Session, actor: Actor, candidate_id: int
+                              ) -> tuple[Workshop, Candidate]:
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.deleted_at is not None:
+        raise NotFound(N_("This candidate does not exist."))
+    workshop = workshop_for_writing(session, actor, candidate.workshop_id)
+    if workshop.scoring_state == ScoringState.SETUP.value:
+        raise PermissionDenied(N_("The vote is not open yet."))
+    if workshop.scoring_state == ScoringState.CLOSED.value:
+        raise PermissionDenied(N_("The vote is closed: this score was not recorded."))
+    return workshop, candidate
+
+
+def submit_score(*, session: Session, actor: Actor, candidate_id: int, criterion_id: int,
+                 value: int | None) -> Score:
+    """Record a 1–5 score, or None for "je ne sais pas"; a new score replaces the old."""
+    workshop, candidate = _open_workshop_for_ballot(session, actor, candidate_id)
+    if workshop.vote_mode != VoteMode.SCORES.value:
+        raise InvalidInput(N_("This vote is by dots, not by scores."))
+    criterion = session.get(Criterion, criterion_id)
+    if criterion is None or criterion.deleted_at is not None or (
+            criterion.workshop_id != candidate.workshop_id):
+        raise NotFound(N_("This criterion does not exist."))
+    if value is not None and not scoring.SCALE_MIN <= value <= scoring.SCALE_MAX:
+        raise InvalidInput(N_("A score goes from 1 to 5."))
+    voter = _voter(session, actor, workshop)
+    score = session.exec(select(Score).where(
+        Score.participant_id == pk(voter), Score.candidate_id == candidate_id,
+        Score.criterion_id == criterion_id)).first()
+    if score is None:
+        score = Score(participant_id=pk(voter), candidate_id=candidate_id,
+                      criterion_id=criterion_id)
+    score.value, score.updated_at = value, utcnow()
+    session.add(score)
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    return score
+
+
+def set_dots(*, session: Session, actor: Actor, candidate_id: int, dots: int) -> Vote:
+    """Put ``dots`` dots on a candidate, within the voter's allowance."""
+    workshop, candidate = _open_workshop_for_ballot(session, actor, candidate_id)
+    if workshop.vote_mode != VoteMode.DOTS.value:
+        raise InvalidInput(N_("This vote is by scores, not by dots."))
+    if dots < 0 or (not workshop.dots_stackable and dots > 1):
+        raise InvalidInput(N_("One dot at most per candidate in this vote."))
+    voter = _voter(session, actor, workshop)
+    votes = {v.candidate_id: v for v in session.exec(
+        select(Vote).join(Candidate, col(Candidate.id) == col(Vote.candidate_id))
+        .where(Vote.participant_id == pk(voter), col(Candidate.deleted_at).is_(None)))}
+    used = sum(v.dots for c, v in votes.items() if c != candidate_id)
+    if used + dots > workshop.dots_per_person:
+        raise InvalidInput(N_("You have {left} dots left."),
+                           left=workshop.dots_per_person - used)
+    vote = votes.get(candidate_id) or Vote(participant_id=pk(voter), candidate_id=candidate_id)
+    vote.dots, vote.updated_at = dots, utcnow()
+    session.add(vote)
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    return vote
+
+
+def my_ballot(*, session: Session, actor: Actor, workshop_id: int) -> Ballot:
+    """Return the actor's own ballot (empty for a facilitator who does not vote)."""
+    workshop = workshop_for(session, actor, workshop_id)
+    if isinstance(actor, UserActor):
+        participant = session.exec(select(Participant).where(
+            Participant.workshop_id == workshop_id,
+            Participant.user_id == actor.user_id)).first()
+        if participant is None or not workshop.facilitator_votes:
+            return Ballot({}, {})
+        voter_id = pk(participant)
+    else:
+        voter_id = actor.participant_id
+    scores = {(s.candidate_id, s.criterion_id): s.value for s in session.exec(
+        select(Score).where(Score.participant_id == voter_id))}
+    dots = {v.candidate_id: v.dots for v in session.exec(
+        select(Vote).where(Vote.participant_id == voter_id))}
+    return Ballot(scores, dots)
+
+
+# --- results --------------------------------------------------------------------------
+
+
+def results(*, session: Session, actor: Actor, workshop_id: int, lang: str = "fr") -> Results:
+    """Return the results: to everyone once revealed, before that to the facilitator only."""
+    board = scoring_board(session=session, actor=actor, workshop_id=workshop_id, lang=lang)
+    if isinstance(actor, ParticipantActor) and not board.workshop.results_revealed:
+        raise PermissionDenied(N_("The results are not revealed yet."))
+    candidate_ids = [c.id for c in board.candidates]
+    specs = [scoring.CriterionSpec(pk(c), c.weight, c.direction, c.axis)
+             for c in board.criteria]
+    entries = [scoring.ScoreEntry(s.participant_id, s.candidate_id, s.criterion_id, s.value)
+               for s in session.exec(select(Score).where(
+                   col(Score.candidate_id).in_(candidate_ids)))]
+    voters = {pk(p) for p in _voters(session, workshop_id)}
+    entries = [e for e in entries if e.participant in voters]
+    votes = [(v.participant_id, v.candidate_id, v.dots) for v in session.exec(
+        select(Vote).where(col(Vote.candidate_id).in_(candidate_ids)))
+        if v.participant_id in voters]
+    scored = scoring.aggregate(specs, candidate_ids, entries)
+    robust = scoring.robustness(specs, candidate_ids, entries) if entries else None
+    return Results(board, scored, robust, scoring.dot_totals(votes, candidate_ids))
+
+
+def set_selected(*, session: Session, actor: Actor, candidate_id: int,
+                 selected: bool) -> Candidate:
+    """Mark a candidate as going on to formalisation (or not)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.deleted_at is not None:
+        raise NotFound(N_("This candidate does not exist."))
+    facilitated_workshop(session, actor, candidate.workshop_id)
+    candidate.selected = selected
+    bump_board_revision(session, candidate.workshop_id)
+    session.commit()
+    return candidate
