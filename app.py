@@ -36,6 +36,8 @@ else:
     explore = st.Page("pages/explore.py", title=_("Explore"), icon="🔎", url_path="explore")
     ideas = st.Page("pages/ideas.py", title=_("Ideas"), icon="💡", url_path="ideas")
     group = st.Page("pages/group.py", title=_("Group"), icon="🗂️", url_path="group")
+    score = st.Page("pages/score.py", title=_("Score"), icon="🗳️", url_path="score")
+    results = st.Page("pages/results.py", title=_("Results"), icon="📊", url_path="results")
     import_cards = st.Page("pages/import_cards.py", title=_("Import cards"), icon="📥",
                            url_path="import")
     account = st.Page("pages/account.py", title=_("My account"), icon="👤", url_path="account")
@@ -43,11 +45,11 @@ else:
 
     if user is not None:
         pages = {
-            _("Workshop"): [home, explore, ideas, group, import_cards],
+            _("Workshop"): [home, explore, ideas, group, score, results, import_cards],
             _("Settings"): [account, users] if user.is_admin else [account],
         }
     elif actor is not None:
-        pages = {_("Workshop"): [explore, ideas, group]}
+        pages = {_("Workshop"): [explore, ideas, group, score, results]}
     else:
         pages = {"": [login, join]}
 

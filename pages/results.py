@@ -1,0 +1,145 @@
+"""Résultats: the ranking the room produced, once the facilitator reveals it — charts,
+disagreements to talk about, robustness, CSV export, and the selection for formalisation."""
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from core import charts
+from core.actors import UserActor
+from core.i18n import pick
+from core.models import VoteMode
+from core.services import scoring
+from ui import render, session
+from ui.i18n import _, lang
+
+session.page_setup()
+
+actor = session.require_actor()
+workshop_id = session.current_workshop_id()
+st.html(render.BOARD_CSS)
+st.title(_("Results"))
+if workshop_id is None:
+    st.info(_("Open a workshop first, from your collectives."), icon="👈")
+    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
+    st.stop()
+is_facilitator = isinstance(actor, UserActor)
+board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+st.metric(_("Finished"), f"{board.finished} / {board.voters}")
+
+if not board.workshop.results_revealed:
+    if not is_facilitator:
+        st.info(_("The results will appear here when the facilitator reveals them."),
+                icon="🙈")
+        st.stop()
+    st.info(_("The results are hidden from the participants."), icon="🙈")
+    reveal_col, peek_col = st.columns(2)
+    reveal_col.button(_("Reveal the results"), type="primary", key="reveal_results",
+                      on_click=lambda: session.call(scoring.reveal_results,
+                                                    workshop_id=workshop_id))
+    if not peek_col.toggle(_("Look before revealing (not on the projector!)"), key="peek"):
+        st.stop()
+
+result = session.read(scoring.results, workshop_id=workshop_id, lang=lang())
+
+def show(chart) -> None:
+    """Draw an altair chart with its own large-type config (not Streamlit's theme)."""
+    st.altair_chart(chart, use_container_width=True, theme=None)
+
+
+titles = {c.id: c.title for c in board.candidates}
+evidence = {c.id: c.evidence for c in board.candidates}
+criteria = {c.id: pick({"fr": c.name_fr, "en": c.name_en}, lang()) for c in board.criteria}
+dots_mode = board.workshop.vote_mode == VoteMode.DOTS.value
+
+if board.changes:
+    with st.expander(_("The criteria changed after the vote began"), icon="📝",
+                     expanded=True):
+        for change in board.changes:
+            if change.change == "weight":
+                line = _("{criterion}: weight {old:g} → {new:g}", criterion=change.criterion,
+                         old=change.old_weight, new=change.new_weight)
+            elif change.change == "added":
+                line = _("{criterion}: added", criterion=change.criterion)
+            else:
+                line = _("{criterion}: removed", criterion=change.criterion)
+            st.html(render.line(line))
+
+# --- table and export -------------------------------------------------------------------
+if dots_mode:
+    table = pd.DataFrame([{_("Rank"): rank, _("Candidate"): titles.get(c, "?"),
+                           _("Dots"): total, _("Needs backing it"): evidence.get(c, 0)}
+                          for c, total, rank in result.dots])
+else:
+    table = pd.DataFrame([{
+        _("Rank"): r.rank, _("Candidate"): titles.get(r.candidate, "?"),
+        _("Weighted score"): None if r.score is None else round(r.score, 2),
+        _("Needs backing it"): evidence.get(r.candidate, 0),
+        _("Disagreement"): None if r.disagreement is None else round(r.disagreement, 2),
+        _("To discuss"): "⚠️" if r.flagged else "",
+        _("I don't know"): r.abstentions,
+        **{name: round(r.criterion_means[c], 2) if c in r.criterion_means else None
+           for c, name in criteria.items()},
+    } for r in result.scored])
+if table.empty:
+    st.info(_("No vote yet."), icon="🗳️")
+    st.stop()
+
+leader = table.iloc[0]
+st.html(render.line(f"🏆 {leader[_('Candidate')]}", size="1.6rem", bold=True))
+st.dataframe(table, hide_index=True)
+buffer = io.StringIO()
+table.to_csv(buffer, index=False, sep=";")
+st.download_button(_("Download (CSV)"), buffer.getvalue().encode("utf-8-sig"),
+                   file_name="resultats.csv", mime="text/csv", key="download_results")
+
+# --- charts -------------------------------------------------------------------------------
+if dots_mode:
+    show(charts.dots(result.dots, titles, _))
+else:
+    tabs = st.tabs([_("Ranking"), _("Criteria"), _("Impact × feasibility"),
+                    _("Disagreements")])
+    with tabs[0]:
+        show(charts.ranking(result.scored, titles, _))
+    with tabs[1]:
+        st.caption(_("Mean per criterion, turned so that 5 is always best (an effort of 1 "
+                     "counts 5)."))
+        show(charts.heatmap(result.scored, titles, criteria, _))
+    with tabs[2]:
+        st.caption(_("Up: impact; right: feasibility; the bigger the point, the more needs "
+                     "back it."))
+        show(charts.matrix(result.scored, titles, evidence, _))
+    with tabs[3]:
+        flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
+        if flagged:
+            st.warning(_("The room disagrees about: {names}. Worth talking it over.",
+                         names=render.md(", ".join(flagged))), icon="💬")
+        show(charts.disagreement(result.scored, titles, _))
+    robust = result.robustness
+    if robust is not None:
+        if robust.robust:
+            st.success(_("The first place holds with equal weights and when any weight moves "
+                         "by one."), icon="🧱")
+        else:
+            lines = []
+            if robust.equal_weights_leaders != robust.leaders:
+                lines.append(_("with equal weights: {names}", names=", ".join(
+                    titles.get(c, "?") for c in robust.equal_weights_leaders)))
+            for criterion, delta, new in robust.changes:
+                lines.append(_("{criterion} {delta:+d}: {names}",
+                               criterion=criteria.get(criterion, "?"), delta=delta,
+                               names=", ".join(titles.get(c, "?") for c in new)))
+            st.warning(_("The first place is fragile; it changes…"), icon="⚖️")
+            st.html(render.bullet_list(lines))
+
+# --- selection for formalisation ----------------------------------------------------------
+st.subheader(_("Going on to formalisation"))
+for candidate in board.candidates:
+    if is_facilitator:
+        st.checkbox(render.md(candidate.title), value=candidate.selected,
+                    key=f"select_{candidate.id}", on_change=lambda c=candidate.id: session.call(
+                        scoring.set_selected, candidate_id=c,
+                        selected=st.session_state[f"select_{c}"]))
+    elif candidate.selected:
+        st.html(render.line(f"✅ {candidate.title}"))

@@ -1,0 +1,242 @@
+"""Évaluer: the facilitator prepares the vote (criteria, weights, candidates, mode), opens
+and closes it; everyone scores each candidate (1–5, or "je ne sais pas"), or places dots."""
+
+import streamlit as st
+
+from core.actors import ParticipantActor, UserActor
+from core.i18n import N_, pick
+from core.models import CardKind, Criterion, ScoringState, VoteMode
+from core.services import cards, clusters, scoring
+from core.services.scoring import CandidateView
+from ui import render, session
+from ui.i18n import _, lang, ngettext
+
+session.page_setup()
+
+DONT_KNOW = "?"
+STATE_LABELS = {ScoringState.SETUP.value: N_("Being prepared"),
+                ScoringState.OPEN.value: N_("Open for voting"),
+                ScoringState.CLOSED.value: N_("Closed")}
+
+actor = session.require_actor()
+workshop_id = session.current_workshop_id()
+st.html(render.BOARD_CSS)
+st.title(_("Score"))
+if workshop_id is None:
+    st.info(_("Open a workshop first, from your collectives."), icon="👈")
+    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
+    st.stop()
+
+board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+workshop = board.workshop
+is_facilitator = isinstance(actor, UserActor)
+
+
+def criterion_name(criterion: Criterion) -> str:
+    return pick({"fr": criterion.name_fr, "en": criterion.name_en}, lang())
+
+
+def criterion_question(criterion: Criterion) -> str:
+    return pick({"fr": criterion.question_fr, "en": criterion.question_en}, lang())
+
+
+def _call(service, **kwargs):
+    return session.call(service, defer_error="score", **kwargs)
+
+
+session.show_deferred_error("score")
+state_col, progress_col = st.columns(2)
+state_col.metric(_("Vote"), _(STATE_LABELS[board.state]))
+progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
+                    help=_("Participants who have scored every candidate on every criterion "
+                           "(or placed all their dots)."))
+
+# --- the facilitator prepares and runs the vote ---------------------------------------
+if is_facilitator:
+    templates = session.templates()
+    controls = st.columns(4)
+    if board.state == ScoringState.SETUP.value:
+        controls[0].button(_("Open the vote"), type="primary", key="open_vote",
+                           on_click=lambda: _call(scoring.open_scoring,
+                                                  workshop_id=workshop_id))
+    elif board.state == ScoringState.OPEN.value:
+        controls[0].button(_("Close the vote"), type="primary", key="close_vote",
+                           on_click=lambda: _call(scoring.close_scoring,
+                                                  workshop_id=workshop_id))
+    else:
+        controls[0].button(_("Reopen the vote"), key="reopen_vote",
+                           on_click=lambda: _call(scoring.open_scoring,
+                                                  workshop_id=workshop_id))
+    if not workshop.results_revealed:
+        controls[1].button(_("Reveal the results"), key="reveal",
+                           on_click=lambda: _call(scoring.reveal_results,
+                                                  workshop_id=workshop_id))
+    else:
+        controls[1].button(_("Hide the results"), key="hide",
+                           on_click=lambda: _call(scoring.reveal_results,
+                                                  workshop_id=workshop_id, revealed=False))
+    controls[2].page_link("pages/results.py", label=_("See the results"), icon="📊")
+
+    with st.expander(_("Prepare the vote"), icon="🛠️",
+                     expanded=board.state == ScoringState.SETUP.value):
+        if board.has_scores:
+            st.warning(_("Scores already exist: every change to the criteria is recorded "
+                         "and shown with the results."), icon="📝")
+        # Criteria set and weights.
+        sets = templates.criteria_sets
+        set_col, apply_col = st.columns([3, 1])
+        chosen_set = set_col.selectbox(
+            _("Criteria set"), list(sets), key="criteria_set",
+            index=list(sets).index(workshop.criteria_set_key)
+            if workshop.criteria_set_key in sets else list(sets).index(
+                templates.default_criteria_set.key),
+            format_func=lambda k: sets[k].name(lang()))
+        apply_col.button(_("Use this set"), key="apply_set", on_click=lambda: _call(
+            scoring.apply_criteria_set, workshop_id=workshop_id,
+            criteria_set=sets[st.session_state["criteria_set"]]))
+        for criterion in board.criteria:
+            name_col, weight_col, remove_col = st.columns([4, 2, 1])
+            direction = "↓" if criterion.direction < 0 else "↑"
+            name_col.html(render.line(f"{direction} {criterion_name(criterion)}", bold=True))
+            name_col.caption(render.md(criterion_question(criterion)))
+            weight_col.number_input(
+                _("Weight"), min_value=0, max_value=10, step=1, value=int(criterion.weight),
+                key=f"weight_{criterion.id}",
+                on_change=lambda c=criterion.id: _call(
+                    scoring.set_weight, criterion_id=c,
+                    weight=float(st.session_state[f"weight_{c}"])))
+            remove_col.button("🗑️", key=f"remove_criterion_{criterion.id}",
+                              help=_("Remove this criterion"),
+                              on_click=lambda c=criterion.id: _call(
+                                  scoring.remove_criterion, criterion_id=c))
+        with st.form("add_criterion", clear_on_submit=True):
+            st.caption(_("Add a criterion"))
+            name_col, weight_col, direction_col = st.columns([4, 1, 2])
+            new_name = name_col.text_input(_("Name"), key="new_criterion_name", max_chars=160)
+            new_weight = weight_col.number_input(_("Weight"), 0, 10, 1, key="new_criterion_w")
+            lower = direction_col.checkbox(_("Lower is better (effort, cost)"),
+                                           key="new_criterion_lower")
+            if st.form_submit_button(_("Add the criterion")):
+                _call(scoring.add_criterion, workshop_id=workshop_id, name=new_name,
+                      weight=float(new_weight), direction=-1 if lower else 1)
+                st.rerun()
+
+        # Candidates.
+        st.divider()
+        ideas = session.read(cards.board, workshop_id=workshop_id, kind=CardKind.IDEA).cards
+        groups = (session.read(clusters.group_board, workshop_id=workshop_id,
+                               kind=CardKind.IDEA).groups
+                  + session.read(clusters.group_board, workshop_id=workshop_id,
+                                 kind=CardKind.NEED).groups)
+        idea_text = {i.id: i.text for i in ideas}
+        group_name = {g.id: g.name for g in groups}
+        with st.form("candidates"):
+            st.caption(_("Which ideas or groups are scored?"))
+            picked_ideas = st.multiselect(
+                _("Ideas"), list(idea_text), key="candidate_ideas",
+                default=[c.card_id for c in board.candidates if c.card_id in idea_text],
+                format_func=lambda i: f"#{i} · {idea_text[i]}")
+            picked_groups = st.multiselect(
+                _("Groups"), list(group_name), key="candidate_groups",
+                default=[c.cluster_id for c in board.candidates if c.cluster_id in group_name],
+                format_func=group_name.__getitem__)
+            if st.form_submit_button(_("Save the candidates")) and _call(
+                scoring.set_candidates, workshop_id=workshop_id, card_ids=picked_ideas,
+                cluster_ids=picked_groups
+            ) is not None:
+                st.rerun()
+
+        # Vote mode.
+        st.divider()
+        with st.form("vote_mode"):
+            mode = st.radio(_("How people vote"), [VoteMode.SCORES.value, VoteMode.DOTS.value],
+                            key="vote_mode", horizontal=True,
+                            index=0 if workshop.vote_mode == VoteMode.SCORES.value else 1,
+                            format_func=lambda m: _("Scores from 1 to 5 on each criterion")
+                            if m == VoteMode.SCORES.value else _("Dots"))
+            dots_col, stack_col = st.columns(2)
+            dots = dots_col.number_input(_("Dots per person"), 1, 20,
+                                         workshop.dots_per_person, key="dots_per_person")
+            stack = stack_col.checkbox(_("Several dots on one candidate"),
+                                       value=workshop.dots_stackable, key="dots_stackable")
+            joins = st.checkbox(_("I vote too"), value=workshop.facilitator_votes,
+                                key="facilitator_votes")
+            saved = st.form_submit_button(_("Save the rules"),
+                                          disabled=board.state != ScoringState.SETUP.value)
+            if saved and _call(scoring.configure_votes, workshop_id=workshop_id,
+                               mode=VoteMode(mode), dots_per_person=int(dots),
+                               stackable=stack, facilitator_votes=joins) is not None:
+                st.rerun()
+
+# --- the ballot -------------------------------------------------------------------------
+votes_here = isinstance(actor, ParticipantActor) or workshop.facilitator_votes
+if not votes_here:
+    st.stop()
+st.subheader(_("My vote"))
+if not board.candidates:
+    st.info(_("The facilitator has not chosen what to score yet."), icon="⏳")
+    st.stop()
+if board.state == ScoringState.SETUP.value:
+    st.info(_("The vote is not open yet."), icon="⏳")
+    st.stop()
+if board.state == ScoringState.CLOSED.value:
+    st.info(_("The vote is closed. Thank you!"), icon="🗳️")
+ballot = session.read(scoring.my_ballot, workshop_id=workshop_id)
+can_vote = board.state == ScoringState.OPEN.value
+
+
+def score_changed(candidate_id: int, criterion_id: int, previous: object) -> None:
+    key = f"score_{candidate_id}_{criterion_id}"
+    chosen = st.session_state.get(key)
+    if chosen is None:  # clicking the chosen option again unselects it: keep the score
+        st.session_state[key] = previous
+        return
+    _call(scoring.submit_score, candidate_id=candidate_id, criterion_id=criterion_id,
+          value=None if chosen == DONT_KNOW else int(chosen))
+
+
+def candidate_header(candidate: CandidateView) -> None:
+    st.html(render.line(candidate.title, size="1.25rem", bold=True))
+    if candidate.evidence:
+        st.caption(ngettext("🎯 backed by {n} need", "🎯 backed by {n} needs",
+                            candidate.evidence))
+
+
+if workshop.vote_mode == VoteMode.SCORES.value:
+    answered = sum(1 for c in board.candidates for k in board.criteria
+                   if (c.id, k.id) in ballot.scores)
+    total = len(board.candidates) * len(board.criteria)
+    st.progress(answered / total if total else 0.0,
+                text=_("{done} / {total} answers given", done=answered, total=total))
+    options = [1, 2, 3, 4, 5, DONT_KNOW]
+    for candidate in board.candidates:
+        with st.container(border=True, key=f"candidate-{candidate.id}"):
+            candidate_header(candidate)
+            for criterion in board.criteria:
+                cell = (candidate.id, criterion.id)
+                previous = (None if cell not in ballot.scores
+                            else DONT_KNOW if ballot.scores[cell] is None
+                            else ballot.scores[cell])
+                st.segmented_control(
+                    criterion_name(criterion), options,
+                    key=f"score_{candidate.id}_{criterion.id}",
+                    default=previous, disabled=not can_vote,
+                    format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
+                    help=criterion_question(criterion) or None,
+                    on_change=score_changed, args=(candidate.id, criterion.id, previous))
+else:
+    left = workshop.dots_per_person - ballot.dots_used()
+    st.progress(ballot.dots_used() / workshop.dots_per_person,
+                text=ngettext("{n} dot left", "{n} dots left", left))
+    for candidate in board.candidates:
+        with st.container(border=True, key=f"candidate-{candidate.id}"):
+            title_col, dots_col = st.columns([3, 1])
+            with title_col:
+                candidate_header(candidate)
+            mine = ballot.dots.get(candidate.id, 0)
+            limit = mine + left if workshop.dots_stackable else 1
+            dots_col.number_input(
+                _("My dots"), min_value=0, max_value=max(limit, mine), value=mine, step=1,
+                key=f"dots_{candidate.id}", disabled=not can_vote,
+                on_change=lambda c=candidate.id: _call(
+                    scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))

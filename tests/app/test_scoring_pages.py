@@ -1,0 +1,113 @@
+"""Évaluer (pages/score.py) and Résultats (pages/results.py), facilitator and participant."""
+
+from sqlmodel import select
+
+from core.models import CardKind, Score, Workshop
+from core.services import cards, scoring
+from tests.app.conftest import as_participant, as_user, fresh, texts
+
+IDEAS = ["Covoiturage solidaire vers la gare", "Une fête de village au printemps"]
+
+
+def prepared(db, templates, workshop, state="open"):
+    facilitator = workshop["facilitator"]
+    wid = workshop["workshop_id"]
+    ideas = [cards.add_card(session=db, actor=facilitator, workshop_id=wid, text=t,
+                            templates=templates, kind=CardKind.IDEA) for t in IDEAS]
+    scoring.apply_criteria_set(session=db, actor=facilitator, workshop_id=wid,
+                               criteria_set=templates.criteria_sets["impact-effort"])
+    candidates = scoring.set_candidates(session=db, actor=facilitator, workshop_id=wid,
+                                        card_ids=[i.id for i in ideas])
+    if state == "open":
+        scoring.open_scoring(session=db, actor=facilitator, workshop_id=wid)
+    board = scoring.scoring_board(session=db, actor=facilitator, workshop_id=wid)
+    return [c.id for c in candidates], {c.key: c.id for c in board.criteria}
+
+
+def page(new_app, workshop_id, path, user="camille"):
+    at = as_user(new_app(), user)
+    at.session_state["workshop_id"] = workshop_id
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception
+    return at
+
+
+def test_facilitator_prepares_and_opens_the_vote(new_app, db, templates,
+                                                 running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    for text in IDEAS:
+        cards.add_card(session=db, actor=running_workshop_app["facilitator"], workshop_id=wid,
+                       text=text, templates=templates, kind=CardKind.IDEA)
+    at = page(new_app, wid, "pages/score.py")
+    at.selectbox(key="criteria_set").select("impact-effort").run()
+    at.button(key="apply_set").click().run()
+    assert "Impact" in texts(at) and "Effort" in texts(at)
+    at.multiselect(key="candidate_ideas").select(1).select(2)
+    at.button(key="FormSubmitter:candidates-Enregistrer les pistes").click().run()
+    at.button(key="open_vote").click().run()
+    assert not at.exception
+    fresh(db)
+    assert db.get(Workshop, wid).scoring_state == "open"
+    board = scoring.scoring_board(session=db, actor=running_workshop_app["facilitator"],
+                                  workshop_id=wid)
+    assert [c.title for c in board.candidates] == IDEAS
+    assert "0 / 1" in [m.value for m in at.metric]
+
+
+def test_participant_scores_and_abstains(new_app, db, templates, running_workshop_app):
+    candidates, criteria = prepared(db, templates, running_workshop_app)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page("pages/score.py").run()
+    assert not at.exception
+    assert "Covoiturage solidaire vers la gare" in texts(at)
+    at.segmented_control(key=f"score_{candidates[0]}_{criteria['impact']}").set_value(4).run()
+    at.segmented_control(key=f"score_{candidates[0]}_{criteria['effort']}").set_value("?").run()
+    assert not at.exception
+    fresh(db)
+    stored = {(s.criterion_id, s.value) for s in db.exec(select(Score))}
+    assert stored == {(criteria["impact"], 4), (criteria["effort"], None)}
+    assert at.get("progress")[0].proto.text == "2 / 4 réponses données"
+    # The results stay hidden from her.
+    at.switch_page("pages/results.py").run()
+    assert "quand l'animateur·rice les révélera" in texts(at)
+    assert not at.dataframe
+
+
+def test_a_closed_vote_refuses_scores(new_app, db, templates, running_workshop_app):
+    candidates, criteria = prepared(db, templates, running_workshop_app)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page("pages/score.py").run()
+    scoring.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
+                          workshop_id=running_workshop_app["workshop_id"])
+    at.segmented_control(key=f"score_{candidates[0]}_{criteria['impact']}").set_value(5).run()
+    assert "Le vote est clos" in texts(at)
+    fresh(db)
+    assert db.exec(select(Score)).all() == []
+
+
+def test_revealed_results_show_ranking_charts_and_selection(new_app, db, templates,
+                                                            running_workshop_app):
+    candidates, criteria = prepared(db, templates, running_workshop_app)
+    from core.services.participants import actor_for_token
+    elise = actor_for_token(db, running_workshop_app["token"])
+    for candidate, impact, effort in ((candidates[0], 5, 2), (candidates[1], 2, 4)):
+        scoring.submit_score(session=db, actor=elise, candidate_id=candidate,
+                             criterion_id=criteria["impact"], value=impact)
+        scoring.submit_score(session=db, actor=elise, candidate_id=candidate,
+                             criterion_id=criteria["effort"], value=effort)
+    at = page(new_app, running_workshop_app["workshop_id"], "pages/results.py")
+    assert "Les résultats sont cachés aux participants" in texts(at)
+    at.button(key="reveal_results").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Piste"]) == IDEAS and list(table["Rang"]) == [1, 2]
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) >= 1
+    at.checkbox(key=f"select_{candidates[0]}").check().run()
+    fresh(db)
+    board = scoring.scoring_board(session=db, actor=running_workshop_app["facilitator"],
+                                  workshop_id=running_workshop_app["workshop_id"])
+    assert [c.selected for c in board.candidates] == [True, False]
+    participant = as_participant(new_app(), running_workshop_app["token"]).run()
+    participant.switch_page("pages/results.py").run()
+    assert list(participant.dataframe[0].value["Piste"]) == IDEAS

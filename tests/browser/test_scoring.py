@@ -1,0 +1,81 @@
+"""Two participants score in their own browsers; the facilitator reveals their ranking."""
+
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import Card, CardKind, Score, Workshop
+from core.services import cards, scoring, workshops
+from core.services.accounts import actor_for_username
+from tests.browser.conftest import ADMIN, login, wait_idle
+
+IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
+
+
+def prepare(server):
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop)).one()
+        workshops.start_workshop(session=session, actor=admin, workshop_id=workshop.id)
+        templates = __import__("core.templates", fromlist=["x"]).load_templates(
+            __import__("core.settings", fromlist=["x"]).PROJECT_ROOT / "data")
+        ideas = [cards.add_card(session=session, actor=admin, workshop_id=workshop.id,
+                                text=t, templates=templates, kind=CardKind.IDEA) for t in IDEAS]
+        scoring.apply_criteria_set(session=session, actor=admin, workshop_id=workshop.id,
+                                   criteria_set=templates.criteria_sets["impact-effort"])
+        candidates = scoring.set_candidates(session=session, actor=admin,
+                                            workshop_id=workshop.id,
+                                            card_ids=[i.id for i in ideas])
+        scoring.open_scoring(session=session, actor=admin, workshop_id=workshop.id)
+        return workshop.id, workshop.join_code, [c.id for c in candidates]
+
+
+def vote(page, candidate_id, values):
+    """Click a value for each criterion of one candidate ("1"…"5" or "Je ne sais pas")."""
+    block = page.locator(f".st-key-candidate-{candidate_id}")
+    groups = block.locator('[data-testid="stButtonGroup"]')
+    for index, value in enumerate(values):
+        groups.nth(index).get_by_role("radio", name=value, exact=True).click()
+        wait_idle(page)
+
+
+def test_two_participants_score_and_the_facilitator_reveals(server, new_context):
+    workshop_id, code, candidates = prepare(server)
+    ballots = {"Paulette": {candidates[0]: ("5", "1"), candidates[1]: ("2", "4")},
+               "Marcel": {candidates[0]: ("4", "Je ne sais pas"), candidates[1]: ("3", "3")}}
+    for name, ballot in ballots.items():
+        page = new_context(viewport={"width": 420, "height": 900}).new_page()
+        page.goto(f"{server.url}/join?code={code}")
+        wait_idle(page)
+        page.get_by_label("Votre nom").fill(name)
+        page.get_by_role("button", name="Rejoindre").click()
+        page.get_by_text(f"Bonjour {name}").wait_for()
+        token = page.url.split("p=")[1].split("&")[0]
+        page.goto(f"{server.url}/score?p={token}")
+        page.get_by_role("heading", name="Mon vote").wait_for()
+        wait_idle(page)
+        for candidate, values in ballot.items():
+            vote(page, candidate, values)
+        page.get_by_text("4 / 4 réponses données").wait_for()
+        # Before the reveal, a participant sees no result.
+        page.goto(f"{server.url}/results?p={token}")
+        page.get_by_text("quand l'animateur·rice les révélera").wait_for()
+    with session_scope(url=server.database_url) as session:
+        assert len(session.exec(select(Score)).all()) == 8
+
+    facilitator = new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    login(facilitator, server.url)
+    facilitator.goto(f"{server.url}/results?w={workshop_id}")
+    wait_idle(facilitator)
+    facilitator.get_by_text("2 / 2").wait_for()
+    facilitator.get_by_role("button", name="Révéler les résultats").click()
+    wait_idle(facilitator)
+    # Repair café: impact (5+4)/2 = 4.5, effort 1 → 5 (Marcel abstains): 4.75.
+    # Épicerie: impact 2.5, effort (4, 3) → (2, 3): 2.5 → 2.5. The repair café leads.
+    facilitator.get_by_text(f"🏆 {IDEAS[0]}").wait_for()
+    with session_scope(url=server.database_url) as session:
+        titles = {c.id: c.text for c in session.exec(select(Card))}
+        result = scoring.results(session=session, actor=actor_for_username(session, ADMIN),
+                                 workshop_id=workshop_id)
+        assert [titles[c.card_id] for r in result.scored
+                for c in result.board.candidates if c.id == r.candidate] == IDEAS
+        assert abs(result.scored[0].score - 4.75) < 1e-9
