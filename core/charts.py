@@ -52,7 +52,7 @@ def ranking(results: Sequence[CandidateResult], titles: dict[int, str],
 
 
 def heatmap(results: Sequence[CandidateResult], titles: dict[int, str],
-            criteria: dict[int, str], t: Callable[[str], str]) -> alt.Chart:
+            criteria: dict[int, str], t: Callable[[str], str]) -> Chart:
     """Criterion × candidate grid of mean scores (oriented: 5 is always best)."""
     rows = [{"candidate": short(titles.get(r.candidate, "?"), 36),
              "criterion": short(criteria[c], 28), "mean": round(m, 1)}
