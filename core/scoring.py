@@ -93,24 +93,31 @@ def _ranks(scores: Mapping[int, float | None]) -> dict[int, int | None]:
     return out
 
 
-def aggregate(criteria: Sequence[CriterionSpec], candidates: Iterable[int],
-              scores: Iterable[ScoreEntry]) -> list[CandidateResult]:
-    """Aggregate the scores: one result per candidate, best first (unscored last)."""
+@dataclass(frozen=True)
+class _Stats:
+    means: dict[int, float]
+    counts: dict[int, int]
+    spread: float | None
+    abstentions: int
+
+
+def _stats(criteria: Sequence[CriterionSpec], candidates: list[int],
+           scores: Iterable[ScoreEntry]) -> dict[int, _Stats]:
+    """Return per candidate the criterion means and counts, spread and abstentions."""
     spec = {c.id: c for c in criteria}
-    weights = {c.id: c.weight for c in criteria}
+    wanted = set(candidates)
     values: dict[tuple[int, int], list[float]] = {}
     abstentions: dict[int, int] = {}
-    candidate_list = list(dict.fromkeys(candidates))
     for entry in scores:
-        if entry.criterion not in spec or entry.candidate not in candidate_list:
+        if entry.criterion not in spec or entry.candidate not in wanted:
             continue
         if entry.value is None:
             abstentions[entry.candidate] = abstentions.get(entry.candidate, 0) + 1
             continue
         values.setdefault((entry.candidate, entry.criterion), []).append(
             oriented(float(entry.value), spec[entry.criterion].direction))
-    partial: dict[int, tuple[dict[int, float], dict[int, int], float | None, float | None]] = {}
-    for candidate in candidate_list:
+    out: dict[int, _Stats] = {}
+    for candidate in candidates:
         means, counts, spreads = {}, {}, []
         for criterion in spec:
             found = values.get((candidate, criterion), [])
@@ -119,19 +126,34 @@ def aggregate(criteria: Sequence[CriterionSpec], candidates: Iterable[int],
                 means[criterion], counts[criterion] = mean, len(found)
                 if len(found) >= 2:
                     spreads.append(math.sqrt(sum((v - mean) ** 2 for v in found) / len(found)))
-        partial[candidate] = (means, counts, _weighted(means, weights),
-                              sum(spreads) / len(spreads) if spreads else None)
-    ranks = _ranks({a: p[2] for a, p in partial.items()})
+        out[candidate] = _Stats(means, counts, sum(spreads) / len(spreads) if spreads else None,
+                                abstentions.get(candidate, 0))
+    return out
+
+
+def _leaders_with(stats: Mapping[int, _Stats], weights: Mapping[int, float]) -> set[int]:
+    scores = {a: _weighted(s.means, weights) for a, s in stats.items()}
+    return {a for a, rank in _ranks(scores).items() if rank == 1}
+
+
+def aggregate(criteria: Sequence[CriterionSpec], candidates: Iterable[int],
+              scores: Iterable[ScoreEntry]) -> list[CandidateResult]:
+    """Aggregate the scores: one result per candidate, best first (unscored last)."""
+    spec = {c.id: c for c in criteria}
+    weights = {c.id: c.weight for c in criteria}
+    stats = _stats(criteria, list(dict.fromkeys(candidates)), scores)
+    ranks = _ranks({a: _weighted(s.means, weights) for a, s in stats.items()})
     results = []
-    for candidate, (means, counts, score, spread) in partial.items():
+    for candidate, stat in stats.items():
         axes: dict[str, float] = {}
         for axis in sorted({c.axis for c in criteria if c.axis}):
-            on_axis = {c: m for c, m in means.items() if spec[c].axis == axis}
+            on_axis = {c: m for c, m in stat.means.items() if spec[c].axis == axis}
             value = _weighted(on_axis, weights)
             if value is not None:
                 axes[axis] = value
-        results.append(CandidateResult(candidate, score, ranks[candidate], means, counts,
-                                       abstentions.get(candidate, 0), spread, axes))
+        results.append(CandidateResult(candidate, _weighted(stat.means, weights),
+                                       ranks[candidate], stat.means, stat.counts,
+                                       stat.abstentions, stat.spread, axes))
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.candidate))
     return results
 
@@ -156,20 +178,21 @@ class Robustness:
 
 def robustness(criteria: Sequence[CriterionSpec], candidates: Sequence[int],
                scores: Sequence[ScoreEntry]) -> Robustness:
-    """Recompute the leader with equal weights, and with each weight moved by ±1."""
-    base = leaders(aggregate(criteria, candidates, scores))
-    equal = [CriterionSpec(c.id, 1.0, c.direction, c.axis) for c in criteria]
-    equal_leaders = leaders(aggregate(equal, candidates, scores))
+    """Recompute the leader with equal weights, and with each weight moved by ±1.
+
+    The criterion means do not depend on the weights: they are computed once.
+    """
+    stats = _stats(criteria, list(dict.fromkeys(candidates)), scores)
+    weights = {c.id: c.weight for c in criteria}
+    base = _leaders_with(stats, weights)
+    equal_leaders = _leaders_with(stats, {c.id: 1.0 for c in criteria})
     changes = []
-    for index, criterion in enumerate(criteria):
+    for criterion in criteria:
         for delta in (-1, 1):
             weight = max(0.0, criterion.weight + delta)
             if weight == criterion.weight:
                 continue
-            moved = list(criteria)
-            moved[index] = CriterionSpec(criterion.id, weight, criterion.direction,
-                                         criterion.axis)
-            found = leaders(aggregate(moved, candidates, scores))
+            found = _leaders_with(stats, {**weights, criterion.id: weight})
             if found != base:
                 changes.append((criterion.id, delta, found))
     return Robustness(base, equal_leaders, changes)

@@ -79,7 +79,7 @@ def _call(service, **kwargs):
 
 # --- toolbar ---------------------------------------------------------------------------
 new_col, suggest_col = st.columns([1, 2])
-with (new_col.popover(_("New group"), icon="➕", use_container_width=True),
+with (new_col.popover(_("New group"), icon="➕", width="stretch"),
       st.form("new_group", clear_on_submit=True, border=False)):
     name = st.text_input(_("Name"), key="new_group_name", max_chars=160)
     color = st.color_picker(_("Colour"), value="#1971c2", key="new_group_color")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import charts
 from core.actors import UserActor
-from core.i18n import pick
+from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import scoring
 from ui import render, session
@@ -25,7 +25,7 @@ if workshop_id is None:
     st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
     st.stop()
 is_facilitator = isinstance(actor, UserActor)
-board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+board, result = session.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
 st.metric(_("Finished"), f"{board.finished} / {board.voters}")
 
 if not board.workshop.results_revealed:
@@ -41,11 +41,11 @@ if not board.workshop.results_revealed:
     if not peek_col.toggle(_("Look before revealing (not on the projector!)"), key="peek"):
         st.stop()
 
-result = session.read(scoring.results, workshop_id=workshop_id, lang=lang())
+assert result is not None  # facilitators always get them; participants once revealed
 
 def show(chart) -> None:
     """Draw an altair chart with its own large-type config (not Streamlit's theme)."""
-    st.altair_chart(chart, use_container_width=True, theme=None)
+    st.altair_chart(chart, width="stretch", theme=None)
 
 
 titles = {c.id: c.title for c in board.candidates}
@@ -98,19 +98,22 @@ st.download_button(_("Download (CSV)"), buffer.getvalue().encode("utf-8-sig"),
 if dots_mode:
     show(charts.dots(result.dots, titles, _))
 else:
-    tabs = st.tabs([_("Ranking"), _("Criteria"), _("Impact × feasibility"),
-                    _("Disagreements")])
-    with tabs[0]:
+    # One chart at a time: easier to read on a wall, and only that one is built.
+    views = {"ranking": N_("Ranking"), "criteria": N_("Criteria"),
+             "matrix": N_("Impact × feasibility"), "disagreement": N_("Disagreements")}
+    view = st.segmented_control(_("View"), list(views), key="results_view",
+                                default="ranking", format_func=lambda v: _(views[v]))
+    if view in (None, "ranking"):
         show(charts.ranking(result.scored, titles, _))
-    with tabs[1]:
+    elif view == "criteria":
         st.caption(_("Mean per criterion, turned so that 5 is always best (an effort of 1 "
                      "counts 5)."))
         show(charts.heatmap(result.scored, titles, criteria, _))
-    with tabs[2]:
+    elif view == "matrix":
         st.caption(_("Up: impact; right: feasibility; the bigger the point, the more needs "
                      "back it."))
         show(charts.matrix(result.scored, titles, evidence, _))
-    with tabs[3]:
+    else:
         flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
         if flagged:
             st.warning(_("The room disagrees about: {names}. Worth talking it over.",

@@ -136,34 +136,43 @@ def _evidence_and_titles(session: Session, candidates: Sequence[Candidate]
     """Return, per candidate, its title and the number of distinct needs that back it.
 
     An idea is backed by the needs it answers; a group of ideas by the needs its ideas
-    answer; a group of needs by its needs.
+    answer; a group of needs by its needs. A few queries whatever the number of candidates.
     """
+    card_ids = [c.card_id for c in candidates if c.card_id is not None]
+    group_ids = [c.cluster_id for c in candidates if c.cluster_id is not None]
+    cards = {pk(c): c for c in session.exec(select(Card).where(col(Card.id).in_(card_ids)))}
+    groups = {pk(g): g for g in session.exec(
+        select(Cluster).where(col(Cluster.id).in_(group_ids)))}
+    members: dict[int, list[Card]] = {}
+    for card in session.exec(select(Card).where(
+            col(Card.cluster_id).in_(group_ids), col(Card.deleted_at).is_(None),
+            col(Card.merged_into_id).is_(None))):
+        members.setdefault(card.cluster_id or 0, []).append(card)
+    idea_ids = {pk(c) for c in cards.values() if c.kind == CardKind.IDEA.value} | {
+        pk(c) for cs in members.values() for c in cs if c.kind == CardKind.IDEA.value}
+    answered: dict[int, set[int]] = {}
+    for idea, need in session.exec(
+        select(CardLink.idea_id, CardLink.need_id)
+        .join(Card, col(Card.id) == col(CardLink.need_id))
+        .where(col(CardLink.idea_id).in_(idea_ids), col(CardLink.deleted_at).is_(None),
+               col(Card.deleted_at).is_(None))
+    ):
+        answered.setdefault(idea, set()).add(need)
+
+    def backing(batch: list[Card]) -> int:
+        needs = {pk(c) for c in batch if c.kind == CardKind.NEED.value}
+        for card in batch:
+            needs |= answered.get(pk(card), set())
+        return len(needs)
+
     out: dict[int, tuple[str, int]] = {}
     for candidate in candidates:
-        if candidate.card_id is not None:
-            card = session.get(Card, candidate.card_id)
-            if card is None:
-                continue
-            ideas = [pk(card)] if card.kind == CardKind.IDEA.value else []
-            title, needs = card.text, ({pk(card)} if card.kind == CardKind.NEED.value else set())
-        else:
-            cluster = session.get(Cluster, candidate.cluster_id)
-            if cluster is None:
-                continue
-            members = session.exec(select(Card).where(
-                Card.cluster_id == pk(cluster), col(Card.deleted_at).is_(None),
-                col(Card.merged_into_id).is_(None))).all()
-            title = cluster.name
-            ideas = [pk(c) for c in members if c.kind == CardKind.IDEA.value]
-            needs = {pk(c) for c in members if c.kind == CardKind.NEED.value}
-        if ideas:
-            linked = session.exec(
-                select(CardLink.need_id).join(Card, col(Card.id) == col(CardLink.need_id))
-                .where(col(CardLink.idea_id).in_(ideas), col(CardLink.deleted_at).is_(None),
-                       col(Card.deleted_at).is_(None))
-            ).all()
-            needs |= set(linked)
-        out[pk(candidate)] = (title, len(needs))
+        if candidate.card_id in cards:
+            card = cards[candidate.card_id]
+            out[pk(candidate)] = (card.text, backing([card]))
+        elif candidate.cluster_id in groups:
+            group = groups[candidate.cluster_id]
+            out[pk(candidate)] = (group.name, backing(members.get(pk(group), [])))
     return out
 
 
@@ -522,17 +531,32 @@ def my_ballot(*, session: Session, actor: Actor, workshop_id: int) -> Ballot:
 
 def results(*, session: Session, actor: Actor, workshop_id: int, lang: str = "fr") -> Results:
     """Return the results: to everyone once revealed, before that to the facilitator only."""
+    board, found = results_view(session=session, actor=actor, workshop_id=workshop_id,
+                                lang=lang)
+    if found is None:
+        raise PermissionDenied(N_("The results are not revealed yet."))
+    return found
+
+
+def results_view(*, session: Session, actor: Actor, workshop_id: int, lang: str = "fr"
+                 ) -> tuple[ScoringBoard, Results | None]:
+    """Return the scoring board, and the results if this reader may see them yet."""
     board = scoring_board(session=session, actor=actor, workshop_id=workshop_id, lang=lang)
     if isinstance(actor, ParticipantActor) and not board.workshop.results_revealed:
-        raise PermissionDenied(N_("The results are not revealed yet."))
+        return board, None
+    return board, _compute_results(session, board)
+
+
+def _compute_results(session: Session, board: ScoringBoard) -> Results:
+    workshop_id = pk(board.workshop)
     candidate_ids = [c.id for c in board.candidates]
     specs = [scoring.CriterionSpec(pk(c), c.weight, c.direction, c.axis)
              for c in board.criteria]
-    entries = [scoring.ScoreEntry(s.participant_id, s.candidate_id, s.criterion_id, s.value)
-               for s in session.exec(select(Score).where(
-                   col(Score.candidate_id).in_(candidate_ids)))]
     voters = {pk(p) for p in _voters(session, workshop_id)}
-    entries = [e for e in entries if e.participant in voters]
+    # Plain columns, not ORM objects: a big vote has tens of thousands of scores.
+    entries = [scoring.ScoreEntry(*row) for row in session.exec(
+        select(Score.participant_id, Score.candidate_id, Score.criterion_id, Score.value)
+        .where(col(Score.candidate_id).in_(candidate_ids))) if row[0] in voters]
     votes = [(v.participant_id, v.candidate_id, v.dots) for v in session.exec(
         select(Vote).where(col(Vote.candidate_id).in_(candidate_ids)))
         if v.participant_id in voters]

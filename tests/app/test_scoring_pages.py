@@ -102,7 +102,11 @@ def test_revealed_results_show_ranking_charts_and_selection(new_app, db, templat
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Piste"]) == IDEAS and list(table["Rang"]) == [1, 2]
-    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) >= 1
+    for view in ("criteria", "matrix", "disagreement", "ranking"):
+        at.segmented_control(key="results_view").set_value(view).run()
+        assert not at.exception
+        drawn = len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart"))
+        assert drawn == 1, view
     at.checkbox(key=f"select_{candidates[0]}").check().run()
     fresh(db)
     board = scoring.scoring_board(session=db, actor=running_workshop_app["facilitator"],
