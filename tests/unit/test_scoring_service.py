@@ -171,3 +171,18 @@ def test_groups_as_candidates_and_selection(session, templates, facilitator, set
                          selected=True)
     board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=setup["wid"])
     assert board.candidates[0].selected
+
+
+def test_facilitator_votes_as_one_more_voter_when_allowed(session, facilitator, setup,
+                                                          participant):
+    scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
+                            mode=VoteMode.SCORES, facilitator_votes=True)
+    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    score(session, facilitator, setup, 0, "impact", 5)
+    score(session, participant, setup, 0, "impact", 3)
+    ballot = scoring.my_ballot(session=session, actor=facilitator, workshop_id=setup["wid"])
+    assert list(ballot.scores.values()) == [5]
+    board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=setup["wid"])
+    assert board.voters == 2  # Élise and the facilitator's own ballot
+    result = scoring.results(session=session, actor=facilitator, workshop_id=setup["wid"])
+    assert result.scored[0].criterion_means[setup["criteria"]["impact"]] == 4.0
