@@ -30,8 +30,8 @@ def test_visitor_is_offered_only_login_and_join(new_app, db):
     assert "Connexion animateur·rice" in texts(at)
 
 
-@pytest.mark.parametrize("page", ["home", "explore", "ideas", "group", "import_cards",
-                                  "account", "users"])
+@pytest.mark.parametrize("page", ["home", "explore", "ideas", "group", "score", "results",
+                                  "import_cards", "account", "users"])
 def test_a_page_file_run_alone_shows_nothing(app_env, running_workshop_app, page):
     """What Streamlit's pages/ fallback would serve on a cold start: the file without
     app.py. The page's own guard must stop it before any data is read."""
@@ -97,10 +97,11 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     admin = as_user(new_app(), "root").run()
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
-    workshop_pages = ["home", "explore", "ideas", "group", "import_cards"]
+    workshop_pages = ["home", "explore", "ideas", "group", "score", "results",
+                      "import_cards"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
-    assert nav_paths(participant) == ["explore", "ideas", "group"]
+    assert nav_paths(participant) == ["explore", "ideas", "group", "score", "results"]
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):
