@@ -43,7 +43,7 @@ def main() -> None:
     from core.db import session_scope
     from core.migrate import upgrade
     from core.models import Card, CardKind, Participant, Role, Score, User
-    from core.services import scoring, workshops
+    from core.services import phases, scoring, workshops
     from core.services.accounts import actor_for_username, hash_password
     from core.settings import PROJECT_ROOT
     from core.templates import load_templates
@@ -60,7 +60,7 @@ def main() -> None:
         workshop = workshops.create_workshop(
             session=session, actor=actor, collective_id=collective.id, title="Bench",
             workshop_format=templates.formats["ideation-3h"], lang="fr")
-        workshops.start_workshop(session=session, actor=actor, workshop_id=workshop.id)
+        phases.start(session=session, actor=actor, workshop_id=workshop.id)
         for i in range(CANDIDATES):
             session.add(Card(collective_id=collective.id, workshop_id=workshop.id,
                              kind=CardKind.IDEA.value, text=f"Idée numéro {i} pour le bourg"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.i18n import N_
 from core.models import WorkshopStatus
-from core.services import workshops
+from core.services import phases, workshops
 from ui import render, session
 from ui.i18n import _, lang
 
@@ -58,10 +58,10 @@ for collective in collectives:
                     label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
                              else _("Reopen"))
                     st.button(label, key=f"start_{workshop.id}", on_click=_act,
-                              args=(workshops.start_workshop, workshop.id))
+                              args=(phases.start, workshop.id))
                 else:
                     st.button(_("End"), key=f"end_{workshop.id}", on_click=_act,
-                              args=(workshops.end_workshop, workshop.id))
+                              args=(phases.end, workshop.id))
 
 st.divider()
 left, right = st.columns(2)

@@ -22,8 +22,8 @@ from sqlmodel import Session
 from core.actors import ParticipantActor, UserActor
 from core.db import dispose_engines, get_engine
 from core.migrate import upgrade
-from core.models import Role, User
-from core.services import accounts, participants, workshops
+from core.models import PhaseKind, Role, User
+from core.services import accounts, participants, phases, workshops
 from core.settings import PROJECT_ROOT
 from core.templates import Templates, load_templates
 
@@ -168,9 +168,17 @@ def workshop(session: Session, facilitator: UserActor, templates: Templates):
     )
 
 
+def start_at(session: Session, actor: UserActor, workshop, kind: PhaseKind = PhaseKind.EXPLORE):
+    """Start ``workshop`` and move it to its first phase of ``kind``."""
+    phases.start(session=session, actor=actor, workshop_id=workshop.id)
+    index = next(p.position for p in phases.phases_of(session, workshop.id) if p.kind == kind)
+    return phases.go_to(session=session, actor=actor, workshop_id=workshop.id, index=index)
+
+
 @pytest.fixture
 def running_workshop(session: Session, facilitator: UserActor, workshop):
-    return workshops.start_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+    """The workshop, started and in its "explorer" phase (participants write needs)."""
+    return start_at(session, facilitator, workshop)
 
 
 def join(session: Session, workshop, name: str) -> ParticipantActor:

@@ -30,6 +30,7 @@ from core.services.access import (
     workshop_for,
     workshop_for_writing,
 )
+from core.services.phases import check_board_open, writes_privately
 from core.templates import Templates
 from core.text import clean_optional, clean_text
 
@@ -104,6 +105,7 @@ def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card
     if card is None or card.workshop_id is None:
         raise NotFound(N_("This card does not exist."))
     workshop = workshop_for_writing(session, actor, card.workshop_id)
+    check_board_open(session, actor, workshop, card.kind)
     if not _can_edit(actor, card):
         raise PermissionDenied(N_("You can only change the cards you wrote."))
     return card, workshop
@@ -116,6 +118,7 @@ def add_card(
 ) -> Card:
     """Add a card to a workshop's board (an idea with the needs it answers)."""
     workshop = workshop_for_writing(session, actor, workshop_id)
+    check_board_open(session, actor, workshop, CardKind(kind).value)
     card = Card(
         collective_id=workshop.collective_id,
         workshop_id=workshop.id,
@@ -125,6 +128,7 @@ def add_card(
         source=_check_source(source, templates),
         author_name=clean_optional(author_name, max_length=NAME_MAX),
         place=clean_optional(place, max_length=NAME_MAX),
+        revealed=not writes_privately(session, actor, workshop),
     )
     if isinstance(actor, ParticipantActor):
         card.participant_id = actor.participant_id
@@ -189,7 +193,8 @@ def toggle_support(*, session: Session, actor: Actor, card_id: int) -> bool:
     card = session.get(Card, card_id)
     if card is None or card.workshop_id is None or card.deleted_at is not None:
         raise NotFound(N_("This card does not exist."))
-    workshop_for_writing(session, actor, card.workshop_id)
+    workshop = workshop_for_writing(session, actor, card.workshop_id)
+    check_board_open(session, actor, workshop, card.kind)
     support = session.exec(
         select(CardSupport).where(CardSupport.card_id == card_id,
                                   CardSupport.participant_id == actor.participant_id)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.actors import Actor
-from core.errors import InvalidInput, NotFound
+from core.errors import NotFound
 from core.i18n import N_
 from core.models import (
     TITLE_MAX,
@@ -21,15 +21,11 @@ from core.models import (
     Participant,
     Role,
     Workshop,
-    WorkshopStatus,
     pk,
-    utcnow,
 )
 from core.services.access import (
     active_user,
-    bump_board_revision,
     collective_for,
-    facilitated_workshop,
     require_user,
     workshop_for,
 )
@@ -189,52 +185,6 @@ def agenda(*, session: Session, actor: Actor, workshop_id: int) -> list[AgendaPh
             .order_by(col(AgendaPhase.position))
         ).all()
     )
-
-
-def update_phase(
-    *, session: Session, actor: Actor, phase_id: int, title: str, duration_min: int,
-    instructions: str = "",
-) -> AgendaPhase:
-    """Change one phase of a workshop's agenda (facilitator only)."""
-    phase = session.get(AgendaPhase, phase_id)
-    if phase is None:
-        raise NotFound(N_("This phase does not exist."))
-    facilitated_workshop(session, actor, phase.workshop_id)
-    if not 0 <= duration_min <= 600:
-        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
-    phase.title = clean_text(title, max_length=TITLE_MAX, multiline=False)
-    phase.duration_min = duration_min
-    phase.instructions = clean_optional(instructions, max_length=2000)
-    bump_board_revision(session, phase.workshop_id)
-    session.commit()
-    return phase
-
-
-def start_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Open a workshop to its participants (at its first phase if none was reached)."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    if workshop.status == WorkshopStatus.RUNNING.value:
-        return workshop
-    workshop.status = WorkshopStatus.RUNNING.value
-    if workshop.current_phase is None:
-        workshop.current_phase = 0
-        workshop.phase_started_at = utcnow()
-    bump_board_revision(session, workshop_id)
-    session.commit()
-    session.refresh(workshop)
-    return workshop
-
-
-def end_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Close a workshop: participants can still read its boards, no longer change them."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    if workshop.status == WorkshopStatus.DRAFT.value:
-        raise InvalidInput(N_("This workshop has not started yet."))
-    workshop.status = WorkshopStatus.ENDED.value
-    bump_board_revision(session, workshop_id)
-    session.commit()
-    session.refresh(workshop)
-    return workshop
 
 
 def find_by_code(*, session: Session, code: str) -> Workshop:

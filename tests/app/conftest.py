@@ -99,7 +99,7 @@ def db(app_env: str):
 def running_workshop_app(db, templates) -> dict:
     """A running workshop of facilitator "camille", with participant Élise, in the app's DB."""
     from core.services import participants, workshops
-    from tests.conftest import make_user
+    from tests.conftest import make_user, start_at
 
     camille = make_user(db, "camille")
     collective = workshops.create_collective(session=db, actor=camille, name="Collectif test")
@@ -107,7 +107,7 @@ def running_workshop_app(db, templates) -> dict:
         session=db, actor=camille, collective_id=collective.id, title="Atelier du jeudi",
         workshop_format=templates.formats["outille-toi-2h"], lang="fr",
     )
-    workshops.start_workshop(session=db, actor=camille, workshop_id=workshop.id)
+    start_at(db, camille, workshop)
     elise = participants.join_workshop(session=db, code=workshop.join_code,
                                        display_name="Élise")
     return {"workshop_id": workshop.id, "code": workshop.join_code, "token": elise.token,

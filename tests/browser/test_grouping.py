@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from core.db import session_scope
 from core.models import Card, CardKind, User, Workshop
-from core.services import clusters, workshops
+from core.services import clusters, phases
 from core.services.accounts import actor_for_username
 from tests.browser.conftest import ADMIN, login, wait_idle
 
@@ -16,7 +16,7 @@ def test_a_dragged_card_stays_in_its_new_group(server, new_context):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop)).one()
-        workshops.start_workshop(session=session, actor=admin, workshop_id=workshop.id)
+        phases.start(session=session, actor=admin, workshop_id=workshop.id)
         housing = clusters.create_group(session=session, actor=admin, workshop_id=workshop.id,
                                         name="Habiter", kind=CardKind.IDEA)
         moving = clusters.create_group(session=session, actor=admin, workshop_id=workshop.id,

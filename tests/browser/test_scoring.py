@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from core.db import session_scope
 from core.models import Card, CardKind, Score, Workshop
-from core.services import cards, scoring, workshops
+from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
 from tests.browser.conftest import ADMIN, login, wait_idle
 
@@ -15,7 +15,7 @@ def prepare(server):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop)).one()
-        workshops.start_workshop(session=session, actor=admin, workshop_id=workshop.id)
+        phases.start(session=session, actor=admin, workshop_id=workshop.id)
         templates = __import__("core.templates", fromlist=["x"]).load_templates(
             __import__("core.settings", fromlist=["x"]).PROJECT_ROOT / "data")
         ideas = [cards.add_card(session=session, actor=admin, workshop_id=workshop.id,

@@ -5,8 +5,8 @@ from sqlmodel import select
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import CARD_TEXT_MAX, Card, CardKind, Workshop
-from core.services import cards, workshops
-from tests.conftest import join
+from core.services import cards, phases, workshops
+from tests.conftest import join, start_at
 
 
 def add(session, actor, workshop, text="Plus de médecin au village", templates=None, **kw):
@@ -113,7 +113,7 @@ def test_participant_cannot_touch_another_workshop(session, templates, facilitat
     other = workshops.create_workshop(session=session, actor=facilitator,
                                       collective_id=collective.id, title="Autre atelier",
                                       workshop_format=templates.formats["ideation-3h"], lang="fr")
-    workshops.start_workshop(session=session, actor=facilitator, workshop_id=other.id)
+    phases.start(session=session, actor=facilitator, workshop_id=other.id)
     foreign = add(session, facilitator, other, templates=templates, text="Carte d'ailleurs")
     with pytest.raises(PermissionDenied):
         add(session, participant, other, templates=templates)
@@ -147,9 +147,9 @@ def test_participants_write_only_while_the_workshop_runs(session, templates, fac
     with pytest.raises(PermissionDenied) as exc:
         add(session, marc, workshop, templates=templates)
     assert "not started" in exc.value.msgid
-    workshops.start_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+    start_at(session, facilitator, workshop)
     card = add(session, marc, workshop, templates=templates)
-    workshops.end_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+    phases.end(session=session, actor=facilitator, workshop_id=workshop.id)
     with pytest.raises(PermissionDenied):
         add(session, marc, workshop, templates=templates)
     with pytest.raises(PermissionDenied):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.errors import InvalidInput, PermissionDenied
 from core.models import CardKind, CriterionChange, VoteMode
-from core.services import cards, clusters, scoring, workshops
+from core.services import cards, clusters, phases, scoring, workshops
 from tests.conftest import join
 
 
@@ -104,7 +104,7 @@ def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facili
                                       collective_id=collective.id, title="B",
                                       workshop_format=templates.formats["ideation-3h"],
                                       lang="fr")
-    workshops.start_workshop(session=session, actor=facilitator, workshop_id=other.id)
+    phases.start(session=session, actor=facilitator, workshop_id=other.id)
     idea = cards.add_card(session=session, actor=facilitator, workshop_id=other.id,
                           text="Ailleurs", templates=templates, kind=CardKind.IDEA)
     criteria = scoring.apply_criteria_set(session=session, actor=facilitator,

@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import Participant, WorkshopStatus
-from core.services import participants, workshops
+from core.services import participants, phases, workshops
 from core.services.workshops import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from tests.conftest import join
 
@@ -42,17 +42,17 @@ def test_codes_are_unique(session, facilitator, workshop, templates):
 
 
 def test_start_and_end(session, facilitator, workshop):
-    started = workshops.start_workshop(session=session, actor=facilitator,
+    started = phases.start(session=session, actor=facilitator,
                                        workshop_id=workshop.id)
     assert (started.status, started.current_phase) == (WorkshopStatus.RUNNING.value, 0)
     assert started.phase_started_at is not None
-    ended = workshops.end_workshop(session=session, actor=facilitator, workshop_id=workshop.id)
+    ended = phases.end(session=session, actor=facilitator, workshop_id=workshop.id)
     assert ended.status == WorkshopStatus.ENDED.value
 
 
 def test_participant_cannot_run_the_workshop(session, running_workshop, participant, templates):
     with pytest.raises(PermissionDenied):
-        workshops.end_workshop(session=session, actor=participant,
+        phases.end(session=session, actor=participant,
                                workshop_id=running_workshop.id)
     with pytest.raises(PermissionDenied):
         workshops.create_workshop(session=session, actor=participant,
@@ -85,7 +85,7 @@ def test_join_refusals(session, facilitator, running_workshop):
     with pytest.raises(InvalidInput):
         participants.join_workshop(session=session, code=running_workshop.join_code,
                                    display_name="   ")
-    workshops.end_workshop(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    phases.end(session=session, actor=facilitator, workshop_id=running_workshop.id)
     with pytest.raises(PermissionDenied):
         participants.join_workshop(session=session, code=running_workshop.join_code,
                                    display_name="Tardif")
@@ -135,13 +135,13 @@ def test_only_the_facilitator_changes_the_agenda(session, facilitator, other_fac
                              workshop_id=running_workshop.id)[0]
     for intruder in (participant, other_facilitator):
         with pytest.raises(PermissionDenied):
-            workshops.update_phase(session=session, actor=intruder, phase_id=first.id,
+            phases.update_phase(session=session, actor=intruder, phase_id=first.id,
                                    title="Pause", duration_min=60)
     session.refresh(first)
     assert first.title == "Accueil"
     with pytest.raises(InvalidInput):
-        workshops.update_phase(session=session, actor=facilitator, phase_id=first.id,
+        phases.update_phase(session=session, actor=facilitator, phase_id=first.id,
                                title="Accueil", duration_min=-5)
-    changed = workshops.update_phase(session=session, actor=facilitator, phase_id=first.id,
+    changed = phases.update_phase(session=session, actor=facilitator, phase_id=first.id,
                                      title="Accueil café", duration_min=15)
     assert (changed.title, changed.duration_min) == ("Accueil café", 15)

@@ -1,0 +1,347 @@
+"""The workshop's phases: the one place that decides what happens when a phase starts or
+ends, the shared clock, and what each screen needs to follow along.
+
+- Entering a phase starts its clock; entering "évaluer" opens the vote (when candidates and
+  criteria are ready).
+- Leaving a phase reveals the cards written privately during it; leaving "évaluer" closes
+  the vote. Results are revealed only when the facilitator says so.
+- A participant writes a need only during an "explorer" phase, an idea only during an
+  "idées" phase, and never on a board the facilitator locked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select, update
+
+from core.actors import Actor, ParticipantActor
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_
+from core.models import (
+    TITLE_MAX,
+    AgendaPhase,
+    Candidate,
+    Card,
+    CardKind,
+    Criterion,
+    PhaseKind,
+    ScoringState,
+    VoteMode,
+    Workshop,
+    WorkshopStatus,
+    pk,
+    utcnow,
+)
+from core.services.access import bump_board_revision, facilitated_workshop, workshop_for
+from core.text import clean_optional, clean_text
+from core.timer import Clock, clock
+
+EXTRA_TIME_SECONDS = 300
+
+# Which kind of card participants may write during which kind of phase.
+WRITABLE: dict[str, set[str]] = {
+    PhaseKind.EXPLORE.value: {CardKind.NEED.value},
+    PhaseKind.IDEAS.value: {CardKind.IDEA.value},
+}
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What every screen of a workshop shows and polls: cheap to read."""
+
+    workshop_id: int
+    revision: int
+    status: str
+    phase: AgendaPhase | None
+    index: int | None
+    phases: int
+    clock: Clock | None
+    scoring_state: str
+    results_revealed: bool
+
+
+def phases_of(session: Session, workshop_id: int) -> list[AgendaPhase]:
+    """Return a workshop's phases in order."""
+    return list(session.exec(
+        select(AgendaPhase).where(AgendaPhase.workshop_id == workshop_id)
+        .order_by(col(AgendaPhase.position))
+    ).all())
+
+
+def current_phase(session: Session, workshop: Workshop) -> AgendaPhase | None:
+    """Return the phase the workshop is in (None before it starts)."""
+    if workshop.current_phase is None:
+        return None
+    return session.exec(select(AgendaPhase).where(
+        AgendaPhase.workshop_id == pk(workshop),
+        AgendaPhase.position == workshop.current_phase)).first()
+
+
+def live_state(*, session: Session, actor: Actor, workshop_id: int,
+               now: datetime | None = None) -> LiveState:
+    """Return the revision, phase and clock of a workshop (what live views poll)."""
+    workshop = workshop_for(session, actor, workshop_id)
+    phase = current_phase(session, workshop)
+    count = len(phases_of(session, workshop_id))
+    running_clock = None
+    if phase is not None and workshop.status == WorkshopStatus.RUNNING.value:
+        running_clock = clock(now=now or utcnow(), started=workshop.phase_started_at,
+                              duration_min=phase.duration_min,
+                              extra_seconds=workshop.extra_seconds,
+                              paused_seconds=workshop.paused_seconds,
+                              paused_at=workshop.paused_at)
+    return LiveState(workshop_id, workshop.board_revision, workshop.status, phase,
+                     workshop.current_phase, count, running_clock, workshop.scoring_state,
+                     workshop.results_revealed)
+
+
+def check_board_open(session: Session, actor: Actor, workshop: Workshop, kind: str) -> None:
+    """Refuse a participant's write on a board closed in the current phase."""
+    if not isinstance(actor, ParticipantActor):
+        return
+    phase = current_phase(session, workshop)
+    if phase is None or kind not in WRITABLE.get(phase.kind, set()):
+        raise PermissionDenied(N_("This board is closed during the current phase."))
+    if phase.locked:
+        raise PermissionDenied(N_("The facilitator locked this board."))
+
+
+def writes_privately(session: Session, actor: Actor, workshop: Workshop) -> bool:
+    """Tell whether a card written now stays hidden until the facilitator reveals it."""
+    if not isinstance(actor, ParticipantActor):
+        return False
+    phase = current_phase(session, workshop)
+    return bool(phase and phase.private_writing)
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+def _scoring_ready(session: Session, workshop: Workshop) -> bool:
+    has_candidates = session.exec(select(Candidate.id).where(
+        Candidate.workshop_id == pk(workshop), col(Candidate.deleted_at).is_(None))).first()
+    has_criteria = session.exec(select(Criterion.id).where(
+        Criterion.workshop_id == pk(workshop), col(Criterion.deleted_at).is_(None))).first()
+    return bool(has_candidates) and (bool(has_criteria)
+                                     or workshop.vote_mode == VoteMode.DOTS.value)
+
+
+def _leave(session: Session, workshop: Workshop, phase: AgendaPhase | None) -> None:
+    """What ending a phase does."""
+    if phase is None:
+        return
+    if phase.private_writing:
+        _reveal_cards(session, pk(workshop))
+    if phase.kind == PhaseKind.SCORE.value and workshop.scoring_state == ScoringState.OPEN.value:
+        workshop.scoring_state = ScoringState.CLOSED.value
+
+
+def _enter(session: Session, workshop: Workshop, phase: AgendaPhase) -> None:
+    """What starting a phase does."""
+    workshop.current_phase = phase.position
+    workshop.phase_started_at = utcnow()
+    workshop.paused_at = None
+    workshop.paused_seconds = 0
+    workshop.extra_seconds = 0
+    if phase.kind == PhaseKind.SCORE.value and workshop.scoring_state != (
+            ScoringState.OPEN.value) and _scoring_ready(session, workshop):
+        workshop.scoring_state = ScoringState.OPEN.value
+
+
+def _reveal_cards(session: Session, workshop_id: int) -> int:
+    result = session.execute(
+        update(Card).where(col(Card.workshop_id) == workshop_id, col(Card.revealed).is_(False))
+        .values(revealed=True))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _commit(session: Session, workshop: Workshop) -> Workshop:
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    session.refresh(workshop)
+    return workshop
+
+
+def start(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Open the workshop at its first phase (or where it was, if reopened)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    phases = phases_of(session, workshop_id)
+    if not phases:
+        raise InvalidInput(N_("The agenda is empty: add a phase first."))
+    workshop.status = WorkshopStatus.RUNNING.value
+    if workshop.current_phase is None:
+        _enter(session, workshop, phases[0])
+    return _commit(session, workshop)
+
+
+def go_to(*, session: Session, actor: Actor, workshop_id: int, index: int) -> Workshop:
+    """Move everyone to the phase at ``index`` (ending the current one)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.status != WorkshopStatus.RUNNING.value:
+        raise InvalidInput(N_("Start the workshop first."))
+    phases = phases_of(session, workshop_id)
+    if not 0 <= index < len(phases):
+        raise InvalidInput(N_("There is no such phase."))
+    _leave(session, workshop, current_phase(session, workshop))
+    _enter(session, workshop, phases[index])
+    return _commit(session, workshop)
+
+
+def next_phase(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Move everyone to the next phase."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    index = (workshop.current_phase if workshop.current_phase is not None else -1) + 1
+    return go_to(session=session, actor=actor, workshop_id=workshop_id, index=index)
+
+
+def previous_phase(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Move everyone back to the previous phase."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    index = (workshop.current_phase or 0) - 1
+    return go_to(session=session, actor=actor, workshop_id=workshop_id, index=index)
+
+
+def pause(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Stop the clock (boards stay as they are)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.paused_at is None and workshop.status == WorkshopStatus.RUNNING.value:
+        workshop.paused_at = utcnow()
+    return _commit(session, workshop)
+
+
+def resume(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Restart the clock."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if workshop.paused_at is not None:
+        paused_at = workshop.paused_at
+        workshop.paused_seconds += max(0, int((utcnow() - paused_at).total_seconds()))
+        workshop.paused_at = None
+    return _commit(session, workshop)
+
+
+def add_time(*, session: Session, actor: Actor, workshop_id: int,
+             seconds: int = EXTRA_TIME_SECONDS) -> Workshop:
+    """Give the current phase more time (five minutes by default)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.extra_seconds += seconds
+    return _commit(session, workshop)
+
+
+def end(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """End the workshop: the current phase ends, boards become read-only."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    _leave(session, workshop, current_phase(session, workshop))
+    workshop.status = WorkshopStatus.ENDED.value
+    workshop.paused_at = None
+    return _commit(session, workshop)
+
+
+def reveal_cards(*, session: Session, actor: Actor, workshop_id: int) -> int:
+    """Show everyone the cards written privately so far; return how many."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    count = _reveal_cards(session, workshop_id)
+    _commit(session, workshop)
+    return count
+
+
+def set_locked(*, session: Session, actor: Actor, phase_id: int, locked: bool) -> AgendaPhase:
+    """Lock or unlock a phase's board for participants."""
+    phase = session.get(AgendaPhase, phase_id)
+    if phase is None:
+        raise NotFound(N_("This phase does not exist."))
+    workshop = facilitated_workshop(session, actor, phase.workshop_id)
+    phase.locked = locked
+    _commit(session, workshop)
+    return phase
+
+
+# --- editing the agenda -----------------------------------------------------------------
+
+
+def add_phase(*, session: Session, actor: Actor, workshop_id: int, kind: PhaseKind,
+              title: str, duration_min: int, instructions: str = "",
+              private_writing: bool = False) -> AgendaPhase:
+    """Add a phase at the end of the agenda."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if not 0 <= duration_min <= 600:
+        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
+    phase = AgendaPhase(workshop_id=workshop_id, position=len(phases_of(session, workshop_id)),
+                        kind=PhaseKind(kind).value,
+                        title=clean_text(title, max_length=TITLE_MAX, multiline=False),
+                        duration_min=duration_min,
+                        instructions=clean_optional(instructions, max_length=2000),
+                        private_writing=private_writing)
+    session.add(phase)
+    _commit(session, workshop)
+    return phase
+
+
+def update_phase(
+    *, session: Session, actor: Actor, phase_id: int, title: str, duration_min: int,
+    instructions: str = "",
+) -> AgendaPhase:
+    """Change one phase of a workshop's agenda (facilitator only)."""
+    phase = session.get(AgendaPhase, phase_id)
+    if phase is None:
+        raise NotFound(N_("This phase does not exist."))
+    workshop = facilitated_workshop(session, actor, phase.workshop_id)
+    if not 0 <= duration_min <= 600:
+        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
+    phase.title = clean_text(title, max_length=TITLE_MAX, multiline=False)
+    phase.duration_min = duration_min
+    phase.instructions = clean_optional(instructions, max_length=2000)
+    _commit(session, workshop)
+    return phase
+
+
+def move_phase(*, session: Session, actor: Actor, phase_id: int, offset: int) -> AgendaPhase:
+    """Move a phase up (−1) or down (+1) the agenda; the current phase keeps running."""
+    phase = session.get(AgendaPhase, phase_id)
+    if phase is None:
+        raise NotFound(N_("This phase does not exist."))
+    workshop = facilitated_workshop(session, actor, phase.workshop_id)
+    phases = phases_of(session, phase.workshop_id)
+    index = next(i for i, p in enumerate(phases) if pk(p) == phase_id)
+    target = index + offset
+    if not 0 <= target < len(phases):
+        return phase
+    current = phases[workshop.current_phase] if workshop.current_phase is not None else None
+    phases[index], phases[target] = phases[target], phases[index]
+    _renumber(session, phases)
+    if current is not None:
+        workshop.current_phase = current.position
+    _commit(session, workshop)
+    return phase
+
+
+def remove_phase(*, session: Session, actor: Actor, phase_id: int) -> None:
+    """Remove a phase that is not running (the agenda is the facilitator's plan)."""
+    phase = session.get(AgendaPhase, phase_id)
+    if phase is None:
+        raise NotFound(N_("This phase does not exist."))
+    workshop = facilitated_workshop(session, actor, phase.workshop_id)
+    if workshop.current_phase == phase.position and (
+            workshop.status == WorkshopStatus.RUNNING.value):
+        raise InvalidInput(N_("This phase is running: move to another one first."))
+    phases = [p for p in phases_of(session, phase.workshop_id) if pk(p) != phase_id]
+    current = None
+    if workshop.current_phase is not None:
+        current = next((p for p in phases if p.position == workshop.current_phase), None)
+    session.delete(phase)
+    session.flush()
+    _renumber(session, phases)
+    if current is not None:
+        workshop.current_phase = current.position
+    _commit(session, workshop)
+
+
+def _renumber(session: Session, phases: list[AgendaPhase]) -> None:
+    # Two passes: positions are unique, so park them out of the way first.
+    for index, phase in enumerate(phases):
+        phase.position = 10_000 + index
+    session.flush()
+    for index, phase in enumerate(phases):
+        phase.position = index
+    session.flush()
