@@ -33,6 +33,11 @@ else:
     join = st.Page("pages/join.py", title=_("Join a workshop"), icon="🙋", url_path="join")
     home = st.Page("pages/home.py", title=_("Collectives and workshops"), icon="🏠",
                    url_path="home")
+    facilitate = st.Page("pages/facilitate.py", title=_("Lead"), icon="🎬",
+                         url_path="facilitate")
+    projector = st.Page("pages/projector.py", title=_("Projector"), icon="📽️",
+                        url_path="projector")
+    workshop = st.Page("pages/workshop.py", title=_("Workshop"), icon="🧭", url_path="workshop")
     explore = st.Page("pages/explore.py", title=_("Explore"), icon="🔎", url_path="explore")
     ideas = st.Page("pages/ideas.py", title=_("Ideas"), icon="💡", url_path="ideas")
     group = st.Page("pages/group.py", title=_("Group"), icon="🗂️", url_path="group")
@@ -45,11 +50,12 @@ else:
 
     if user is not None:
         pages = {
-            _("Workshop"): [home, explore, ideas, group, score, results, import_cards],
+            _("Workshop"): [home, facilitate, projector, explore, ideas, group, score,
+                            results, import_cards],
             _("Settings"): [account, users] if user.is_admin else [account],
         }
     elif actor is not None:
-        pages = {_("Workshop"): [explore, ideas, group, score, results]}
+        pages = {_("Workshop"): [workshop, explore, ideas, group, score, results]}
     else:
         pages = {"": [login, join]}
 

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     default_language: Literal["fr", "en"] = "fr"
     load_demo: bool = True
     templates_dir: Path = DATA_TEMPLATES_DIR
+    # Seconds between two polls of a live screen (lower: faster updates, more server work).
+    live_interval: float = Field(default=0.5, ge=0.2, le=10)
+    # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
+    # When empty, the projector shows this machine's local network address.
+    public_url: str = ""
 
     @property
     def resolved_database_url(self) -> str:

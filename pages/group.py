@@ -12,7 +12,7 @@ from core.models import CardKind
 from core.services import clusters
 from core.services.cards import CardView
 from core.services.clusters import GroupBoard, ProposedGroup
-from ui import render, session
+from ui import live, render, session
 from ui.i18n import _, ngettext
 
 session.page_setup()
@@ -31,6 +31,7 @@ if workshop_id is None:
     st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
     st.stop()
 
+live.follow(workshop_id, live.live_state(workshop_id))
 kind = st.segmented_control(_("Cards to group"), list(KINDS), key="group_kind",
                             default=CardKind.IDEA.value,
                             format_func=lambda k: _(KINDS[k])) or CardKind.IDEA.value

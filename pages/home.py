@@ -53,7 +53,7 @@ for collective in collectives:
                 st.caption(_(status))
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
                              on_click=session.open_workshop, args=(workshop.id,)):
-                    st.switch_page("pages/explore.py")
+                    st.switch_page("pages/facilitate.py")
                 if workshop.status != WorkshopStatus.RUNNING.value:
                     label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
                              else _("Reopen"))

@@ -11,7 +11,7 @@ from core.actors import UserActor
 from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import scoring
-from ui import render, session
+from ui import live, render, session
 from ui.i18n import _, lang
 
 session.page_setup()
@@ -25,6 +25,7 @@ if workshop_id is None:
     st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
     st.stop()
 is_facilitator = isinstance(actor, UserActor)
+live.follow(workshop_id, live.live_state(workshop_id))
 board, result = session.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
 st.metric(_("Finished"), f"{board.finished} / {board.voters}")
 

@@ -8,7 +8,7 @@ from core.i18n import N_, pick
 from core.models import CardKind, Criterion, ScoringState, VoteMode
 from core.services import cards, clusters, scoring
 from core.services.scoring import CandidateView
-from ui import render, session
+from ui import live, render, session
 from ui.i18n import _, lang, ngettext
 
 session.page_setup()
@@ -27,6 +27,7 @@ if workshop_id is None:
     st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
     st.stop()
 
+live.follow(workshop_id, live.live_state(workshop_id))
 board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
 workshop = board.workshop
 is_facilitator = isinstance(actor, UserActor)

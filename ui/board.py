@@ -1,7 +1,9 @@
-"""A board of cards (needs on Explorer, ideas on Idées): fast capture, the cards by theme,
-edit, delete with undo, "ça me concerne", and the links between ideas and needs.
+"""A board of cards (needs on Explorer, ideas on Idées), live.
 
-Buttons act through callbacks, so the board redraws with fresh data after each click.
+The cards are drawn as escaped HTML, one block per theme: a thousand cards cost a few
+milliseconds, so every screen can redraw when anyone adds one. Acting on cards goes through
+a few compact controls: "ça me concerne" as one searchable list, your own cards (or, for the
+facilitator, any card) to edit or delete, an undo after each deletion, and a bin.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from core.i18n import N_
 from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards, workshops
 from core.services.cards import Board, CardView
+from core.services.phases import WRITABLE
 from core.templates import Templates
-from ui import render, session
+from ui import live, render, session
 from ui.i18n import _, lang, ngettext
 
 NO_CHOICE = ""
-BOARD_COLUMNS = 3
 LINK_LABEL_CHARS = 70
 ORPHANS_SHOWN_OPEN = 8
 
@@ -37,6 +39,7 @@ class Wording:
     empty: str
     support: str
     support_help: str
+    closed: str
 
 
 WORDING = {
@@ -47,8 +50,9 @@ WORDING = {
         placeholder=N_("A need, an observation…"),
         empty=N_("No need on the board yet. The first card is yours: type it above and "
                  "press Enter."),
-        support=N_("Concerns me"),
-        support_help=N_("Click if this need concerns you too"),
+        support=N_("The needs that concern me"),
+        support_help=N_("Pick the needs that concern you too: type a word or a number."),
+        closed=N_("Needs are written during the “explore” phase."),
     ),
     CardKind.IDEA: Wording(
         title=N_("Ideas"),
@@ -56,10 +60,17 @@ WORDING = {
         field=N_("New idea"),
         placeholder=N_("An idea, a lead…"),
         empty=N_("No idea yet. Start with a need that has none: what could answer it?"),
-        support=N_("I back it"),
-        support_help=N_("Click if you would like to see this idea happen"),
+        support=N_("The ideas I back"),
+        support_help=N_("Pick the ideas you would like to see happen."),
+        closed=N_("Ideas are written during the “ideas” phase."),
     ),
 }
+
+
+def short(text: str, limit: int = LINK_LABEL_CHARS) -> str:
+    """Shorten a card's text for a list."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class CardBoard:
@@ -78,8 +89,6 @@ class CardBoard:
         self.can_write = False
         self.needs: dict[int, CardView] = {}
 
-    # --- helpers ---------------------------------------------------------------------
-
     def k(self, name: str) -> str:
         """Return this board's widget/session key for ``name``."""
         return f"{self.key}_{name}"
@@ -92,14 +101,7 @@ class CardBoard:
 
     def need_label(self, need_id: int) -> str:
         need = self.needs.get(need_id)
-        text = need.text if need else "?"
-        short = text if len(text) <= LINK_LABEL_CHARS else text[: LINK_LABEL_CHARS - 1] + "…"
-        return f"#{need_id} · {short}"
-
-    def read_needs(self) -> None:
-        """Read the workshop's needs, which ideas link to."""
-        needs = session.read(cards.board, workshop_id=self.workshop_id, kind=CardKind.NEED)
-        self.needs = {n.id: n for n in needs.cards}
+        return f"#{need_id} · {short(need.text) if need else '?'}"
 
     # --- page ------------------------------------------------------------------------
 
@@ -109,25 +111,43 @@ class CardBoard:
             st.info(_("Open a workshop first, from your collectives."), icon="👈")
             st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
             st.stop()
+        state = live.live_state(self.workshop_id)
         workshop = session.read(workshops.get_workshop, workshop_id=self.workshop_id)
-        if self.kind == CardKind.IDEA:
-            self.read_needs()
         st.html(render.BOARD_CSS)
         st.title(_(self.words.title))
-        st.html(render.line(workshop.title, size="1.2rem", bold=True))
+        phase_bar = st.container()
         if self.is_participant:
             st.caption(_(self.words.greeting, name=render.md(self.actor.name)))
         else:
+            st.html(render.line(workshop.title, size="1.1rem", bold=True))
             st.caption(_("Join code: {code}", code=workshop.join_code))
-        self.can_write = (not self.is_participant
-                          or workshop.status == WorkshopStatus.RUNNING.value)
-        if workshop.status == WorkshopStatus.DRAFT.value and self.is_participant:
-            st.info(_("The workshop has not started yet. The board opens when the facilitator "
-                      "starts it."), icon="⏳")
-        elif workshop.status == WorkshopStatus.ENDED.value:
-            st.info(_("The workshop is over: the board is read-only."), icon="🏁")
+        phase_open = state.phase is not None and self.kind.value in WRITABLE.get(
+            state.phase.kind, set()) and not state.phase.locked
+        self.can_write = not self.is_participant or (
+            workshop.status == WorkshopStatus.RUNNING.value and phase_open)
+        if self.is_participant and workshop.status == WorkshopStatus.RUNNING.value and (
+                not phase_open):
+            st.info(_(self.words.closed), icon="🔒")
+        if self.kind == CardKind.IDEA:
+            self.read_needs()
         self.capture()
-        self.board_fragment()
+        if self.kind == CardKind.IDEA:
+            self.read_needs()  # a card added in this run may answer one
+        # Read the revision after this run's own writes and before the board: the page
+        # reruns for anyone else's change, not for its own.
+        drawn = live.live_state(self.workshop_id)
+        current = session.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
+        with phase_bar:
+            live.follow(self.workshop_id, drawn)
+        self.undo_banner(current)
+        self.controls(current)
+        self.cards_by_theme(current)
+        self.deleted_bin(current)
+
+    def read_needs(self) -> None:
+        """Read the workshop's needs, which ideas link to."""
+        needs = session.read(cards.board, workshop_id=self.workshop_id, kind=CardKind.NEED)
+        self.needs = {n.id: n for n in needs.cards}
 
     # --- capture: Enter adds the card and keeps the cursor in the field -------------
 
@@ -141,7 +161,6 @@ class CardBoard:
         if not show:
             session.show_deferred_error(self.k("capture"))
             if refused:
-                # The board closed while this was typed: keep it at hand.
                 st.caption(_("Your text, to copy:"))
                 st.code(refused, language=None, wrap_lines=True)
             return
@@ -166,6 +185,11 @@ class CardBoard:
                 a, b = st.columns(2)
                 author = a.text_input(_("Said by"), key=self.k("capture_author"), max_chars=80)
                 place = b.text_input(_("Place"), key=self.k("capture_place"), max_chars=80)
+                on_behalf = False
+                if not self.is_participant:
+                    on_behalf = st.checkbox(
+                        _("Written for this person (no phone)"), key=self.k("on_behalf"),
+                        help=_("The card shows that you typed it for them."))
             added = st.form_submit_button(_("Add"), type="primary", icon="➕")
         if added:
             card = session.call(
@@ -174,25 +198,21 @@ class CardBoard:
                 theme=st.session_state.get(self.k("capture_theme"), ""),
                 source=st.session_state.get(self.k("capture_source"), ""),
                 author_name=author, place=place, need_ids=need_ids,
+                on_behalf=on_behalf and bool(author.strip()),
             )
             if card is None:
                 st.session_state[self.k("refused_text")] = text
                 st.rerun()
-            st.toast(_("Card added."), icon="✅")
 
     # --- callbacks -------------------------------------------------------------------
 
     def _call(self, service: Callable, **kwargs) -> object:
         return session.call(service, defer_error=self.k("board"), **kwargs)
 
-    def support(self, card_id: int) -> None:
-        self._call(cards.toggle_support, card_id=card_id)
-
-    def start_edit(self, card_id: int) -> None:
-        st.session_state[self.k("editing")] = card_id
-
-    def stop_edit(self) -> None:
-        st.session_state.pop(self.k("editing"), None)
+    def supports_changed(self, before: set[int]) -> None:
+        after = set(st.session_state.get(self.k("supports"), []))
+        for card_id in sorted(before ^ after):
+            self._call(cards.toggle_support, card_id=card_id)
 
     def save(self, card_id: int) -> None:
         state = st.session_state
@@ -206,17 +226,44 @@ class CardBoard:
             need_ids=state.get(self.k(f"edit_needs_{card_id}")),
         )
         if saved is not None:
-            self.stop_edit()
+            st.session_state.pop(self.k("editing"), None)
 
     def delete(self, card_id: int) -> None:
         if self._call(cards.delete_card, card_id=card_id):
             st.session_state[self.k("undo")] = card_id
+            st.session_state.pop(self.k("editing"), None)
 
     def restore(self, card_id: int) -> None:
         if self._call(cards.restore_card, card_id=card_id):
             st.session_state.pop(self.k("undo"), None)
 
-    # --- cards -----------------------------------------------------------------------
+    # --- acting on cards -------------------------------------------------------------
+
+    def controls(self, current: Board) -> None:
+        session.show_deferred_error(self.k("board"))
+        if not current.cards or not self.can_write:
+            return
+        by_id = {c.id: c for c in current.cards}
+        if self.is_participant:
+            mine = [c.id for c in current.cards if c.supported_by_me]
+            st.session_state[self.k("supports")] = mine  # always the stored truth
+            st.multiselect(
+                "👍 " + _(self.words.support), list(by_id), key=self.k("supports"),
+                format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
+                help=_(self.words.support_help), placeholder=_("Choose cards"),
+                on_change=self.supports_changed, args=(set(mine),))
+        editable = [c for c in current.cards if c.can_edit]
+        if not editable:
+            return
+        label = _("My cards") if self.is_participant else _("Edit or delete a card")
+        with st.expander(label, icon="✏️",
+                         expanded=st.session_state.get(self.k("editing")) is not None):
+            chosen = st.selectbox(
+                _("Card"), [c.id for c in editable], index=None, key=self.k("editing"),
+                format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
+                placeholder=_("Choose a card (type a word or its number)"))
+            if chosen is not None and chosen in by_id:
+                self.edit_form(by_id[chosen])
 
     def edit_form(self, view: CardView) -> None:
         with st.form(self.k(f"edit_form_{view.id}"), border=False):
@@ -238,54 +285,11 @@ class CardBoard:
                           key=self.k(f"edit_author_{view.id}"))
             st.text_input(_("Place"), value=view.place, max_chars=80,
                           key=self.k(f"edit_place_{view.id}"))
-            save_col, cancel_col = st.columns(2)
+            save_col, delete_col = st.columns(2)
             save_col.form_submit_button(_("Save"), type="primary", on_click=self.save,
                                         args=(view.id,))
-            cancel_col.form_submit_button(_("Cancel"), on_click=self.stop_edit)
-
-    def links_line(self, view: CardView) -> str:
-        if self.kind == CardKind.IDEA:
-            return ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(view.links))
-        return ngettext("💡 {n} idea", "💡 {n} ideas", len(view.links)) if view.links else ""
-
-    def card_block(self, view: CardView) -> None:
-        with st.container(border=True, key=f"card-{view.id}"):
-            if st.session_state.get(self.k("editing")) == view.id:
-                self.edit_form(view)
-                return
-            linked = ([self.need_label(n) for n in view.links]
-                      if self.kind == CardKind.IDEA else [])
-            st.html(render.card(view, self.templates, lang(), extra=self.links_line(view),
-                                linked=linked,
-                                merged_label=_("Merged duplicate:") if view.merged_texts
-                                else ""))
-            if not self.can_write:
-                return
-            buttons = st.columns([3, 1, 1] if view.can_edit else [1])
-            if self.is_participant:
-                label = _(self.words.support) + (" ✓" if view.supported_by_me else "")
-                buttons[0].button(label, key=f"support_{view.id}", icon="👍",
-                                  type="primary" if view.supported_by_me else "secondary",
-                                  help=_(self.words.support_help), on_click=self.support,
-                                  args=(view.id,))
-            if view.can_edit:
-                buttons[-2].button("✏️", key=f"edit_{view.id}", help=_("Edit"),
-                                   on_click=self.start_edit, args=(view.id,))
-                buttons[-1].button("🗑️", key=f"delete_{view.id}", help=_("Delete"),
-                                   on_click=self.delete, args=(view.id,))
-
-    def board_fragment(self) -> None:
-        @st.fragment
-        def board_view() -> None:
-            session.show_deferred_error(self.k("board"))
-            current = session.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
-            if self.kind == CardKind.IDEA:
-                self.read_needs()  # fresh: a card added in this run may answer one
-            self.undo_banner(current)
-            self.cards_by_theme(current)
-            self.deleted_bin(current)
-
-        board_view()
+            delete_col.form_submit_button(_("Delete"), icon="🗑️", on_click=self.delete,
+                                          args=(view.id,))
 
     def undo_banner(self, current: Board) -> None:
         undo_id = st.session_state.get(self.k("undo"))
@@ -296,15 +300,36 @@ class CardBoard:
             button.button(_("Undo"), key="undo_delete", type="primary", on_click=self.restore,
                           args=(undone.id,))
 
+    # --- the board -------------------------------------------------------------------
+
+    def counts_line(self, view: CardView) -> str:
+        if self.kind == CardKind.IDEA:
+            return ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(view.links))
+        return ngettext("💡 {n} idea", "💡 {n} ideas", len(view.links)) if view.links else ""
+
+    def card_html(self, view: CardView) -> str:
+        linked = ([self.need_label(n) for n in view.links]
+                  if self.kind == CardKind.IDEA else [])
+        marks = []
+        if view.supported_by_me:
+            marks.append("👍 " + _("you too"))
+        if view.on_behalf:
+            marks.append("✍️ " + _("typed for them"))
+        if view.can_edit and self.is_participant:
+            marks.append(_("yours"))
+        return render.card(view, self.templates, lang(), extra=" · ".join(
+            [x for x in (self.counts_line(view), *marks) if x]), linked=linked,
+            merged_label=_("Merged duplicate:") if view.merged_texts else "",
+            private_label=_("hidden until revealed") if not view.revealed else "")
+
     def cards_by_theme(self, current: Board) -> None:
         views = current.cards
-        total = len(views)
-        st.subheader(_("The board") + " · " + ngettext("{n} card", "{n} cards", total))
+        st.subheader(_("The board") + " · " + ngettext("{n} card", "{n} cards", len(views)))
         if self.kind == CardKind.IDEA:
             self.needs_without_idea()
         elif views and st.toggle(_("Only needs without an idea"), key=self.k("orphans")):
             views = [v for v in views if not v.links]
-        if not total:
+        if not current.cards:
             st.info(_(self.words.empty), icon="🗒️")
         groups: dict[str, list[CardView]] = {}
         for view in views:
@@ -313,16 +338,10 @@ class CardBoard:
         order += [k for k in groups if k not in self.templates.themes and k != NO_CHOICE]
         order += [NO_CHOICE] if NO_CHOICE in groups else []
         for key in order:
-            items = groups[key]
             theme = self.templates.themes.get(key)
-            st.html(render.theme_header(self.theme_label(key),
-                                        theme.color if theme else "#868e96", len(items)))
-            # Row by row, so that on a phone (where columns stack) cards keep their order.
-            for start in range(0, len(items), BOARD_COLUMNS):
-                row = st.columns(BOARD_COLUMNS)
-                for column, view in zip(row, items[start:start + BOARD_COLUMNS], strict=False):
-                    with column:
-                        self.card_block(view)
+            st.html(render.theme_section(
+                self.theme_label(key), theme.color if theme else "#868e96",
+                [self.card_html(v) for v in groups[key]]))
 
     def needs_without_idea(self) -> None:
         orphans = [n for n in self.needs.values() if not n.links]

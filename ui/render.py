@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from html import escape
 
+from core.joining import qr_svg
 from core.services.cards import CardView
 from core.templates import Templates
 
 BOARD_CSS = """
 <style>
+.fab-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px;}
+.fab-cell{border:1px solid #dee2e6;border-radius:10px;padding:10px 12px;background:#fff;}
 .fab-card{border-left:6px solid #868e96;padding:4px 2px 4px 12px;}
 .fab-card-text{font-size:1.05rem;line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere;}
 .fab-card-meta{margin-top:6px;font-size:.8rem;color:#5c636a;overflow-wrap:anywhere;}
@@ -21,6 +24,9 @@ BOARD_CSS = """
 .fab-card-links,.fab-card-merged,.fab-list{margin:6px 0 0 0;padding-left:1.1rem;
   font-size:.85rem;color:#343a40;overflow-wrap:anywhere;white-space:pre-wrap;}
 .fab-card-merged{font-style:italic;}
+.fab-join-url{font-size:1.2rem;font-weight:600;overflow-wrap:anywhere;}
+.fab-join-code{font-size:2.4rem;font-weight:800;letter-spacing:.2em;}
+.fab-qr svg{width:100%;height:100%;}
 .fab-group{background:#f8f9fa;border-radius:10px;padding:10px 14px;margin-bottom:12px;}
 .fab-group-name{font-size:1.3rem;font-weight:700;margin-bottom:4px;overflow-wrap:anywhere;}
 .fab-group ul{margin:0;padding-left:1.1rem;font-size:1.05rem;white-space:pre-wrap;
@@ -56,7 +62,8 @@ def theme_header(label: str, color: str, count: int) -> str:
 
 
 def card(view: CardView, templates: Templates, lang: str, *, extra: str = "",
-         linked: list[str] | None = None, merged_label: str = "") -> str:
+         linked: list[str] | None = None, merged_label: str = "",
+         private_label: str = "") -> str:
     """Return a card's body: its text, a line of details, the needs an idea answers, and
     the texts of duplicates merged into it."""
     theme = templates.themes.get(view.theme)
@@ -73,6 +80,8 @@ def card(view: CardView, templates: Templates, lang: str, *, extra: str = "",
         details.append(f"👍 {view.support_count}")
     if extra:
         details.append(extra)
+    if private_label:
+        details.append("🔒 " + private_label)
     meta = " · ".join(escape(d) for d in details)
     links = "".join(f"<li>{escape(text)}</li>" for text in linked or [])
     merged = "".join(f"<li>{escape(text)}</li>" for text in view.merged_texts)
@@ -122,3 +131,68 @@ def sortable_css(colours: list[str]) -> str:
             css.append(f".sortable-container:nth-child({index}) .sortable-container-header"
                        f"{{border-top-color:{colour};}}")
     return "\n".join(css)
+
+
+def theme_section(label: str, color: str, cards_html: list[str]) -> str:
+    """Return a theme's heading and its cards (already escaped) as one responsive grid."""
+    return (theme_header(label, color, len(cards_html))
+            + "<div class='fab-grid'>"
+            + "".join(f"<div class='fab-cell'>{c}</div>" for c in cards_html) + "</div>")
+
+
+def join_block(url: str, code: str, intro: str) -> str:
+    """Return how to join: the address and the code, large."""
+    return (f"<div class='fab-join'><div>{escape(intro)}</div>"
+            f"<div class='fab-join-url'>{escape(url)}</div>"
+            f"<div class='fab-join-code'>{escape(code)}</div></div>")
+
+
+def qr(url: str, *, size: int = 220) -> str:
+    """Return a QR code of ``url`` (made on this machine) at ``size`` pixels."""
+    svg = qr_svg(url)
+    return (f"<div class='fab-qr' style='width:{int(size)}px;height:{int(size)}px'>"
+            f"{svg}</div>")
+
+
+# The projector: no sidebar nor toolbar, type readable from ten metres on 1920×1080.
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stHeader"],
+[data-testid="stToolbar"],[data-testid="stDecoration"]{display:none !important;}
+[data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem !important;}
+.fab-projector-head{display:flex;align-items:baseline;gap:2rem;margin-bottom:.6rem;}
+.fab-projector-title{font-size:56px;font-weight:800;line-height:1.1;overflow-wrap:anywhere;}
+.fab-projector-head .fab-timer{margin-left:auto;font-size:72px !important;}
+.fab-projector-text{font-size:40px;line-height:1.3;margin:.4rem 0;white-space:pre-wrap;
+  overflow-wrap:anywhere;}
+.fab-projector-text.small{font-size:32px;color:#343a40;}
+.fab-projector-group{margin:.8rem 0 1rem 0;}
+.fab-projector-group-name{font-size:40px;font-weight:800;display:flex;align-items:center;
+  gap:.6rem;overflow-wrap:anywhere;}
+.fab-projector-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));
+  gap:16px;margin-top:.4rem;}
+.fab-projector-card{font-size:32px;line-height:1.3;background:#fff;border:2px solid #dee2e6;
+  border-left:12px solid #868e96;border-radius:12px;padding:14px 18px;white-space:pre-wrap;
+  overflow-wrap:anywhere;color:#111;}
+.fab-join{font-size:32px;}
+.fab-join .fab-join-url{font-size:28px;}
+.fab-join .fab-join-code{font-size:64px;}
+</style>
+"""
+
+
+def projector_text(text: str, *, small: bool = False) -> str:
+    """Return a paragraph in projector type."""
+    css = "fab-projector-text small" if small else "fab-projector-text"
+    return f"<div class='{css}'>{escape(text)}</div>"
+
+
+def projector_cards(name: str, color: str, texts: list[str]) -> str:
+    """Return a group of cards in projector type (one HTML block, cheap to redraw)."""
+    cards_html = "".join(
+        f"<div class='fab-projector-card' style='border-left-color:{escape(color)}'>"
+        f"{escape(text)}</div>" for text in texts)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"<span class='fab-chip' style='background:{escape(color)}'></span>"
+            f"{escape(name)} <span class='fab-count'>({len(texts)})</span></div>"
+            f"<div class='fab-projector-grid'>{cards_html}</div></div>")

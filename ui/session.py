@@ -19,6 +19,7 @@ from core.actors import Actor, ParticipantActor, UserActor
 from core.bootstrap import Ready, bootstrap
 from core.db import session_scope
 from core.errors import FabriqueError
+from core.joining import join_url, lan_address
 from core.services import accounts, participants
 from core.settings import get_settings
 from core.templates import Templates, load_templates
@@ -287,3 +288,9 @@ def apply_pending_clears() -> None:
     """Empty the fields a success asked to clear, before any widget is drawn."""
     for key in st.session_state.pop(PENDING_CLEARS_KEY, set()):
         st.session_state[key] = ""
+
+
+def join_link(code: str) -> str:
+    """Return the address participants use to join (local network address on a laptop)."""
+    return join_url(page_url=st.context.url, code=code, public_url=get_settings().public_url,
+                    lan=lan_address())

@@ -60,6 +60,8 @@ class CardView:
     # Texts of the duplicates merged into this card (kept, shown with it).
     merged_texts: tuple[str, ...] = ()
     merged_ids: tuple[int, ...] = ()
+    # False while written privately and not yet revealed (seen by its writer only).
+    revealed: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,16 @@ def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card
 def add_card(
     *, session: Session, actor: Actor, workshop_id: int, text: str, templates: Templates,
     kind: CardKind = CardKind.NEED, theme: str = "", source: str = "", author_name: str = "",
-    place: str = "", need_ids: Sequence[int] = (),
+    place: str = "", need_ids: Sequence[int] = (), on_behalf: bool = False,
 ) -> Card:
-    """Add a card to a workshop's board (an idea with the needs it answers)."""
+    """Add a card to a workshop's board (an idea with the needs it answers).
+
+    ``on_behalf``: the facilitator types it for someone without a phone, named in
+    ``author_name``; the card says so.
+    """
     workshop = workshop_for_writing(session, actor, workshop_id)
+    if on_behalf and isinstance(actor, ParticipantActor):
+        raise PermissionDenied(N_("Only the facilitator can do this."))
     check_board_open(session, actor, workshop, CardKind(kind).value)
     card = Card(
         collective_id=workshop.collective_id,
@@ -129,6 +137,7 @@ def add_card(
         author_name=clean_optional(author_name, max_length=NAME_MAX),
         place=clean_optional(place, max_length=NAME_MAX),
         revealed=not writes_privately(session, actor, workshop),
+        on_behalf=on_behalf,
     )
     if isinstance(actor, ParticipantActor):
         card.participant_id = actor.participant_id
@@ -285,6 +294,7 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             links=links.get(pk(card), ()),
             merged_texts=tuple(text for _, text in merged.get(pk(card), ())),
             merged_ids=tuple(child for child, _ in merged.get(pk(card), ())),
+            revealed=card.revealed,
         )
         if card.deleted_at is None:
             cards.append(view)

@@ -69,6 +69,29 @@ def actor_for_token(session: Session, token: str | None) -> ParticipantActor | N
     )
 
 
+def touch(*, session: Session, actor: Actor) -> Participant:
+    """Record that a participant is still here (shown on the facilitator's panel)."""
+    if not isinstance(actor, ParticipantActor):
+        raise PermissionDenied(N_("Only participants can do this."))
+    participant = session.get(Participant, actor.participant_id)
+    if participant is None:
+        raise PermissionDenied(N_("The facilitator removed you from this workshop."))
+    participant.last_seen_at = utcnow()
+    session.commit()
+    return participant
+
+
+def remove_participant(*, session: Session, actor: Actor, participant_id: int) -> Participant:
+    """Remove someone from the workshop (their cards stay; they cannot come back)."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise InvalidInput(N_("This participant does not exist."))
+    facilitated_workshop(session, actor, participant.workshop_id)
+    participant.removed_at = participant.removed_at or utcnow()
+    session.commit()
+    return participant
+
+
 def list_participants(*, session: Session, actor: Actor, workshop_id: int) -> list[Participant]:
     """List a workshop's participants (facilitator only), most recently active first."""
     facilitated_workshop(session, actor, workshop_id)

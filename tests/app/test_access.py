@@ -30,8 +30,9 @@ def test_visitor_is_offered_only_login_and_join(new_app, db):
     assert "Connexion animateur·rice" in texts(at)
 
 
-@pytest.mark.parametrize("page", ["home", "explore", "ideas", "group", "score", "results",
-                                  "import_cards", "account", "users"])
+@pytest.mark.parametrize("page", ["home", "facilitate", "projector", "workshop", "explore",
+                                  "ideas", "group", "score", "results", "import_cards",
+                                  "account", "users"])
 def test_a_page_file_run_alone_shows_nothing(app_env, running_workshop_app, page):
     """What Streamlit's pages/ fallback would serve on a cold start: the file without
     app.py. The page's own guard must stop it before any data is read."""
@@ -97,11 +98,12 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     admin = as_user(new_app(), "root").run()
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
-    workshop_pages = ["home", "explore", "ideas", "group", "score", "results",
-                      "import_cards"]
+    workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
+                      "results", "import_cards"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
-    assert nav_paths(participant) == ["explore", "ideas", "group", "score", "results"]
+    assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",
+                                      "results"]
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):
@@ -136,11 +138,15 @@ def test_join_by_code_link_and_come_back_after_reload(new_app, running_workshop_
     at.text_input(key="join_name").input("Paulette")
     at.button(key=JOIN).click().run()
     assert not at.exception
+    # She lands on the workshop page, which shows the current phase and its board.
+    assert "Atelier du jeudi" in texts(at)
+    at.switch_page("pages/explore.py").run()
     assert "Bonjour Paulette" in texts(at)
     token = at.query_params["p"]
     token = token[0] if isinstance(token, list) else token
     # A reload in the same browser: the token in the URL brings the same participant back.
     again = as_participant(new_app(), token).run()
+    again.switch_page("pages/explore.py").run()
     assert "Bonjour Paulette" in texts(again)
 
 

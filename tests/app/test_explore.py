@@ -1,11 +1,13 @@
-"""Explorer page: capture, board by theme, edit, delete and undo, "ça me concerne"."""
+"""Explorer page (pages/explore.py): capture, the board by theme, edit, delete and undo,
+"ça me concerne", and text shown as typed."""
 
 from html import escape
 
 from sqlmodel import select
 
-from core.models import Card, CardSupport, Workshop
+from core.models import Card, CardSupport, PhaseKind, Workshop
 from tests.app.conftest import as_participant, as_user, fresh, texts
+from tests.conftest import start_at
 
 ADD = "FormSubmitter:need_capture-Ajouter"
 
@@ -14,6 +16,13 @@ def facilitator_on_explore(new_app, workshop_id):
     at = as_user(new_app(), "camille")
     at.session_state["workshop_id"] = workshop_id
     at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def participant_on_explore(new_app, token):
+    at = as_participant(new_app(), token).run()
     at.switch_page("pages/explore.py").run()
     assert not at.exception
     return at
@@ -31,6 +40,20 @@ def add_card(at, text, theme=None, source=None):
 
 def board_html(at) -> str:
     return "\n".join(str(e.proto.body) for e in at.get("html"))
+
+
+def edit(at, card_id, text=None, theme=None):
+    at.selectbox(key="need_editing").select(card_id).run()
+    if text is not None:
+        at.text_area(key=f"need_edit_text_{card_id}").input(text)
+    if theme is not None:
+        at.selectbox(key=f"need_edit_theme_{card_id}").select(theme)
+    at.button(key=f"FormSubmitter:need_edit_form_{card_id}-Enregistrer").click().run()
+
+
+def delete(at, card_id):
+    at.selectbox(key="need_editing").select(card_id).run()
+    at.button(key=f"FormSubmitter:need_edit_form_{card_id}-Supprimer").click().run()
 
 
 def test_empty_board_invites_the_first_card(new_app, running_workshop_app):
@@ -70,7 +93,7 @@ def test_the_field_caps_text_at_the_card_limit(new_app, running_workshop_app):
 
 def test_a_refused_card_is_given_back_to_its_writer(new_app, db, running_workshop_app):
     """The facilitator ends the workshop while Élise types: her text is not lost."""
-    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at = participant_on_explore(new_app, running_workshop_app["token"])
     workshop = db.get(Workshop, running_workshop_app["workshop_id"])
     workshop.status = "ended"
     db.commit()
@@ -96,14 +119,10 @@ def test_edit_a_card(new_app, db, running_workshop_app):
     at = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
     add_card(at, "Pas de boulangrie")
     card_id = db.exec(select(Card)).one().id
-    at.button(key=f"edit_{card_id}").click().run()
-    at.text_area(key=f"need_edit_text_{card_id}").input("Pas de boulangerie au bourg")
-    at.selectbox(key=f"need_edit_theme_{card_id}").select("alimentation")
-    at.button(key=f"FormSubmitter:need_edit_form_{card_id}-Enregistrer").click().run()
+    edit(at, card_id, text="Pas de boulangerie au bourg", theme="alimentation")
     assert not at.exception
     fresh(db)
     card = db.get(Card, card_id)
-    db.refresh(card)
     assert (card.text, card.theme) == ("Pas de boulangerie au bourg", "alimentation")
     assert "Pas de boulangerie au bourg" in board_html(at)
 
@@ -112,10 +131,9 @@ def test_delete_then_undo(new_app, db, running_workshop_app):
     at = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
     add_card(at, "Une carte en double")
     card_id = db.exec(select(Card)).one().id
-    at.button(key=f"delete_{card_id}").click().run()
+    delete(at, card_id)
     assert f"Carte n°{card_id} supprimée" in texts(at)
-    assert "Une carte en double" not in "".join(
-        b for b in board_html(at).split("fab-card-text")[1:])
+    assert "Une carte en double" not in board_html(at).split("fab-theme", 1)[-1]
     at.button(key="undo_delete").click().run()
     fresh(db)
     assert db.get(Card, card_id).deleted_at is None
@@ -127,8 +145,8 @@ def test_deleted_cards_can_be_restored_from_the_bin(new_app, db, running_worksho
     add_card(at, "Première")
     add_card(at, "Seconde")
     first, second = db.exec(select(Card).order_by(Card.id)).all()
-    at.button(key=f"delete_{first.id}").click().run()
-    at.button(key=f"delete_{second.id}").click().run()
+    delete(at, first.id)
+    delete(at, second.id)
     assert "Cartes supprimées (2)" in [e.label for e in at.expander]
     at.button(key=f"restore_{first.id}").click().run()
     fresh(db)
@@ -136,29 +154,37 @@ def test_deleted_cards_can_be_restored_from_the_bin(new_app, db, running_worksho
 
 
 def test_participant_adds_and_says_it_concerns_them(new_app, db, running_workshop_app):
-    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at = participant_on_explore(new_app, running_workshop_app["token"])
     assert "Bonjour Élise" in texts(at)
     add_card(at, "Un lieu pour se retrouver le soir", theme="lien-social")
     card_id = db.exec(select(Card)).one().id
-    # Élise may edit her own card, and +1 it.
-    assert at.button(key=f"edit_{card_id}")
-    at.button(key=f"support_{card_id}").click().run()
+    assert card_id in at.selectbox(key="need_editing").options or str(card_id) in str(
+        at.selectbox(key="need_editing").options)  # she may edit her own card
+    at.multiselect(key="need_supports").select(card_id).run()
     assert not at.exception
     fresh(db)
     assert len(db.exec(select(CardSupport)).all()) == 1
-    assert "👍 1" in board_html(at)
-    assert at.button(key=f"support_{card_id}").label.endswith("✓")
+    assert "👍 1" in board_html(at) and "vous aussi" in board_html(at)
+    at.multiselect(key="need_supports").unselect(card_id).run()
+    fresh(db)
+    assert db.exec(select(CardSupport)).one().withdrawn_at is not None
 
 
 def test_participant_cannot_edit_others_cards(new_app, db, running_workshop_app):
     facilitator = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
     add_card(facilitator, "Carte de l'animatrice")
-    card_id = db.exec(select(Card)).one().id
-    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at = participant_on_explore(new_app, running_workshop_app["token"])
     assert escape("Carte de l'animatrice") in board_html(at)
-    keys = {b.key for b in at.button}
-    assert f"support_{card_id}" in keys
-    assert f"edit_{card_id}" not in keys and f"delete_{card_id}" not in keys
+    assert not [s for s in at.selectbox if s.key == "need_editing"]
+    assert [m for m in at.multiselect if m.key == "need_supports"]
+
+
+def test_outside_its_phase_the_board_is_read_only(new_app, db, running_workshop_app):
+    start_at(db, running_workshop_app["facilitator"],
+             db.get(Workshop, running_workshop_app["workshop_id"]), PhaseKind.IDEAS)
+    at = participant_on_explore(new_app, running_workshop_app["token"])
+    assert "pendant la phase « explorer »" in texts(at)
+    assert not [t for t in at.text_input if t.key == "need_capture_text"]
 
 
 def test_facilitator_without_workshop_gets_a_way_back(new_app, running_workshop_app):
@@ -171,6 +197,6 @@ def test_a_name_written_in_markdown_stays_plain(new_app, db, running_workshop_ap
     from core.services import participants
     sneaky = participants.join_workshop(session=db, code=running_workshop_app["code"],
                                         display_name="**Zoé** :red[x] $y$")
-    at = as_participant(new_app(), sneaky.token).run()
+    at = participant_on_explore(new_app, sneaky.token)
     greeting = next(c.value for c in at.caption if "Bonjour" in c.value)
     assert r"\*\*Zoé\*\* \:red\[x\] \$y\$" in greeting

@@ -37,7 +37,7 @@ def test_start_end_and_open_a_workshop(new_app, db, running_workshop_app):
     assert db.get(Workshop, workshop_id).status == "ended"
     at.button(key=f"open_{workshop_id}").click().run()
     assert not at.exception
-    assert "Explorer les besoins" in texts(at)
+    assert "Animer l'atelier" in texts(at)
     assert at.session_state["workshop_id"] == workshop_id
 
 

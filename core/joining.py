@@ -1,0 +1,45 @@
+"""How participants reach the workshop: the join address and its QR code, made locally."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import segno
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 - names, not binds
+
+
+def lan_address() -> str | None:
+    """Return this machine's address on the local network (no packet is sent)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # Connecting a UDP socket only picks the outgoing interface.
+        probe.connect(("10.254.254.254", 1))
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") else address
+
+
+def join_url(*, page_url: str | None, code: str, public_url: str = "",
+             lan: str | None = None) -> str:
+    """Return the address to join a workshop.
+
+    ``public_url`` (settings) wins; otherwise the address the facilitator uses, with a
+    local-only host replaced by the machine's network address, so phones can reach it.
+    """
+    base = public_url or page_url or "http://localhost:8501"
+    parts = urlsplit(base)
+    host = parts.hostname or "localhost"
+    if not public_url and host in LOCAL_HOSTS and lan:
+        host = lan
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme or "http", netloc, "/join", urlencode({"code": code}), ""))
+
+
+def qr_svg(url: str, *, scale: int = 8) -> str:
+    """Return a QR code of ``url`` as an SVG document (dark on white)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111111", light="#ffffff")

@@ -1,0 +1,164 @@
+"""Animer: lead the workshop — start, pause, move everyone from phase to phase, more time,
+reveal private cards, lock a board; edit the agenda; see and manage the participants."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from core.i18n import N_
+from core.models import PhaseKind, WorkshopStatus, utcnow
+from core.services import participants, phases, workshops
+from ui import live, render, session
+from ui.i18n import _
+
+session.page_setup()
+
+KINDS = {
+    PhaseKind.WELCOME.value: N_("Welcome"), PhaseKind.ROUND.value: N_("Round of introductions"),
+    PhaseKind.EXPLORE.value: N_("Explore"), PhaseKind.IDEAS.value: N_("Ideas"),
+    PhaseKind.GROUP.value: N_("Group"), PhaseKind.SCORE.value: N_("Score"),
+    PhaseKind.FORMALISE.value: N_("Formalise"), PhaseKind.NEXT_STEPS.value: N_("Next steps"),
+    PhaseKind.EXCHANGE.value: N_("Open discussion"),
+}
+ACTIVE_WITHIN = timedelta(seconds=90)
+
+session.require_user()
+workshop_id = session.current_workshop_id()
+st.html(render.BOARD_CSS)
+st.title(_("Lead the workshop"))
+if workshop_id is None:
+    st.info(_("Open a workshop first, from your collectives."), icon="👈")
+    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
+    st.stop()
+
+
+def _do(service, **kwargs):
+    session.call(service, defer_error="facilitate", workshop_id=workshop_id, **kwargs)
+
+
+def _act(service, **kwargs):
+    session.call(service, defer_error="facilitate", **kwargs)
+
+
+workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
+state = live.live_state(workshop_id)
+st.html(render.line(workshop.title, size="1.2rem", bold=True))
+live.follow(workshop_id, state)
+session.show_deferred_error("facilitate")
+
+# --- leading ------------------------------------------------------------------------------
+if state.status == WorkshopStatus.DRAFT.value:
+    st.button(_("Start the workshop"), type="primary", icon="▶️", key="start_workshop",
+              on_click=_do, args=(phases.start,))
+elif state.status == WorkshopStatus.ENDED.value:
+    st.button(_("Reopen the workshop"), icon="🔁", key="reopen_workshop", on_click=_do,
+              args=(phases.start,))
+else:
+    back, pause, more, forward = st.columns(4)
+    back.button(_("Previous phase"), icon="⏮️", key="previous_phase", width="stretch",
+                disabled=not state.index, on_click=_do, args=(phases.previous_phase,))
+    if state.clock is not None and state.clock.paused:
+        pause.button(_("Resume"), icon="▶️", key="resume", width="stretch", on_click=_do,
+                     args=(phases.resume,))
+    else:
+        pause.button(_("Pause"), icon="⏸️", key="pause", width="stretch", on_click=_do,
+                     args=(phases.pause,))
+    more.button(_("+5 min"), icon="⏱️", key="more_time", width="stretch", on_click=_do,
+                args=(phases.add_time,))
+    last = state.index is not None and state.index >= state.phases - 1
+    forward.button(_("Next phase"), icon="⏭️", key="next_phase", type="primary",
+                   width="stretch", disabled=last, on_click=_do, args=(phases.next_phase,))
+    if state.phase is not None:
+        if state.phase.instructions:
+            st.caption(render.md(state.phase.instructions))
+        options = st.columns(3)
+        options[0].toggle(_("Lock this board"), value=state.phase.locked,
+                          key=f"lock_{state.phase.id}",
+                          help=_("Participants can no longer add or change cards."),
+                          on_change=lambda p=state.phase.id: _act(
+                              phases.set_locked, phase_id=p,
+                              locked=st.session_state[f"lock_{p}"]))
+        options[1].button(_("Reveal the hidden cards"), icon="👁️", key="reveal_cards",
+                          help=_("Cards written privately become visible to everyone."),
+                          on_click=_do, args=(phases.reveal_cards,))
+        options[2].button(_("End the workshop"), icon="🏁", key="end_workshop",
+                          on_click=_do, args=(phases.end,))
+
+# --- joining and the projector ------------------------------------------------------------
+link = session.join_link(workshop.join_code)
+with st.container(border=True):
+    info, code = st.columns([3, 1])
+    info.html(render.join_block(link, workshop.join_code, _("To join:")))
+    code.html(render.qr(link, size=150))
+    st.link_button(_("Open the projector view"), f"/projector?w={workshop_id}",
+                   icon="📽️", help=_("Opens in a new tab: drag it to the projector screen."))
+
+# --- the agenda ---------------------------------------------------------------------------
+st.subheader(_("Agenda"))
+rows = session.read(workshops.agenda, workshop_id=workshop_id)
+total = sum(p.duration_min for p in rows)
+st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
+for phase in rows:
+    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING.value
+    marker = "▶️ " if now else ""
+    title = f"{marker}{phase.position + 1}. {phase.title} · {phase.duration_min} min"
+    with st.expander(render.md(title), expanded=False):
+        with st.form(f"phase_form_{phase.id}", border=False):
+            name = st.text_input(_("Title"), value=phase.title, max_chars=160,
+                                 key=f"phase_title_{phase.id}")
+            minutes = st.number_input(_("Duration (minutes)"), 0, 600, phase.duration_min,
+                                      key=f"phase_minutes_{phase.id}")
+            text = st.text_area(_("Instructions for participants"), value=phase.instructions,
+                                key=f"phase_instructions_{phase.id}", max_chars=2000)
+            if st.form_submit_button(_("Save")):
+                _act(phases.update_phase, phase_id=phase.id, title=name,
+                     duration_min=int(minutes), instructions=text)
+                st.rerun()
+        up, down, remove = st.columns(3)
+        up.button(_("Move up"), icon="⬆️", key=f"phase_up_{phase.id}",
+                  disabled=phase.position == 0,
+                  on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=-1))
+        down.button(_("Move down"), icon="⬇️", key=f"phase_down_{phase.id}",
+                    disabled=phase.position == len(rows) - 1,
+                    on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=1))
+        remove.button(_("Remove"), icon="🗑️", key=f"phase_remove_{phase.id}",
+                      disabled=now, on_click=lambda p=phase.id: _act(phases.remove_phase,
+                                                                     phase_id=p))
+with st.expander(_("Add a phase"), icon="➕"), st.form("add_phase", clear_on_submit=True,
+                                                        border=False):
+    kind = st.selectbox(_("Kind"), list(KINDS), format_func=lambda k: _(KINDS[k]),
+                        key="new_phase_kind")
+    name = st.text_input(_("Title"), key="new_phase_title", max_chars=160)
+    minutes = st.number_input(_("Duration (minutes)"), 0, 600, 15, key="new_phase_minutes")
+    text = st.text_area(_("Instructions for participants"), key="new_phase_instructions")
+    private = st.checkbox(_("Participants write privately, then you reveal"),
+                          key="new_phase_private")
+    if st.form_submit_button(_("Add the phase"), type="primary"):
+        _act(phases.add_phase, workshop_id=workshop_id, kind=PhaseKind(kind), title=name,
+             duration_min=int(minutes), instructions=text, private_writing=private)
+        st.rerun()
+
+# --- participants -------------------------------------------------------------------------
+people = session.read(participants.list_participants, workshop_id=workshop_id)
+present = [p for p in people if p.removed_at is None]
+now_time = utcnow()
+active = [p for p in present if now_time - p.last_seen_at <= ACTIVE_WITHIN]
+st.subheader(_("Participants ({active} active of {total})", active=len(active),
+               total=len(present)))
+if not present:
+    st.info(_("Nobody has joined yet. Show the code or the QR code."), icon="🙋")
+for person in present:
+    name_col, status_col, action_col = st.columns([3, 1, 2])
+    name_col.html(render.line(person.display_name))
+    status_col.caption("🟢 " + _("active") if person in active else "⚪ " + _("away"))
+    with action_col.popover(_("Rename or remove"), width="stretch"):
+        new_name = st.text_input(_("Name"), value=person.display_name, max_chars=40,
+                                 key=f"rename_{person.id}")
+        st.button(_("Rename"), key=f"rename_button_{person.id}",
+                  on_click=lambda p=person.id: _act(
+                      participants.rename_participant, participant_id=p,
+                      display_name=st.session_state[f"rename_{p}"]))
+        st.button(_("Remove from the workshop"), key=f"remove_{person.id}",
+                  help=_("Their cards stay; they can no longer take part."),
+                  on_click=lambda p=person.id: _act(participants.remove_participant,
+                                                    participant_id=p))

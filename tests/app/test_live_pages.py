@@ -1,0 +1,122 @@
+"""Animer (pages/facilitate.py), Projection (pages/projector.py), Atelier
+(pages/workshop.py): the facilitator's controls, the wall, where participants land."""
+
+from sqlmodel import select
+
+from core.models import AgendaPhase, Card, CardKind, Participant, Workshop
+from core.services import cards, phases
+from tests.app.conftest import as_participant, as_user, fresh, texts
+
+
+def on(new_app, workshop_id, page, user="camille"):
+    at = as_user(new_app(), user)
+    at.session_state["workshop_id"] = workshop_id
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def html(at) -> str:
+    return "\n".join(str(e.proto.body) for e in at.get("html"))
+
+
+def test_facilitator_moves_everyone_through_the_phases(new_app, db, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    at = on(new_app, wid, "pages/facilitate.py")
+    assert "Phase 3 sur 8" in html(at) and "Explorer les besoins" in html(at)
+    at.button(key="next_phase").click().run()
+    fresh(db)
+    assert db.get(Workshop, wid).current_phase == 3
+    assert "Phase 4 sur 8" in html(at)
+    at.button(key="pause").click().run()
+    fresh(db)
+    assert db.get(Workshop, wid).paused_at is not None
+    at.button(key="resume").click().run()
+    at.button(key="more_time").click().run()
+    fresh(db)
+    workshop = db.get(Workshop, wid)
+    assert workshop.paused_at is None and workshop.extra_seconds == 300
+    at.button(key="previous_phase").click().run()
+    fresh(db)
+    assert db.get(Workshop, wid).current_phase == 2
+
+
+def test_the_join_code_link_and_qr_are_shown(new_app, running_workshop_app):
+    at = on(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
+    page = html(at)
+    assert running_workshop_app["code"] in page and "/join?code=" in page and "<svg" in page
+
+
+def test_agenda_editing(new_app, db, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    at = on(new_app, wid, "pages/facilitate.py")
+    first = db.exec(select(AgendaPhase).where(AgendaPhase.position == 0)).one()
+    at.number_input(key=f"phase_minutes_{first.id}").set_value(3)
+    at.button(key=f"FormSubmitter:phase_form_{first.id}-Enregistrer").click().run()
+    at.text_input(key="new_phase_title").input("Pot de clôture")
+    at.number_input(key="new_phase_minutes").set_value(20)
+    at.button(key="FormSubmitter:add_phase-Ajouter la phase").click().run()
+    assert not at.exception
+    fresh(db)
+    titles = [p.title for p in phases.phases_of(db, wid)]
+    assert titles[-1] == "Pot de clôture" and len(titles) == 9
+    assert db.get(AgendaPhase, first.id).duration_min == 3
+
+
+def test_participants_panel_renames_and_removes(new_app, db, running_workshop_app):
+    at = on(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
+    assert "Participants (1 actifs sur 1)" in texts(at)
+    elise = db.exec(select(Participant)).one()
+    at.text_input(key=f"rename_{elise.id}").input("Élise M.")
+    at.button(key=f"rename_button_{elise.id}").click().run()
+    fresh(db)
+    assert db.get(Participant, elise.id).display_name == "Élise M."
+    at.button(key=f"remove_{elise.id}").click().run()
+    fresh(db)
+    assert db.get(Participant, elise.id).removed_at is not None
+
+
+def test_a_card_typed_for_someone_without_a_phone(new_app, db, running_workshop_app):
+    at = on(new_app, running_workshop_app["workshop_id"], "pages/explore.py")
+    at.text_input(key="need_capture_text").input("Plus de marché le mercredi")
+    at.text_input(key="need_capture_author").input("Mme Roche")
+    at.checkbox(key="need_on_behalf").check()
+    at.button(key="FormSubmitter:need_capture-Ajouter").click().run()
+    fresh(db)
+    card = db.exec(select(Card)).one()
+    assert (card.on_behalf, card.author_name) == (True, "Mme Roche")
+    assert "écrite pour cette personne" in html(at)
+
+
+def test_projector_shows_phase_board_and_join(new_app, db, templates, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    cards.add_card(session=db, actor=running_workshop_app["facilitator"], workshop_id=wid,
+                   text="Un café associatif", templates=templates, theme="lien-social")
+    at = on(new_app, wid, "pages/projector.py")
+    page = html(at)
+    assert "Explorer les besoins" in page and "Un café associatif" in page
+    assert running_workshop_app["code"] in page and "<svg" in page
+    assert "display:none" in page  # the sidebar is hidden on the wall
+
+
+def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    facilitator = running_workshop_app["facilitator"]
+    phases.add_phase(session=db, actor=facilitator, workshop_id=wid, kind="ideas",
+                     title="Idées en silence", duration_min=5, private_writing=True)
+    phases.go_to(session=db, actor=facilitator, workshop_id=wid, index=8)
+    from core.services.participants import actor_for_token
+    elise = actor_for_token(db, running_workshop_app["token"])
+    cards.add_card(session=db, actor=elise, workshop_id=wid, text="Mon idée secrète",
+                   templates=templates, kind=CardKind.IDEA)
+    at = on(new_app, wid, "pages/projector.py")
+    assert "Mon idée secrète" not in html(at)
+    assert "1 cartes écrites" in html(at)
+
+
+def test_participants_land_on_the_workshop_page(new_app, db, running_workshop_app):
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert not at.exception
+    assert "Explorer les besoins" in html(at)
+    assert [p.label for p in at.get("page_link")] or "Aller au tableau" in str(at.main)

@@ -1,0 +1,115 @@
+"""Live workshop screens: a small fragment polls the workshop's revision and clock.
+
+Each tick it redraws only the phase bar (title and timer, the same on every screen since it
+is computed from stored times). When the revision moved — someone added, moved, scored,
+edited — it reruns the page, which redraws the board from the database. Reading a revision
+is one row, so this works the same with several app servers sharing one database.
+Participants also follow the facilitator: a new phase takes them to its page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from html import escape
+
+import streamlit as st
+
+from core.actors import ParticipantActor
+from core.models import PhaseKind, WorkshopStatus
+from core.services import participants, phases
+from core.services.phases import LiveState
+from core.settings import get_settings
+from ui import session
+from ui.i18n import _
+
+TOUCH_EVERY_SECONDS = 30
+PHASE_PAGES = {
+    PhaseKind.EXPLORE.value: "pages/explore.py",
+    PhaseKind.IDEAS.value: "pages/ideas.py",
+    PhaseKind.GROUP.value: "pages/group.py",
+    PhaseKind.SCORE.value: "pages/score.py",
+}
+WORKSHOP_PAGE = "pages/workshop.py"
+
+PHASE_CSS = """
+<style>
+.fab-phase{display:flex;align-items:center;gap:1rem;flex-wrap:wrap;padding:.5rem .9rem;
+  border-radius:10px;background:#fff4e6;border:1px solid #ffd8a8;}
+.fab-phase-title{font-weight:700;font-size:1.1rem;overflow-wrap:anywhere;}
+.fab-phase-step{color:#5c636a;}
+.fab-timer{margin-left:auto;font-variant-numeric:tabular-nums;font-weight:700;
+  font-size:1.4rem;}
+.fab-timer.over{color:#c92a2a;}
+.fab-timer.paused{color:#868e96;}
+</style>
+"""
+
+
+def page_for(state: LiveState) -> str:
+    """Return the page a participant should be on during the current phase."""
+    if state.phase is None or state.status != WorkshopStatus.RUNNING.value:
+        return WORKSHOP_PAGE
+    return PHASE_PAGES.get(state.phase.kind, WORKSHOP_PAGE)
+
+
+def timer_html(state: LiveState, *, big: bool = False) -> str:
+    """Return the timer of the current phase (red once over time)."""
+    if state.clock is None:
+        return ""
+    css = "fab-timer" + (" over" if state.clock.overrun else "") + (
+        " paused" if state.clock.paused else "")
+    label = state.clock.label() + (" ⏸" if state.clock.paused else "")
+    title = _("Over time") if state.clock.overrun else _("Time left")
+    style = " style='font-size:3.2rem'" if big else ""
+    return f"<span class='{css}' title='{escape(title)}'{style}>⏱ {escape(label)}</span>"
+
+
+def phase_bar_html(state: LiveState) -> str:
+    """Return the bar that tells everyone where the workshop is."""
+    if state.status == WorkshopStatus.DRAFT.value:
+        text = _("The workshop has not started yet.")
+        return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
+    if state.status == WorkshopStatus.ENDED.value or state.phase is None:
+        text = _("The workshop is over.")
+        return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
+    step = _("Phase {n} of {total}", n=(state.index or 0) + 1, total=state.phases)
+    return (f"<div class='fab-phase'><span class='fab-phase-step'>{escape(step)}</span>"
+            f"<span class='fab-phase-title'>{escape(state.phase.title)}</span>"
+            f"{timer_html(state)}</div>")
+
+
+def _touch_participant() -> None:
+    """Record that a participant is here, at most every half minute (one small write)."""
+    now = time.monotonic()
+    if now - st.session_state.get("_last_touch", 0.0) >= TOUCH_EVERY_SECONDS:
+        st.session_state["_last_touch"] = now
+        session.call(participants.touch)
+
+
+def follow(workshop_id: int, drawn: LiveState, *,
+           bar: Callable[[LiveState], str] | None = None) -> None:
+    """Keep this page live: redraw the phase bar (``bar`` draws a custom one), rerun when
+    the workshop changed."""
+    st.html(PHASE_CSS)
+    interval = get_settings().live_interval
+
+    @st.fragment(run_every=interval)
+    def poll() -> None:
+        state = session.read(phases.live_state, workshop_id=workshop_id)
+        st.html((bar or phase_bar_html)(state))
+        actor = session.actor()
+        if isinstance(actor, ParticipantActor):
+            _touch_participant()
+            if state.index != drawn.index or state.status != drawn.status:
+                target = page_for(state)
+                st.switch_page(target)
+        if state.revision != drawn.revision:
+            st.rerun(scope="app")
+
+    poll()
+
+
+def live_state(workshop_id: int) -> LiveState:
+    """Read the live state the page is drawn from (read it before the page's data)."""
+    return session.read(phases.live_state, workshop_id=workshop_id)
