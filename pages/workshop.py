@@ -3,6 +3,7 @@ The page follows the facilitator: a new phase takes everyone to its board."""
 
 import streamlit as st
 
+from core.actors import ParticipantActor
 from core.models import WorkshopStatus
 from core.services import workshops
 from ui import live, render, session
@@ -10,7 +11,7 @@ from ui.i18n import _
 
 session.page_setup()
 
-session.require_actor()
+actor = session.require_actor()
 workshop_id = session.current_workshop_id()
 st.html(render.BOARD_CSS)
 if workshop_id is None:
@@ -20,6 +21,9 @@ if workshop_id is None:
 
 workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
 state = live.live_state(workshop_id)
+if isinstance(actor, ParticipantActor) and live.page_for(state) != live.WORKSHOP_PAGE:
+    # During a phase with a board, a participant goes straight to it.
+    st.switch_page(live.page_for(state))
 st.title(render.md(workshop.title))
 live.follow(workshop_id, state)
 

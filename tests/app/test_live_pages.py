@@ -115,8 +115,16 @@ def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_wo
     assert "1 cartes écrites" in html(at)
 
 
-def test_participants_land_on_the_workshop_page(new_app, db, running_workshop_app):
+def test_participants_land_on_the_board_of_the_phase(new_app, db, running_workshop_app):
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     assert not at.exception
-    assert "Explorer les besoins" in html(at)
-    assert [p.label for p in at.get("page_link")] or "Aller au tableau" in str(at.main)
+    assert "Bonjour Élise" in texts(at)  # the Explorer board, straight away
+
+
+def test_between_boards_participants_see_the_phase(new_app, db, running_workshop_app):
+    phases.next_phase(session=db, actor=running_workshop_app["facilitator"],
+                      workshop_id=running_workshop_app["workshop_id"])  # "Idées"
+    phases.go_to(session=db, actor=running_workshop_app["facilitator"],
+                 workshop_id=running_workshop_app["workshop_id"], index=0)  # "Accueil"
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert "Accueil" in html(at) and "Vérifiez que vous voyez" in html(at)

@@ -2,12 +2,10 @@
 a participant joins by code on another browser and captures needs, the facilitator sees
 them, and everything is still there after the server restarts."""
 
-import re
-
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import Card, Workshop
+from core.models import Card, CardSupport, Workshop
 from tests.browser.conftest import login, wait_idle
 
 NEEDS = [
@@ -17,6 +15,11 @@ NEEDS = [
     "<b>Du texte</b> **pas interprété**",
     "Une épicerie ouverte le dimanche matin",
 ]
+
+
+def cards_supported(session) -> list[int]:
+    return list(session.exec(select(CardSupport.card_id).where(
+        CardSupport.withdrawn_at.is_(None))))
 
 
 def join_code(server) -> str:
@@ -32,6 +35,13 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     facilitator.get_by_role("button", name="Démarrer").click()
     wait_idle(facilitator)
     code = join_code(server)
+    # Lead the workshop to its "Constats et besoins" phase, where needs are written.
+    facilitator.get_by_role("button", name="Ouvrir").click()
+    facilitator.get_by_role("heading", name="Animer l'atelier").wait_for()
+    for _ in range(2):
+        facilitator.get_by_role("button", name="Phase suivante").click()
+        wait_idle(facilitator)
+    facilitator.get_by_text("Phase 3 sur 5").wait_for()
 
     # A participant joins from the code link, in another browser, without an account.
     phone = new_context(viewport={"width": 390, "height": 844}).new_page()
@@ -62,20 +72,25 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     phone.get_by_text(NEEDS[3]).wait_for()
 
     # The facilitator opens the workshop's board and, after a reload, sees Paulette's needs.
-    facilitator.get_by_role("button", name="Ouvrir").click()
+    facilitator.goto(facilitator.url.replace("/facilitate", "/explore"))
     facilitator.get_by_role("heading", name="Explorer les besoins").wait_for()
     facilitator.reload()
     wait_idle(facilitator)
     for need in NEEDS:
         facilitator.get_by_text(need, exact=True).wait_for()
 
-    # Paulette says the first need concerns her too.
+    # Paulette says the first need concerns her too (type its number, pick it).
     with session_scope(url=server.database_url) as session:
         first_id = session.exec(select(Card.id).where(Card.text == NEEDS[0])).one()
-    card = phone.locator(f".st-key-card-{first_id}")
-    card.get_by_role("button", name=re.compile("Ça me concerne")).click()
+    supports = phone.get_by_role("combobox", name="👍 Les besoins qui me concernent")
+    supports.click()
+    phone.keyboard.type(f"#{first_id} ")
+    phone.keyboard.press("Enter")
+    phone.keyboard.press("Escape")
     wait_idle(phone)
-    assert "👍 1" in card.inner_text()
+    phone.get_by_text("vous aussi").first.wait_for()
+    with session_scope(url=server.database_url) as session:
+        assert cards_supported(session) == [first_id]
 
     # Restart the server: the needs, the facilitator's login and Paulette's link survive.
     server.restart()

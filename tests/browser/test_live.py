@@ -1,0 +1,137 @@
+"""Live workshop in real browsers: (a) a participant's card appears on the projector without
+a reload, while someone is typing; (b) the facilitator's next phase moves the participant's
+screen; (c) two app servers sharing one PostgreSQL database see each other's cards."""
+
+import os
+import time
+
+import pytest
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import PhaseKind, Workshop
+from core.services import phases
+from core.services.accounts import actor_for_username
+from tests.browser.conftest import ADMIN, Server, login, prepare_database, wait_idle
+from tests.conftest import PG_ENV, unavailable
+
+
+def open_explore(server) -> tuple[int, str]:
+    """Start the demo workshop and move it to its "explore" phase."""
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop)).one()
+        phases.start(session=session, actor=admin, workshop_id=workshop.id)
+        index = next(p.position for p in phases.phases_of(session, workshop.id)
+                     if p.kind == PhaseKind.EXPLORE.value)
+        phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
+        return workshop.id, workshop.join_code
+
+
+def join(page, url, code, name):
+    page.goto(f"{url}/join?code={code}")
+    wait_idle(page)
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_role("button", name="Rejoindre").click()
+    wait_idle(page)
+
+
+def test_a_card_reaches_the_projector_without_reload(server, new_context):
+    workshop_id, code = open_explore(server)
+    wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    login(wall, server.url)
+    wall.goto(f"{server.url}/projector?w={workshop_id}")
+    wait_idle(wall)
+    wall.get_by_text(code).first.wait_for()
+
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    join(phone, server.url, code, "Paulette")
+    field = phone.get_by_label("Nouveau besoin")
+    field.wait_for()
+    wait_idle(phone)
+
+    # Someone else types on the projector laptop meanwhile: a rerun must not eat it.
+    other = new_context().new_page()
+    join(other, server.url, code, "Marcel")
+    other_field = other.get_by_label("Nouveau besoin")
+    other_field.wait_for()
+    wait_idle(other)
+    other_field.click()
+    other.keyboard.type("Je suis en train d'écr", delay=10)
+
+    start = time.monotonic()
+    field.fill("Une navette vers le marché du samedi")
+    field.press("Enter")
+    wall.get_by_text("Une navette vers le marché du samedi").wait_for(timeout=10_000)
+    assert time.monotonic() - start < 5
+    # Marcel's page reran for Paulette's card; what he was typing is still there.
+    other.get_by_text("Une navette vers le marché du samedi").wait_for(timeout=10_000)
+    assert other_field.input_value() == "Je suis en train d'écr"
+
+
+def test_the_next_phase_moves_the_participant(server, new_context):
+    workshop_id, code = open_explore(server)
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    join(phone, server.url, code, "Zoé")
+    phone.get_by_label("Nouveau besoin").wait_for()
+
+    facilitator = new_context().new_page()
+    login(facilitator, server.url)
+    facilitator.goto(f"{server.url}/facilitate?w={workshop_id}")
+    wait_idle(facilitator)
+    facilitator.get_by_role("button", name="Phase suivante").click()
+    wait_idle(facilitator)
+    # Zoé's phone follows: "Temps d'échange" has no board, she lands on the workshop page.
+    phone.get_by_text("Discutons des besoins qui reviennent").wait_for(timeout=10_000)
+    phone.get_by_label("Nouveau besoin").wait_for(state="detached", timeout=10_000)
+    facilitator.get_by_role("button", name="Phase suivante").click()
+    phone.get_by_label("Nouvelle idée").wait_for(timeout=10_000)
+    assert "/ideas" in phone.url
+
+
+def test_two_servers_on_one_postgresql_database(tmp_path, new_context):
+    url = os.environ.get(PG_ENV)
+    if not url:
+        unavailable(f"{PG_ENV} is not set: no PostgreSQL server for two app servers")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"fabrique_live_{uuid.uuid4().hex[:8]}"
+    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    first = Server(tmp_path / "a", database_url)
+    second = Server(tmp_path / "b", database_url)
+    for server in (first, second):
+        server.data_dir.mkdir()
+    try:
+        prepare_database(database_url, first.data_dir)
+        first.start()
+        second.start()
+        workshop_id, code = open_explore(first)
+        wall = new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        login(wall, second.url)
+        wall.goto(f"{second.url}/projector?w={workshop_id}")
+        wait_idle(wall)
+        phone = new_context().new_page()
+        join(phone, first.url, code, "Karim")
+        phone.goto(phone.url.replace("/workshop", "/explore"))
+        field = phone.get_by_label("Nouveau besoin")
+        field.fill("Un atelier vélo partagé")
+        field.press("Enter")
+        wall.get_by_text("Un atelier vélo partagé").wait_for(timeout=10_000)
+    finally:
+        first.stop()
+        second.stop()
+        from core.db import dispose_engines
+        dispose_engines(database_url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+pytestmark = pytest.mark.browser
