@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Row, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.actors import Actor, ParticipantActor, UserActor
@@ -35,9 +37,9 @@ from core.templates import Templates
 from core.text import clean_optional, clean_text
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CardView:
-    """A card as one reader sees it."""
+    """A card as one reader sees it (slots, not frozen: a live board builds thousands)."""
 
     id: int
     kind: str
@@ -96,7 +98,7 @@ def _check_source(value: str, templates: Templates) -> str:
     return value
 
 
-def _can_edit(actor: Actor, card: Card) -> bool:
+def _can_edit(actor: Actor, card: Card | Row) -> bool:
     if isinstance(actor, UserActor):
         return True  # access checks already limited the actor to their own workshops
     return card.participant_id == actor.participant_id
@@ -232,18 +234,26 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
     ``deleted`` holds the deleted cards the actor could restore.
     """
     workshop = workshop_for(session, actor, workshop_id)
-    rows = session.exec(
-        select(Card, Participant.display_name)
+    value = CardKind(kind).value
+    # Plain columns, not ORM objects: a live board is read on every change, by everyone.
+    rows: list[Any] = list(session.execute(  # Rows: attribute access by column name
+        sa_select(*(col(c) for c in (
+            Card.id, Card.kind, Card.text, Card.theme, Card.source, Card.author_name,
+            Card.place, Card.participant_id, Card.on_behalf, Card.cluster_id, Card.position,
+            Card.revealed, Card.created_at, Card.deleted_at, Participant.display_name)))
         .outerjoin(Participant, col(Card.participant_id) == col(Participant.id))
-        .where(Card.workshop_id == workshop_id, Card.kind == CardKind(kind).value,
+        .where(col(Card.workshop_id) == workshop_id, col(Card.kind) == value,
                col(Card.merged_into_id).is_(None))
         .order_by(col(Card.created_at), col(Card.id))
-    ).all()
-    ids = [pk(card) for card, _ in rows]
+    ).all())
+    ids = [row.id for row in rows]
+    on_board = (select(Card.id).where(col(Card.workshop_id) == workshop_id,
+                                      col(Card.kind) == value).scalar_subquery())
     counts = dict(
         session.exec(
             select(CardSupport.card_id, func.count())
-            .where(col(CardSupport.card_id).in_(ids), col(CardSupport.withdrawn_at).is_(None))
+            .where(col(CardSupport.card_id).in_(on_board),
+                   col(CardSupport.withdrawn_at).is_(None))
             .group_by(col(CardSupport.card_id))
         ).all()
     ) if ids else {}
@@ -254,46 +264,47 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
                 select(CardSupport.card_id).where(
                     CardSupport.participant_id == actor.participant_id,
                     col(CardSupport.withdrawn_at).is_(None),
-                    col(CardSupport.card_id).in_(ids),
+                    col(CardSupport.card_id).in_(on_board),
                 )
             ).all()
         )
     cards: list[CardView] = []
     deleted: list[CardView] = []
-    links = _links_of(session, ids, CardKind(kind))
+    links = _links_of(session, on_board, CardKind(kind)) if ids else {}
     merged: dict[int, list[tuple[int, str]]] = {}
     if ids:
         for child_id, parent, text in session.exec(
             select(Card.id, Card.merged_into_id, Card.text)
-            .where(col(Card.merged_into_id).in_(ids), col(Card.deleted_at).is_(None))
+            .where(Card.workshop_id == workshop_id, col(Card.merged_into_id).is_not(None),
+                   col(Card.deleted_at).is_(None))
             .order_by(col(Card.id))
         ):
             if parent is not None and child_id is not None:
                 merged.setdefault(parent, []).append((child_id, text))
-    for card, participant_name in rows:
+    for card in rows:
         editable = _can_edit(actor, card)
         if not card.revealed and not editable:
             continue
         view = CardView(
-            id=pk(card),
+            id=card.id,
             kind=card.kind,
             text=card.text,
             theme=card.theme,
             source=card.source,
             author_name=card.author_name,
             place=card.place,
-            writer_name=participant_name or "",
+            writer_name=card.display_name or "",
             on_behalf=card.on_behalf,
-            support_count=counts.get(pk(card), 0),
+            support_count=counts.get(card.id, 0),
             supported_by_me=card.id in mine,
             can_edit=editable,
             created_at=card.created_at,
             deleted_at=card.deleted_at,
             cluster_id=card.cluster_id,
             position=card.position,
-            links=links.get(pk(card), ()),
-            merged_texts=tuple(text for _, text in merged.get(pk(card), ())),
-            merged_ids=tuple(child for child, _ in merged.get(pk(card), ())),
+            links=links.get(card.id, ()),
+            merged_texts=tuple(text for _, text in merged.get(card.id, ())),
+            merged_ids=tuple(child for child, _ in merged.get(card.id, ())),
             revealed=card.revealed,
         )
         if card.deleted_at is None:
@@ -305,9 +316,10 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
                  revision=workshop.board_revision)
 
 
-def _links_of(session: Session, ids: list[int], kind: CardKind) -> dict[int, tuple[int, ...]]:
-    """Return the live links of ``ids``: needs of ideas, or ideas of needs."""
-    if not ids or kind not in (CardKind.IDEA, CardKind.NEED):
+def _links_of(session: Session, ids: Any, kind: CardKind) -> dict[int, tuple[int, ...]]:
+    """Return the live links of ``ids`` (a list or a subquery of card ids): needs of ideas,
+    or ideas of needs."""
+    if kind not in (CardKind.IDEA, CardKind.NEED):
         return {}
     if kind == CardKind.IDEA:
         mine, other = col(CardLink.idea_id), col(CardLink.need_id)
