@@ -30,16 +30,22 @@ def get_engine(url: str, *, write: bool = False) -> Engine:
     ``BEGIN IMMEDIATE``, so a writer waits for the lock (busy timeout) instead of
     failing with "database is locked" when it upgrades a read transaction.
     """
+    # Every browser tab is a Streamlit session whose script thread takes a connection on
+    # each run or poll; a room of 60 needs more than SQLAlchemy's default 5 + 10, or threads
+    # queue for a connection and overflow connections are closed and reopened each time.
+    pool = get_settings().db_pool_size
     if not is_sqlite(url):
         if write:
             return get_engine(url)
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=pool,
+                             max_overflow=pool * 2, pool_timeout=60)
 
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=pool, max_overflow=pool * 2, pool_timeout=60,
     )
 
     @event.listens_for(engine, "connect")

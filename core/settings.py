@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     default_language: Literal["fr", "en"] = "fr"
     load_demo: bool = True
     templates_dir: Path = DATA_TEMPLATES_DIR
+    # Database connections kept open per app server (and twice as many more at peaks).
+    # With PostgreSQL, keep replicas × 3 × this under the server's max_connections.
+    db_pool_size: int = Field(default=30, ge=1, le=500)
     # Seconds between two polls of a live screen (lower: faster updates, more server work).
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
@@ -52,6 +56,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'fabrique.db').resolve()}"
 
 
+_settings: dict[tuple[tuple[str, str], ...], Settings] = {}
+
+
 def get_settings() -> Settings:
-    """Read the settings now (not cached: tests and AppTest runs change the environment)."""
-    return Settings()
+    """Return the settings for the current environment.
+
+    Read once per distinct set of ``FABRIQUE_*``/``DATABASE_URL`` variables: every run and
+    every live poll asks, and tests change the environment between app runs. (A change to
+    the ``.env`` file needs a restart.)
+    """
+    key = tuple(sorted((k, v) for k, v in os.environ.items()
+                       if k.startswith("FABRIQUE_") or k == "DATABASE_URL"))
+    found = _settings.get(key)
+    if found is None:
+        found = _settings[key] = Settings()
+    return found

@@ -35,23 +35,33 @@ def header(state: LiveState) -> str:
             f"{render.escape(title)}</div>{timer}</div>")
 
 
-main, side = st.columns([3, 1], gap="large")
-with main:
-    live.follow(workshop_id, drawn, bar=header)
-    phase = drawn.phase
-    if drawn.status == WorkshopStatus.DRAFT.value:
-        st.html(render.projector_text(_("Welcome! The workshop starts soon.")))
-    elif drawn.status == WorkshopStatus.ENDED.value:
-        st.html(render.projector_text(_("Thank you all!")))
-    elif phase is not None and phase.kind in (PhaseKind.EXPLORE.value, PhaseKind.IDEAS.value):
+def wall(state: LiveState) -> None:
+    """Draw what the room looks at in this phase (redrawn live)."""
+    key = (state.revision, state.index, state.status, state.results_revealed, lang())
+    cached = st.session_state.get("projector_drawn")
+    if cached is None or cached[0] != key:
+        cached = (key, wall_html(state))
+        st.session_state["projector_drawn"] = cached
+    for block in cached[1]:
+        st.html(block)
+
+
+def wall_html(state: LiveState) -> list[str]:
+    phase = state.phase
+    if state.status == WorkshopStatus.DRAFT.value:
+        return [render.projector_text(_("Welcome! The workshop starts soon."))]
+    if state.status == WorkshopStatus.ENDED.value or phase is None:
+        return [render.projector_text(_("Thank you all!"))]
+    blocks = []
+    if phase.kind in (PhaseKind.EXPLORE.value, PhaseKind.IDEAS.value):
         kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE.value else CardKind.IDEA
         board = session.read(cards.board, workshop_id=workshop_id, kind=kind)
         shown = [c for c in board.cards if c.revealed]
         hidden = len(board.cards) - len(shown)
         if phase.instructions:
-            st.html(render.projector_text(phase.instructions, small=True))
+            blocks.append(render.projector_text(phase.instructions, small=True))
         if hidden:
-            st.html(render.projector_text(
+            blocks.append(render.projector_text(
                 _("{n} cards written, revealed together soon.", n=hidden), small=True))
         groups: dict[str, list] = {}
         for view in shown:
@@ -59,27 +69,33 @@ with main:
         for key in [k for k in templates.themes if k in groups] + [
                 k for k in groups if k not in templates.themes]:
             theme = templates.themes.get(key)
-            st.html(render.projector_cards(
+            blocks.append(render.projector_cards(
                 templates.theme_label(key, lang()) if key else _("No theme"),
                 theme.color if theme else "#868e96", [v.text for v in groups[key]]))
-    elif phase is not None and phase.kind == PhaseKind.GROUP.value:
+    elif phase.kind == PhaseKind.GROUP.value:
         for kind in (CardKind.IDEA, CardKind.NEED):
             grouped = session.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
             for group in grouped.groups:
-                st.html(render.projector_cards(group.name, group.color,
-                                               [c.text for c in group.cards if c.revealed]))
-    elif phase is not None and phase.kind == PhaseKind.SCORE.value:
+                blocks.append(render.projector_cards(
+                    group.name, group.color, [c.text for c in group.cards if c.revealed]))
+    elif phase.kind == PhaseKind.SCORE.value:
         board, result = session.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
-        st.html(render.projector_text(
+        blocks.append(render.projector_text(
             _("{done} / {total} have voted", done=board.finished, total=board.voters)))
         if board.workshop.results_revealed and result is not None:
             titles = {c.id: c.title for c in board.candidates}
             ranked = [f"{r.rank}. {titles.get(r.candidate, '?')}" for r in result.scored
                       if r.rank is not None][:5]
-            st.html(render.projector_cards(_("Results"), "#c2410c", ranked))
-    elif phase is not None:
-        st.html(render.projector_text(phase.instructions or phase.title))
+            blocks.append(render.projector_cards(_("Results"), "#c2410c", ranked))
+    else:
+        blocks.append(render.projector_text(phase.instructions or phase.title))
+    return blocks
+
+
+main, side = st.columns([3, 1], gap="large")
+with main:
+    live.follow(workshop_id, drawn, bar=header, content=wall)
 
 with side:
     link = session.join_link(workshop.join_code)

@@ -182,7 +182,6 @@ if board.state == ScoringState.SETUP.value:
     st.stop()
 if board.state == ScoringState.CLOSED.value:
     st.info(_("The vote is closed. Thank you!"), icon="🗳️")
-ballot = session.read(scoring.my_ballot, workshop_id=workshop_id)
 can_vote = board.state == ScoringState.OPEN.value
 
 
@@ -203,41 +202,52 @@ def candidate_header(candidate: CandidateView) -> None:
                             candidate.evidence))
 
 
-if workshop.vote_mode == VoteMode.SCORES.value:
-    answered = sum(1 for c in board.candidates for k in board.criteria
-                   if (c.id, k.id) in ballot.scores)
-    total = len(board.candidates) * len(board.criteria)
-    st.progress(answered / total if total else 0.0,
-                text=_("{done} / {total} answers given", done=answered, total=total))
-    options = [1, 2, 3, 4, 5, DONT_KNOW]
-    for candidate in board.candidates:
-        with st.container(border=True, key=f"candidate-{candidate.id}"):
-            candidate_header(candidate)
-            for criterion in board.criteria:
-                cell = (candidate.id, criterion.id)
-                previous = (None if cell not in ballot.scores
-                            else DONT_KNOW if ballot.scores[cell] is None
-                            else ballot.scores[cell])
-                st.segmented_control(
-                    criterion_name(criterion), options,
-                    key=f"score_{candidate.id}_{criterion.id}",
-                    default=previous, disabled=not can_vote,
-                    format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
-                    help=criterion_question(criterion) or None,
-                    on_change=score_changed, args=(candidate.id, criterion.id, previous))
-else:
-    left = workshop.dots_per_person - ballot.dots_used()
-    st.progress(ballot.dots_used() / workshop.dots_per_person,
-                text=ngettext("{n} dot left", "{n} dots left", left))
-    for candidate in board.candidates:
-        with st.container(border=True, key=f"candidate-{candidate.id}"):
-            title_col, dots_col = st.columns([3, 1])
-            with title_col:
+
+
+# Its own fragment: each click reruns the ballot only, not the page (sixty people score at
+# once during this phase).
+@st.fragment
+def ballot_view() -> None:
+    session.show_deferred_error("score")
+    ballot = session.read(scoring.my_ballot, workshop_id=workshop_id)
+    if workshop.vote_mode == VoteMode.SCORES.value:
+        answered = sum(1 for c in board.candidates for k in board.criteria
+                       if (c.id, k.id) in ballot.scores)
+        total = len(board.candidates) * len(board.criteria)
+        st.progress(answered / total if total else 0.0,
+                    text=_("{done} / {total} answers given", done=answered, total=total))
+        options = [1, 2, 3, 4, 5, DONT_KNOW]
+        for candidate in board.candidates:
+            with st.container(border=True, key=f"candidate-{candidate.id}"):
                 candidate_header(candidate)
-            mine = ballot.dots.get(candidate.id, 0)
-            limit = mine + left if workshop.dots_stackable else 1
-            dots_col.number_input(
-                _("My dots"), min_value=0, max_value=max(limit, mine), value=mine, step=1,
-                key=f"dots_{candidate.id}", disabled=not can_vote,
-                on_change=lambda c=candidate.id: _call(
-                    scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))
+                for criterion in board.criteria:
+                    cell = (candidate.id, criterion.id)
+                    previous = (None if cell not in ballot.scores
+                                else DONT_KNOW if ballot.scores[cell] is None
+                                else ballot.scores[cell])
+                    st.segmented_control(
+                        criterion_name(criterion), options,
+                        key=f"score_{candidate.id}_{criterion.id}",
+                        default=previous, disabled=not can_vote,
+                        format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
+                        help=criterion_question(criterion) or None,
+                        on_change=score_changed, args=(candidate.id, criterion.id, previous))
+    else:
+        left = workshop.dots_per_person - ballot.dots_used()
+        st.progress(ballot.dots_used() / workshop.dots_per_person,
+                    text=ngettext("{n} dot left", "{n} dots left", left))
+        for candidate in board.candidates:
+            with st.container(border=True, key=f"candidate-{candidate.id}"):
+                title_col, dots_col = st.columns([3, 1])
+                with title_col:
+                    candidate_header(candidate)
+                mine = ballot.dots.get(candidate.id, 0)
+                limit = mine + left if workshop.dots_stackable else 1
+                dots_col.number_input(
+                    _("My dots"), min_value=0, max_value=max(limit, mine), value=mine, step=1,
+                    key=f"dots_{candidate.id}", disabled=not can_vote,
+                    on_change=lambda c=candidate.id: _call(
+                        scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))
+
+
+ballot_view()

@@ -8,6 +8,8 @@ facilitator, any card) to edit or delete, an undo after each deletion, and a bin
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -115,7 +117,6 @@ class CardBoard:
         workshop = session.read(workshops.get_workshop, workshop_id=self.workshop_id)
         st.html(render.BOARD_CSS)
         st.title(_(self.words.title))
-        phase_bar = st.container()
         if self.is_participant:
             st.caption(_(self.words.greeting, name=render.md(self.actor.name)))
         else:
@@ -130,18 +131,27 @@ class CardBoard:
             st.info(_(self.words.closed), icon="🔒")
         if self.kind == CardKind.IDEA:
             self.read_needs()
-        self.capture()
-        if self.kind == CardKind.IDEA:
-            self.read_needs()  # a card added in this run may answer one
-        # Read the revision after this run's own writes and before the board: the page
-        # reruns for anyone else's change, not for its own.
-        drawn = live.live_state(self.workshop_id)
-        current = session.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
-        with phase_bar:
-            live.follow(self.workshop_id, drawn)
-        self.undo_banner(current)
-        self.controls(current)
-        self.cards_by_theme(current)
+
+        # What this person does (add, "me too", edit, delete, undo) is one fragment: acting
+        # reruns it, not the page — a room of sixty acts all the time — and its lists are
+        # current after each of this person's own actions. Others' new cards reach these
+        # lists at the next action or page run; the board below shows them at once.
+        drawn: dict[str, Board] = {}
+
+        @st.fragment
+        def actions() -> None:
+            self.capture()
+            current = session.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
+            self.undo_banner(current)
+            self.controls(current)
+            drawn["current"] = current
+
+        actions()
+        current = drawn["current"]
+        if self.kind == CardKind.NEED and current.cards:
+            st.toggle(_("Only needs without an idea"), key=self.k("orphans"))
+        # The phase bar and the cards are live: redrawn when anyone changes the board.
+        live.follow(self.workshop_id, state, content=self.live_cards)
         self.deleted_bin(current)
 
     def read_needs(self) -> None:
@@ -202,7 +212,7 @@ class CardBoard:
             )
             if card is None:
                 st.session_state[self.k("refused_text")] = text
-                st.rerun()
+                session.rerun_here()
 
     # --- callbacks -------------------------------------------------------------------
 
@@ -251,6 +261,7 @@ class CardBoard:
                 "👍 " + _(self.words.support), list(by_id), key=self.k("supports"),
                 format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
                 help=_(self.words.support_help), placeholder=_("Choose cards"),
+                select_all=False,
                 on_change=self.supports_changed, args=(set(mine),))
         editable = [c for c in current.cards if c.can_edit]
         if not editable:
@@ -302,58 +313,75 @@ class CardBoard:
 
     # --- the board -------------------------------------------------------------------
 
-    def counts_line(self, view: CardView) -> str:
-        if self.kind == CardKind.IDEA:
-            return ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(view.links))
-        return ngettext("💡 {n} idea", "💡 {n} ideas", len(view.links)) if view.links else ""
-
-    def card_html(self, view: CardView) -> str:
-        linked = ([self.need_label(n) for n in view.links]
-                  if self.kind == CardKind.IDEA else [])
-        marks = []
-        if view.supported_by_me:
-            marks.append("👍 " + _("you too"))
-        if view.on_behalf:
-            marks.append("✍️ " + _("typed for them"))
-        if view.can_edit and self.is_participant:
-            marks.append(_("yours"))
-        return render.card(view, self.templates, lang(), extra=" · ".join(
-            [x for x in (self.counts_line(view), *marks) if x]), linked=linked,
-            merged_label=_("Merged duplicate:") if view.merged_texts else "",
-            private_label=_("hidden until revealed") if not view.revealed else "")
-
-    def cards_by_theme(self, current: Board) -> None:
-        views = current.cards
-        st.subheader(_("The board") + " · " + ngettext("{n} card", "{n} cards", len(views)))
-        if self.kind == CardKind.IDEA:
-            self.needs_without_idea()
-        elif views and st.toggle(_("Only needs without an idea"), key=self.k("orphans")):
-            views = [v for v in views if not v.links]
-        if not current.cards:
+    def live_cards(self, state: live.LiveState) -> None:
+        """Draw the cards: the public part is built once per revision for every screen of
+        this server; personal marks are a small style rule of this reader's own."""
+        orphans_only = bool(st.session_state.get(self.k("orphans")))
+        board = session.read(cards.live_board, workshop_id=self.workshop_id, kind=self.kind,
+                             revision=state.revision)
+        key = (session.current_url_key(), self.workshop_id, self.kind.value, board.revision,
+               orphans_only, lang())
+        sections = _shared_html(key, lambda: self.public_html(board, orphans_only))
+        if not board.cards and not board.hidden:
             st.info(_(self.words.empty), icon="🗒️")
-        groups: dict[str, list[CardView]] = {}
-        for view in views:
-            groups.setdefault(view.theme, []).append(view)
+        hidden = ""
+        if board.hidden:
+            label = (_("Written privately, hidden from the others until revealed")
+                     if self.is_participant else _("Hidden cards, not yet revealed"))
+            hidden = render.theme_section(label, "#868e96", [
+                self.public_card_html(c) for c in board.hidden])
+        # One element for the whole board: every element is a message to every screen.
+        heading = _("The board") + " · " + ngettext("{n} card", "{n} cards", len(board.cards))
+        orphans, sections = sections[0], sections[1:]
+        st.html(orphans + render.heading(heading) + hidden
+                + render.personal_marks(board.supported, board.mine) + "".join(sections))
+
+    def public_card_html(self, card: cards.PublicCard) -> str:
+        """Return a card's HTML without anything personal (marks are toggled by CSS)."""
+        counts = (ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(card.links))
+                  if self.kind == CardKind.IDEA
+                  else ngettext("💡 {n} idea", "💡 {n} ideas", len(card.links))
+                  if card.links else "")
+        extra = " · ".join(x for x in (counts, ("✍️ " + _("typed for them"))
+                                       if card.on_behalf else "") if x)
+        linked = ([self.need_label(n) for n in card.links]
+                  if self.kind == CardKind.IDEA else [])
+        return render.public_card(card, self.templates, lang(), extra=extra, linked=linked,
+                                  merged_label=_("Merged duplicate:"),
+                                  me_label=_("you too"), own_label=_("yours"))
+
+    def public_html(self, board: cards.LiveBoard, orphans_only: bool) -> list[str]:
+        """Return the public board as HTML: the needs without an idea (ideas board), then
+        one block per theme. Built once per revision and shared by every screen."""
+        orphans = self.orphans_html()
+        shown = [c for c in board.cards if not c.links] if orphans_only else list(board.cards)
+        groups: dict[str, list[cards.PublicCard]] = {}
+        for card in shown:
+            groups.setdefault(card.theme, []).append(card)
         order = [k for k in self.theme_keys if k in groups]
         order += [k for k in groups if k not in self.templates.themes and k != NO_CHOICE]
         order += [NO_CHOICE] if NO_CHOICE in groups else []
+        sections = [orphans]
         for key in order:
             theme = self.templates.themes.get(key)
-            st.html(render.theme_section(
+            sections.append(render.theme_section(
                 self.theme_label(key), theme.color if theme else "#868e96",
-                [self.card_html(v) for v in groups[key]]))
+                [self.public_card_html(c) for c in groups[key]]))
+        return sections
 
-    def needs_without_idea(self) -> None:
-        orphans = [n for n in self.needs.values() if not n.links]
+    def orphans_html(self) -> str:
+        """On the ideas board: the needs still without an idea (live, as HTML details)."""
+        if self.kind != CardKind.IDEA:
+            return ""
+        self.read_needs()
         if not self.needs:
-            return
-        with st.expander(ngettext("{n} need still without an idea",
-                                  "{n} needs still without an idea", len(orphans)),
-                         expanded=0 < len(orphans) <= ORPHANS_SHOWN_OPEN, icon="🎯"):
-            if orphans:
-                st.html(render.bullet_list([f"#{n.id} · {n.text}" for n in orphans]))
-            else:
-                st.write(_("Every need has at least one idea."))
+            return ""
+        orphans = [n for n in self.needs.values() if not n.links]
+        summary = ngettext("🎯 {n} need still without an idea",
+                           "🎯 {n} needs still without an idea", len(orphans))
+        items = ([f"#{n.id} · {n.text}" for n in orphans] if orphans
+                 else [_("Every need has at least one idea.")])
+        return render.details(summary, items, opened=0 < len(orphans) <= ORPHANS_SHOWN_OPEN)
 
     def deleted_bin(self, current: Board) -> None:
         if not current.deleted:
@@ -370,3 +398,23 @@ class CardBoard:
 def card_board_page(kind: CardKind) -> None:
     """Draw the board page of ``kind`` cards for this run's actor."""
     CardBoard(kind).render()
+
+
+_shared: OrderedDict[tuple, list[str]] = OrderedDict()
+_shared_lock = threading.Lock()
+SHARED_KEPT = 64
+
+
+def _shared_html(key: tuple, build: Callable[[], list[str]]) -> list[str]:
+    """Return the board HTML for ``key`` (revision included), built once per server."""
+    with _shared_lock:
+        found = _shared.get(key)
+        if found is not None:
+            _shared.move_to_end(key)
+            return found
+    html = build()
+    with _shared_lock:
+        _shared[key] = html
+        while len(_shared) > SHARED_KEPT:
+            _shared.popitem(last=False)
+    return html

@@ -87,10 +87,23 @@ def _touch_participant() -> None:
         session.call(participants.touch)
 
 
+def structure(state: LiveState) -> tuple:
+    """Return what, when it changes, changes the page itself (not only its live content)."""
+    return (state.status, state.index, state.scoring_state, state.results_revealed,
+            state.phase.locked if state.phase is not None else None)
+
+
 def follow(workshop_id: int, drawn: LiveState, *,
-           bar: Callable[[LiveState], str] | None = None) -> None:
-    """Keep this page live: redraw the phase bar (``bar`` draws a custom one), rerun when
-    the workshop changed."""
+           bar: Callable[[LiveState], str] | None = None,
+           content: Callable[[LiveState], None] | None = None) -> None:
+    """Keep this page live, from where it is called: a fragment polls the workshop.
+
+    Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
+    (which redraws from its own cache unless the revision moved). Only a change of phase,
+    status, vote or lock reruns the whole page — a new card does not: with sixty screens,
+    a full rerun of every page for every card would not keep up. Participants follow the
+    facilitator: a new phase takes them to its page.
+    """
     st.html(PHASE_CSS)
     interval = get_settings().live_interval
 
@@ -98,14 +111,14 @@ def follow(workshop_id: int, drawn: LiveState, *,
     def poll() -> None:
         state = session.read(phases.live_state, workshop_id=workshop_id)
         st.html((bar or phase_bar_html)(state))
-        actor = session.actor()
-        if isinstance(actor, ParticipantActor):
+        if isinstance(session.actor(), ParticipantActor):
             _touch_participant()
-            if state.index != drawn.index or state.status != drawn.status:
-                target = page_for(state)
-                st.switch_page(target)
-        if state.revision != drawn.revision:
+            if (state.index, state.status) != (drawn.index, drawn.status):
+                st.switch_page(page_for(state))
+        if structure(state) != structure(drawn):
             st.rerun(scope="app")
+        if content is not None:
+            content(state)
 
     poll()
 

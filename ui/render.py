@@ -24,6 +24,9 @@ BOARD_CSS = """
 .fab-card-links,.fab-card-merged,.fab-list{margin:6px 0 0 0;padding-left:1.1rem;
   font-size:.85rem;color:#343a40;overflow-wrap:anywhere;white-space:pre-wrap;}
 .fab-card-merged{font-style:italic;}
+.fab-heading{font-size:1.5rem;font-weight:700;margin:1rem 0 .2rem 0;}
+.fab-details{border:1px solid #dee2e6;border-radius:8px;padding:.5rem .8rem;margin:.5rem 0;}
+.fab-details summary{cursor:pointer;font-weight:600;}
 .fab-join-url{font-size:1.2rem;font-weight:600;overflow-wrap:anywhere;}
 .fab-join-code{font-size:2.4rem;font-weight:800;letter-spacing:.2em;}
 .fab-qr svg{width:100%;height:100%;}
@@ -196,3 +199,55 @@ def projector_cards(name: str, color: str, texts: list[str]) -> str:
             f"<span class='fab-chip' style='background:{escape(color)}'></span>"
             f"{escape(name)} <span class='fab-count'>({len(texts)})</span></div>"
             f"<div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
+def public_card(card, templates: Templates, lang: str, *, extra: str, linked: list[str],
+                merged_label: str, me_label: str, own_label: str) -> str:
+    """Return a card everyone sees alike; "you too" and "yours" are hidden marks that a
+    reader's own style rule (``personal_marks``) shows."""
+    theme = templates.themes.get(card.theme)
+    color = theme.color if theme else "#868e96"
+    details = [f"#{card.id}"]
+    if card.source:
+        details.append(templates.source_label(card.source, lang))
+    author = card.author_name or card.writer_name
+    if author:
+        details.append(author)
+    if card.place:
+        details.append("📍 " + card.place)
+    if card.support_count:
+        details.append(f"👍 {card.support_count}")
+    if extra:
+        details.append(extra)
+    meta = " · ".join(escape(d) for d in details)
+    marks = (f"<span class='fab-mark fab-me-{card.id}'> · 👍 {escape(me_label)}</span>"
+             f"<span class='fab-mark fab-own-{card.id}'> · {escape(own_label)}</span>")
+    links = "".join(f"<li>{escape(text)}</li>" for text in linked)
+    merged = "".join(f"<li>{escape(text)}</li>" for text in card.merged_texts)
+    return (f"<div class='fab-card' style='border-left-color:{escape(color)}'>"
+            f"<div class='fab-card-text'>{escape(card.text)}</div>"
+            f"<div class='fab-card-meta'>{meta}{marks}</div>"
+            + (f"<ul class='fab-card-links'>{links}</ul>" if links else "")
+            + (f"<div class='fab-card-meta'>{escape(merged_label)}</div>"
+               f"<ul class='fab-card-merged'>{merged}</ul>" if merged else "")
+            + "</div>")
+
+
+def personal_marks(supported: frozenset[int], mine: frozenset[int]) -> str:
+    """Return the style rule that shows this reader's own marks on the shared board."""
+    selectors = [f".fab-me-{int(i)}" for i in sorted(supported)] + [
+        f".fab-own-{int(i)}" for i in sorted(mine)]
+    rule = f"{','.join(selectors)}{{display:inline !important;}}" if selectors else ""
+    return f"<style>.fab-mark{{display:none;}}{rule}</style>"
+
+
+def heading(text: str) -> str:
+    """Return a section heading (inside an HTML block)."""
+    return f"<h3 class='fab-heading'>{escape(text)}</h3>"
+
+
+def details(summary: str, items: list[str], *, opened: bool = False) -> str:
+    """Return a list that opens and closes (HTML details: no script, no rerun)."""
+    state = " open" if opened else ""
+    return (f"<details class='fab-details'{state}><summary>{escape(summary)}</summary>"
+            f"{bullet_list(items)}</details>")

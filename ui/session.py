@@ -7,12 +7,14 @@ for the pages of that run.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.actors import Actor, ParticipantActor, UserActor
@@ -42,8 +44,16 @@ LEGACY_RERUN_KEY = "_legacy_rerun"
 T = TypeVar("T")
 
 
+# Every browser tab runs its script in a thread of this one process. Database drivers give
+# the interpreter lock back during each call and must win it again after: with dozens of
+# busy threads and the default 5 ms switch interval, that wait dominates (measured with
+# bench/load.py). A shorter interval hands the lock over sooner.
+GIL_SWITCH_INTERVAL = 0.0005
+
+
 @st.cache_resource(show_spinner=False)
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     return bootstrap(get_settings())
 
 
@@ -105,6 +115,17 @@ def _sync_participant_token() -> str | None:
 
 def identify() -> Actor | None:
     """Work out who is acting in this run and remember it for the pages."""
+    token = _sync_participant_token()
+    if token and not st.session_state.get("authentication_status"):
+        # A participant's tab: no login form, no re-login cookie to read. Skipping the
+        # authenticator (a component and a query) keeps a room of phones cheap.
+        with session_scope() as session:
+            participant = participants.actor_for_token(session, token)
+        if participant is not None:
+            st.session_state[AUTHENTICATOR_KEY] = None
+            st.session_state[ACTOR_KEY] = participant
+            return participant
+        forget_participant()
     auth = _authenticator()
     st.session_state[AUTHENTICATOR_KEY] = auth
     if st.session_state.pop(LOGGED_OUT_KEY, False):
@@ -123,12 +144,6 @@ def identify() -> Actor | None:
                 auth.logout(location="unrendered")
             else:
                 _sync_workshop_param()
-        if actor is None:
-            token = _sync_participant_token()
-            if token:
-                actor = participants.actor_for_token(session, token)
-                if actor is None:
-                    forget_participant()
     st.session_state[ACTOR_KEY] = actor
     return actor
 
@@ -294,3 +309,16 @@ def join_link(code: str) -> str:
     """Return the address participants use to join (local network address on a laptop)."""
     return join_url(page_url=st.context.url, code=code, public_url=get_settings().public_url,
                     lan=lan_address())
+
+
+def current_url_key() -> str:
+    """Return the database this server uses (part of cross-session cache keys)."""
+    return get_settings().resolved_database_url
+
+
+def rerun_here() -> None:
+    """Rerun the fragment this code runs in (or the page, when it runs in a full run)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(scope="fragment")
+    st.rerun()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import NotFound, PermissionDenied
@@ -76,6 +76,20 @@ def workshop_for(session: Session, actor: Actor, workshop_id: int) -> Workshop:
         return workshop
     collective_for(session, actor, workshop.collective_id)
     return workshop
+
+
+def check_can_see(session: Session, actor: Actor, workshop_id: int) -> None:
+    """Refuse an actor who may not see the workshop — one small query for a participant
+    (live screens ask twice a second)."""
+    if isinstance(actor, ParticipantActor):
+        if actor.workshop_id != workshop_id:
+            raise PermissionDenied(N_("You can only take part in the workshop you joined."))
+        removed = session.exec(select(Participant.removed_at).where(
+            Participant.id == actor.participant_id)).first()
+        if removed is not None:
+            raise PermissionDenied(N_("The facilitator removed you from this workshop."))
+        return
+    workshop_for(session, actor, workshop_id)
 
 
 def workshop_for_writing(session: Session, actor: Actor, workshop_id: int) -> Workshop:

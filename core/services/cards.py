@@ -3,12 +3,14 @@ with undo, "ça me concerne", and the board as one reader sees it."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func
+from sqlalchemy import Row
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -29,6 +31,7 @@ from core.models import (
 )
 from core.services.access import (
     bump_board_revision,
+    check_can_see,
     workshop_for,
     workshop_for_writing,
 )
@@ -227,15 +230,26 @@ def board_revision(*, session: Session, actor: Actor, workshop_id: int) -> int:
     return workshop_for(session, actor, workshop_id).board_revision
 
 
-def board(*, session: Session, actor: Actor, workshop_id: int,
-          kind: CardKind = CardKind.NEED) -> Board:
-    """Return the board of ``kind`` cards as ``actor`` sees it, oldest card first.
+@dataclass
+class _Snapshot:
+    """What every reader of one board revision shares (personal marks come after)."""
 
-    ``deleted`` holds the deleted cards the actor could restore.
-    """
-    workshop = workshop_for(session, actor, workshop_id)
-    value = CardKind(kind).value
-    # Plain columns, not ORM objects: a live board is read on every change, by everyone.
+    rows: list[Any]
+    supporters: dict[int, set[int]]
+    links: dict[int, tuple[int, ...]]
+    merged: dict[int, list[tuple[int, str]]]
+    # The revealed cards as public cards, built by the first live reader.
+    public: tuple[PublicCard, ...] | None = None
+
+
+_snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
+_snapshots_lock = threading.Lock()
+SNAPSHOTS_KEPT = 64
+
+
+def _read_snapshot(session: Session, workshop_id: int, kind: CardKind) -> _Snapshot:
+    value = kind.value
+    # Plain columns, not ORM objects: a live board is read on every change.
     rows: list[Any] = list(session.execute(  # Rows: attribute access by column name
         sa_select(*(col(c) for c in (
             Card.id, Card.kind, Card.text, Card.theme, Card.source, Card.author_name,
@@ -246,45 +260,137 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
                col(Card.merged_into_id).is_(None))
         .order_by(col(Card.created_at), col(Card.id))
     ).all())
-    ids = [row.id for row in rows]
+    if not rows:
+        return _Snapshot(rows, {}, {}, {})
     on_board = (select(Card.id).where(col(Card.workshop_id) == workshop_id,
                                       col(Card.kind) == value).scalar_subquery())
-    counts = dict(
-        session.exec(
-            select(CardSupport.card_id, func.count())
-            .where(col(CardSupport.card_id).in_(on_board),
-                   col(CardSupport.withdrawn_at).is_(None))
-            .group_by(col(CardSupport.card_id))
-        ).all()
-    ) if ids else {}
-    mine: set[int] = set()
-    if isinstance(actor, ParticipantActor) and ids:
-        mine = set(
-            session.exec(
-                select(CardSupport.card_id).where(
-                    CardSupport.participant_id == actor.participant_id,
-                    col(CardSupport.withdrawn_at).is_(None),
-                    col(CardSupport.card_id).in_(on_board),
-                )
-            ).all()
-        )
+    supporters: dict[int, set[int]] = {}
+    for card_id, participant_id in session.exec(
+        select(CardSupport.card_id, CardSupport.participant_id)
+        .where(col(CardSupport.card_id).in_(on_board), col(CardSupport.withdrawn_at).is_(None))
+    ):
+        supporters.setdefault(card_id, set()).add(participant_id)
+    merged: dict[int, list[tuple[int, str]]] = {}
+    for child_id, parent, text in session.exec(
+        select(Card.id, Card.merged_into_id, Card.text)
+        .where(Card.workshop_id == workshop_id, col(Card.merged_into_id).is_not(None),
+               col(Card.deleted_at).is_(None))
+        .order_by(col(Card.id))
+    ):
+        if parent is not None and child_id is not None:
+            merged.setdefault(parent, []).append((child_id, text))
+    return _Snapshot(rows, supporters, _links_of(session, on_board, kind), merged)
+
+
+def _snapshot_key(session: Session, workshop_id: int, kind: CardKind,
+                  revision: int | None) -> tuple:
+    return (str(session.get_bind().engine.url), workshop_id, kind.value, revision)
+
+
+def _snapshot(session: Session, workshop: Workshop, kind: CardKind) -> _Snapshot:
+    """Return the board's shared snapshot at the workshop's revision (read once per
+    revision and process, whoever asks: a room of sixty reads it once, not sixty times).
+
+    The revision was read in this transaction before the cards, so a snapshot is never
+    older than its key.
+    """
+    key = _snapshot_key(session, pk(workshop), kind, workshop.board_revision)
+    with _snapshots_lock:
+        found = _snapshots.get(key)
+        if found is not None:
+            _snapshots.move_to_end(key)
+            return found
+    snapshot = _read_snapshot(session, pk(workshop), kind)
+    with _snapshots_lock:
+        _snapshots[key] = snapshot
+        while len(_snapshots) > SNAPSHOTS_KEPT:
+            _snapshots.popitem(last=False)
+    return snapshot
+
+
+@dataclass(frozen=True)
+class PublicCard:
+    """A revealed card as everyone sees it (nothing personal in it)."""
+
+    id: int
+    theme: str
+    text: str
+    source: str
+    author_name: str
+    writer_name: str
+    place: str
+    support_count: int
+    on_behalf: bool
+    links: tuple[int, ...]
+    merged_texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LiveBoard:
+    """A board for live screens: the public cards (the same for every reader of this
+    revision), and what is personal to this reader."""
+
+    revision: int
+    cards: tuple[PublicCard, ...]
+    supported: frozenset[int]
+    mine: frozenset[int]
+    hidden: tuple[PublicCard, ...]  # written privately, shown to their writer or facilitator
+
+
+def _public(card: Any, snapshot: _Snapshot) -> PublicCard:
+    return PublicCard(card.id, card.theme, card.text, card.source, card.author_name,
+                      card.display_name or "", card.place,
+                      len(snapshot.supporters.get(card.id, ())), card.on_behalf,
+                      snapshot.links.get(card.id, ()),
+                      tuple(text for _, text in snapshot.merged.get(card.id, ())))
+
+
+def live_board(*, session: Session, actor: Actor, workshop_id: int,
+               kind: CardKind = CardKind.NEED, revision: int | None = None) -> LiveBoard:
+    """Return the board for a live screen: shared public cards, personal marks apart.
+
+    Given the ``revision`` a live screen just read, a snapshot already in memory costs
+    only the access check.
+    """
+    key = _snapshot_key(session, workshop_id, CardKind(kind), revision)
+    with _snapshots_lock:
+        cached = _snapshots.get(key) if revision is not None else None
+    if cached is not None:
+        check_can_see(session, actor, workshop_id)
+        snapshot, current = cached, revision
+    else:
+        workshop = workshop_for(session, actor, workshop_id)
+        snapshot, current = _snapshot(session, workshop, CardKind(kind)), workshop.board_revision
+    live = [r for r in snapshot.rows if r.deleted_at is None]
+    public = snapshot.public
+    if public is None:
+        # Two threads may both build it; the results are equal, so no lock is needed.
+        public = snapshot.public = tuple(_public(r, snapshot) for r in live if r.revealed)
+    me = actor.participant_id if isinstance(actor, ParticipantActor) else None
+    supported = frozenset(r.id for r in live if me in snapshot.supporters.get(r.id, ()))
+    mine = frozenset(r.id for r in live if me is not None and r.participant_id == me)
+    hidden = tuple(_public(r, snapshot) for r in live
+                   if not r.revealed and (me is None or r.participant_id == me))
+    return LiveBoard(current or 0, public, supported, mine, hidden)
+
+
+def board(*, session: Session, actor: Actor, workshop_id: int,
+          kind: CardKind = CardKind.NEED) -> Board:
+    """Return the board of ``kind`` cards as ``actor`` sees it, oldest card first.
+
+    ``deleted`` holds the deleted cards the actor could restore.
+    """
+    workshop = workshop_for(session, actor, workshop_id)
+    snapshot = _snapshot(session, workshop, CardKind(kind))
+    me = actor.participant_id if isinstance(actor, ParticipantActor) else None
     cards: list[CardView] = []
     deleted: list[CardView] = []
-    links = _links_of(session, on_board, CardKind(kind)) if ids else {}
-    merged: dict[int, list[tuple[int, str]]] = {}
-    if ids:
-        for child_id, parent, text in session.exec(
-            select(Card.id, Card.merged_into_id, Card.text)
-            .where(Card.workshop_id == workshop_id, col(Card.merged_into_id).is_not(None),
-                   col(Card.deleted_at).is_(None))
-            .order_by(col(Card.id))
-        ):
-            if parent is not None and child_id is not None:
-                merged.setdefault(parent, []).append((child_id, text))
-    for card in rows:
+    for card in snapshot.rows:
         editable = _can_edit(actor, card)
         if not card.revealed and not editable:
             continue
+        supporters = snapshot.supporters.get(card.id, set())
+        merged = snapshot.merged.get(card.id, [])
         view = CardView(
             id=card.id,
             kind=card.kind,
@@ -295,16 +401,16 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
             place=card.place,
             writer_name=card.display_name or "",
             on_behalf=card.on_behalf,
-            support_count=counts.get(card.id, 0),
-            supported_by_me=card.id in mine,
+            support_count=len(supporters),
+            supported_by_me=me in supporters,
             can_edit=editable,
             created_at=card.created_at,
             deleted_at=card.deleted_at,
             cluster_id=card.cluster_id,
             position=card.position,
-            links=links.get(card.id, ()),
-            merged_texts=tuple(text for _, text in merged.get(card.id, ())),
-            merged_ids=tuple(child for child, _ in merged.get(card.id, ())),
+            links=snapshot.links.get(card.id, ()),
+            merged_texts=tuple(text for _, text in merged),
+            merged_ids=tuple(child for child, _ in merged),
             revealed=card.revealed,
         )
         if card.deleted_at is None:

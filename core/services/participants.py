@@ -11,7 +11,7 @@ from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, PermissionDenied
 from core.i18n import N_
 from core.models import NAME_MAX, Participant, WorkshopStatus, pk, utcnow
-from core.services.access import facilitated_workshop
+from core.services.access import bump_board_revision, facilitated_workshop
 from core.services.workshops import find_by_code
 from core.text import clean_text, fold
 
@@ -116,8 +116,10 @@ def rename_participant(
     participant.display_name = name
     participant.name_key = fold(name)[:NAME_MAX]
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise InvalidInput(N_("Someone in this workshop already has this name.")) from exc
+    bump_board_revision(session, participant.workshop_id)  # cards show the writer's name
+    session.commit()
     return participant

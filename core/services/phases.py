@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from core.actors import Actor, ParticipantActor
@@ -34,7 +35,11 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.services.access import bump_board_revision, facilitated_workshop, workshop_for
+from core.services.access import (
+    bump_board_revision,
+    check_can_see,
+    facilitated_workshop,
+)
 from core.text import clean_optional, clean_text
 from core.timer import Clock, clock
 
@@ -81,10 +86,23 @@ def current_phase(session: Session, workshop: Workshop) -> AgendaPhase | None:
 
 def live_state(*, session: Session, actor: Actor, workshop_id: int,
                now: datetime | None = None) -> LiveState:
-    """Return the revision, phase and clock of a workshop (what live views poll)."""
-    workshop = workshop_for(session, actor, workshop_id)
-    phase = current_phase(session, workshop)
-    count = len(phases_of(session, workshop_id))
+    """Return the revision, phase and clock of a workshop (what live views poll).
+
+    Two queries: the access check, then the workshop with its current phase and the
+    number of phases.
+    """
+    check_can_see(session, actor, workshop_id)
+    count = (select(func.count()).select_from(AgendaPhase)
+             .where(col(AgendaPhase.workshop_id) == workshop_id).scalar_subquery())
+    row = session.exec(
+        select(Workshop, AgendaPhase, count)
+        .outerjoin(AgendaPhase, (col(AgendaPhase.workshop_id) == col(Workshop.id))
+                   & (col(AgendaPhase.position) == col(Workshop.current_phase)))
+        .where(col(Workshop.id) == workshop_id, col(Workshop.deleted_at).is_(None))
+    ).first()
+    if row is None:
+        raise NotFound(N_("This workshop does not exist or was deleted."))
+    workshop, phase, count = row
     running_clock = None
     if phase is not None and workshop.status == WorkshopStatus.RUNNING.value:
         running_clock = clock(now=now or utcnow(), started=workshop.phase_started_at,

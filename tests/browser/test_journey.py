@@ -88,7 +88,9 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     phone.keyboard.press("Enter")
     phone.keyboard.press("Escape")
     wait_idle(phone)
-    phone.get_by_text("vous aussi").first.wait_for()
+    mark = phone.locator(f".fab-me-{first_id}")
+    mark.wait_for()  # visible: only the cards Paulette supports show the mark
+    assert "vous aussi" in mark.inner_text()
     with session_scope(url=server.database_url) as session:
         assert cards_supported(session) == [first_id]
 

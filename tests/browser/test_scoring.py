@@ -1,5 +1,7 @@
 """Two participants score in their own browsers; the facilitator reveals their ranking."""
 
+import re
+
 from sqlmodel import select
 
 from core.db import session_scope
@@ -48,7 +50,8 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
         wait_idle(page)
         page.get_by_label("Votre nom").fill(name)
         page.get_by_role("button", name="Rejoindre").click()
-        page.get_by_text(f"Bonjour {name}").wait_for()
+        # The participant lands on the page of the current phase, their token in the URL.
+        page.wait_for_url(re.compile(r"[?&]p="))
         token = page.url.split("p=")[1].split("&")[0]
         page.goto(f"{server.url}/score?p={token}")
         page.get_by_role("heading", name="Mon vote").wait_for()

@@ -202,3 +202,24 @@ def test_board_of_ideas_does_not_show_needs(session, templates, facilitator, run
                         kind=CardKind.IDEA)
     assert [c.text for c in ideas.cards] == ["Une idée"]
     assert session.get(Workshop, running_workshop.id).board_revision >= 2
+
+
+def test_every_reader_sees_changes_through_the_shared_snapshot(session, templates, facilitator,
+                                                              running_workshop, participant):
+    """Boards are read once per revision and shared: each change must bump the revision."""
+    from core.services import participants
+    card = add(session, participant, running_workshop, templates=templates)
+    board = cards.board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    assert board.cards[0].writer_name == "Élise"
+    participants.rename_participant(session=session, actor=facilitator,
+                                    participant_id=participant.participant_id,
+                                    display_name="Élise M.")
+    board = cards.board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    assert board.cards[0].writer_name == "Élise M."
+    marc = join(session, running_workshop, "Marc")
+    cards.toggle_support(session=session, actor=marc, card_id=card.id)
+    mine = cards.board(session=session, actor=marc, workshop_id=running_workshop.id).cards[0]
+    theirs = cards.board(session=session, actor=participant,
+                         workshop_id=running_workshop.id).cards[0]
+    assert (mine.supported_by_me, theirs.supported_by_me) == (True, False)
+    assert mine.support_count == theirs.support_count == 1

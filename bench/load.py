@@ -1,0 +1,390 @@
+"""Load harness: a live workshop driven the way browsers drive it. Prints figures.
+
+    .venv/bin/python bench/load.py [--participants 60] [--cards 3] [--postgres]
+
+- 60 participants, each a client speaking Streamlit's websocket protocol (the `websockets`
+  package and the protobufs in `streamlit.proto`): they join through the join form, keep
+  their live fragment polling as a browser does, add needs during the "explore" phase, then
+  score every candidate during the "score" phase.
+- A projector: a real Chromium (Playwright) on the projection page; a MutationObserver
+  records when each card first appears on the wall.
+- Reported: time from a card's submission to its appearance on the projector (p50 / p95),
+  server memory per connected session, lost writes (cards and scores sent but not stored),
+  server CPU. With --postgres, the same on PostgreSQL (FABRIQUE_TEST_POSTGRES_URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import (  # noqa: E402
+    ADMIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    prepare_database,
+)
+from tests.conftest import PASSWORD  # noqa: E402
+
+MARKER = re.compile(r"LOAD-\d+-\d+")
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            ForwardMsg.FINISHED_EARLY_FOR_RERUN}
+
+
+class Client:
+    """One browser tab, spoken to through Streamlit's websocket protocol."""
+
+    def __init__(self, port: int, query: str = "") -> None:
+        self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        self.query = query
+        self.page_hash = ""
+        self.widgets: dict[str, str] = {}  # user key → widget id
+        self.fragments: dict[str, float] = {}
+        self.finished = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.ws = None
+        self.reader: asyncio.Task | None = None
+        self.poller: asyncio.Task | None = None
+        self.runs = 0
+
+    async def connect(self) -> None:
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
+                                           max_size=None, open_timeout=30)
+        self.reader = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        for task in (self.poller, self.reader):
+            if task:
+                task.cancel()
+        if self.ws:
+            await self.ws.close()
+
+    async def _read(self) -> None:
+        async for data in self.ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                widget = getattr(element, element.WhichOneof("type") or "", None)
+                widget_id = getattr(widget, "id", "") if widget is not None else ""
+                if widget_id.startswith("$$ID-"):
+                    self.widgets[widget_id.split("-", 2)[2]] = widget_id
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
+            elif kind == "navigation":
+                self.page_hash = msg.navigation.page_script_hash
+            elif kind == "new_session" and not msg.metadata.run.fragment_ids:
+                # A full run redraws the page: a browser forgets its old fragment timers.
+                self.fragments.clear()
+            elif kind == "auto_rerun":
+                self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "script_finished" and msg.script_finished in FINISHED:
+                self.runs += 1
+                self.finished.set()
+
+    async def rerun(self, *, page_name: str = "", states: list | None = None,
+                    fragment_id: str = "", auto: bool = False, timeout: float = 60,
+                    on_send=None) -> None:
+        """Send a rerun (with widget values) and wait for the run to finish."""
+        async with self.lock:
+            msg = BackMsg()
+            client = msg.rerun_script
+            client.query_string = self.query
+            client.page_script_hash = "" if page_name else self.page_hash
+            client.page_name = page_name
+            client.fragment_id = fragment_id
+            client.is_auto_rerun = auto
+            for key, field, value in states or []:
+                state = client.widget_states.widgets.add()
+                state.id = self.widgets[key]
+                if field == "string_array_value":
+                    state.string_array_value.data.extend(value)
+                else:
+                    setattr(state, field, value)
+            self.finished.clear()
+            if on_send is not None:
+                on_send()
+            await self.ws.send(msg.SerializeToString())
+            await asyncio.wait_for(self.finished.wait(), timeout)
+
+    async def settle(self, quiet: float = 0.4) -> None:
+        """Wait until the server stops sending (follow-up reruns, page switches)."""
+        while True:
+            runs = self.runs
+            await asyncio.sleep(quiet)
+            if self.runs == runs:
+                return
+
+    def start_polling(self) -> None:
+        """Rerun the live fragments on their interval, as a browser does."""
+        async def loop() -> None:
+            while True:
+                for fragment_id, interval in list(self.fragments.items()):
+                    await asyncio.sleep(interval)
+                    if fragment_id not in self.fragments:
+                        continue
+                    with contextlib.suppress(TimeoutError, KeyError):
+                        await self.rerun(fragment_id=fragment_id, auto=True, timeout=5)
+                if not self.fragments:
+                    await asyncio.sleep(0.5)
+        self.poller = asyncio.create_task(loop())
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+async def participant(port: int, code: str, number: int, args, sent: dict[str, float],
+                      ready: asyncio.Event, scoring_open: asyncio.Event,
+                      ballots: list[int], errors: list[str]) -> Client:
+    client = Client(port, query=f"code={code}")
+    await client.connect()
+    await asyncio.sleep(random.uniform(0, args.join_spread))
+    await client.rerun(page_name="join")
+    await client.rerun(states=[("join_code", "string_value", code),
+                               ("join_name", "string_value", f"Participant {number}"),
+                               ("FormSubmitter:join_form-Rejoindre", "trigger_value", True)])
+    await client.settle()
+    if "p" not in parse_qs(client.query):
+        errors.append(f"participant {number} did not join")
+        return client
+    client.start_polling()
+    await ready.wait()
+    for index in range(args.cards):
+        await asyncio.sleep(random.uniform(0.5, args.write_spread / args.cards))
+        marker = f"LOAD-{number}-{index}"
+        text = f"Besoin {marker} : une navette pour le marché du samedi"
+        await client.rerun(states=[
+            ("need_capture_text", "string_value", text),
+            ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)],
+            on_send=lambda marker=marker: sent.__setitem__(marker, time.time() * 1000))
+    await scoring_open.wait()
+    # The phase change moves the page to "Évaluer" at the next poll.
+    deadline = time.monotonic() + 30
+    while not any(k.startswith("score_") for k in client.widgets):
+        if time.monotonic() > deadline:
+            errors.append(f"participant {number} never saw the ballot")
+            return client
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(random.uniform(0, 3))
+    for key in sorted(k for k in client.widgets if k.startswith("score_")):
+        await client.rerun(states=[(key, "string_array_value", [str(random.randint(1, 5))])])
+        ballots.append(1)
+    return client
+
+
+async def scenario(server: Server, args) -> dict:
+    from playwright.async_api import async_playwright
+    from sqlmodel import select
+
+    from core.db import session_scope
+    from core.models import Card, CardKind, PhaseKind, Score, Workshop
+    from core.services import phases, scoring
+    from core.services.accounts import actor_for_username
+    from core.templates import load_templates
+
+    templates = load_templates(ROOT / "data")
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop)).one()
+        wid, code = workshop.id, workshop.join_code
+        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA.value)).all()
+        scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
+                                   criteria_set=templates.criteria_sets["impact-effort"])
+        scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
+                               card_ids=[i.id for i in ideas[:3]])
+        phases.add_phase(session=session, actor=admin, workshop_id=wid,
+                         kind=PhaseKind.SCORE, title="Évaluer", duration_min=15)
+        phases.start(session=session, actor=admin, workshop_id=wid)
+        agenda = phases.phases_of(session, wid)
+        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE.value)
+        phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        wall = await browser.new_page(viewport={"width": 1920, "height": 1080})
+        await wall.goto(server.url + "/")
+        await wall.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]'
+                                     '[data-test-connection-state="CONNECTED"]')
+        await wall.get_by_label("Identifiant").wait_for()
+        await asyncio.sleep(0.5)
+        await wall.get_by_label("Identifiant").fill(ADMIN)
+        await wall.get_by_label("Mot de passe").fill(PASSWORD)
+        await wall.get_by_role("button", name="Se connecter").click()
+        await wall.get_by_role("heading", name="Collectifs et ateliers").wait_for()
+        await asyncio.sleep(1.5)  # the re-login cookie is written
+        await wall.goto(f"{server.url}/projector?w={wid}")
+        await wall.get_by_text(code).first.wait_for()
+        await wall.evaluate("""() => {
+            window.__seen = {};
+            // Note each marker when the node holding it is added (cheap, no layout).
+            const note = (text) => {
+              for (const m of (text || "").matchAll(/LOAD-\\d+-\\d+/g))
+                if (!(m[0] in window.__seen)) window.__seen[m[0]] = Date.now();
+            };
+            new MutationObserver((records) => {
+              for (const r of records) for (const n of r.addedNodes) note(n.textContent);
+            }).observe(document.body, {childList: true, subtree: true});
+        }""")
+
+        harness_cpu = time.process_time()
+        memory_before = rss_kib(server.process.pid)
+        cpu_before = cpu_seconds(server.process.pid)
+        started = time.monotonic()
+        sent: dict[str, float] = {}
+        ballots: list[int] = []
+        errors: list[str] = []
+        ready, scoring_open = asyncio.Event(), asyncio.Event()
+        tasks = [asyncio.create_task(participant(server.port, code, n, args, sent, ready,
+                                                 scoring_open, ballots, errors))
+                 for n in range(args.participants)]
+        await asyncio.sleep(args.join_spread + 5)
+        memory_joined = rss_kib(server.process.pid)
+        ready.set()
+        await asyncio.sleep(args.write_spread + 5)
+        with session_scope(write=True, url=server.database_url) as session:
+            admin = actor_for_username(session, ADMIN)
+            score_phase = next(p.position for p in phases.phases_of(session, wid)
+                               if p.kind == PhaseKind.SCORE.value)
+            phases.go_to(session=session, actor=admin, workshop_id=wid, index=score_phase)
+        scoring_open.set()
+        clients = await asyncio.gather(*tasks, return_exceptions=True)
+        elapsed = time.monotonic() - started
+        cpu_used = cpu_seconds(server.process.pid) - cpu_before
+        harness_cpu = time.process_time() - harness_cpu
+        await asyncio.sleep(2)
+        seen = await wall.evaluate("() => window.__seen")
+        await browser.close()
+    for client in clients:
+        if isinstance(client, Client):
+            await client.close()
+        else:
+            errors.append(repr(client))
+
+    with session_scope(url=server.database_url) as session:
+        rows = session.exec(select(Card.text, Card.created_at)
+                            .where(Card.text.contains("LOAD-"))).all()
+        stored_at = {m.group(0): created.timestamp() * 1000 for text, created in rows
+                     for m in [MARKER.search(text)] if m}
+        stored = set(stored_at)
+        scores = len(session.exec(select(Score)).all())
+    latencies = [seen[m] - t for m, t in sent.items() if m in seen]
+    to_store = [stored_at[m] - t for m, t in sent.items() if m in stored_at]
+    to_wall = [seen[m] - stored_at[m] for m in sent if m in seen and m in stored_at]
+    return {
+        "participants": args.participants, "cards_sent": len(sent),
+        "cards_stored": len(stored), "cards_on_wall": len(latencies),
+        "lost_cards": len(set(sent) - stored), "scores_sent": len(ballots),
+        "scores_stored": scores, "lost_scores": len(ballots) - scores,
+        "p50": percentile(latencies, 0.5) if latencies else None,
+        "p95": percentile(latencies, 0.95) if latencies else None,
+        "max": max(latencies) if latencies else None,
+        "memory_per_session_kib": (memory_joined - memory_before) / max(1, args.participants),
+        "cpu_percent": 100 * cpu_used / elapsed, "elapsed": elapsed, "errors": errors,
+        "harness_cpu_percent": 100 * harness_cpu / elapsed,
+        "store_p50": percentile(to_store, 0.5) if to_store else None,
+        "wall_p50": percentile(to_wall, 0.5) if to_wall else None,
+    }
+
+
+def run_on(database_url: str | None, args, label: str) -> None:
+    data_dir = Path(tempfile.mkdtemp())
+    server = Server(data_dir, database_url)
+    server.env["FABRIQUE_LIVE_INTERVAL"] = str(args.interval)
+    prepare_database(server.database_url, data_dir)
+    server.start()
+    try:
+        result = asyncio.run(scenario(server, args))
+    finally:
+        server.stop()
+    print(f"\n{label}: {result['participants']} participants, live interval "
+          f"{args.interval} s, {result['elapsed']:.0f} s")
+    if result["p50"] is not None:
+        print(f"  card submitted → on the projector: p50 {result['p50']:.0f} ms, "
+              f"p95 {result['p95']:.0f} ms, max {result['max']:.0f} ms "
+              f"({result['cards_on_wall']} / {result['cards_sent']} seen)")
+        print(f"    of which submitted → stored p50 {result['store_p50']:.0f} ms, "
+              f"stored → on the wall p50 {result['wall_p50']:.0f} ms")
+    print(f"  lost writes: {result['lost_cards']} cards of {result['cards_sent']}, "
+          f"{result['lost_scores']} scores of {result['scores_sent']} "
+          f"(stored: {result['cards_stored']} cards, {result['scores_stored']} scores)")
+    print(f"  server memory per connected session: "
+          f"{result['memory_per_session_kib'] / 1024:.2f} MiB")
+    print(f"  server CPU during the run: {result['cpu_percent']:.0f} % of one core "
+          f"(the harness itself: {result['harness_cpu_percent']:.0f} %)")
+    for error in result["errors"][:5]:
+        print(f"  error: {error}")
+    log = server.log.read_text(errors="replace")
+    problems = [line for line in log.splitlines()
+                if re.search(r"Error|Exception|Traceback", line)]
+    print(f"  server log: {len(problems)} error lines")
+    for line in sorted(set(problems))[:8]:
+        print(f"    {line[:160]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=60)
+    parser.add_argument("--cards", type=int, default=3, help="cards per participant")
+    parser.add_argument("--join-spread", type=float, default=10.0)
+    parser.add_argument("--write-spread", type=float, default=30.0)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    random.seed(11)
+    run_on(None, args, "SQLite")
+    if args.postgres:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        base = os.environ["FABRIQUE_TEST_POSTGRES_URL"]
+        name = f"fabrique_load_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(make_url(base).set(database="postgres").render_as_string(
+            hide_password=False), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            run_on(make_url(base).set(database=name).render_as_string(hide_password=False),
+                   args, "PostgreSQL")
+        finally:
+            from core.db import dispose_engines
+            dispose_engines(make_url(base).set(database=name).render_as_string(
+                hide_password=False))
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
