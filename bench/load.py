@@ -64,6 +64,7 @@ class Client:
         self.reader: asyncio.Task | None = None
         self.poller: asyncio.Task | None = None
         self.runs = 0
+        self.cached: set[str] = set()  # big elements this tab holds (Streamlit's cache)
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
@@ -82,6 +83,8 @@ class Client:
             msg = ForwardMsg()
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
+            if msg.metadata.cacheable and msg.hash:
+                self.cached.add(msg.hash)
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 widget = getattr(element, element.WhichOneof("type") or "", None)
@@ -113,6 +116,8 @@ class Client:
             client.page_name = page_name
             client.fragment_id = fragment_id
             client.is_auto_rerun = auto
+            # As a browser does: the server sends a reference for a big element it holds.
+            client.cached_message_hashes.extend(sorted(self.cached))
             for key, field, value in states or []:
                 state = client.widget_states.widgets.add()
                 state.id = self.widgets[key]
@@ -301,6 +306,10 @@ async def scenario(server: Server, args) -> dict:
         stored = set(stored_at)
         scores = len(session.exec(select(Score)).all())
     latencies = [seen[m] - t for m, t in sent.items() if m in seen]
+    if os.environ.get("LOAD_DUMP"):
+        import json
+        Path(os.environ["LOAD_DUMP"]).write_text(json.dumps(
+            {"sent": sent, "seen": seen, "stored": stored_at}))
     to_store = [stored_at[m] - t for m, t in sent.items() if m in stored_at]
     to_wall = [seen[m] - stored_at[m] for m in sent if m in seen and m in stored_at]
     return {
@@ -316,6 +325,8 @@ async def scenario(server: Server, args) -> dict:
         "harness_cpu_percent": 100 * harness_cpu / elapsed,
         "store_p50": percentile(to_store, 0.5) if to_store else None,
         "wall_p50": percentile(to_wall, 0.5) if to_wall else None,
+        "store_p95": percentile(to_store, 0.95) if to_store else None,
+        "wall_p95": percentile(to_wall, 0.95) if to_wall else None,
     }
 
 
@@ -323,6 +334,7 @@ def run_on(database_url: str | None, args, label: str) -> None:
     data_dir = Path(tempfile.mkdtemp())
     server = Server(data_dir, database_url)
     server.env["FABRIQUE_LIVE_INTERVAL"] = str(args.interval)
+    server.env["FABRIQUE_PARTICIPANT_INTERVAL"] = str(args.participant_interval)
     prepare_database(server.database_url, data_dir)
     server.start()
     try:
@@ -330,13 +342,15 @@ def run_on(database_url: str | None, args, label: str) -> None:
     finally:
         server.stop()
     print(f"\n{label}: {result['participants']} participants, live interval "
-          f"{args.interval} s, {result['elapsed']:.0f} s")
+          f"{args.interval} s on the projector, {args.participant_interval} s on phones, "
+          f"{result['elapsed']:.0f} s")
     if result["p50"] is not None:
         print(f"  card submitted → on the projector: p50 {result['p50']:.0f} ms, "
               f"p95 {result['p95']:.0f} ms, max {result['max']:.0f} ms "
               f"({result['cards_on_wall']} / {result['cards_sent']} seen)")
-        print(f"    of which submitted → stored p50 {result['store_p50']:.0f} ms, "
-              f"stored → on the wall p50 {result['wall_p50']:.0f} ms")
+        print(f"    of which submitted → stored p50 {result['store_p50']:.0f} ms "
+              f"(p95 {result['store_p95']:.0f}), stored → on the wall p50 "
+              f"{result['wall_p50']:.0f} ms (p95 {result['wall_p95']:.0f})")
     print(f"  lost writes: {result['lost_cards']} cards of {result['cards_sent']}, "
           f"{result['lost_scores']} scores of {result['scores_sent']} "
           f"(stored: {result['cards_stored']} cards, {result['scores_stored']} scores)")
@@ -347,6 +361,8 @@ def run_on(database_url: str | None, args, label: str) -> None:
     for error in result["errors"][:5]:
         print(f"  error: {error}")
     log = server.log.read_text(errors="replace")
+    if os.environ.get("LOAD_DUMP"):
+        Path(os.environ["LOAD_DUMP"] + ".log").write_text(log)
     problems = [line for line in log.splitlines()
                 if re.search(r"Error|Exception|Traceback", line)]
     print(f"  server log: {len(problems)} error lines")
@@ -361,6 +377,7 @@ def main() -> None:
     parser.add_argument("--join-spread", type=float, default=10.0)
     parser.add_argument("--write-spread", type=float, default=30.0)
     parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--participant-interval", type=float, default=1.0)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     random.seed(11)

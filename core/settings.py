@@ -37,8 +37,12 @@ class Settings(BaseSettings):
     # Database connections kept open per app server (and twice as many more at peaks).
     # With PostgreSQL, keep replicas × 3 × this under the server's max_connections.
     db_pool_size: int = Field(default=30, ge=1, le=500)
-    # Seconds between two polls of a live screen (lower: faster updates, more server work).
+    # Seconds between two polls of the projector's and the facilitator's live screens
+    # (lower: faster updates, more server work)...
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
+    # ...and of each participant's screen: sixty phones polling cost the server more than
+    # one wall does (bench/load.py).
+    participant_interval: float = Field(default=1.0, ge=0.2, le=10)
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
     # When empty, the projector shows this machine's local network address.
     public_url: str = ""

@@ -35,15 +35,14 @@ def header(state: LiveState) -> str:
             f"{render.escape(title)}</div>{timer}</div>")
 
 
-def wall(state: LiveState) -> None:
-    """Draw what the room looks at in this phase (redrawn live)."""
+def wall(state: LiveState) -> str:
+    """Return what the room looks at in this phase (redrawn live)."""
     key = (state.revision, state.index, state.status, state.results_revealed, lang())
     cached = st.session_state.get("projector_drawn")
     if cached is None or cached[0] != key:
-        cached = (key, wall_html(state))
+        cached = (key, "".join(wall_html(state)))
         st.session_state["projector_drawn"] = cached
-    for block in cached[1]:
-        st.html(block)
+    return cached[1]
 
 
 def wall_html(state: LiveState) -> list[str]:

@@ -90,6 +90,7 @@ class CardBoard:
         self.workshop_id: int | None = session.current_workshop_id()
         self.can_write = False
         self.needs: dict[int, CardView] = {}
+        self.language = lang()
 
     def k(self, name: str) -> str:
         """Return this board's widget/session key for ``name``."""
@@ -313,17 +314,19 @@ class CardBoard:
 
     # --- the board -------------------------------------------------------------------
 
-    def live_cards(self, state: live.LiveState) -> None:
+    def live_cards(self, state: live.LiveState) -> str:
         """Draw the cards: the public part is built once per revision for every screen of
         this server; personal marks are a small style rule of this reader's own."""
         orphans_only = bool(st.session_state.get(self.k("orphans")))
+        self.language = lang()
         board = session.read(cards.live_board, workshop_id=self.workshop_id, kind=self.kind,
                              revision=state.revision)
         key = (session.current_url_key(), self.workshop_id, self.kind.value, board.revision,
                orphans_only, lang())
         sections = _shared_html(key, lambda: self.public_html(board, orphans_only))
+        empty = ""
         if not board.cards and not board.hidden:
-            st.info(_(self.words.empty), icon="🗒️")
+            empty = render.notice("🗒️ " + _(self.words.empty))
         hidden = ""
         if board.hidden:
             label = (_("Written privately, hidden from the others until revealed")
@@ -333,22 +336,36 @@ class CardBoard:
         # One element for the whole board: every element is a message to every screen.
         heading = _("The board") + " · " + ngettext("{n} card", "{n} cards", len(board.cards))
         orphans, sections = sections[0], sections[1:]
-        st.html(orphans + render.heading(heading) + hidden
+        return (orphans + render.heading(heading) + empty + hidden
                 + render.personal_marks(board.supported, board.mine) + "".join(sections))
 
     def public_card_html(self, card: cards.PublicCard) -> str:
-        """Return a card's HTML without anything personal (marks are toggled by CSS)."""
+        """Return a card's HTML without anything personal (marks are toggled by CSS).
+
+        Kept per card and language for the server: a new revision rebuilds the board
+        from the cards that did not change plus the few that did.
+        """
+        linked = (tuple(self.need_label(n) for n in card.links)
+                  if self.kind == CardKind.IDEA else ())
+        key = (self.language, self.kind.value, card, linked)
+        with _shared_lock:
+            found = _card_html.get(key)
+        if found is not None:
+            return found
         counts = (ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(card.links))
                   if self.kind == CardKind.IDEA
                   else ngettext("💡 {n} idea", "💡 {n} ideas", len(card.links))
                   if card.links else "")
         extra = " · ".join(x for x in (counts, ("✍️ " + _("typed for them"))
                                        if card.on_behalf else "") if x)
-        linked = ([self.need_label(n) for n in card.links]
-                  if self.kind == CardKind.IDEA else [])
-        return render.public_card(card, self.templates, lang(), extra=extra, linked=linked,
-                                  merged_label=_("Merged duplicate:"),
+        html = render.public_card(card, self.templates, lang(), extra=extra,
+                                  linked=list(linked), merged_label=_("Merged duplicate:"),
                                   me_label=_("you too"), own_label=_("yours"))
+        with _shared_lock:
+            _card_html[key] = html
+            while len(_card_html) > CARDS_KEPT:
+                _card_html.popitem(last=False)
+        return html
 
     def public_html(self, board: cards.LiveBoard, orphans_only: bool) -> list[str]:
         """Return the public board as HTML: the needs without an idea (ideas board), then
@@ -402,19 +419,28 @@ def card_board_page(kind: CardKind) -> None:
 
 _shared: OrderedDict[tuple, list[str]] = OrderedDict()
 _shared_lock = threading.Lock()
+_build_lock = threading.Lock()
 SHARED_KEPT = 64
+_card_html: OrderedDict[tuple, str] = OrderedDict()
+CARDS_KEPT = 20_000
 
 
 def _shared_html(key: tuple, build: Callable[[], list[str]]) -> list[str]:
-    """Return the board HTML for ``key`` (revision included), built once per server."""
+    """Return the board HTML for ``key`` (revision included), built once per server: the
+    screens that ask while it is being built wait for it instead of building it too."""
     with _shared_lock:
         found = _shared.get(key)
         if found is not None:
             _shared.move_to_end(key)
             return found
-    html = build()
-    with _shared_lock:
-        _shared[key] = html
-        while len(_shared) > SHARED_KEPT:
-            _shared.popitem(last=False)
+    with _build_lock:
+        with _shared_lock:
+            found = _shared.get(key)
+        if found is not None:
+            return found
+        html = build()
+        with _shared_lock:
+            _shared[key] = html
+            while len(_shared) > SHARED_KEPT:
+                _shared.popitem(last=False)
     return html

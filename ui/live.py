@@ -95,30 +95,32 @@ def structure(state: LiveState) -> tuple:
 
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
-           content: Callable[[LiveState], None] | None = None) -> None:
+           content: Callable[[LiveState], str] | None = None) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
-    (which redraws from its own cache unless the revision moved). Only a change of phase,
+    (HTML, rebuilt from a cache unless the revision moved), as one element: each element is
+    a message from the server to the screen, and sixty screens poll. Only a change of phase,
     status, vote or lock reruns the whole page — a new card does not: with sixty screens,
     a full rerun of every page for every card would not keep up. Participants follow the
-    facilitator: a new phase takes them to its page.
+    facilitator: a new phase takes them to its page. Phones poll less often than the wall
+    (``participant_interval``).
     """
     st.html(PHASE_CSS)
-    interval = get_settings().live_interval
+    settings = get_settings()
+    interval = (settings.participant_interval if isinstance(session.actor(), ParticipantActor)
+                else settings.live_interval)
 
     @st.fragment(run_every=interval)
     def poll() -> None:
         state = session.read(phases.live_state, workshop_id=workshop_id)
-        st.html((bar or phase_bar_html)(state))
         if isinstance(session.actor(), ParticipantActor):
             _touch_participant()
             if (state.index, state.status) != (drawn.index, drawn.status):
                 st.switch_page(page_for(state))
         if structure(state) != structure(drawn):
             st.rerun(scope="app")
-        if content is not None:
-            content(state)
+        st.html((bar or phase_bar_html)(state) + (content(state) if content else ""))
 
     poll()
 

@@ -7,7 +7,6 @@ import re
 from html import escape
 
 from core.joining import qr_svg
-from core.services.cards import CardView
 from core.templates import Templates
 
 BOARD_CSS = """
@@ -25,6 +24,8 @@ BOARD_CSS = """
   font-size:.85rem;color:#343a40;overflow-wrap:anywhere;white-space:pre-wrap;}
 .fab-card-merged{font-style:italic;}
 .fab-heading{font-size:1.5rem;font-weight:700;margin:1rem 0 .2rem 0;}
+.fab-notice{background:#e7f1fb;color:#0b4a7a;border-radius:.5rem;padding:.8rem 1rem;
+  margin:.4rem 0;}
 .fab-details{border:1px solid #dee2e6;border-radius:8px;padding:.5rem .8rem;margin:.5rem 0;}
 .fab-details summary{cursor:pointer;font-weight:600;}
 .fab-join-url{font-size:1.2rem;font-weight:600;overflow-wrap:anywhere;}
@@ -58,43 +59,15 @@ def line(text: str, *, icon: str = "", size: str = "1rem", bold: bool = False) -
             f"{prefix}{escape(text)}</div>")
 
 
+def notice(text: str) -> str:
+    """Return an information box (like ``st.info``) inside an HTML block."""
+    return f"<div class='fab-notice'>{escape(text)}</div>"
+
+
 def theme_header(label: str, color: str, count: int) -> str:
     """Return the heading of a theme's column on a board."""
     return (f"<div class='fab-theme'><span class='fab-chip' style='background:{escape(color)}'>"
             f"</span>{escape(label)} <span class='fab-count'>({count})</span></div>")
-
-
-def card(view: CardView, templates: Templates, lang: str, *, extra: str = "",
-         linked: list[str] | None = None, merged_label: str = "",
-         private_label: str = "") -> str:
-    """Return a card's body: its text, a line of details, the needs an idea answers, and
-    the texts of duplicates merged into it."""
-    theme = templates.themes.get(view.theme)
-    color = theme.color if theme else "#868e96"
-    details = [f"#{view.id}"]
-    if view.source:
-        details.append(templates.source_label(view.source, lang))
-    author = view.author_name or view.writer_name
-    if author:
-        details.append(author)
-    if view.place:
-        details.append("📍 " + view.place)
-    if view.support_count:
-        details.append(f"👍 {view.support_count}")
-    if extra:
-        details.append(extra)
-    if private_label:
-        details.append("🔒 " + private_label)
-    meta = " · ".join(escape(d) for d in details)
-    links = "".join(f"<li>{escape(text)}</li>" for text in linked or [])
-    merged = "".join(f"<li>{escape(text)}</li>" for text in view.merged_texts)
-    return (f"<div class='fab-card' style='border-left-color:{escape(color)}'>"
-            f"<div class='fab-card-text'>{escape(view.text)}</div>"
-            f"<div class='fab-card-meta'>{meta}</div>"
-            + (f"<ul class='fab-card-links'>{links}</ul>" if links else "")
-            + (f"<div class='fab-card-meta'>{escape(merged_label)}</div>"
-               f"<ul class='fab-card-merged'>{merged}</ul>" if merged else "")
-            + "</div>")
 
 
 def bullet_list(items: list[str]) -> str:

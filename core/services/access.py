@@ -9,6 +9,7 @@ from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import Collective, Participant, Role, User, Workshop, WorkshopStatus, utcnow
+from core.services import fresh
 
 
 def require_user(actor: Actor) -> UserActor:
@@ -92,6 +93,21 @@ def check_can_see(session: Session, actor: Actor, workshop_id: int) -> None:
     workshop_for(session, actor, workshop_id)
 
 
+def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None:
+    """``check_can_see`` for live screens' polls: the verdict is remembered for a second
+    by this server (see ``fresh``); a refusal is never remembered."""
+    if isinstance(actor, ParticipantActor):
+        who: tuple = fresh.participant_key(actor.participant_id, actor.workshop_id)
+    else:
+        who = ("user", actor.user_id)
+
+    def check() -> bool:
+        check_can_see(session, actor, workshop_id)
+        return True
+
+    fresh.remembered(session, workshop_id, who, fresh.ACCESS_SECONDS, check)
+
+
 def workshop_for_writing(session: Session, actor: Actor, workshop_id: int) -> Workshop:
     """Return a workshop whose boards the actor may change now.
 
@@ -118,6 +134,7 @@ def facilitated_workshop(session: Session, actor: Actor, workshop_id: int) -> Wo
 
 def bump_board_revision(session: Session, workshop_id: int) -> None:
     """Mark the workshop's boards as changed, in the caller's transaction."""
+    fresh.forget(session, workshop_id, fresh.STATE)
     session.execute(
         update(Workshop)
         .where(col(Workshop.id) == workshop_id)

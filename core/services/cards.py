@@ -31,7 +31,7 @@ from core.models import (
 )
 from core.services.access import (
     bump_board_revision,
-    check_can_see,
+    check_can_see_live,
     workshop_for,
     workshop_for_writing,
 )
@@ -356,7 +356,7 @@ def live_board(*, session: Session, actor: Actor, workshop_id: int,
     with _snapshots_lock:
         cached = _snapshots.get(key) if revision is not None else None
     if cached is not None:
-        check_can_see(session, actor, workshop_id)
+        check_can_see_live(session, actor, workshop_id)
         snapshot, current = cached, revision
     else:
         workshop = workshop_for(session, actor, workshop_id)

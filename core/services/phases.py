@@ -35,9 +35,10 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.services import fresh
 from core.services.access import (
     bump_board_revision,
-    check_can_see,
+    check_can_see_live,
     facilitated_workshop,
 )
 from core.text import clean_optional, clean_text
@@ -88,20 +89,16 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
                now: datetime | None = None) -> LiveState:
     """Return the revision, phase and clock of a workshop (what live views poll).
 
-    Two queries: the access check, then the workshop with its current phase and the
-    number of phases.
+    Two queries (the access check, then the workshop with its current phase and the number
+    of phases), remembered by this server for a fraction of a second (``fresh``) — the
+    clock is computed at each call from what was read.
     """
-    check_can_see(session, actor, workshop_id)
-    count = (select(func.count()).select_from(AgendaPhase)
-             .where(col(AgendaPhase.workshop_id) == workshop_id).scalar_subquery())
-    row = session.exec(
-        select(Workshop, AgendaPhase, count)
-        .outerjoin(AgendaPhase, (col(AgendaPhase.workshop_id) == col(Workshop.id))
-                   & (col(AgendaPhase.position) == col(Workshop.current_phase)))
-        .where(col(Workshop.id) == workshop_id, col(Workshop.deleted_at).is_(None))
-    ).first()
-    if row is None:
-        raise NotFound(N_("This workshop does not exist or was deleted."))
+    check_can_see_live(session, actor, workshop_id)
+    # The facilitator's screens (one or two: the wall, the controls) always read afresh;
+    # the sixty phones share the memo.
+    max_age = fresh.LIVE_SECONDS if isinstance(actor, ParticipantActor) else 0.0
+    row = fresh.remembered(session, workshop_id, fresh.STATE, max_age,
+                           lambda: _read_live_row(session, workshop_id))
     workshop, phase, count = row
     running_clock = None
     if phase is not None and workshop.status == WorkshopStatus.RUNNING.value:
@@ -113,6 +110,26 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
     return LiveState(workshop_id, workshop.board_revision, workshop.status, phase,
                      workshop.current_phase, count, running_clock, workshop.scoring_state,
                      workshop.results_revealed)
+
+
+def _read_live_row(session: Session, workshop_id: int) -> tuple[Workshop, AgendaPhase | None,
+                                                                  int]:
+    count = (select(func.count()).select_from(AgendaPhase)
+             .where(col(AgendaPhase.workshop_id) == workshop_id).scalar_subquery())
+    row = session.exec(
+        select(Workshop, AgendaPhase, count)
+        .outerjoin(AgendaPhase, (col(AgendaPhase.workshop_id) == col(Workshop.id))
+                   & (col(AgendaPhase.position) == col(Workshop.current_phase)))
+        .where(col(Workshop.id) == workshop_id, col(Workshop.deleted_at).is_(None))
+    ).first()
+    if row is None:
+        raise NotFound(N_("This workshop does not exist or was deleted."))
+    workshop, phase, count = row
+    # Shared between sessions: detach them so no session can refresh or change them.
+    session.expunge(workshop)
+    if phase is not None:
+        session.expunge(phase)
+    return workshop, phase, count
 
 
 def check_board_open(session: Session, actor: Actor, workshop: Workshop, kind: str) -> None:

@@ -147,3 +147,38 @@ def test_the_agenda_can_be_reordered_shortened_and_extended(session, facilitator
     running = phases.current_phase(session, workshop)
     with pytest.raises(InvalidInput):
         phases.remove_phase(session=session, actor=facilitator, phase_id=running.id)
+
+
+def test_live_polls_see_this_servers_changes_at_once_and_others_within_the_memo(
+        session, facilitator, workshop):
+    """Live polls are remembered for a fraction of a second per server (``fresh``): a change
+    made through this process is seen at once; one made elsewhere (another server on the
+    same database) within ``LIVE_SECONDS``; a removed participant is refused at once."""
+    import time
+
+    from sqlalchemy import text
+
+    from core.services import fresh, participants
+
+    phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
+    marc = join(session, workshop, "Marc")
+    seen = phases.live_state(session=session, actor=marc, workshop_id=workshop.id).revision
+    phases.next_phase(session=session, actor=facilitator, workshop_id=workshop.id)
+    assert phases.live_state(session=session, actor=marc, workshop_id=workshop.id).index == 1
+
+    seen = phases.live_state(session=session, actor=marc, workshop_id=workshop.id).revision
+    session.commit()  # end this session's transaction, as a page run does
+    with session.get_bind().engine.begin() as other_server:  # no ORM event: like elsewhere
+        other_server.execute(text("UPDATE workshop SET board_revision = board_revision + 1 "
+                                  "WHERE id = :id"), {"id": workshop.id})
+    started = time.monotonic()
+    while phases.live_state(session=session, actor=marc,
+                            workshop_id=workshop.id).revision == seen:
+        session.commit()
+        assert time.monotonic() - started < fresh.LIVE_SECONDS + 0.5
+        time.sleep(0.02)
+
+    participants.remove_participant(session=session, actor=facilitator,
+                                    participant_id=marc.participant_id)
+    with pytest.raises(PermissionDenied):
+        phases.live_state(session=session, actor=marc, workshop_id=workshop.id)

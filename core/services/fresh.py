@@ -1,0 +1,97 @@
+"""A very short memo of what live screens poll, shared by the sessions of one server.
+
+Sixty screens poll a workshop twice a second: 120 identical reads a second of the same
+workshop row and access verdicts. Each server keeps the answer for a fraction of a second
+(``LIVE_SECONDS``), so the database sees a few reads a second per workshop, however many
+screens watch it; several servers on one database each read it themselves, so they stay
+in step within that fraction of a second.
+
+A change made through this process is seen at once: a flush that touches a workshop, its
+phases or its participants, and every board revision bump, forget that workshop's memo
+(and again when the transaction commits, so a reader that slipped in between is dropped).
+Writes never read from the memo: they check access and state in their own transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from core.models import AgendaPhase, Participant, Workshop
+
+T = TypeVar("T")
+
+LIVE_SECONDS = 0.25      # the workshop's state (revision, phase, clock inputs)
+ACCESS_SECONDS = 5.0     # who may see it (a removal made on another server: within 5 s)
+STATE = "state"
+
+_lock = threading.Lock()
+_entries: dict[tuple[str, int], dict[Any, tuple[float, Any]]] = {}
+
+
+def database_of(session: Session) -> str:
+    """Return the database a session talks to (without opening a connection)."""
+    return str(session.get_bind().engine.url)
+
+
+def remembered(session: Session, workshop_id: int, key: Any, seconds: float,
+               compute: Callable[[], T]) -> T:
+    """Return ``compute()``, or its answer for ``key`` if younger than ``seconds``.
+
+    An exception from ``compute`` (a refusal) is not remembered.
+    """
+    slot = (database_of(session), workshop_id)
+    now = time.monotonic()
+    with _lock:
+        found = _entries.get(slot, {}).get(key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    value = compute()
+    with _lock:
+        _entries.setdefault(slot, {})[key] = (now, value)
+    return value
+
+
+def forget(session: Session, workshop_id: int, key: Any = None) -> None:
+    """Drop what is remembered of a workshop (it just changed), or only ``key`` of it."""
+    slot = (database_of(session), workshop_id)
+    with _lock:
+        if key is None:
+            _entries.pop(slot, None)
+        else:
+            _entries.get(slot, {}).pop(key, None)
+    session.info.setdefault("fresh_changed", set()).add((workshop_id, key))
+
+
+def participant_key(participant_id: int | None, workshop_id: int) -> tuple:
+    """Return the memo key of a participant's access to their workshop."""
+    return ("participant", participant_id, workshop_id)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Workshop) and obj.id is not None:
+            forget(session, obj.id)
+        elif isinstance(obj, AgendaPhase):
+            forget(session, obj.workshop_id, STATE)
+        elif isinstance(obj, Participant):
+            # Only this participant's access: a card added touches its writer's row.
+            forget(session, obj.workshop_id, participant_key(obj.id, obj.workshop_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop("fresh_changed", set())
+    with _lock:
+        for workshop_id, key in changed:
+            slot = (database_of(session), workshop_id)
+            if key is None:
+                _entries.pop(slot, None)
+            else:
+                _entries.get(slot, {}).pop(key, None)
