@@ -240,6 +240,18 @@ async def scenario(server: Server, args) -> dict:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         wall = await browser.new_page(viewport={"width": 1920, "height": 1080})
+        # When each marker reaches the browser (its websocket), to tell the server's share
+        # of the delay from the browser's.
+        frames: dict[str, float] = {}
+
+        def on_ws(ws):
+            def got(payload):
+                data = payload if isinstance(payload, bytes) else payload.encode()
+                now = time.time() * 1000
+                for m in re.findall(rb"LOAD-\d+-\d+", data):
+                    frames.setdefault(m.decode(), now)
+            ws.on("framereceived", got)
+        wall.on("websocket", on_ws)
         await wall.goto(server.url + "/")
         await wall.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]'
                                      '[data-test-connection-state="CONNECTED"]')
@@ -306,10 +318,8 @@ async def scenario(server: Server, args) -> dict:
         stored = set(stored_at)
         scores = len(session.exec(select(Score)).all())
     latencies = [seen[m] - t for m, t in sent.items() if m in seen]
-    if os.environ.get("LOAD_DUMP"):
-        import json
-        Path(os.environ["LOAD_DUMP"]).write_text(json.dumps(
-            {"sent": sent, "seen": seen, "stored": stored_at}))
+    to_browser = [frames[m] - stored_at[m] for m in sent if m in frames and m in stored_at]
+    drawing = [seen[m] - frames[m] for m in sent if m in frames and m in seen]
     to_store = [stored_at[m] - t for m, t in sent.items() if m in stored_at]
     to_wall = [seen[m] - stored_at[m] for m in sent if m in seen and m in stored_at]
     return {
@@ -326,6 +336,9 @@ async def scenario(server: Server, args) -> dict:
         "store_p50": percentile(to_store, 0.5) if to_store else None,
         "wall_p50": percentile(to_wall, 0.5) if to_wall else None,
         "store_p95": percentile(to_store, 0.95) if to_store else None,
+        "browser_p50": percentile(to_browser, 0.5) if to_browser else None,
+        "browser_p95": percentile(to_browser, 0.95) if to_browser else None,
+        "draw_p95": percentile(drawing, 0.95) if drawing else None,
         "wall_p95": percentile(to_wall, 0.95) if to_wall else None,
     }
 
@@ -351,6 +364,9 @@ def run_on(database_url: str | None, args, label: str) -> None:
         print(f"    of which submitted → stored p50 {result['store_p50']:.0f} ms "
               f"(p95 {result['store_p95']:.0f}), stored → on the wall p50 "
               f"{result['wall_p50']:.0f} ms (p95 {result['wall_p95']:.0f})")
+        print(f"    stored → its message reaches the browser p50 {result['browser_p50']:.0f} ms "
+              f"(p95 {result['browser_p95']:.0f}); drawn after it arrives: p95 "
+              f"{result['draw_p95']:.0f} ms")
     print(f"  lost writes: {result['lost_cards']} cards of {result['cards_sent']}, "
           f"{result['lost_scores']} scores of {result['scores_sent']} "
           f"(stored: {result['cards_stored']} cards, {result['scores_stored']} scores)")
@@ -361,8 +377,6 @@ def run_on(database_url: str | None, args, label: str) -> None:
     for error in result["errors"][:5]:
         print(f"  error: {error}")
     log = server.log.read_text(errors="replace")
-    if os.environ.get("LOAD_DUMP"):
-        Path(os.environ["LOAD_DUMP"] + ".log").write_text(log)
     problems = [line for line in log.splitlines()
                 if re.search(r"Error|Exception|Traceback", line)]
     print(f"  server log: {len(problems)} error lines")
