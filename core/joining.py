@@ -40,6 +40,8 @@ def join_url(*, page_url: str | None, code: str, public_url: str = "",
     return urlunsplit((parts.scheme or "http", netloc, "/join", urlencode({"code": code}), ""))
 
 
-def qr_svg(url: str, *, scale: int = 8) -> str:
-    """Return a QR code of ``url`` as an SVG document (dark on white)."""
-    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111111", light="#ffffff")
+def qr_data_uri(url: str, *, scale: int = 8) -> str:
+    """Return a QR code of ``url`` as an SVG ``data:`` URI (dark on white), for an ``<img>``:
+    Streamlit's HTML sanitiser keeps images but removes inline SVG."""
+    return segno.make(url, error="m").svg_data_uri(scale=scale, dark="#111111",
+                                                    light="#ffffff")

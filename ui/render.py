@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from core.joining import qr_svg
+from core.joining import qr_data_uri
 from core.templates import Templates
 
 BOARD_CSS = """
@@ -30,7 +30,7 @@ BOARD_CSS = """
 .fab-details summary{cursor:pointer;font-weight:600;}
 .fab-join-url{font-size:1.2rem;font-weight:600;overflow-wrap:anywhere;}
 .fab-join-code{font-size:2.4rem;font-weight:800;letter-spacing:.2em;}
-.fab-qr svg{width:100%;height:100%;}
+.fab-qr img{display:block;max-width:100%;height:auto;image-rendering:pixelated;}
 .fab-group{background:#f8f9fa;border-radius:10px;padding:10px 14px;margin-bottom:12px;}
 .fab-group-name{font-size:1.3rem;font-weight:700;margin-bottom:4px;overflow-wrap:anywhere;}
 .fab-group ul{margin:0;padding-left:1.1rem;font-size:1.05rem;white-space:pre-wrap;
@@ -125,9 +125,8 @@ def join_block(url: str, code: str, intro: str) -> str:
 
 def qr(url: str, *, size: int = 220) -> str:
     """Return a QR code of ``url`` (made on this machine) at ``size`` pixels."""
-    svg = qr_svg(url)
-    return (f"<div class='fab-qr' style='width:{int(size)}px;height:{int(size)}px'>"
-            f"{svg}</div>")
+    return (f"<div class='fab-qr'><img src='{escape(qr_data_uri(url))}' "
+            f"width='{int(size)}' height='{int(size)}' alt='QR code'></div>")
 
 
 # The projector: no sidebar nor toolbar, type readable from ten metres on 1920×1080.

@@ -12,7 +12,14 @@ from core.db import session_scope
 from core.models import PhaseKind, Workshop
 from core.services import phases
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, Server, login, prepare_database, wait_idle
+from tests.browser.conftest import (
+    ADMIN,
+    ARTIFACTS,
+    Server,
+    login,
+    prepare_database,
+    wait_idle,
+)
 from tests.conftest import PG_ENV, unavailable
 
 
@@ -67,6 +74,19 @@ def test_a_card_reaches_the_projector_without_reload(server, new_context):
     # Marcel's page reran for Paulette's card; what he was typing is still there.
     other.get_by_text("Une navette vers le marché du samedi").wait_for(timeout=10_000)
     assert other_field.input_value() == "Je suis en train d'écr"
+
+    # Readable from the back of the hall: cards in 32 px or more on a 1920×1080 wall, the
+    # join code in large type, and no sidebar.
+    card = wall.get_by_text("Une navette vers le marché du samedi")
+    assert float(card.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
+    assert wall.locator('[data-testid="stSidebar"]').count() == 0 or not wall.locator(
+        '[data-testid="stSidebar"]').is_visible()
+    # The QR code is drawn (Streamlit's sanitiser drops inline SVG: it is an image).
+    qr = wall.locator(".fab-qr img")
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth") > 100
+    assert qr.bounding_box()["width"] >= 250
+    wall.screenshot(path=str(ARTIFACTS / "projector-1920x1080.png"))
 
 
 def test_the_next_phase_moves_the_participant(server, new_context):
