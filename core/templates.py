@@ -89,6 +89,45 @@ class CriteriaSet(_Strict):
         return self
 
 
+class CanvasSection(_Strict):
+    key: Key
+    title: Localized
+    questions: list[Localized] = Field(min_length=1)
+    example: Localized
+    row: int = Field(ge=1, le=20)
+    span: int = Field(default=1, ge=1, le=6)
+    # Pre-filled when the canvas starts from a candidate: its linked needs, or its scores.
+    evidence: Literal["needs", "scores", ""] = ""
+
+
+class CanvasTemplate(_Strict):
+    key: Key
+    name: Localized
+    description: Localized
+    default: bool = False
+    columns: int = Field(ge=1, le=6)
+    sections: list[CanvasSection] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> CanvasTemplate:
+        _unique_keys(self.sections, "section")
+        for section in self.sections:
+            if section.span > self.columns:
+                raise ValueError(f"section '{section.key}' spans {section.span} columns, "
+                                 f"the canvas has {self.columns}")
+        return self
+
+    def rows(self) -> list[list[CanvasSection]]:
+        """Return the sections row by row, in file order within a row."""
+        by_row: dict[int, list[CanvasSection]] = {}
+        for section in self.sections:
+            by_row.setdefault(section.row, []).append(section)
+        return [by_row[r] for r in sorted(by_row)]
+
+    def section(self, key: str) -> CanvasSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
 def _unique_keys(items: list[Any], what: str) -> list[Any]:
     seen: set[str] = set()
     for item in items:
@@ -153,6 +192,13 @@ class Templates:
     sources: dict[str, Source]
     formats: dict[str, WorkshopFormat]
     criteria_sets: dict[str, CriteriaSet]
+    canvases: dict[str, CanvasTemplate]
+
+    @property
+    def default_canvas(self) -> CanvasTemplate:
+        """Return the canvas template marked default (else the first)."""
+        return next((c for c in self.canvases.values() if c.default),
+                    next(iter(self.canvases.values())))
 
     @property
     def default_criteria_set(self) -> CriteriaSet:
@@ -178,10 +224,11 @@ def _load(directory: Path) -> Templates:
         sources={s.key: s for s in sources},
         formats=formats,
         criteria_sets=_load_keyed(directory / "criteria", CriteriaSet),
+        canvases=_load_keyed(directory / "canvases", CanvasTemplate),
     )
 
 
-K = TypeVar("K", CriteriaSet, WorkshopFormat)
+K = TypeVar("K", CriteriaSet, WorkshopFormat, CanvasTemplate)
 
 
 def _load_keyed(folder: Path, model: type[K]) -> dict[str, K]:

@@ -72,3 +72,31 @@ def test_a_new_format_file_is_picked_up(data_copy):
         " instructions: {fr: Parlons, en: Let's talk}}\n",
         encoding="utf-8")
     assert load_templates(data_copy).formats["new"].total_minutes == 30
+
+
+def test_shipped_canvases_load(templates):
+    assert set(templates.canvases) == {"outille-toi", "business-model-canvas", "lean-canvas",
+                                       "fiche-action"}
+    assert templates.default_canvas.key == "outille-toi"
+    assert len(templates.canvases["business-model-canvas"].sections) == 9
+    assert len(templates.canvases["lean-canvas"].sections) == 9
+    outille = templates.default_canvas
+    assert [s.key for s in outille.sections][:3] == ["besoin", "pour-qui", "activite"]
+    assert outille.section("besoin").evidence == "needs"
+    assert outille.section("collectif").title("fr") == "Le collectif porteur et sa gouvernance"
+    assert all(s.questions and s.example.en for s in outille.sections)
+    # Every row fits in the grid.
+    for canvas in templates.canvases.values():
+        for row in canvas.rows():
+            assert sum(s.span for s in row) <= canvas.columns, canvas.key
+
+
+def test_a_broken_canvas_file_is_refused_by_name(data_copy):
+    (data_copy / "canvases" / "mine.yaml").write_text(
+        "key: mine\nname: {fr: M, en: M}\ndescription: {fr: D, en: D}\ncolumns: 2\n"
+        "sections:\n  - {key: a, row: 1, span: 3, title: {fr: A, en: A},"
+        " questions: [{fr: Q, en: Q}], example: {fr: E, en: E}}\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        load_templates(data_copy)
+    assert exc.value.params["file"].endswith("mine.yaml")
+    assert "spans 3 columns" in exc.value.params["details"]

@@ -1,0 +1,369 @@
+"""Formalisation canvases: start one from a selected candidate, edit its sections, keep
+every saved text as an append-only revision, detect two people saving over each other,
+show history and differences, restore, and tell how complete the canvas is.
+
+Revisions are never updated nor deleted: the text of a section is its latest revision;
+restoring an old text appends it again. Saving states which revision the author started
+from (``base_revision_id``); if someone saved in between, nothing is written and the
+caller gets both texts to choose or merge (``SaveResult.conflict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from core.actors import Actor, ParticipantActor, UserActor
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_, translate
+from core.models import (
+    Candidate,
+    Canvas,
+    CanvasRevision,
+    Card,
+    CardKind,
+    CardLink,
+    Cluster,
+    Participant,
+    User,
+    pk,
+    utcnow,
+)
+from core.services.access import (
+    active_participant,
+    collective_for,
+    facilitated_workshop,
+)
+from core.templates import CanvasTemplate, Templates
+from core.text import clean_text
+
+SECTION_TEXT_MAX = 10_000
+THIN_WORDS = 12  # fewer words than this: a start, not yet an answer
+PREFILL_AUTHOR = "Fabrique"
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    id: int
+    section_key: str
+    text: str
+    author: str
+    created_at: datetime
+    prefilled: bool
+    base_revision_id: int | None
+
+
+@dataclass(frozen=True)
+class CanvasView:
+    canvas: Canvas
+    template: CanvasTemplate
+    sections: dict[str, RevisionView]  # the latest revision of each section written
+
+    def text(self, key: str) -> str:
+        latest = self.sections.get(key)
+        return latest.text if latest else ""
+
+    def revision_id(self, key: str) -> int | None:
+        latest = self.sections.get(key)
+        return latest.id if latest else None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Either the saved revision, or — someone saved first — their revision (``conflict``),
+    nothing being written."""
+
+    saved: RevisionView | None = None
+    conflict: RevisionView | None = None
+
+
+def _view(revision: CanvasRevision) -> RevisionView:
+    return RevisionView(pk(revision), revision.section_key, revision.text, revision.author_name,
+                        revision.created_at, revision.prefilled, revision.base_revision_id)
+
+
+def template_of(templates: Templates, canvas: Canvas) -> CanvasTemplate:
+    template = templates.canvases.get(canvas.template_key)
+    if template is None:
+        raise NotFound(N_("The canvas template {key} is missing from data/canvases."),
+                       key=canvas.template_key)
+    return template
+
+
+# --- access ---------------------------------------------------------------------------
+
+
+def canvas_for(session: Session, actor: Actor, canvas_id: int) -> Canvas:
+    """Return a canvas the actor may read and edit: the collective's facilitator (or an
+    admin), or a participant of the workshop it was started in."""
+    canvas = session.get(Canvas, canvas_id)
+    if canvas is None or canvas.deleted_at is not None:
+        raise NotFound(N_("This canvas does not exist or was deleted."))
+    if isinstance(actor, ParticipantActor):
+        if canvas.workshop_id is None or canvas.workshop_id != actor.workshop_id:
+            raise PermissionDenied(N_("This canvas belongs to another workshop."))
+        active_participant(session, actor)
+        return canvas
+    collective_for(session, actor, canvas.collective_id)
+    return canvas
+
+
+def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
+    if isinstance(actor, UserActor):
+        user = session.get(User, actor.user_id)
+        return actor.user_id, None, user.name if user else ""
+    participant = session.get(Participant, actor.participant_id)
+    return None, actor.participant_id, participant.display_name if participant else ""
+
+
+# --- starting a canvas ----------------------------------------------------------------
+
+
+def list_canvases(*, session: Session, actor: Actor, workshop_id: int) -> list[Canvas]:
+    """List the canvases of the workshop's collective (participants: of their workshop)."""
+    if isinstance(actor, ParticipantActor):
+        if actor.workshop_id != workshop_id:
+            raise PermissionDenied(N_("You can only take part in the workshop you joined."))
+        active_participant(session, actor)
+        query = select(Canvas).where(Canvas.workshop_id == workshop_id)
+    else:
+        workshop = facilitated_workshop(session, actor, workshop_id)
+        query = select(Canvas).where(Canvas.collective_id == workshop.collective_id)
+    return list(session.exec(query.where(col(Canvas.deleted_at).is_(None))
+                             .order_by(col(Canvas.created_at))).all())
+
+
+def _needs_evidence(session: Session, candidate: Candidate) -> list[str]:
+    """Return the texts of the needs behind a candidate (an idea's linked needs; a group's
+    needs, or the needs its ideas answer)."""
+    if candidate.card_id is not None:
+        card_ids = [candidate.card_id]
+    else:
+        card_ids = [i for i in session.exec(select(Card.id).where(
+            Card.cluster_id == candidate.cluster_id, col(Card.deleted_at).is_(None))).all()
+            if i is not None]
+    cards = list(session.exec(select(Card).where(col(Card.id).in_(card_ids))).all())
+    need_ids = {pk(c) for c in cards if c.kind == CardKind.NEED.value}
+    idea_ids = [pk(c) for c in cards if c.kind == CardKind.IDEA.value]
+    if idea_ids:
+        need_ids.update(session.exec(select(CardLink.need_id).where(
+            col(CardLink.idea_id).in_(idea_ids), col(CardLink.deleted_at).is_(None))).all())
+    needs = session.exec(select(Card).where(col(Card.id).in_(need_ids),
+                                            col(Card.deleted_at).is_(None))
+                         .order_by(col(Card.id))).all()
+    return [n.text for n in needs]
+
+
+def _candidate_title(session: Session, candidate: Candidate) -> str:
+    if candidate.card_id is not None:
+        card = session.get(Card, candidate.card_id)
+        return card.text if card else ""
+    cluster = session.get(Cluster, candidate.cluster_id)
+    return cluster.name if cluster else ""
+
+
+def _scores_evidence(session: Session, actor: Actor, candidate: Candidate,
+                     lang: str) -> str:
+    from core.services import scoring  # scoring imports nothing from here
+
+    board, results = scoring.results_view(session=session, actor=actor,
+                                          workshop_id=candidate.workshop_id, lang=lang)
+    if results is None:
+        return ""
+    for result in results.scored:
+        if result.candidate == candidate.id and result.score is not None:
+            line = translate(lang, N_("Rank {rank} of {total} in the opportunity study, "
+                                      "weighted score {score} / 5."),
+                             rank=result.rank, total=len(results.scored),
+                             score=f"{result.score:.1f}".replace(".", "," if lang == "fr"
+                                                                 else "."))
+            if result.flagged:
+                line += " " + translate(lang, N_("The room disagreed on it: talk it over."))
+            return line
+    return ""
+
+
+def start_canvas(*, session: Session, actor: Actor, workshop_id: int, templates: Templates,
+                 template_key: str = "", candidate_id: int | None = None, title: str = "",
+                 lang: str = "fr") -> Canvas:
+    """Start a canvas (facilitator), blank or from a selected candidate: its evidence
+    sections are pre-filled from the linked needs and the scoring results, marked so."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    template = (templates.canvases.get(template_key) if template_key
+                else templates.default_canvas)
+    if template is None:
+        raise InvalidInput(N_("Unknown canvas template: {key}."), key=template_key)
+    candidate = None
+    if candidate_id is not None:
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None or candidate.workshop_id != workshop_id or (
+                candidate.deleted_at is not None):
+            raise InvalidInput(N_("This candidate is not part of this workshop."))
+    name = clean_text(title, max_length=200) if title.strip() else (
+        _candidate_title(session, candidate)[:200] if candidate else "")
+    if not name:
+        raise InvalidInput(N_("Give the canvas a title."))
+    canvas = Canvas(collective_id=workshop.collective_id, workshop_id=pk(workshop),
+                    candidate_id=candidate_id, template_key=template.key, title=name)
+    session.add(canvas)
+    session.flush()
+    if candidate is not None:
+        needs = _needs_evidence(session, candidate)
+        scores = _scores_evidence(session, actor, candidate, lang)
+        for section in template.sections:
+            text = ""
+            if section.evidence == "needs" and needs:
+                heading = translate(lang, N_("Needs heard in the workshop:"))
+                text = heading + "\n" + "\n".join(f"- {n}" for n in needs)
+            elif section.evidence == "scores" and scores:
+                text = scores
+            if text:
+                session.add(CanvasRevision(canvas_id=pk(canvas), section_key=section.key,
+                                           text=text, author_name=PREFILL_AUTHOR,
+                                           prefilled=True))
+    session.commit()
+    return canvas
+
+
+def delete_canvas(*, session: Session, actor: Actor, canvas_id: int) -> None:
+    """Put a canvas in the bin (facilitator; its revisions stay)."""
+    canvas = canvas_for(session, actor, canvas_id)
+    if not isinstance(actor, UserActor):
+        raise PermissionDenied(N_("Only the facilitator can do this."))
+    canvas.deleted_at = canvas.deleted_at or utcnow()
+    session.commit()
+
+
+# --- reading and writing --------------------------------------------------------------
+
+
+def _latest(session: Session, canvas_id: int) -> dict[str, CanvasRevision]:
+    rows = session.exec(select(CanvasRevision).where(CanvasRevision.canvas_id == canvas_id)
+                        .order_by(col(CanvasRevision.id))).all()
+    return {r.section_key: r for r in rows}
+
+
+def canvas_view(*, session: Session, actor: Actor, canvas_id: int,
+                templates: Templates) -> CanvasView:
+    """Return the canvas with the latest text of each section."""
+    canvas = canvas_for(session, actor, canvas_id)
+    template = template_of(templates, canvas)
+    latest = {k: _view(r) for k, r in _latest(session, canvas_id).items()}
+    return CanvasView(canvas, template, latest)
+
+
+def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
+                 text: str, base_revision_id: int | None, templates: Templates) -> SaveResult:
+    """Save a section's text as a new revision, unless someone saved since
+    ``base_revision_id`` (the revision the author was editing): then nothing is written
+    and their revision comes back as ``conflict``. Saving the same text is a no-op."""
+    canvas = canvas_for(session, actor, canvas_id)
+    if template_of(templates, canvas).section(section_key) is None:
+        raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
+    text = clean_text(text, max_length=SECTION_TEXT_MAX) if text.strip() else ""
+    # Lock the canvas row (PostgreSQL) so two saves of one section cannot both pass the
+    # check; SQLite's write transaction is already exclusive.
+    session.exec(select(Canvas.id).where(Canvas.id == canvas_id).with_for_update()).first()
+    latest = session.exec(select(CanvasRevision).where(
+        CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == section_key)
+        .order_by(col(CanvasRevision.id).desc())).first()
+    if latest is not None and latest.text == text:
+        return SaveResult(saved=_view(latest))
+    if latest is not None and pk(latest) != base_revision_id:
+        return SaveResult(conflict=_view(latest))
+    if latest is None and base_revision_id is not None:
+        raise InvalidInput(N_("This revision does not belong to this section."))
+    user_id, participant_id, name = _author(session, actor)
+    revision = CanvasRevision(canvas_id=canvas_id, section_key=section_key, text=text,
+                              base_revision_id=base_revision_id, author_user_id=user_id,
+                              author_participant_id=participant_id, author_name=name)
+    session.add(revision)
+    session.commit()
+    return SaveResult(saved=_view(revision))
+
+
+def history(*, session: Session, actor: Actor, canvas_id: int,
+            section_key: str | None = None) -> list[RevisionView]:
+    """Return the revisions of a canvas (or of one section), newest first."""
+    canvas_for(session, actor, canvas_id)
+    query = select(CanvasRevision).where(CanvasRevision.canvas_id == canvas_id)
+    if section_key is not None:
+        query = query.where(CanvasRevision.section_key == section_key)
+    return [_view(r) for r in session.exec(query.order_by(col(CanvasRevision.id).desc()))]
+
+
+def restore(*, session: Session, actor: Actor, revision_id: int,
+            templates: Templates) -> RevisionView:
+    """Bring back an older text of a section, as a new revision on top of the latest."""
+    old = session.get(CanvasRevision, revision_id)
+    if old is None:
+        raise NotFound(N_("This revision does not exist."))
+    canvas_for(session, actor, old.canvas_id)
+    latest = session.exec(select(CanvasRevision).where(
+        CanvasRevision.canvas_id == old.canvas_id,
+        CanvasRevision.section_key == old.section_key)
+        .order_by(col(CanvasRevision.id).desc())).first()
+    result = save_section(session=session, actor=actor, canvas_id=old.canvas_id,
+                          section_key=old.section_key, text=old.text,
+                          base_revision_id=pk(latest) if latest else None, templates=templates)
+    assert result.saved is not None  # based on the latest: no conflict possible
+    return result.saved
+
+
+def changed_since(*, session: Session, actor: Actor, canvas_id: int,
+                  since: datetime) -> dict[str, tuple[str, str]]:
+    """Return, per section changed after ``since``, its text then and its text now
+    ("ce qui a changé depuis la dernière séance")."""
+    canvas_for(session, actor, canvas_id)
+    rows = session.exec(select(CanvasRevision).where(CanvasRevision.canvas_id == canvas_id)
+                        .order_by(col(CanvasRevision.id))).all()
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for row in rows:
+        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(
+            tzinfo=since.tzinfo)
+        (after if created > since else before)[row.section_key] = row.text
+    return {key: (before.get(key, ""), text) for key, text in after.items()
+            if text != before.get(key, "")}
+
+
+def working_days(*, session: Session, actor: Actor, canvas_id: int) -> list[datetime]:
+    """Return the start (midnight UTC) of each day someone saved in the canvas, newest
+    first: the sessions a collective can compare against."""
+    canvas_for(session, actor, canvas_id)
+    stamps = session.exec(select(CanvasRevision.created_at).where(
+        CanvasRevision.canvas_id == canvas_id, col(CanvasRevision.prefilled).is_(False))).all()
+    days = {s.replace(hour=0, minute=0, second=0, microsecond=0,
+                      tzinfo=s.tzinfo or UTC) for s in stamps}
+    return sorted(days, reverse=True)
+
+
+# --- completeness and export ----------------------------------------------------------
+
+
+def completeness(view: CanvasView) -> dict[str, str]:
+    """Return per section "empty", "thin" (under ``THIN_WORDS`` words, or only
+    pre-filled) or "done"."""
+    states = {}
+    for section in view.template.sections:
+        latest = view.sections.get(section.key)
+        words = len(latest.text.split()) if latest else 0
+        if words == 0:
+            states[section.key] = "empty"
+        elif words < THIN_WORDS or (latest is not None and latest.prefilled):
+            states[section.key] = "thin"
+        else:
+            states[section.key] = "done"
+    return states
+
+
+def markdown(view: CanvasView, lang: str) -> str:
+    """Return the canvas as Markdown (title, then each section with its text)."""
+    lines = [f"# {view.canvas.title}", "", f"*{view.template.name(lang)}*", ""]
+    for section in view.template.sections:
+        lines += [f"## {section.title(lang)}", ""]
+        text = view.text(section.key).strip()
+        lines += [text if text else "—", ""]
+    return "\n".join(lines)

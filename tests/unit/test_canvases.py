@@ -1,0 +1,176 @@
+"""Canvases: start from a candidate with evidence, append-only revisions, conflicts,
+history, restore, word differences, completeness, export, and who may do what."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from core.errors import InvalidInput, PermissionDenied
+from core.models import CanvasRevision, CardKind
+from core.services import canvases, cards, scoring
+from core.wordiff import counts, word_diff
+from tests.conftest import join, make_user
+
+
+def idea_candidate(session, facilitator, workshop, templates):
+    """An idea answering two needs, put up as a candidate and selected."""
+    needs = [cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
+                            text=t, templates=templates)
+             for t in ("Plus de commerce au bourg", "Les aînés sont isolés")]
+    idea = cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
+                          text="Une épicerie-café associative", templates=templates,
+                          kind=CardKind.IDEA, need_ids=[n.id for n in needs])
+    [candidate] = scoring.set_candidates(session=session, actor=facilitator,
+                                         workshop_id=workshop.id, card_ids=[idea.id])
+    return candidate
+
+
+def test_start_from_a_candidate_prefills_the_evidence(session, facilitator, workshop,
+                                                      templates):
+    candidate = idea_candidate(session, facilitator, workshop, templates)
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, candidate_id=candidate.id)
+    assert canvas.title == "Une épicerie-café associative"
+    view = canvases.canvas_view(session=session, actor=facilitator, canvas_id=canvas.id,
+                                templates=templates)
+    need = view.sections["besoin"]
+    assert need.prefilled and need.author == "Fabrique"
+    assert "- Plus de commerce au bourg" in need.text and "- Les aînés sont isolés" in need.text
+    assert canvases.completeness(view)["besoin"] == "thin"  # pre-filled is only a start
+    assert canvases.completeness(view)["activite"] == "empty"
+
+
+def test_blank_canvas_needs_a_title_and_a_known_template(session, facilitator, workshop,
+                                                         templates):
+    with pytest.raises(InvalidInput):
+        canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                              templates=templates)
+    with pytest.raises(InvalidInput):
+        canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                              templates=templates, template_key="nope", title="X")
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, template_key="fiche-action",
+                                   title="Fiche épicerie")
+    view = canvases.canvas_view(session=session, actor=facilitator, canvas_id=canvas.id,
+                                templates=templates)
+    assert view.sections == {} and set(canvases.completeness(view).values()) == {"empty"}
+
+
+def test_saves_are_append_only_revisions_and_conflicts_are_never_silent(
+        session, facilitator, running_workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    elise = join(session, running_workshop, "Élise")
+    marc = join(session, running_workshop, "Marc")
+
+    def save(actor, text, base):
+        return canvases.save_section(session=session, actor=actor, canvas_id=canvas.id,
+                                     section_key="activite", text=text, base_revision_id=base,
+                                     templates=templates)
+
+    first = save(elise, "Une épicerie ouverte le samedi", None).saved
+    assert first is not None and first.author == "Élise"
+    # Marc and Élise both start from the first text; Élise saves first.
+    mine = save(elise, "Une épicerie ouverte le samedi et le mercredi", first.id).saved
+    clash = save(marc, "Une épicerie ambulante", first.id)
+    assert clash.saved is None and clash.conflict.id == mine.id
+    assert clash.conflict.text == "Une épicerie ouverte le samedi et le mercredi"
+    # Nothing was overwritten: two revisions, the latest is Élise's.
+    texts = [r.text for r in canvases.history(session=session, actor=facilitator,
+                                              canvas_id=canvas.id, section_key="activite")]
+    assert texts == ["Une épicerie ouverte le samedi et le mercredi",
+                     "Une épicerie ouverte le samedi"]
+    # Marc merges, now based on what he saw.
+    merged = save(marc, "Une épicerie ouverte le samedi et le mercredi, ambulante l'été",
+                  mine.id).saved
+    assert merged is not None and merged.base_revision_id == mine.id
+    # Saving the same text again writes nothing.
+    assert save(marc, merged.text, merged.id).saved.id == merged.id
+    assert len(session.exec(select(CanvasRevision)).all()) == 3
+
+
+def test_restore_appends_the_old_text_and_diff_reads_as_words(session, facilitator, workshop,
+                                                              templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title="Épicerie")
+    old = canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                                section_key="pour-qui", text="Les aînés du bourg",
+                                base_revision_id=None, templates=templates).saved
+    new = canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                                section_key="pour-qui", text="Les familles du bourg",
+                                base_revision_id=old.id, templates=templates).saved
+    runs = word_diff(old.text, new.text)
+    assert runs == [("same", "Les"), ("removed", "aînés"), ("added", "familles"),
+                    ("same", "du bourg")]
+    assert counts(runs) == (1, 1)
+    back = canvases.restore(session=session, actor=facilitator, revision_id=old.id,
+                            templates=templates)
+    assert back.text == "Les aînés du bourg" and back.id > new.id
+    ids = [r.id for r in canvases.history(session=session, actor=facilitator,
+                                          canvas_id=canvas.id)]
+    assert ids == [back.id, new.id, old.id]  # nothing rewritten, one more revision
+
+
+def test_word_diff_keeps_paragraphs():
+    runs = word_diff("Un\nDeux trois", "Un\nDeux quatre trois")
+    assert runs == [("same", "Un\nDeux"), ("added", "quatre"), ("same", "trois")]
+    assert word_diff("", "Tout neuf") == [("added", "Tout neuf")]
+
+
+def test_what_changed_since_the_last_session(session, facilitator, workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title="Épicerie")
+    first = canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                                  section_key="pour-qui", text="Les aînés",
+                                  base_revision_id=None, templates=templates).saved
+    # Pretend that text was written three weeks ago.
+    row = session.get(CanvasRevision, first.id)
+    row.created_at = datetime.now(UTC) - timedelta(days=21)
+    session.commit()
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key="pour-qui", text="Les aînés et les familles",
+                          base_revision_id=first.id, templates=templates)
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key="activite", text="Une épicerie",
+                          base_revision_id=None, templates=templates)
+    days = canvases.working_days(session=session, actor=facilitator, canvas_id=canvas.id)
+    assert len(days) == 2
+    changed = canvases.changed_since(session=session, actor=facilitator, canvas_id=canvas.id,
+                                     since=days[0])
+    assert changed == {"pour-qui": ("Les aînés", "Les aînés et les familles"),
+                       "activite": ("", "Une épicerie")}
+
+
+def test_who_may_open_a_canvas(session, facilitator, running_workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    stranger = make_user(session, "autre")
+    with pytest.raises(PermissionDenied):
+        canvases.canvas_view(session=session, actor=stranger, canvas_id=canvas.id,
+                             templates=templates)
+    elise = join(session, running_workshop, "Élise")
+    with pytest.raises(PermissionDenied):
+        canvases.start_canvas(session=session, actor=elise, workshop_id=running_workshop.id,
+                              templates=templates, title="Le mien")
+    with pytest.raises(PermissionDenied):
+        canvases.delete_canvas(session=session, actor=elise, canvas_id=canvas.id)
+    assert canvases.canvas_view(session=session, actor=elise, canvas_id=canvas.id,
+                                templates=templates).canvas.id == canvas.id
+
+
+def test_markdown_export_has_every_section(session, facilitator, workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title="Épicerie « chez nous »")
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key="modele", text="Ventes 60 %, dons 10 € par mois",
+                          base_revision_id=None, templates=templates)
+    view = canvases.canvas_view(session=session, actor=facilitator, canvas_id=canvas.id,
+                                templates=templates)
+    text = canvases.markdown(view, "fr")
+    assert text.startswith("# Épicerie « chez nous »")
+    for section in templates.default_canvas.sections:
+        assert f"## {section.title('fr')}" in text
+    assert "Ventes 60 %, dons 10 € par mois" in text
