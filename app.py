@@ -43,6 +43,7 @@ else:
     group = st.Page("pages/group.py", title=_("Group"), icon="🗂️", url_path="group")
     score = st.Page("pages/score.py", title=_("Score"), icon="🗳️", url_path="score")
     results = st.Page("pages/results.py", title=_("Results"), icon="📊", url_path="results")
+    canvas = st.Page("pages/canvas.py", title=_("Formalise"), icon="📄", url_path="canvas")
     import_cards = st.Page("pages/import_cards.py", title=_("Import cards"), icon="📥",
                            url_path="import")
     account = st.Page("pages/account.py", title=_("My account"), icon="👤", url_path="account")
@@ -51,11 +52,11 @@ else:
     if user is not None:
         pages = {
             _("Workshop"): [home, facilitate, projector, explore, ideas, group, score,
-                            results, import_cards],
+                            results, canvas, import_cards],
             _("Settings"): [account, users] if user.is_admin else [account],
         }
     elif actor is not None:
-        pages = {_("Workshop"): [workshop, explore, ideas, group, score, results]}
+        pages = {_("Workshop"): [workshop, explore, ideas, group, score, results, canvas]}
     else:
         pages = {"": [login, join]}
 

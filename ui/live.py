@@ -29,6 +29,7 @@ PHASE_PAGES = {
     PhaseKind.IDEAS.value: "pages/ideas.py",
     PhaseKind.GROUP.value: "pages/group.py",
     PhaseKind.SCORE.value: "pages/score.py",
+    PhaseKind.FORMALISE.value: "pages/canvas.py",
 }
 WORKSHOP_PAGE = "pages/workshop.py"
 

@@ -64,6 +64,58 @@ def notice(text: str) -> str:
     return f"<div class='fab-notice'>{escape(text)}</div>"
 
 
+CANVAS_CSS = """
+<style>
+.fab-section-title{font-weight:700;font-size:1.05rem;display:flex;gap:.4rem;
+  align-items:baseline;}
+.fab-section-state{color:#5c636a;}
+.fab-questions{margin:.2rem 0 .2rem 1.1rem;padding:0;color:#5c636a;font-size:.9rem;}
+.fab-complete{display:flex;flex-wrap:wrap;gap:.35rem;margin:.3rem 0 .8rem 0;}
+.fab-complete span{border-radius:999px;padding:.1rem .6rem;font-size:.85rem;}
+.fab-complete .empty{background:#f1f3f5;color:#5c636a;}
+.fab-complete .thin{background:#fff3bf;color:#5c4400;}
+.fab-complete .done{background:#d3f9d8;color:#1b5e20;}
+.fab-diff ins{background:#d3f9d8;text-decoration:none;}
+.fab-diff del{background:#ffe3e3;}
+.fab-diff{white-space:pre-wrap;line-height:1.6;}
+.fab-paragraphs{white-space:pre-wrap;overflow-wrap:anywhere;}
+@media (max-width: 640px){[data-testid="stHorizontalBlock"]{flex-direction:column;}}
+</style>
+"""
+
+
+def section_head(title: str, state: str, questions: list[str]) -> str:
+    """Return a canvas section's title, its completeness mark and its guiding questions."""
+    items = "".join(f"<li>{escape(q)}</li>" for q in questions)
+    return (f"<div class='fab-section-title'><span class='fab-section-state'>"
+            f"{escape(state)}</span>{escape(title)}</div><ul class='fab-questions'>{items}</ul>")
+
+
+def completeness(sections: list[tuple[str, str]], summary: str,
+                 labels: dict[str, str]) -> str:
+    """Return the at-a-glance line of which sections are empty, thin or done."""
+    chips = "".join(f"<span class='{escape(state)}' title='{escape(labels[state])}'>"
+                    f"{escape(title)}</span>" for title, state in sections)
+    return (f"<div><strong>{escape(summary)}</strong></div>"
+            f"<div class='fab-complete'>{chips}</div>")
+
+
+def word_diff(runs: list[tuple[str, str]], summary: str) -> str:
+    """Return word differences: added words highlighted in green, removed struck in red."""
+    parts = []
+    for op, text in runs:
+        body = escape(text)
+        parts.append(f"<ins>{body}</ins>" if op == "added" else
+                     f"<del>{body}</del>" if op == "removed" else body)
+    return (f"<div class='fab-card-meta'>{escape(summary)}</div>"
+            f"<div class='fab-diff'>{' '.join(parts)}</div>")
+
+
+def paragraphs(text: str) -> str:
+    """Return user text with its line breaks kept."""
+    return f"<div class='fab-paragraphs'>{escape(text)}</div>"
+
+
 def theme_header(label: str, color: str, count: int) -> str:
     """Return the heading of a theme's column on a board."""
     return (f"<div class='fab-theme'><span class='fab-chip' style='background:{escape(color)}'>"

@@ -113,7 +113,7 @@ def test_logged_out_visitor_finds_no_workshop_data(server, new_context):
     with session_scope(url=server.database_url) as session:
         demo_texts = [c.text for c in session.exec(select(Card)).all()][:5]
     page = new_context().new_page()
-    for path in ("explore", "home", "users", "account", "explore", "", "join", "login"):
+    for path in ("explore", "home", "users", "account", "canvas", "explore", "", "join", "login"):
         page.goto(f"{server.url}/{path}")
         wait_idle(page)
         body = page.inner_text("body")

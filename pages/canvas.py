@@ -1,0 +1,289 @@
+"""Formaliser: the collective's project canvases. Start one from a selected idea (its needs
+and scores pre-filled) or blank; write in a grid shaped like the canvas; each save is a
+revision; two people saving over each other see both texts and choose; history, what
+changed since a session, restore, Markdown export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.actors import UserActor
+from core.services import canvases, scoring
+from core.services.canvases import CanvasView, RevisionView
+from core.templates import CanvasSection
+from core.wordiff import counts, word_diff
+from ui import live, render, session
+from ui.i18n import _, lang, ngettext
+
+session.page_setup()
+
+CANVAS_PARAM = "c"
+STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
+
+actor = session.require_actor()
+workshop_id = session.current_workshop_id()
+templates = session.templates()
+st.html(render.BOARD_CSS + render.CANVAS_CSS)
+if workshop_id is None:
+    st.title(_("Formalise"))
+    st.info(_("Open a workshop first, from your collectives."), icon="👈")
+    st.stop()
+
+live.follow(workshop_id, live.live_state(workshop_id))
+is_facilitator = isinstance(actor, UserActor)
+
+
+def open_canvas(canvas_id: int | None) -> None:
+    if canvas_id is None:
+        st.query_params.pop(CANVAS_PARAM, None)
+    else:
+        st.query_params[CANVAS_PARAM] = str(canvas_id)
+
+
+def chosen_canvas() -> int | None:
+    value = st.query_params.get(CANVAS_PARAM, "")
+    return int(value) if value.isdigit() else None
+
+
+# --- the list, and starting a canvas ------------------------------------------------------
+
+def canvas_list() -> None:
+    st.title(_("Formalise"))
+    found = session.read(canvases.list_canvases, workshop_id=workshop_id)
+    if not found:
+        st.info(_("No canvas yet. The facilitator starts one from an idea the room "
+                  "selected, or a blank one.") if not is_facilitator else
+                _("No canvas yet: start one below, from an idea the room selected or "
+                  "blank."), icon="🗒️")
+    for canvas in found:
+        template = templates.canvases.get(canvas.template_key)
+        label = canvas.title + (f" · {template.name(lang())}" if template else "")
+        st.button(label, key=f"open_canvas_{canvas.id}", icon="📄", on_click=open_canvas,
+                  args=(canvas.id,), use_container_width=True)
+    if is_facilitator:
+        start_form()
+
+
+def start_canvas(candidates: dict[int, str]) -> None:
+    state = st.session_state
+    candidate = state.get("canvas_candidate")
+    canvas = session.call(
+        canvases.start_canvas, defer_error="canvas_start", workshop_id=workshop_id,
+        templates=templates, template_key=state.get("canvas_template", ""),
+        candidate_id=candidate if candidate in candidates else None,
+        title=state.get("canvas_title", ""), lang=lang())
+    if canvas is not None:
+        open_canvas(canvas.id)
+
+
+def start_form() -> None:
+    board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+    ranked = sorted(board.candidates, key=lambda c: not c.selected)
+    candidates = {c.id: ("✅ " if c.selected else "") + c.title for c in ranked}
+    st.subheader(_("Start a canvas"))
+    session.show_deferred_error("canvas_start")
+    with st.form("start_canvas", border=True):
+        st.selectbox(_("Template"), list(templates.canvases), key="canvas_template",
+                     index=list(templates.canvases).index(templates.default_canvas.key),
+                     format_func=lambda k: templates.canvases[k].name(lang()))
+        st.selectbox(_("From the idea"), [None, *candidates], key="canvas_candidate",
+                     format_func=lambda c: _("(blank canvas)") if c is None else candidates[c],
+                     help=_("Its needs and its scores fill in the matching sections, "
+                            "marked as pre-filled."))
+        st.text_input(_("Title"), key="canvas_title", max_chars=200,
+                      placeholder=_("The idea's text if left empty"))
+        st.form_submit_button(_("Start"), type="primary", icon="➕", on_click=start_canvas,
+                              args=(candidates,))
+
+
+# --- one canvas ---------------------------------------------------------------------------
+
+def text_key(canvas_id: int, section: str) -> str:
+    return f"canvas_{canvas_id}_{section}"
+
+
+def base_key(canvas_id: int, section: str) -> str:
+    return f"canvas_base_{canvas_id}_{section}"
+
+
+def conflict_key(canvas_id: int, section: str) -> str:
+    return f"canvas_conflict_{canvas_id}_{section}"
+
+
+def autosave(canvas_id: int, section: str) -> None:
+    """Save when the field is left (or Ctrl+Enter): a new revision, or a conflict."""
+    state = st.session_state
+    result = session.call(canvases.save_section, defer_error=f"canvas_save_{section}",
+                          canvas_id=canvas_id, section_key=section, text=state[
+                              text_key(canvas_id, section)],
+                          base_revision_id=state.get(base_key(canvas_id, section)),
+                          templates=templates)
+    if result is None:
+        return
+    if result.conflict is not None:
+        state[conflict_key(canvas_id, section)] = (result.conflict, state[
+            text_key(canvas_id, section)])
+    elif result.saved is not None:
+        state[base_key(canvas_id, section)] = result.saved.id
+
+
+def resolve(canvas_id: int, section: str, choice: str) -> None:
+    """Settle a conflict: keep theirs, keep mine, or save the merged text — each based on
+    their revision, so it is saved as a new revision on top of it."""
+    state = st.session_state
+    theirs, mine = state[conflict_key(canvas_id, section)]
+    text = {"theirs": theirs.text, "mine": mine,
+            "merged": state.get(f"canvas_merge_{canvas_id}_{section}", "")}[choice]
+    state[base_key(canvas_id, section)] = theirs.id
+    state[text_key(canvas_id, section)] = text
+    del state[conflict_key(canvas_id, section)]
+    if choice != "theirs":
+        autosave(canvas_id, section)
+
+
+def sync(view: CanvasView) -> None:
+    """Show the latest text of each section, unless this person is settling a conflict
+    there (their own typing is saved when they leave a field, before this runs)."""
+    state = st.session_state
+    cid = view.canvas.id
+    for section in view.template.sections:
+        latest = view.revision_id(section.key)
+        if conflict_key(cid, section.key) in state:
+            continue
+        if text_key(cid, section.key) not in state or state.get(
+                base_key(cid, section.key)) != latest:
+            state[text_key(cid, section.key)] = view.text(section.key)
+            state[base_key(cid, section.key)] = latest
+
+
+def conflict_panel(cid: int, section: CanvasSection) -> None:
+    theirs, mine = st.session_state[conflict_key(cid, section.key)]
+    st.warning(_("{name} saved this section while you were writing. Nothing is lost: "
+                 "choose a text, or merge them.", name=render.md(theirs.author or "?")),
+               icon="✋")
+    left, right = st.columns(2)
+    left.caption(_("Their text"))
+    left.html(render.paragraphs(theirs.text))
+    right.caption(_("Your text"))
+    right.html(render.paragraphs(mine))
+    st.text_area(_("Merged text"), value=f"{theirs.text}\n\n{mine}".strip(),
+                 key=f"canvas_merge_{cid}_{section.key}")
+    a, b, c = st.columns(3)
+    a.button(_("Keep theirs"), key=f"keep_theirs_{section.key}", on_click=resolve,
+             args=(cid, section.key, "theirs"))
+    b.button(_("Keep mine"), key=f"keep_mine_{section.key}", on_click=resolve,
+             args=(cid, section.key, "mine"))
+    c.button(_("Save the merge"), key=f"save_merge_{section.key}", type="primary",
+             on_click=resolve, args=(cid, section.key, "merged"))
+
+
+def section_box(view: CanvasView, section: CanvasSection, state_label: str) -> None:
+    cid = view.canvas.id
+    latest = view.sections.get(section.key)
+    with st.container(border=True, key=f"section-{section.key}"):
+        st.html(render.section_head(section.title(lang()), state_label,
+                                    [q(lang()) for q in section.questions]))
+        if latest is not None and latest.prefilled:
+            st.caption("🧾 " + _("Pre-filled from the workshop (needs, scores): check it."))
+        session.show_deferred_error(f"canvas_save_{section.key}")
+        if conflict_key(cid, section.key) in st.session_state:
+            conflict_panel(cid, section)
+            return
+        st.text_area(section.title(lang()), key=text_key(cid, section.key),
+                     label_visibility="collapsed", height=150,
+                     max_chars=canvases.SECTION_TEXT_MAX,
+                     placeholder=_("For example: {example}", example=section.example(lang())),
+                     on_change=autosave, args=(cid, section.key))
+        if latest is not None:
+            st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
+                         when=latest.created_at.strftime("%d/%m %H:%M")))
+
+
+def diff_html(old: str, new: str) -> str:
+    runs = word_diff(old, new)
+    added, removed = counts(runs)
+    summary = ngettext("{n} word added", "{n} words added", added) + " · " + ngettext(
+        "{n} word removed", "{n} words removed", removed)
+    return render.word_diff(runs, summary)
+
+
+def history_panel(view: CanvasView) -> None:
+    cid = view.canvas.id
+    with st.expander(_("History"), icon="🕓"):
+        keys = [s.key for s in view.template.sections]
+        section = st.selectbox(_("Section"), keys, key="history_section",
+                               format_func=lambda k: view.template.section(k).title(lang()))
+        revisions: list[RevisionView] = session.read(canvases.history, canvas_id=cid,
+                                                     section_key=section)
+        if not revisions:
+            st.caption(_("Nothing written in this section yet."))
+            return
+        labels = {r.id: f"{r.created_at:%d/%m/%Y %H:%M} · {r.author or '?'}"
+                  + (" · " + _("pre-filled") if r.prefilled else "") for r in revisions}
+        ids = [r.id for r in revisions]
+        left, right = st.columns(2)
+        older = left.selectbox(_("From"), ids, index=min(1, len(ids) - 1),
+                               key="history_from", format_func=labels.__getitem__)
+        newer = right.selectbox(_("To"), ids, index=0, key="history_to",
+                                format_func=labels.__getitem__)
+        by_id = {r.id: r for r in revisions}
+        if older in by_id and newer in by_id:
+            st.html(diff_html(by_id[older].text, by_id[newer].text))
+            if older != ids[0]:
+                st.button(_("Restore the text of {when}", when=labels[older]),
+                          key="restore_revision", icon="↩️",
+                          on_click=lambda: session.call(canvases.restore, revision_id=older,
+                                                        templates=templates))
+
+
+def changes_panel(view: CanvasView) -> None:
+    days = session.read(canvases.working_days, canvas_id=view.canvas.id)
+    if not days:
+        return
+    with st.expander(_("What changed since a session"), icon="🔁"):
+        since = st.selectbox(_("Since"), days, index=min(1, len(days) - 1),
+                             key="changes_since", format_func=lambda d: f"{d:%d/%m/%Y}")
+        changed = session.read(canvases.changed_since, canvas_id=view.canvas.id, since=since)
+        if not changed:
+            st.caption(_("Nothing changed since then."))
+        for key, (before, after) in changed.items():
+            section = view.template.section(key)
+            st.html(render.heading(section.title(lang()) if section else key)
+                    + diff_html(before, after))
+
+
+def canvas_page(canvas_id: int) -> None:
+    view: CanvasView = session.read(canvases.canvas_view, canvas_id=canvas_id,
+                                    templates=templates)
+    st.button(_("All canvases"), icon="⬅️", key="back_to_canvases", on_click=open_canvas,
+              args=(None,))
+    st.title(render.md(view.canvas.title))
+    st.caption(view.template.name(lang()) + " · " + view.template.description(lang()))
+    sync(view)
+    states = canvases.completeness(view)
+    done = sum(1 for s in states.values() if s == "done")
+    st.html(render.completeness(
+        [(s.title(lang()), states[s.key]) for s in view.template.sections],
+        _("{done} / {total} sections done", done=done, total=len(states)),
+        {"empty": _("empty"), "thin": _("to complete"), "done": _("done")}))
+    columns = view.template.columns
+    for row in view.template.rows():
+        spans = [s.span for s in row]
+        if sum(spans) < columns:
+            spans.append(columns - sum(spans))
+        cells = st.columns(spans, gap="small")
+        for cell, section in zip(cells, row, strict=False):
+            with cell:
+                section_box(view, section, STATE_LABELS[states[section.key]])
+    history_panel(view)
+    changes_panel(view)
+    st.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
+                       file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
+                       icon="⬇️", key="download_markdown")
+
+
+selected = chosen_canvas()
+if selected is None:
+    canvas_list()
+else:
+    canvas_page(selected)

@@ -1,0 +1,77 @@
+"""Formaliser (pages/canvas.py): start a canvas, write in a section (a revision is saved),
+someone saving first shows both texts, the participant reads their workshop's canvas."""
+
+from sqlmodel import select
+
+from core.models import Canvas, CanvasRevision
+from core.services import canvases
+from tests.app.conftest import as_participant, as_user, fresh, texts
+
+
+def open_page(at, workshop_id, canvas_id=None):
+    at.session_state["workshop_id"] = workshop_id
+    at.run()
+    if canvas_id is not None:
+        at.query_params["c"] = str(canvas_id)
+    at.switch_page("pages/canvas.py").run()
+    assert not at.exception
+    return at
+
+
+def test_start_a_canvas_and_write_in_it(new_app, db, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    at = open_page(as_user(new_app(), "camille"), wid)
+    assert "Pas encore de canevas" in texts(at)
+    at.text_input(key="canvas_title").input("Épicerie-café")
+    at.button(key="FormSubmitter:start_canvas-Démarrer").click().run()
+    fresh(db)
+    canvas = db.exec(select(Canvas)).one()
+    assert canvas.title == "Épicerie-café" and canvas.template_key == "outille-toi"
+    page = texts(at)
+    assert "Le besoin du territoire" in page and "Le premier test « par le faire »" in page
+    assert "0 / 12 cases remplies" in page
+    at.text_area(key=f"canvas_{canvas.id}_activite").input(
+        "Une épicerie-café associative ouverte quatre demi-journées par semaine, "
+        "tenue par des bénévoles et un mi-temps salarié.").run()
+    fresh(db)
+    [saved] = db.exec(select(CanvasRevision)).all()
+    assert saved.section_key == "activite" and saved.author_name == "Camille"
+    assert "1 / 12 cases remplies" in texts(at)
+
+
+def test_someone_saving_first_shows_both_texts(new_app, db, templates, running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    camille = running_workshop_app["facilitator"]
+    canvas = canvases.start_canvas(session=db, actor=camille, workshop_id=wid,
+                                   templates=templates, title="Épicerie")
+    at = open_page(as_user(new_app(), "camille"), wid, canvas.id)
+    # Meanwhile, from another screen, the section gets a text.
+    canvases.save_section(session=db, actor=camille, canvas_id=canvas.id, section_key="pour-qui",
+                          text="Les aînés du bourg", base_revision_id=None, templates=templates)
+    at.text_area(key=f"canvas_{canvas.id}_pour-qui").input("Les familles").run()
+    page = texts(at)
+    assert "a enregistré cette case pendant que vous écriviez" in page
+    assert "Les aînés du bourg" in page and "Les familles" in page
+    fresh(db)
+    assert len(db.exec(select(CanvasRevision)).all()) == 1  # nothing overwritten
+    at.button(key="keep_mine_pour-qui").click().run()
+    fresh(db)
+    texts_now = [r.text for r in db.exec(select(CanvasRevision).order_by(CanvasRevision.id))]
+    assert texts_now == ["Les aînés du bourg", "Les familles"]
+    assert at.text_area(key=f"canvas_{canvas.id}_pour-qui").value == "Les familles"
+
+
+def test_participant_reads_the_canvas_of_their_workshop(new_app, db, templates,
+                                                        running_workshop_app):
+    wid = running_workshop_app["workshop_id"]
+    canvas = canvases.start_canvas(session=db, actor=running_workshop_app["facilitator"],
+                                   workshop_id=wid, templates=templates, title="Épicerie")
+    at = as_participant(new_app(), running_workshop_app["token"])
+    at.run()
+    at.query_params["c"] = str(canvas.id)
+    at.switch_page("pages/canvas.py").run()
+    assert not at.exception
+    assert "Épicerie" in texts(at) and "Le besoin du territoire" in texts(at)
+    at.text_area(key=f"canvas_{canvas.id}_besoin").input("Plus de commerce au bourg").run()
+    fresh(db)
+    assert db.exec(select(CanvasRevision)).one().author_name == "Élise"

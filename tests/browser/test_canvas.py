@@ -1,0 +1,80 @@
+"""Two people write the same canvas section in their own browsers: the second to save is
+shown both texts instead of overwriting the first; the canvas is laid out as a grid."""
+
+import re
+
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import CanvasRevision, Workshop
+from core.services import canvases, phases
+from core.services.accounts import actor_for_username
+from core.settings import PROJECT_ROOT
+from core.templates import load_templates
+from tests.browser.conftest import ADMIN, ARTIFACTS, wait_idle
+
+
+def prepare(server) -> tuple[str, int]:
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop)).one()
+        phases.start(session=session, actor=admin, workshop_id=workshop.id)
+        canvas = canvases.start_canvas(session=session, actor=admin, workshop_id=workshop.id,
+                                       templates=load_templates(PROJECT_ROOT / "data"),
+                                       title="Épicerie-café du bourg")
+        return workshop.join_code, canvas.id
+
+
+def open_canvas(new_context, server, code, canvas_id, name, width):
+    page = new_context(viewport={"width": width, "height": 1000}).new_page()
+    page.goto(f"{server.url}/join?code={code}")
+    wait_idle(page)
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_role("button", name="Rejoindre").click()
+    page.wait_for_url(re.compile(r"[?&]p="))
+    token = page.url.split("p=")[1].split("&")[0]
+    page.goto(f"{server.url}/canvas?p={token}&c={canvas_id}")
+    page.get_by_role("heading", name="Épicerie-café du bourg").wait_for()
+    wait_idle(page)
+    return page
+
+
+def test_second_writer_sees_both_texts(server, new_context):
+    code, canvas_id = prepare(server)
+    paulette = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    marcel = open_canvas(new_context, server, code, canvas_id, "Marcel", 420)
+    paulette.screenshot(path=str(ARTIFACTS / "canvas-1600.png"), full_page=True)
+    marcel.screenshot(path=str(ARTIFACTS / "canvas-phone.png"))
+
+    # Both opened the empty section; Paulette saves first.
+    field = paulette.get_by_label("Pour qui", exact=True)
+    field.fill("Les aînés sans voiture")
+    field.press("Control+Enter")
+    paulette.get_by_text("Enregistré par Paulette").wait_for()
+    # Marcel, who never saw her text, writes his own and saves.
+    other = marcel.get_by_label("Pour qui", exact=True)
+    other.fill("Les familles du bourg")
+    other.press("Control+Enter")
+    marcel.get_by_text("a enregistré cette case pendant que vous écriviez").wait_for()
+    marcel.get_by_text("Les aînés sans voiture").first.wait_for()
+    with session_scope(url=server.database_url) as session:
+        stored = [r.text for r in session.exec(select(CanvasRevision))]
+    assert stored == ["Les aînés sans voiture"]  # nothing overwritten
+
+    marcel.get_by_role("button", name="Enregistrer la fusion").click()
+    wait_idle(marcel)
+    with session_scope(url=server.database_url) as session:
+        rows = session.exec(select(CanvasRevision).order_by(CanvasRevision.id)).all()
+    assert [r.text for r in rows] == ["Les aînés sans voiture",
+                                      "Les aînés sans voiture\n\nLes familles du bourg"]
+    assert rows[1].base_revision_id == rows[0].id and rows[1].author_name == "Marcel"
+
+
+def test_the_wide_canvas_is_a_grid(server, new_context):
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    need = page.locator(".st-key-section-besoin").bounding_box()
+    who = page.locator(".st-key-section-pour-qui").bounding_box()
+    value = page.locator(".st-key-section-valeur").bounding_box()
+    assert abs(need["y"] - who["y"]) < 5 and who["x"] > need["x"] + need["width"] - 5
+    assert value["y"] > need["y"] + need["height"] - 5  # the next row
