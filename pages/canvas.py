@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import canvas_pdf
 from core.actors import UserActor
+from core.errors import FabriqueError
 from core.services import canvases, scoring
 from core.services.canvases import CanvasView, RevisionView
 from core.templates import CanvasSection
@@ -277,9 +279,21 @@ def canvas_page(canvas_id: int) -> None:
                 section_box(view, section, STATE_LABELS[states[section.key]])
     history_panel(view)
     changes_panel(view)
-    st.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
-                       file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
-                       icon="⬇️", key="download_markdown")
+    pdf_col, md_col = st.columns(2)
+    try:
+        canvas_pdf.check_fonts()
+        # Built when pressed, not on every run.
+        pdf_col.download_button(_("Download (PDF, to print)"),
+                                lambda: canvas_pdf.canvas_pdf(view, lang()),
+                                file_name=f"canevas-{view.canvas.id}.pdf",
+                                mime="application/pdf", icon="🖨️", key="download_pdf",
+                                type="primary")
+    except FabriqueError as error:
+        with pdf_col:
+            session.show_error(error)
+    md_col.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
+                           file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
+                           icon="⬇️", key="download_markdown")
 
 
 selected = chosen_canvas()

@@ -78,3 +78,22 @@ def test_the_wide_canvas_is_a_grid(server, new_context):
     value = page.locator(".st-key-section-valeur").bounding_box()
     assert abs(need["y"] - who["y"]) < 5 and who["x"] > need["x"] + need["width"] - 5
     assert value["y"] > need["y"] + need["height"] - 5  # the next row
+
+
+def test_the_pdf_downloads_from_the_page(server, new_context):
+    import io
+
+    from pypdf import PdfReader
+
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    field = page.get_by_label("L'activité proposée", exact=True)
+    field.fill("Une épicerie-café : l’œuf à 0,30 €")
+    field.press("Control+Enter")
+    page.get_by_text("Enregistré par Paulette").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger (PDF, à imprimer)").click()
+    data = download.value.path().read_bytes()
+    (ARTIFACTS / "canvas.pdf").write_bytes(data)
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "Épicerie-café du bourg" in text and "l’œuf à 0,30 €" in text

@@ -174,3 +174,32 @@ def test_markdown_export_has_every_section(session, facilitator, workshop, templ
     for section in templates.default_canvas.sections:
         assert f"## {section.title('fr')}" in text
     assert "Ventes 60 %, dons 10 € par mois" in text
+
+
+@pytest.mark.parametrize("template_key", ["outille-toi", "business-model-canvas",
+                                          "lean-canvas", "fiche-action"])
+def test_pdf_export_reads_back_with_every_title_and_french_text(session, facilitator, workshop,
+                                                                templates, template_key):
+    import io
+
+    from pypdf import PdfReader
+
+    from core.canvas_pdf import canvas_pdf
+
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, template_key=template_key,
+                                   title="Le cœur du bourg")
+    first = templates.canvases[template_key].sections[0].key
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key=first, base_revision_id=None, templates=templates,
+                          text="L’œuvre collective coûte 10 € : " + "très long texte " * 120)
+    view = canvases.canvas_view(session=session, actor=facilitator, canvas_id=canvas.id,
+                                templates=templates)
+    reader = PdfReader(io.BytesIO(canvas_pdf(view, "fr")))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape
+    text = " ".join(page.extract_text().split())
+    assert "Le cœur du bourg" in text and "L’œuvre collective coûte 10 €" in text
+    for section in templates.canvases[template_key].sections:
+        assert " ".join(section.title("fr").split()) in text, section.key
