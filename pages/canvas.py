@@ -11,7 +11,7 @@ from core import canvas_pdf
 from core.actors import UserActor
 from core.errors import FabriqueError
 from core.services import canvases, scoring
-from core.services.canvases import CanvasView, RevisionView
+from core.services.canvases import CanvasView, CommentView, RevisionView
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
 from ui import live, render, session
@@ -179,7 +179,8 @@ def conflict_panel(cid: int, section: CanvasSection) -> None:
              on_click=resolve, args=(cid, section.key, "merged"))
 
 
-def section_box(view: CanvasView, section: CanvasSection, state_label: str) -> None:
+def section_box(view: CanvasView, section: CanvasSection, state_label: str,
+                comments: list[CommentView]) -> None:
     cid = view.canvas.id
     latest = view.sections.get(section.key)
     with st.container(border=True, key=f"section-{section.key}"):
@@ -199,6 +200,45 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str) -> N
         if latest is not None:
             st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
                          when=latest.created_at.strftime("%d/%m %H:%M")))
+        comment_thread(cid, section, comments)
+
+
+def add_comment(cid: int, section: str, parent_id: int | None) -> None:
+    key = f"comment_{section}_{parent_id or 'new'}"
+    done = session.call(canvases.add_comment, defer_error=f"comment_{section}", canvas_id=cid,
+                        section_key=section, text=st.session_state.get(key, ""),
+                        templates=templates, parent_id=parent_id)
+    if done is not None:
+        st.session_state[key] = ""
+
+
+def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]) -> None:
+    """Comments of a section: threads with replies, "resolved" folds a thread away."""
+    threads = [c for c in comments if c.section_key == section.key and c.parent_id is None]
+    open_count = sum(1 for c in threads if not c.resolved)
+    label = ngettext("{n} comment", "{n} comments", len(threads)) + (
+        " · " + ngettext("{n} open", "{n} open", open_count) if threads else "")
+    with st.expander(label, icon="💬", expanded=bool(open_count)):
+        session.show_deferred_error(f"comment_{section.key}")
+        for thread in threads:
+            replies = [c for c in comments if c.parent_id == thread.id]
+            st.html(render.comment(thread, replies, _("resolved")))
+            if thread.resolved:
+                st.button(_("Reopen"), key=f"reopen_{thread.id}", on_click=lambda i=thread.id:
+                          session.call(canvases.set_resolved, comment_id=i, resolved=False))
+                continue
+            reply, resolve_col = st.columns([3, 1])
+            reply.text_input(_("Reply"), key=f"comment_{section.key}_{thread.id}",
+                             max_chars=canvases.COMMENT_MAX, on_change=add_comment,
+                             args=(cid, section.key, thread.id),
+                             placeholder=_("Reply, then Enter"))
+            resolve_col.button(_("Resolved"), key=f"resolve_{thread.id}", icon="✅",
+                               on_click=lambda i=thread.id: session.call(
+                                   canvases.set_resolved, comment_id=i, resolved=True))
+        st.text_input(_("New comment"), key=f"comment_{section.key}_new",
+                      max_chars=canvases.COMMENT_MAX, on_change=add_comment,
+                      args=(cid, section.key, None), placeholder=_("A question, a doubt, "
+                                                                   "an idea… then Enter"))
 
 
 def diff_html(old: str, new: str) -> str:
@@ -262,6 +302,7 @@ def canvas_page(canvas_id: int) -> None:
     st.title(render.md(view.canvas.title))
     st.caption(view.template.name(lang()) + " · " + view.template.description(lang()))
     sync(view)
+    comments = session.read(canvases.comments, canvas_id=canvas_id)
     states = canvases.completeness(view)
     done = sum(1 for s in states.values() if s == "done")
     st.html(render.completeness(
@@ -276,7 +317,7 @@ def canvas_page(canvas_id: int) -> None:
         cells = st.columns(spans, gap="small")
         for cell, section in zip(cells, row, strict=False):
             with cell:
-                section_box(view, section, STATE_LABELS[states[section.key]])
+                section_box(view, section, STATE_LABELS[states[section.key]], comments)
     history_panel(view)
     changes_panel(view)
     pdf_col, md_col = st.columns(2)

@@ -79,6 +79,9 @@ CANVAS_CSS = """
 .fab-diff del{background:#ffe3e3;}
 .fab-diff{white-space:pre-wrap;line-height:1.6;}
 .fab-paragraphs{white-space:pre-wrap;overflow-wrap:anywhere;}
+.fab-thread{border-left:3px solid #4c6ef5;padding:.2rem .6rem;margin:.3rem 0;}
+.fab-thread.resolved{opacity:.55;border-left-color:#adb5bd;}
+.fab-reply{margin-left:1rem;}
 @media (max-width: 640px){[data-testid="stHorizontalBlock"]{flex-direction:column;}}
 </style>
 """
@@ -109,6 +112,21 @@ def word_diff(runs: list[tuple[str, str]], summary: str) -> str:
                      f"<del>{body}</del>" if op == "removed" else body)
     return (f"<div class='fab-card-meta'>{escape(summary)}</div>"
             f"<div class='fab-diff'>{' '.join(parts)}</div>")
+
+
+def comment(thread, replies: list, resolved_label: str) -> str:
+    """Return a comment thread: the comment, its replies, faded once resolved."""
+    def one(item) -> str:
+        when = item.created_at.strftime("%d/%m %H:%M")
+        return (f"<div class='fab-comment'><div class='fab-card-meta'>{escape(item.author)}"
+                f" · {escape(when)}</div><div class='fab-paragraphs'>{escape(item.text)}"
+                f"</div></div>")
+    mark = (f" <span class='fab-card-meta'>✅ {escape(resolved_label)}</span>"
+            if thread.resolved else "")
+    body = one(thread) + "".join(
+        f"<div class='fab-reply'>{one(r)}</div>" for r in replies)
+    css = "fab-thread resolved" if thread.resolved else "fab-thread"
+    return f"<div class='{css}'>{body}{mark}</div>"
 
 
 def paragraphs(text: str) -> str:

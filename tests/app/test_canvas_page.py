@@ -75,3 +75,24 @@ def test_participant_reads_the_canvas_of_their_workshop(new_app, db, templates,
     at.text_area(key=f"canvas_{canvas.id}_besoin").input("Plus de commerce au bourg").run()
     fresh(db)
     assert db.exec(select(CanvasRevision)).one().author_name == "Élise"
+
+
+def test_comment_a_section_reply_and_resolve(new_app, db, templates, running_workshop_app):
+    from core.models import Comment
+
+    wid = running_workshop_app["workshop_id"]
+    canvas = canvases.start_canvas(session=db, actor=running_workshop_app["facilitator"],
+                                   workshop_id=wid, templates=templates, title="Épicerie")
+    at = open_page(as_user(new_app(), "camille"), wid, canvas.id)
+    at.text_input(key="comment_modele_new").input("Et le <b>loyer</b> ?").run()
+    fresh(db)
+    question = db.exec(select(Comment)).one()
+    assert question.section_key == "modele" and question.author_name == "Camille"
+    assert "Et le &lt;b&gt;loyer&lt;/b&gt; ?" in texts(at)  # shown as text, not HTML
+    assert at.text_input(key="comment_modele_new").value == ""
+    at.text_input(key=f"comment_modele_{question.id}").input("Prêté par la mairie").run()
+    at.button(key=f"resolve_{question.id}").click().run()
+    fresh(db)
+    rows = db.exec(select(Comment).order_by(Comment.id)).all()
+    assert rows[1].parent_id == question.id and rows[0].resolved_at is not None
+    assert "résolu" in texts(at)

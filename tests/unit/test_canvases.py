@@ -203,3 +203,33 @@ def test_pdf_export_reads_back_with_every_title_and_french_text(session, facilit
     assert "Le cœur du bourg" in text and "L’œuvre collective coûte 10 €" in text
     for section in templates.canvases[template_key].sections:
         assert " ".join(section.title("fr").split()) in text, section.key
+
+
+def test_comments_reply_and_resolve(session, facilitator, running_workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    elise = join(session, running_workshop, "Élise")
+    question = canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+                                    section_key="modele", text="Et le loyer ?",
+                                    templates=templates)
+    answer = canvases.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
+                                  section_key="modele", text="Prêté par la mairie",
+                                  templates=templates, parent_id=question.id)
+    # A reply to a reply joins the same thread.
+    again = canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+                                 section_key="modele", text="Merci", templates=templates,
+                                 parent_id=answer.id)
+    assert answer.parent_id == question.id and again.parent_id == question.id
+    with pytest.raises(InvalidInput):  # a reply belongs to the thread's section
+        canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+                             section_key="activite", text="?", templates=templates,
+                             parent_id=question.id)
+    canvases.set_resolved(session=session, actor=elise, comment_id=question.id, resolved=True)
+    found = canvases.comments(session=session, actor=facilitator, canvas_id=canvas.id)
+    assert [(c.author, c.resolved) for c in found] == [("Élise", True), ("Camille", False),
+                                                       ("Élise", False)]
+    stranger = make_user(session, "autre")
+    with pytest.raises(PermissionDenied):
+        canvases.add_comment(session=session, actor=stranger, canvas_id=canvas.id,
+                             section_key="modele", text="Spam", templates=templates)
