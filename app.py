@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.actors import CollectiveActor
 from core.errors import FabriqueError
 from ui import render, session
 from ui.i18n import _, language_picker
@@ -55,6 +56,8 @@ else:
                             results, canvas, import_cards],
             _("Settings"): [account, users] if user.is_admin else [account],
         }
+    elif isinstance(actor, CollectiveActor):
+        pages = {_("Our project"): [canvas]}
     elif actor is not None:
         pages = {_("Workshop"): [workshop, explore, ideas, group, score, results, canvas]}
     else:
@@ -65,6 +68,9 @@ else:
         st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:
             st.sidebar.button(_("Log out"), key="logout_button", on_click=session.log_out)
+        elif isinstance(actor, CollectiveActor):
+            st.sidebar.button(_("Leave"), key="leave_collective",
+                              on_click=session.forget_collective)
         else:
             st.sidebar.button(_("Leave this workshop"), key="leave_button",
                               on_click=session.forget_participant)

@@ -1,4 +1,5 @@
-"""Who is acting: a facilitator/admin account, or a participant of one workshop."""
+"""Who is acting: a facilitator/admin account, a participant of one workshop, or a member
+of a collective coming back to its canvases through the collective's link."""
 
 from __future__ import annotations
 
@@ -30,4 +31,15 @@ class ParticipantActor:
     name: str
 
 
-Actor = UserActor | ParticipantActor
+@dataclass(frozen=True)
+class CollectiveActor:
+    """A member of a collective coming back between sessions through the collective's link:
+    only its canvases, and only what the link allows (read, comment, edit)."""
+
+    access_id: int
+    collective_id: int
+    role: str
+    name: str
+
+
+Actor = UserActor | ParticipantActor | CollectiveActor

@@ -31,13 +31,21 @@ def join_url(*, page_url: str | None, code: str, public_url: str = "",
     ``public_url`` (settings) wins; otherwise the address the facilitator uses, with a
     local-only host replaced by the machine's network address, so phones can reach it.
     """
+    return app_url(page_url=page_url, path="/join", query={"code": code},
+                   public_url=public_url, lan=lan)
+
+
+def app_url(*, page_url: str | None, path: str, query: dict[str, str],
+            public_url: str = "", lan: str | None = None) -> str:
+    """Return an address of this app others can open (see ``join_url``)."""
     base = public_url or page_url or "http://localhost:8501"
     parts = urlsplit(base)
     host = parts.hostname or "localhost"
     if not public_url and host in LOCAL_HOSTS and lan:
         host = lan
     netloc = host if parts.port is None else f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme or "http", netloc, "/join", urlencode({"code": code}), ""))
+    prefix = parts.path.rstrip("/") if public_url else ""
+    return urlunsplit((parts.scheme or "http", netloc, prefix + path, urlencode(query), ""))
 
 
 def qr_data_uri(url: str, *, scale: int = 8) -> str:

@@ -41,6 +41,14 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
 
 
+class AccessRole(StrEnum):
+    """What a collective's link lets its members do with their canvases."""
+
+    READ = "read"
+    COMMENT = "comment"
+    EDIT = "edit"
+
+
 class CardKind(StrEnum):
     NEED = "need"
     IDEA = "idea"
@@ -379,6 +387,22 @@ class Vote(SQLModel, table=True):
 
 
 # --- formalisation ------------------------------------------------------------------
+
+
+class CollectiveAccess(SQLModel, table=True):
+    """A link (its code) that opens a collective's canvases to its members between
+    sessions, without an account; the facilitator sets what it allows and can revoke it."""
+
+    __tablename__ = "collective_access"
+    __table_args__ = (_check_in("role", AccessRole, "ck_collective_access_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    role: str = Field(default=AccessRole.EDIT.value, max_length=20)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
 
 
 class Canvas(SQLModel, table=True):

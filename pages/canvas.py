@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core import canvas_pdf
-from core.actors import UserActor
+from core.actors import CollectiveActor, UserActor
 from core.errors import FabriqueError
-from core.services import canvases, scoring
+from core.models import AccessRole
+from core.services import canvases, scoring, workshops
 from core.services.canvases import CanvasView, CommentView, RevisionView
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
@@ -26,13 +27,21 @@ actor = session.require_actor()
 workshop_id = session.current_workshop_id()
 templates = session.templates()
 st.html(render.BOARD_CSS + render.CANVAS_CSS)
-if workshop_id is None:
+is_facilitator = isinstance(actor, UserActor)
+is_member = isinstance(actor, CollectiveActor)  # through the collective's link
+may_edit = not is_member or actor.role == AccessRole.EDIT.value
+may_comment = not is_member or actor.role != AccessRole.READ.value
+if is_member:
+    # Between sessions: no workshop running; say who you are once, for the history.
+    if may_comment:
+        st.sidebar.text_input(_("Your name (shown on what you write)"),
+                              key=session.MEMBER_NAME_KEY, max_chars=80)
+elif workshop_id is None:
     st.title(_("Formalise"))
     st.info(_("Open a workshop first, from your collectives."), icon="👈")
     st.stop()
-
-live.follow(workshop_id, live.live_state(workshop_id))
-is_facilitator = isinstance(actor, UserActor)
+else:
+    live.follow(workshop_id, live.live_state(workshop_id))
 
 
 def open_canvas(canvas_id: int | None) -> None:
@@ -51,7 +60,8 @@ def chosen_canvas() -> int | None:
 
 def canvas_list() -> None:
     st.title(_("Formalise"))
-    found = session.read(canvases.list_canvases, workshop_id=workshop_id)
+    found = (session.read(canvases.collective_canvases) if is_member else
+             session.read(canvases.list_canvases, workshop_id=workshop_id))
     if not found:
         st.info(_("No canvas yet. The facilitator starts one from an idea the room "
                   "selected, or a blank one.") if not is_facilitator else
@@ -64,6 +74,34 @@ def canvas_list() -> None:
                   args=(canvas.id,), use_container_width=True)
     if is_facilitator:
         start_form()
+        links_panel()
+
+
+def links_panel() -> None:
+    """The collective's links to its canvases between sessions: make, share, revoke."""
+    workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
+    cid = workshop.collective_id
+    roles = {AccessRole.EDIT.value: _("read, comment and edit"),
+             AccessRole.COMMENT.value: _("read and comment"),
+             AccessRole.READ.value: _("read only")}
+    with st.expander(_("The collective's link, between sessions"), icon="🔗"):
+        st.caption(_("Members open the collective's canvases with this link, without an "
+                     "account. Revoke it and it stops working at once."))
+        session.show_deferred_error("collective_links")
+        left, right = st.columns([2, 1])
+        left.selectbox(_("It lets them"), list(roles), key="link_role",
+                       format_func=roles.__getitem__)
+        right.button(_("Make a link"), key="make_link", icon="➕", on_click=lambda: session.call(
+            canvases.create_access, defer_error="collective_links", collective_id=cid,
+            role=AccessRole(st.session_state["link_role"])))
+        for access in session.read(canvases.list_access, collective_id=cid):
+            link = session.collective_link(access.code)
+            text_col, button_col = st.columns([4, 1])
+            text_col.code(link, language=None)
+            text_col.caption(roles[access.role])
+            button_col.button(_("Revoke"), key=f"revoke_{access.id}", on_click=lambda i=access.id:
+                              session.call(canvases.revoke_access,
+                                           defer_error="collective_links", access_id=i))
 
 
 def start_canvas(candidates: dict[int, str]) -> None:
@@ -193,7 +231,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
             conflict_panel(cid, section)
             return
         st.text_area(section.title(lang()), key=text_key(cid, section.key),
-                     label_visibility="collapsed", height=150,
+                     label_visibility="collapsed", height=150, disabled=not may_edit,
                      max_chars=canvases.SECTION_TEXT_MAX,
                      placeholder=_("For example: {example}", example=section.example(lang())),
                      on_change=autosave, args=(cid, section.key))
@@ -223,6 +261,8 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
         for thread in threads:
             replies = [c for c in comments if c.parent_id == thread.id]
             st.html(render.comment(thread, replies, _("resolved")))
+            if not may_comment:
+                continue
             if thread.resolved:
                 st.button(_("Reopen"), key=f"reopen_{thread.id}", on_click=lambda i=thread.id:
                           session.call(canvases.set_resolved, comment_id=i, resolved=False))
@@ -235,6 +275,8 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
             resolve_col.button(_("Resolved"), key=f"resolve_{thread.id}", icon="✅",
                                on_click=lambda i=thread.id: session.call(
                                    canvases.set_resolved, comment_id=i, resolved=True))
+        if not may_comment:
+            return
         st.text_input(_("New comment"), key=f"comment_{section.key}_new",
                       max_chars=canvases.COMMENT_MAX, on_change=add_comment,
                       args=(cid, section.key, None), placeholder=_("A question, a doubt, "
@@ -271,7 +313,7 @@ def history_panel(view: CanvasView) -> None:
         by_id = {r.id: r for r in revisions}
         if older in by_id and newer in by_id:
             st.html(diff_html(by_id[older].text, by_id[newer].text))
-            if older != ids[0]:
+            if older != ids[0] and may_edit:
                 st.button(_("Restore the text of {when}", when=labels[older]),
                           key="restore_revision", icon="↩️",
                           on_click=lambda: session.call(canvases.restore, revision_id=older,

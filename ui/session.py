@@ -21,8 +21,8 @@ from core.actors import Actor, ParticipantActor, UserActor
 from core.bootstrap import Ready, bootstrap
 from core.db import session_scope
 from core.errors import FabriqueError
-from core.joining import join_url, lan_address
-from core.services import accounts, participants
+from core.joining import app_url, join_url, lan_address
+from core.services import accounts, canvases, participants
 from core.settings import get_settings
 from core.templates import Templates, load_templates
 from ui import render
@@ -35,6 +35,9 @@ WORKSHOP_KEY = "workshop_id"
 COOKIE_NAME = "fabrique_session"
 WORKSHOP_PARAM = "w"
 TOKEN_PARAM = "p"  # noqa: S105 - the name of a URL parameter, not a secret
+COLLECTIVE_PARAM = "k"  # the collective's link to its canvases
+COLLECTIVE_KEY = "collective_code"
+MEMBER_NAME_KEY = "member_name"
 LOGGED_OUT_KEY = "_logged_out"
 DEFERRED_ERROR_KEY = "_deferred_error"
 PENDING_CLEARS_KEY = "_pending_clears"
@@ -113,8 +116,43 @@ def _sync_participant_token() -> str | None:
     return token
 
 
+def _sync_collective_code() -> str | None:
+    """Keep the collective's link code in the URL (as the participant's token)."""
+    code = st.session_state.get(COLLECTIVE_KEY)
+    from_url = st.query_params.get(COLLECTIVE_PARAM)
+    if not code and from_url:
+        code = st.session_state[COLLECTIVE_KEY] = from_url
+    if code and from_url != code:
+        st.query_params[COLLECTIVE_PARAM] = code
+    return code
+
+
+def _collective_member(code: str) -> Actor | None:
+    """Return the collective member coming through the link ``code``, or forget it."""
+    with session_scope() as session:
+        member = canvases.actor_for_code(session, code,
+                                         st.session_state.get(MEMBER_NAME_KEY, ""))
+    if member is None:
+        forget_collective()
+    return member
+
+
+def forget_collective() -> None:
+    """Leave the collective's canvases in this browser."""
+    st.session_state.pop(COLLECTIVE_KEY, None)
+    if COLLECTIVE_PARAM in st.query_params:
+        del st.query_params[COLLECTIVE_PARAM]
+
+
 def identify() -> Actor | None:
     """Work out who is acting in this run and remember it for the pages."""
+    code = _sync_collective_code()
+    if code and not st.session_state.get("authentication_status"):
+        member = _collective_member(code)
+        if member is not None:
+            st.session_state[AUTHENTICATOR_KEY] = None
+            st.session_state[ACTOR_KEY] = member
+            return member
     token = _sync_participant_token()
     if token and not st.session_state.get("authentication_status"):
         # A participant's tab: no login form, no re-login cookie to read. Skipping the
@@ -309,6 +347,12 @@ def join_link(code: str) -> str:
     """Return the address participants use to join (local network address on a laptop)."""
     return join_url(page_url=st.context.url, code=code, public_url=get_settings().public_url,
                     lan=lan_address())
+
+
+def collective_link(code: str) -> str:
+    """Return the address that opens the collective's canvases (``/canvas?k=CODE``)."""
+    return app_url(page_url=st.context.url, path="/canvas", query={COLLECTIVE_PARAM: code},
+                   public_url=get_settings().public_url, lan=lan_address())
 
 
 def current_url_key() -> str:

@@ -98,8 +98,10 @@ def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None
     by this server (see ``fresh``); a refusal is never remembered."""
     if isinstance(actor, ParticipantActor):
         who: tuple = fresh.participant_key(actor.participant_id, actor.workshop_id)
-    else:
+    elif isinstance(actor, UserActor):
         who = ("user", actor.user_id)
+    else:
+        raise PermissionDenied(N_("Only the facilitator can do this."))
 
     def check() -> bool:
         check_can_see(session, actor, workshop_id)

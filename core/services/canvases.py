@@ -10,15 +10,17 @@ caller gets both texts to choose or merge (``SaveResult.conflict``).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from core.actors import Actor, ParticipantActor, UserActor
+from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_, translate
 from core.models import (
+    AccessRole,
     Candidate,
     Canvas,
     CanvasRevision,
@@ -26,6 +28,7 @@ from core.models import (
     CardKind,
     CardLink,
     Cluster,
+    CollectiveAccess,
     Comment,
     Participant,
     User,
@@ -96,9 +99,11 @@ def template_of(templates: Templates, canvas: Canvas) -> CanvasTemplate:
 # --- access ---------------------------------------------------------------------------
 
 
-def canvas_for(session: Session, actor: Actor, canvas_id: int) -> Canvas:
-    """Return a canvas the actor may read and edit: the collective's facilitator (or an
-    admin), or a participant of the workshop it was started in."""
+def canvas_for(session: Session, actor: Actor, canvas_id: int, *,
+               may: AccessRole = AccessRole.READ) -> Canvas:
+    """Return a canvas the actor may open: the collective's facilitator (or an admin), a
+    participant of the workshop it was started in, or a member coming through the
+    collective's link — who may only do what the link allows (``may``)."""
     canvas = session.get(Canvas, canvas_id)
     if canvas is None or canvas.deleted_at is not None:
         raise NotFound(N_("This canvas does not exist or was deleted."))
@@ -107,16 +112,96 @@ def canvas_for(session: Session, actor: Actor, canvas_id: int) -> Canvas:
             raise PermissionDenied(N_("This canvas belongs to another workshop."))
         active_participant(session, actor)
         return canvas
+    if isinstance(actor, CollectiveActor):
+        access = active_access(session, actor)
+        if canvas.collective_id != access.collective_id:
+            raise PermissionDenied(N_("This canvas belongs to another collective."))
+        if ROLE_ORDER[access.role] < ROLE_ORDER[may.value]:
+            raise PermissionDenied(
+                N_("This link lets you read the canvases only.") if access.role == "read"
+                else N_("This link lets you read and comment, not edit."))
+        return canvas
     collective_for(session, actor, canvas.collective_id)
     return canvas
+
+
+def active_access(session: Session, actor: CollectiveActor) -> CollectiveAccess:
+    """Return the link a collective member came through, refusing a revoked one."""
+    access = session.get(CollectiveAccess, actor.access_id)
+    if access is None or access.revoked_at is not None:
+        raise PermissionDenied(N_("This link was revoked: ask the facilitator for a new one."))
+    return access
 
 
 def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
     if isinstance(actor, UserActor):
         user = session.get(User, actor.user_id)
         return actor.user_id, None, user.name if user else ""
-    participant = session.get(Participant, actor.participant_id)
-    return None, actor.participant_id, participant.display_name if participant else ""
+    if isinstance(actor, ParticipantActor):
+        participant = session.get(Participant, actor.participant_id)
+        return None, actor.participant_id, participant.display_name if participant else ""
+    return None, None, actor.name
+
+
+# --- the collective's link, between sessions --------------------------------------------
+
+ROLE_ORDER = {AccessRole.READ.value: 0, AccessRole.COMMENT.value: 1, AccessRole.EDIT.value: 2}
+ACCESS_CODE_BYTES = 12
+
+
+def create_access(*, session: Session, actor: Actor, collective_id: int,
+                  role: AccessRole = AccessRole.EDIT) -> CollectiveAccess:
+    """Make a new link to the collective's canvases (facilitator)."""
+    collective = collective_for(session, actor, collective_id)
+    access = CollectiveAccess(collective_id=pk(collective), role=AccessRole(role).value,
+                              code=secrets.token_urlsafe(ACCESS_CODE_BYTES),
+                              created_by=actor.user_id if isinstance(actor, UserActor)
+                              else None)
+    session.add(access)
+    session.commit()
+    return access
+
+
+def list_access(*, session: Session, actor: Actor, collective_id: int
+                ) -> list[CollectiveAccess]:
+    """Return the collective's links still working (facilitator)."""
+    collective_for(session, actor, collective_id)
+    return list(session.exec(select(CollectiveAccess).where(
+        CollectiveAccess.collective_id == collective_id,
+        col(CollectiveAccess.revoked_at).is_(None)).order_by(col(CollectiveAccess.id))).all())
+
+
+def revoke_access(*, session: Session, actor: Actor, access_id: int) -> None:
+    """Stop a link from working, at once (facilitator)."""
+    access = session.get(CollectiveAccess, access_id)
+    if access is None:
+        raise NotFound(N_("This link does not exist."))
+    collective_for(session, actor, access.collective_id)
+    access.revoked_at = access.revoked_at or utcnow()
+    session.commit()
+
+
+def actor_for_code(session: Session, code: str, name: str) -> CollectiveActor | None:
+    """Return the member acting through the link ``code`` (None if unknown or revoked)."""
+    if not code or len(code) > 40:
+        return None
+    access = session.exec(select(CollectiveAccess).where(
+        CollectiveAccess.code == code, col(CollectiveAccess.revoked_at).is_(None))).first()
+    if access is None:
+        return None
+    return CollectiveActor(access_id=pk(access), collective_id=access.collective_id,
+                           role=access.role, name=clean_text(name, max_length=80)
+                           if name.strip() else "")
+
+
+def collective_canvases(*, session: Session, actor: Actor) -> list[Canvas]:
+    """List the canvases a member reaches through the collective's link."""
+    if not isinstance(actor, CollectiveActor):
+        raise PermissionDenied(N_("Only the facilitator can do this."))
+    access = active_access(session, actor)
+    return list(session.exec(select(Canvas).where(
+        Canvas.collective_id == access.collective_id, col(Canvas.deleted_at).is_(None))
+        .order_by(col(Canvas.created_at))).all())
 
 
 # --- starting a canvas ----------------------------------------------------------------
@@ -260,7 +345,7 @@ def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key:
     """Save a section's text as a new revision, unless someone saved since
     ``base_revision_id`` (the revision the author was editing): then nothing is written
     and their revision comes back as ``conflict``. Saving the same text is a no-op."""
-    canvas = canvas_for(session, actor, canvas_id)
+    canvas = canvas_for(session, actor, canvas_id, may=AccessRole.EDIT)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
     text = clean_text(text, max_length=SECTION_TEXT_MAX) if text.strip() else ""
@@ -301,7 +386,7 @@ def restore(*, session: Session, actor: Actor, revision_id: int,
     old = session.get(CanvasRevision, revision_id)
     if old is None:
         raise NotFound(N_("This revision does not exist."))
-    canvas_for(session, actor, old.canvas_id)
+    canvas_for(session, actor, old.canvas_id, may=AccessRole.EDIT)
     latest = session.exec(select(CanvasRevision).where(
         CanvasRevision.canvas_id == old.canvas_id,
         CanvasRevision.section_key == old.section_key)
@@ -399,7 +484,7 @@ def comments(*, session: Session, actor: Actor, canvas_id: int) -> list[CommentV
 def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
                 text: str, templates: Templates, parent_id: int | None = None) -> CommentView:
     """Comment on a section, or reply to a comment of that section."""
-    canvas = canvas_for(session, actor, canvas_id)
+    canvas = canvas_for(session, actor, canvas_id, may=AccessRole.COMMENT)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
     if parent_id is not None:
@@ -423,6 +508,6 @@ def set_resolved(*, session: Session, actor: Actor, comment_id: int, resolved: b
     comment = session.get(Comment, comment_id)
     if comment is None or comment.deleted_at is not None:
         raise NotFound(N_("This comment does not exist."))
-    canvas_for(session, actor, comment.canvas_id)
+    canvas_for(session, actor, comment.canvas_id, may=AccessRole.COMMENT)
     comment.resolved_at = (comment.resolved_at or utcnow()) if resolved else None
     session.commit()

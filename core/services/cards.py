@@ -104,7 +104,9 @@ def _check_source(value: str, templates: Templates) -> str:
 def _can_edit(actor: Actor, card: Card | Row) -> bool:
     if isinstance(actor, UserActor):
         return True  # access checks already limited the actor to their own workshops
-    return card.participant_id == actor.participant_id
+    if isinstance(actor, ParticipantActor):
+        return card.participant_id == actor.participant_id
+    return False
 
 
 def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card, Workshop]:
@@ -146,7 +148,7 @@ def add_card(
     )
     if isinstance(actor, ParticipantActor):
         card.participant_id = actor.participant_id
-    else:
+    elif isinstance(actor, UserActor):
         card.user_id = actor.user_id
     session.add(card)
     if need_ids:

@@ -517,8 +517,10 @@ def my_ballot(*, session: Session, actor: Actor, workshop_id: int) -> Ballot:
         if participant is None or not workshop.facilitator_votes:
             return Ballot({}, {})
         voter_id = pk(participant)
-    else:
+    elif isinstance(actor, ParticipantActor):
         voter_id = actor.participant_id
+    else:
+        raise PermissionDenied(N_("Only the facilitator can do this."))
     scores = {(s.candidate_id, s.criterion_id): s.value for s in session.exec(
         select(Score).where(Score.participant_id == voter_id))}
     dots = {v.candidate_id: v.dots for v in session.exec(

@@ -96,3 +96,30 @@ def test_comment_a_section_reply_and_resolve(new_app, db, templates, running_wor
     rows = db.exec(select(Comment).order_by(Comment.id)).all()
     assert rows[1].parent_id == question.id and rows[0].resolved_at is not None
     assert "résolu" in texts(at)
+
+
+def test_a_member_comes_back_through_the_collectives_link(new_app, db, templates,
+                                                          running_workshop_app):
+    camille = running_workshop_app["facilitator"]
+    canvas = canvases.start_canvas(session=db, actor=camille,
+                                   workshop_id=running_workshop_app["workshop_id"],
+                                   templates=templates, title="Épicerie")
+    link = canvases.create_access(session=db, actor=camille,
+                                  collective_id=running_workshop_app["collective_id"])
+    at = new_app()
+    at.query_params["k"] = link.code
+    at.run()
+    assert not at.exception
+    at.switch_page("pages/canvas.py").run()
+    assert "Épicerie · Outille-toi — projet de territoire" in [b.label for b in at.button]
+    at.sidebar.text_input(key="member_name").input("Josiane").run()
+    at.button(key=f"open_canvas_{canvas.id}").click().run()
+    at.text_area(key=f"canvas_{canvas.id}_ressources").input("Une chambre froide").run()
+    fresh(db)
+    assert db.exec(select(CanvasRevision)).one().author_name == "Josiane"
+    # Revoked: the next run shows nothing of the collective.
+    canvases.revoke_access(session=db, actor=camille, access_id=link.id)
+    at.run()
+    assert not at.exception
+    assert not [t for t in at.text_area if t.key and t.key.startswith("canvas_")]
+    assert "Une chambre froide" not in texts(at) and "k" not in at.query_params

@@ -233,3 +233,55 @@ def test_comments_reply_and_resolve(session, facilitator, running_workshop, temp
     with pytest.raises(PermissionDenied):
         canvases.add_comment(session=session, actor=stranger, canvas_id=canvas.id,
                              section_key="modele", text="Spam", templates=templates)
+
+
+def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
+        session, facilitator, workshop, templates):
+    from core.models import AccessRole
+
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title="Épicerie")
+    editor_link = canvases.create_access(session=session, actor=facilitator,
+                                         collective_id=workshop.collective_id)
+    reader_link = canvases.create_access(session=session, actor=facilitator,
+                                         collective_id=workshop.collective_id,
+                                         role=AccessRole.READ)
+    assert len(editor_link.code) >= 16 and editor_link.code != reader_link.code
+    member = canvases.actor_for_code(session, editor_link.code, "Josiane")
+    reader = canvases.actor_for_code(session, reader_link.code, "Paul")
+    assert canvases.actor_for_code(session, "not-a-code", "X") is None
+
+    assert [c.id for c in canvases.collective_canvases(session=session, actor=member)] == [
+        canvas.id]
+    saved = canvases.save_section(session=session, actor=member, canvas_id=canvas.id,
+                                  section_key="pour-qui", text="Les familles",
+                                  base_revision_id=None, templates=templates).saved
+    assert saved.author == "Josiane"
+    assert canvases.canvas_view(session=session, actor=reader, canvas_id=canvas.id,
+                                templates=templates).text("pour-qui") == "Les familles"
+    with pytest.raises(PermissionDenied):
+        canvases.save_section(session=session, actor=reader, canvas_id=canvas.id,
+                              section_key="pour-qui", text="Autre", base_revision_id=saved.id,
+                              templates=templates)
+    with pytest.raises(PermissionDenied):
+        canvases.add_comment(session=session, actor=reader, canvas_id=canvas.id,
+                             section_key="pour-qui", text="?", templates=templates)
+    # A member reaches nothing else: not the workshop's boards, not starting a canvas.
+    with pytest.raises(PermissionDenied):
+        cards.board(session=session, actor=member, workshop_id=workshop.id)
+    with pytest.raises(PermissionDenied):
+        canvases.start_canvas(session=session, actor=member, workshop_id=workshop.id,
+                              templates=templates, title="Le mien")
+
+    canvases.revoke_access(session=session, actor=facilitator, access_id=editor_link.id)
+    with pytest.raises(PermissionDenied):  # at once, even for a member already in
+        canvases.canvas_view(session=session, actor=member, canvas_id=canvas.id,
+                             templates=templates)
+    assert canvases.actor_for_code(session, editor_link.code, "Josiane") is None
+    assert [a.id for a in canvases.list_access(session=session, actor=facilitator,
+                                               collective_id=workshop.collective_id)] == [
+        reader_link.id]
+    other = make_user(session, "autre")
+    with pytest.raises(PermissionDenied):
+        canvases.create_access(session=session, actor=other,
+                               collective_id=workshop.collective_id)
