@@ -41,7 +41,9 @@ elif workshop_id is None:
     st.info(_("Open a workshop first, from your collectives."), icon="👈")
     st.stop()
 else:
-    live.follow(workshop_id, live.live_state(workshop_id))
+    # Participants are not taken away when the phase changes: what they are typing here
+    # is saved when they leave the field, so they leave it themselves.
+    live.follow(workshop_id, live.live_state(workshop_id), stay="pages/canvas.py")
 
 
 def open_canvas(canvas_id: int | None) -> None:

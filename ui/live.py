@@ -96,7 +96,8 @@ def structure(state: LiveState) -> tuple:
 
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
-           content: Callable[[LiveState], str] | None = None) -> None:
+           content: Callable[[LiveState], str] | None = None,
+           stay: str = "") -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
@@ -104,7 +105,9 @@ def follow(workshop_id: int, drawn: LiveState, *,
     a message from the server to the screen, and sixty screens poll. Only a change of phase,
     status, vote or lock reruns the whole page — a new card does not: with sixty screens,
     a full rerun of every page for every card would not keep up. Participants follow the
-    facilitator: a new phase takes them to its page. Phones poll less often than the wall
+    facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
+    where people write long texts: leaving it would drop what is being typed), where a
+    link to the phase's page is offered instead. Phones poll less often than the wall
     (``participant_interval``).
     """
     st.html(PHASE_CSS)
@@ -117,8 +120,11 @@ def follow(workshop_id: int, drawn: LiveState, *,
         state = session.read(phases.live_state, workshop_id=workshop_id)
         if isinstance(session.actor(), ParticipantActor):
             _touch_participant()
-            if (state.index, state.status) != (drawn.index, drawn.status):
+            if not stay and (state.index, state.status) != (drawn.index, drawn.status):
                 st.switch_page(page_for(state))
+            if stay and page_for(state) != stay:
+                st.page_link(page_for(state), icon="👉",
+                             label=_("The workshop moved on: go to the current step"))
         if structure(state) != structure(drawn):
             st.rerun(scope="app")
         st.html((bar or phase_bar_html)(state) + (content(state) if content else ""))

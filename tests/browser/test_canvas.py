@@ -97,3 +97,23 @@ def test_the_pdf_downloads_from_the_page(server, new_context):
     (ARTIFACTS / "canvas.pdf").write_bytes(data)
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "Épicerie-café du bourg" in text and "l’œuf à 0,30 €" in text
+
+
+def test_a_phase_change_does_not_take_away_what_is_being_typed(server, new_context):
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    field = page.get_by_label("Les ressources nécessaires", exact=True)
+    field.click()
+    page.keyboard.type("Une chambre froide et", delay=10)
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop)).one()
+        phases.next_phase(session=session, actor=admin, workshop_id=workshop.id)
+    page.get_by_text("Phase 2 sur").wait_for()
+    page.get_by_text("L'atelier avance : aller à l'étape en cours").wait_for()
+    assert "/canvas" in page.url and field.input_value() == "Une chambre froide et"
+    page.keyboard.type(" un local", delay=10)
+    field.press("Control+Enter")
+    page.get_by_text("Enregistré par Paulette").wait_for()
+    with session_scope(url=server.database_url) as session:
+        assert session.exec(select(CanvasRevision.text)).one() == "Une chambre froide et un local"
