@@ -5,6 +5,7 @@ screenshot of every open page in ``test-artifacts/``."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -193,6 +194,17 @@ def wait_idle(page, settle_ms: int = 400) -> None:
             stable_since = None
         page.wait_for_timeout(50)
     raise AssertionError("Streamlit did not settle within 20 s")
+
+
+def join(page, base_url: str, code: str, name: str) -> str:
+    """Join a workshop through the real form; return the participant's token (in the URL)."""
+    page.goto(f"{base_url}/join?code={code}")
+    wait_idle(page)
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_role("button", name="Rejoindre").click()
+    page.wait_for_url(re.compile(r"[?&]p="))
+    wait_idle(page)
+    return page.url.split("p=")[1].split("&")[0]
 
 
 def login(page, base_url: str, username: str = ADMIN, password: str = PASSWORD) -> None:

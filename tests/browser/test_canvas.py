@@ -1,8 +1,6 @@
 """Two people write the same canvas section in their own browsers: the second to save is
 shown both texts instead of overwriting the first; the canvas is laid out as a grid."""
 
-import re
-
 from sqlmodel import select
 
 from core.db import session_scope
@@ -11,7 +9,7 @@ from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.templates import load_templates
-from tests.browser.conftest import ADMIN, ARTIFACTS, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, join, wait_idle
 
 
 def prepare(server) -> tuple[str, int]:
@@ -27,12 +25,7 @@ def prepare(server) -> tuple[str, int]:
 
 def open_canvas(new_context, server, code, canvas_id, name, width):
     page = new_context(viewport={"width": width, "height": 1000}).new_page()
-    page.goto(f"{server.url}/join?code={code}")
-    wait_idle(page)
-    page.get_by_label("Votre nom").fill(name)
-    page.get_by_role("button", name="Rejoindre").click()
-    page.wait_for_url(re.compile(r"[?&]p="))
-    token = page.url.split("p=")[1].split("&")[0]
+    token = join(page, server.url, code, name)
     page.goto(f"{server.url}/canvas?p={token}&c={canvas_id}")
     page.get_by_role("heading", name="Épicerie-café du bourg").wait_for()
     wait_idle(page)

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     ADMIN,
     ARTIFACTS,
     Server,
+    join,
     login,
     prepare_database,
     wait_idle,
@@ -33,14 +34,6 @@ def open_explore(server) -> tuple[int, str]:
                      if p.kind == PhaseKind.EXPLORE.value)
         phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
         return workshop.id, workshop.join_code
-
-
-def join(page, url, code, name):
-    page.goto(f"{url}/join?code={code}")
-    wait_idle(page)
-    page.get_by_label("Votre nom").fill(name)
-    page.get_by_role("button", name="Rejoindre").click()
-    wait_idle(page)
 
 
 def test_a_card_reaches_the_projector_without_reload(server, new_context):

@@ -1,14 +1,12 @@
 """Two participants score in their own browsers; the facilitator reveals their ranking."""
 
-import re
-
 from sqlmodel import select
 
 from core.db import session_scope
 from core.models import Card, CardKind, Score, Workshop
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, login, wait_idle
+from tests.browser.conftest import ADMIN, join, login, wait_idle
 
 IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 
@@ -46,13 +44,7 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
                "Marcel": {candidates[0]: ("4", "Je ne sais pas"), candidates[1]: ("3", "3")}}
     for name, ballot in ballots.items():
         page = new_context(viewport={"width": 420, "height": 900}).new_page()
-        page.goto(f"{server.url}/join?code={code}")
-        wait_idle(page)
-        page.get_by_label("Votre nom").fill(name)
-        page.get_by_role("button", name="Rejoindre").click()
-        # The participant lands on the page of the current phase, their token in the URL.
-        page.wait_for_url(re.compile(r"[?&]p="))
-        token = page.url.split("p=")[1].split("&")[0]
+        token = join(page, server.url, code, name)
         page.goto(f"{server.url}/score?p={token}")
         page.get_by_role("heading", name="Mon vote").wait_for()
         wait_idle(page)
