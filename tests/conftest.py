@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session
 
 from core.actors import ParticipantActor, UserActor
@@ -106,8 +108,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = template.set(database=name).render_as_string(hide_password=False)
     yield url
     dispose_engines(url)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    # FORCE may meet a server process of another role on the fresh database (autovacuum,
+    # seen once locally); it is gone a moment later.
+    for attempt in range(10):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            break
+        except ProgrammingError:
+            if attempt == 9:
+                raise
+            time.sleep(0.3)
     admin.dispose()
 
 

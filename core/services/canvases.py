@@ -35,6 +35,7 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.services import scoring
 from core.services.access import (
     active_participant,
     collective_for,
@@ -252,8 +253,6 @@ def _candidate_title(session: Session, candidate: Candidate) -> str:
 
 def _scores_evidence(session: Session, actor: Actor, candidate: Candidate,
                      lang: str) -> str:
-    from core.services import scoring  # scoring imports nothing from here
-
     board, results = scoring.results_view(session=session, actor=actor,
                                           workshop_id=candidate.workshop_id, lang=lang)
     if results is None:
@@ -394,7 +393,9 @@ def restore(*, session: Session, actor: Actor, revision_id: int,
     result = save_section(session=session, actor=actor, canvas_id=old.canvas_id,
                           section_key=old.section_key, text=old.text,
                           base_revision_id=pk(latest) if latest else None, templates=templates)
-    assert result.saved is not None  # based on the latest: no conflict possible
+    if result.saved is None:  # someone saved this section in the same instant
+        raise InvalidInput(N_("Someone has just saved this section: look at it, then "
+                              "restore again if you still want to."))
     return result.saved
 
 

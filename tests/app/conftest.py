@@ -61,6 +61,17 @@ def as_user(at: AppTest, username: str) -> AppTest:
     return at
 
 
+def open_as_facilitator(new_app, workshop_id: int, page: str, user: str = "camille"
+                        ) -> AppTest:
+    """Return the app on ``page`` of ``workshop_id``, as facilitator ``user``."""
+    at = as_user(new_app(), user)
+    at.session_state["workshop_id"] = workshop_id
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
 def as_participant(at: AppTest, token: str) -> AppTest:
     """Start ``at`` as the participant whose link carries ``token``."""
     at.query_params["p"] = token

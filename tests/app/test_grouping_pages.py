@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from core.models import Card, CardKind, Cluster
 from core.services import cards
-from tests.app.conftest import as_participant, as_user, fresh, texts
+from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 
 IDEAS = [
     "Un composteur collectif pour les déchets verts",
@@ -16,13 +16,6 @@ IDEAS = [
 ]
 
 
-def on_page(new_app, workshop_id, page, user="camille"):
-    at = as_user(new_app(), user)
-    at.session_state["workshop_id"] = workshop_id
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def seed(db, workshop, templates, kind=CardKind.IDEA, texts_=IDEAS):
@@ -39,7 +32,7 @@ def test_an_idea_answers_needs_and_orphan_needs_show(new_app, db, templates,
                                                      running_workshop_app):
     needs = seed(db, running_workshop_app, templates, CardKind.NEED,
                  ["Trop de déchets dans les fossés", "Pas de bus le dimanche"])
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/ideas.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/ideas.py")
     assert "2 besoins encore sans idée" in html(at)
     at.text_input(key="idea_capture_text").input("Une journée de ramassage citoyen")
     at.multiselect(key="idea_capture_needs").select(needs[0].id)
@@ -56,7 +49,7 @@ def test_an_idea_answers_needs_and_orphan_needs_show(new_app, db, templates,
 
 def test_suggest_review_and_accept_groups(new_app, db, templates, running_workshop_app):
     ideas = seed(db, running_workshop_app, templates)
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/group.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/group.py")
     at.toggle(key="suggest_auto").set_value(False).run()
     at.number_input(key="suggest_k").set_value(2).run()
     at.button(key="suggest_button").click().run()
@@ -82,7 +75,7 @@ def test_suggest_review_and_accept_groups(new_app, db, templates, running_worksh
 def test_create_rename_merge_and_dissolve_groups(new_app, db, templates,
                                                  running_workshop_app):
     seed(db, running_workshop_app, templates)
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/group.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/group.py")
     for name in ("Déchets", "Mobilité"):
         at.text_input(key="new_group_name").input(name)
         at.button(key="FormSubmitter:new_group-Créer le groupe").click().run()
@@ -106,7 +99,7 @@ def test_create_rename_merge_and_dissolve_groups(new_app, db, templates,
 def test_close_cards_and_merge_a_duplicate(new_app, db, templates, running_workshop_app):
     ideas = seed(db, running_workshop_app, templates,
                  texts_=[*IDEAS, "covoiturage vers la gare de thiviers !"])
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/group.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/group.py")
     at.selectbox(key="similar_card").select(ideas[3].id).run()
     at.button(key=f"merge_card_{ideas[-1].id}").click().run()
     assert not at.exception
@@ -133,7 +126,7 @@ CSV = "idée;thème\nUne halle de producteurs;Alimentation et agriculture locale
 
 def test_import_reports_rejected_rows_then_imports_the_valid_ones(new_app, db,
                                                                   running_workshop_app):
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/import_cards.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/import_cards.py")
     at.file_uploader(key="import_file").upload("idees.csv", CSV.encode("cp1252")).run()
     assert not at.exception
     at.selectbox(key="import_theme_column").select("thème").run()
@@ -152,6 +145,6 @@ def test_import_reports_rejected_rows_then_imports_the_valid_ones(new_app, db,
 
 
 def test_import_refuses_an_empty_file(new_app, db, running_workshop_app):
-    at = on_page(new_app, running_workshop_app["workshop_id"], "pages/import_cards.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/import_cards.py")
     at.file_uploader(key="import_file").upload("vide.csv", b"").run()
     assert "Le fichier est vide" in texts(at)

@@ -5,16 +5,7 @@ from sqlmodel import select
 
 from core.models import AgendaPhase, Card, CardKind, Participant, Workshop
 from core.services import cards, phases
-from tests.app.conftest import as_participant, as_user, fresh, texts
-
-
-def on(new_app, workshop_id, page, user="camille"):
-    at = as_user(new_app(), user)
-    at.session_state["workshop_id"] = workshop_id
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 
 
 def html(at) -> str:
@@ -23,7 +14,7 @@ def html(at) -> str:
 
 def test_facilitator_moves_everyone_through_the_phases(new_app, db, running_workshop_app):
     wid = running_workshop_app["workshop_id"]
-    at = on(new_app, wid, "pages/facilitate.py")
+    at = open_as_facilitator(new_app, wid, "pages/facilitate.py")
     assert "Phase 3 sur 8" in html(at) and "Explorer les besoins" in html(at)
     at.button(key="next_phase").click().run()
     fresh(db)
@@ -43,7 +34,7 @@ def test_facilitator_moves_everyone_through_the_phases(new_app, db, running_work
 
 
 def test_the_join_code_link_and_qr_are_shown(new_app, running_workshop_app):
-    at = on(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
     page = html(at)
     assert running_workshop_app["code"] in page and "/join?code=" in page and (
         "<img src='data:image/svg+xml" in page)
@@ -51,7 +42,7 @@ def test_the_join_code_link_and_qr_are_shown(new_app, running_workshop_app):
 
 def test_agenda_editing(new_app, db, running_workshop_app):
     wid = running_workshop_app["workshop_id"]
-    at = on(new_app, wid, "pages/facilitate.py")
+    at = open_as_facilitator(new_app, wid, "pages/facilitate.py")
     first = db.exec(select(AgendaPhase).where(AgendaPhase.position == 0)).one()
     at.number_input(key=f"phase_minutes_{first.id}").set_value(3)
     at.button(key=f"FormSubmitter:phase_form_{first.id}-Enregistrer").click().run()
@@ -66,7 +57,7 @@ def test_agenda_editing(new_app, db, running_workshop_app):
 
 
 def test_participants_panel_renames_and_removes(new_app, db, running_workshop_app):
-    at = on(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
     assert "Participants (1 actifs sur 1)" in texts(at)
     elise = db.exec(select(Participant)).one()
     at.text_input(key=f"rename_{elise.id}").input("Élise M.")
@@ -79,7 +70,7 @@ def test_participants_panel_renames_and_removes(new_app, db, running_workshop_ap
 
 
 def test_a_card_typed_for_someone_without_a_phone(new_app, db, running_workshop_app):
-    at = on(new_app, running_workshop_app["workshop_id"], "pages/explore.py")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/explore.py")
     at.text_input(key="need_capture_text").input("Plus de marché le mercredi")
     at.text_input(key="need_capture_author").input("Mme Roche")
     at.checkbox(key="need_on_behalf").check()
@@ -94,7 +85,7 @@ def test_projector_shows_phase_board_and_join(new_app, db, templates, running_wo
     wid = running_workshop_app["workshop_id"]
     cards.add_card(session=db, actor=running_workshop_app["facilitator"], workshop_id=wid,
                    text="Un café associatif", templates=templates, theme="lien-social")
-    at = on(new_app, wid, "pages/projector.py")
+    at = open_as_facilitator(new_app, wid, "pages/projector.py")
     page = html(at)
     assert "Explorer les besoins" in page and "Un café associatif" in page
     assert running_workshop_app["code"] in page and "data:image/svg+xml" in page
@@ -111,7 +102,7 @@ def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_wo
     elise = actor_for_token(db, running_workshop_app["token"])
     cards.add_card(session=db, actor=elise, workshop_id=wid, text="Mon idée secrète",
                    templates=templates, kind=CardKind.IDEA)
-    at = on(new_app, wid, "pages/projector.py")
+    at = open_as_facilitator(new_app, wid, "pages/projector.py")
     assert "Mon idée secrète" not in html(at)
     assert "1 cartes écrites" in html(at)
 
