@@ -15,7 +15,7 @@ from core.services import canvases, scoring, workshops
 from core.services.canvases import CanvasView, CommentView, RevisionView
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
-from ui import live, render, session
+from ui import drafts, live, render, session
 from ui.i18n import _, lang, ngettext
 
 session.page_setup()
@@ -41,8 +41,8 @@ elif workshop_id is None:
     st.info(_("Open a workshop first, from your collectives."), icon="👈")
     st.stop()
 else:
-    # Participants are not taken away when the phase changes: what they are typing here
-    # is saved when they leave the field, so they leave it themselves.
+    # Participants are not taken away when the phase changes: what they are typing here is
+    # saved after a pause or when they leave the field, so they leave it themselves.
     live.follow(workshop_id, live.live_state(workshop_id), stay="pages/canvas.py")
 
 
@@ -154,17 +154,27 @@ def conflict_key(canvas_id: int, section: str) -> str:
 
 def autosave(canvas_id: int, section: str) -> None:
     """Save when the field is left (or Ctrl+Enter): a new revision, or a conflict."""
+    save_text(canvas_id, section, st.session_state[text_key(canvas_id, section)])
+
+
+def save_draft(canvas_id: int, section: str, text: str) -> None:
+    """Save what someone is typing, after a pause or when their tab closes. Their field
+    keeps its text (it is not pushed back: they may still be typing); leaving it later saves
+    the rest, on top of this revision."""
+    if conflict_key(canvas_id, section) not in st.session_state:
+        save_text(canvas_id, section, text)
+
+
+def save_text(canvas_id: int, section: str, text: str) -> None:
     state = st.session_state
     result = session.call(canvases.save_section, defer_error=f"canvas_save_{section}",
-                          canvas_id=canvas_id, section_key=section, text=state[
-                              text_key(canvas_id, section)],
+                          canvas_id=canvas_id, section_key=section, text=text,
                           base_revision_id=state.get(base_key(canvas_id, section)),
                           templates=templates)
     if result is None:
         return
     if result.conflict is not None:
-        state[conflict_key(canvas_id, section)] = (result.conflict, state[
-            text_key(canvas_id, section)])
+        state[conflict_key(canvas_id, section)] = (result.conflict, text)
     elif result.saved is not None:
         state[base_key(canvas_id, section)] = result.saved.id
 
@@ -362,6 +372,10 @@ def canvas_page(canvas_id: int) -> None:
         for cell, section in zip(cells, row, strict=False):
             with cell:
                 section_box(view, section, STATE_LABELS[states[section.key]], comments)
+    if may_edit:
+        drafts.save_while_typing(
+            {text_key(canvas_id, s.key): s.key for s in view.template.sections},
+            lambda section, text: save_draft(canvas_id, section, text), key="canvas_drafts")
     history_panel(view)
     changes_panel(view)
     pdf_col, md_col = st.columns(2)

@@ -1,6 +1,8 @@
 """Two people write the same canvas section in their own browsers: the second to save is
 shown both texts instead of overwriting the first; the canvas is laid out as a grid."""
 
+import time
+
 from sqlmodel import select
 
 from core.db import session_scope
@@ -108,5 +110,41 @@ def test_a_phase_change_does_not_take_away_what_is_being_typed(server, new_conte
     page.keyboard.type(" un local", delay=10)
     field.press("Control+Enter")
     page.get_by_text("Enregistré par Paulette").wait_for()
+    assert saved_texts(server)[-1] == "Une chambre froide et un local"
+
+
+def saved_texts(server) -> list[str]:
     with session_scope(url=server.database_url) as session:
-        assert session.exec(select(CanvasRevision.text)).one() == "Une chambre froide et un local"
+        return list(session.exec(select(CanvasRevision.text).order_by(CanvasRevision.id)))
+
+
+def wait_saved(server, text: str, seconds: float = 10) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (texts := saved_texts(server))[-1:] != [text] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return texts
+
+
+def test_typing_is_saved_without_leaving_the_field(server, new_context):
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    field = page.get_by_label("Pour qui", exact=True)
+    field.click()
+    page.keyboard.type("Les aînés", delay=20)
+    # A pause in the typing saves it: the field is still being written in.
+    assert wait_saved(server, "Les aînés") == ["Les aînés"]
+    page.keyboard.type(" sans voiture", delay=20)
+    assert wait_saved(server, "Les aînés sans voiture")[-1] == "Les aînés sans voiture"
+    assert field.input_value() == "Les aînés sans voiture"  # what is typed stays
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    # Typing and closing the tab at once: the tab sends it as it closes.
+    page.keyboard.type(" et les familles", delay=5)
+    page.close()
+    assert wait_saved(server, "Les aînés sans voiture et les familles")[-1] == (
+        "Les aînés sans voiture et les familles")
+
+    # Coming back, the text is there, saved by Paulette.
+    again = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    again.get_by_text("Enregistré par Paulette").wait_for()
+    assert again.get_by_label("Pour qui", exact=True).input_value() == (
+        "Les aînés sans voiture et les familles")
