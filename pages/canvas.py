@@ -5,6 +5,8 @@ changed since a session, restore, Markdown export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core import canvas_pdf
@@ -13,6 +15,7 @@ from core.errors import FabriqueError
 from core.models import AccessRole
 from core.services import canvases, scoring, workshops
 from core.services.canvases import CanvasView, CommentView, RevisionView
+from core.settings import get_settings
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
 from ui import drafts, live, render, session
@@ -21,6 +24,7 @@ from ui.i18n import _, lang, ngettext
 session.page_setup()
 
 CANVAS_PARAM = "c"
+DRAFTS_KEY = "canvas_drafts"
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
 actor = session.require_actor()
@@ -40,10 +44,25 @@ elif workshop_id is None:
     st.title(_("Formalise"))
     st.info(_("Open a workshop first, from your collectives."), icon="👈")
     st.stop()
-else:
-    # Participants are not taken away when the phase changes: what they are typing here is
-    # saved after a pause or when they leave the field, so they leave it themselves.
-    live.follow(workshop_id, live.live_state(workshop_id), stay="pages/canvas.py")
+
+
+def keep_live(watch: Callable[[], None] | None = None) -> None:
+    """Follow the workshop (its phase bar; participants are offered the current step,
+    not taken there: what they are typing here is saved after a pause or when they leave
+    the field, so they leave it themselves) and run ``watch`` at each tick."""
+    if not is_member:
+        live.follow(workshop_id, live.live_state(workshop_id), stay="pages/canvas.py",
+                    watch=watch)
+    elif watch is not None:
+        st.fragment(run_every=get_settings().participant_interval)(watch)()
+
+
+def watch_canvas(canvas_id: int, drawn: tuple[object, ...]) -> Callable[[], None]:
+    """Return a check that redraws the page when someone else wrote in the canvas."""
+    def check() -> None:
+        if session.read(canvases.canvas_stamp, canvas_id=canvas_id) != drawn:
+            st.rerun(scope="app")
+    return check
 
 
 def open_canvas(canvas_id: int | None) -> None:
@@ -61,6 +80,7 @@ def chosen_canvas() -> int | None:
 # --- the list, and starting a canvas ------------------------------------------------------
 
 def canvas_list() -> None:
+    keep_live()
     st.title(_("Formalise"))
     found = (session.read(canvases.collective_canvases) if is_member else
              session.read(canvases.list_canvases, workshop_id=workshop_id))
@@ -157,26 +177,35 @@ def autosave(canvas_id: int, section: str) -> None:
     save_text(canvas_id, section, st.session_state[text_key(canvas_id, section)])
 
 
-def save_draft(canvas_id: int, section: str, text: str) -> None:
-    """Save what someone is typing, after a pause or when their tab closes. Their field
-    keeps its text (it is not pushed back: they may still be typing); leaving it later saves
-    the rest, on top of this revision."""
-    if conflict_key(canvas_id, section) not in st.session_state:
-        save_text(canvas_id, section, text)
+def save_draft(canvas_id: int, draft: drafts.Draft) -> None:
+    """Save what someone is typing, after a pause, when their tab closes, or when they
+    come back after it closed too soon. Their field keeps its text (it is not pushed back:
+    they may still be typing); leaving it later saves the rest, on top of this revision."""
+    state = st.session_state
+    if conflict_key(canvas_id, draft.field) in state:
+        return
+    saved = save_text(canvas_id, draft.field, draft.text, base=draft.base, over_own=True)
+    if saved and drafts.editing(DRAFTS_KEY) != draft.field:
+        state[text_key(canvas_id, draft.field)] = draft.text  # sent back on their return
 
 
-def save_text(canvas_id: int, section: str, text: str) -> None:
+def save_text(canvas_id: int, section: str, text: str, *, base: int | None = None,
+              over_own: bool = False) -> bool:
+    """Save a section's text: True if saved, False if refused or in conflict."""
     state = st.session_state
     result = session.call(canvases.save_section, defer_error=f"canvas_save_{section}",
                           canvas_id=canvas_id, section_key=section, text=text,
-                          base_revision_id=state.get(base_key(canvas_id, section)),
-                          templates=templates)
+                          base_revision_id=base if over_own else state.get(
+                              base_key(canvas_id, section)),
+                          templates=templates, over_own=over_own)
     if result is None:
-        return
+        return False
     if result.conflict is not None:
         state[conflict_key(canvas_id, section)] = (result.conflict, text)
-    elif result.saved is not None:
+        return False
+    if result.saved is not None:
         state[base_key(canvas_id, section)] = result.saved.id
+    return result.saved is not None
 
 
 def resolve(canvas_id: int, section: str, choice: str) -> None:
@@ -195,12 +224,15 @@ def resolve(canvas_id: int, section: str, choice: str) -> None:
 
 def sync(view: CanvasView) -> None:
     """Show the latest text of each section, unless this person is settling a conflict
-    there (their own typing is saved when they leave a field, before this runs)."""
+    there, or writing in it: their text is not replaced under their fingers; their next
+    save, based on what they saw, shows them both texts."""
     state = st.session_state
     cid = view.canvas.id
+    writing = drafts.editing(DRAFTS_KEY)
     for section in view.template.sections:
         latest = view.revision_id(section.key)
-        if conflict_key(cid, section.key) in state:
+        if conflict_key(cid, section.key) in state or (
+                section.key == writing and text_key(cid, section.key) in state):
             continue
         if text_key(cid, section.key) not in state or state.get(
                 base_key(cid, section.key)) != latest:
@@ -247,7 +279,12 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
                      max_chars=canvases.SECTION_TEXT_MAX,
                      placeholder=_("For example: {example}", example=section.example(lang())),
                      on_change=autosave, args=(cid, section.key))
-        if latest is not None:
+        # Below the field, never above: an element added above it would redraw it.
+        if latest is not None and latest.id != st.session_state.get(base_key(cid, section.key)):
+            st.caption("✋ " + _("{name} has just saved this section too: when yours is "
+                                "saved, you will see both texts.",
+                                name=render.md(latest.author or "?")))
+        elif latest is not None:
             st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
                          when=latest.created_at.strftime("%d/%m %H:%M")))
         comment_thread(cid, section, comments)
@@ -349,6 +386,7 @@ def changes_panel(view: CanvasView) -> None:
 
 
 def canvas_page(canvas_id: int) -> None:
+    keep_live(watch_canvas(canvas_id, session.read(canvases.canvas_stamp, canvas_id=canvas_id)))
     view: CanvasView = session.read(canvases.canvas_view, canvas_id=canvas_id,
                                     templates=templates)
     st.button(_("All canvases"), icon="⬅️", key="back_to_canvases", on_click=open_canvas,
@@ -373,9 +411,12 @@ def canvas_page(canvas_id: int) -> None:
             with cell:
                 section_box(view, section, STATE_LABELS[states[section.key]], comments)
     if may_edit:
+        keys = [s.key for s in view.template.sections]
         drafts.save_while_typing(
-            {text_key(canvas_id, s.key): s.key for s in view.template.sections},
-            lambda section, text: save_draft(canvas_id, section, text), key="canvas_drafts")
+            {text_key(canvas_id, k): k for k in keys},
+            {k: st.session_state.get(base_key(canvas_id, k)) for k in keys},
+            lambda draft: save_draft(canvas_id, draft), key=DRAFTS_KEY,
+            scope=f"{canvas_id}:{session.actor_tag(actor)}")
     history_panel(view)
     changes_panel(view)
     pdf_col, md_col = st.columns(2)

@@ -1,73 +1,146 @@
 """Save-while-typing for long text fields.
 
 Streamlit's ``st.text_area`` sends its text when the field is left (or Ctrl+Enter): text
-typed and never left is lost when the tab closes. This small component (Streamlit's
+typed and never left would be lost when the tab closes. This small component (Streamlit's
 components v2: plain JavaScript in the page, no build step, nothing fetched) listens to the
-text areas whose widget keys it is given and sends their text after a short pause in the
-typing, and at once when the tab is hidden or closed. The page saves it like a normal
-change; the field keeps what its user is typing (its value is not pushed back).
+text areas whose widget keys it is given and:
+
+- sends their text after a short pause in the typing, and at once when the tab is hidden
+  or closed; the page saves it like a normal change, and the field keeps what its user is
+  typing (its value is not pushed back);
+- keeps a copy of each text in the browser (``localStorage``) from the first keystroke
+  until the server has acknowledged it: a tab closed before its last text got through (or
+  a hall's Wi-Fi gone for a minute) sends it the next time the page opens, with the version
+  it was written on, so a text saved by someone else meanwhile is shown as a conflict;
+- reports which field has the focus, so the page does not replace that field's text
+  while its writer is in it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
 DRAFT_EVENT = "draft"
+EDITING_STATE = "editing"
 PAUSE_MS = 1200
 
 _JS = """
-export default function ({ data, setTriggerValue }) {
-  const fields = data.fields;  // widget class name -> what the page calls that field
-  const pauseMs = data.pause_ms;
-  const pending = new Map();   // field -> latest text not sent yet
-  let timer = null;
-
-  const fieldOf = (target) => {
-    if (!(target instanceof HTMLTextAreaElement)) return null;
-    let box = target.closest('[class*="st-key-"]');
-    while (box) {
-      for (const name of box.classList) {
-        if (name.startsWith('st-key-') && fields[name.slice(7)] !== undefined) {
-          return fields[name.slice(7)];
+export default function ({ data, setStateValue, setTriggerValue }) {
+  // One controller per page, kept across redraws: listeners stay, a pending pause keeps
+  // running, and each redraw only hands it the new data and senders.
+  const c = window.__fabriqueDrafts || (window.__fabriqueDrafts = {
+    pending: new Set(), timer: null, leaving: null, editing: null, sentOld: new Set(),
+  });
+  Object.assign(c, { data, setStateValue, setTriggerValue });
+  const prefix = 'fabrique-draft:' + data.scope + ':';
+  const store = {
+    get(field) {
+      try { return JSON.parse(localStorage.getItem(prefix + field)); } catch (e) { return null; }
+    },
+    set(field, value) {
+      try { localStorage.setItem(prefix + field, JSON.stringify(value)); } catch (e) {}
+    },
+    drop(field) { try { localStorage.removeItem(prefix + field); } catch (e) {} },
+    fields() {
+      const found = [];
+      try {
+        for (let i = 0; i < localStorage.length; i++) {
+          const name = localStorage.key(i);
+          if (name.startsWith(prefix)) found.push(name.slice(prefix.length));
         }
+      } catch (e) {}
+      return found;
+    },
+  };
+  c.store = store;
+  const send = (fields) => {
+    const drafts = [];
+    for (const field of fields) {
+      const saved = store.get(field);
+      if (saved) drafts.push({ field, text: saved.text, base: saved.base, seq: saved.seq });
+    }
+    if (drafts.length) c.setTriggerValue('draft', drafts);
+  };
+  c.flush = () => {
+    clearTimeout(c.timer);
+    c.timer = null;
+    const fields = [...c.pending];
+    c.pending.clear();
+    send(fields);
+  };
+  c.fieldOf = (target) => {
+    if (!(target instanceof HTMLTextAreaElement)) return null;
+    for (let box = target.closest('[class*="st-key-"]'); box;
+         box = box.parentElement && box.parentElement.closest('[class*="st-key-"]')) {
+      for (const name of box.classList) {
+        const field = name.startsWith('st-key-') ? c.data.fields[name.slice(7)] : undefined;
+        if (field !== undefined) return field;
       }
-      box = box.parentElement && box.parentElement.closest('[class*="st-key-"]');
     }
     return null;
   };
-  const flush = () => {
-    clearTimeout(timer);
-    timer = null;
-    if (pending.size === 0) return;
-    const drafts = [...pending].map(([field, text]) => ({ field, text }));
-    pending.clear();
-    setTriggerValue('draft', drafts);
-  };
-  const onInput = (event) => {
-    const field = fieldOf(event.target);
-    if (field === null) return;
-    pending.set(field, event.target.value);
-    clearTimeout(timer);
-    timer = setTimeout(flush, pauseMs);
-  };
-  const onHide = () => { if (document.visibilityState === 'hidden') flush(); };
 
-  document.addEventListener('input', onInput, true);
-  document.addEventListener('visibilitychange', onHide);
-  window.addEventListener('pagehide', flush);
-  return () => {
-    flush();
-    document.removeEventListener('input', onInput, true);
-    document.removeEventListener('visibilitychange', onHide);
-    window.removeEventListener('pagehide', flush);
-  };
+  // What the server has acknowledged is no longer kept; what it never got (a tab closed
+  // too soon) is sent again, once per page.
+  for (const field of store.fields()) {
+    const saved = store.get(field);
+    if (!saved || saved.seq <= data.ack) store.drop(field);
+    else if (!c.pending.has(field) && !c.sentOld.has(saved.seq) && c.timer === null) {
+      c.sentOld.add(saved.seq);
+      send([field]);
+    }
+  }
+  c.editing = data.editing;
+
+  if (!c.listening) {
+    c.listening = true;
+    const report = (field) => {
+      clearTimeout(c.leaving);
+      if (field !== c.editing) {
+        c.editing = field;
+        c.setStateValue('editing', field);
+      }
+    };
+    document.addEventListener('input', (event) => {
+      const field = c.fieldOf(event.target);
+      if (field === null) return;
+      const base = c.data.bases[field] ?? null;
+      c.store.set(field, { text: event.target.value, base, seq: Date.now() });
+      c.pending.add(field);
+      clearTimeout(c.timer);
+      c.timer = setTimeout(() => c.flush(), c.data.pause_ms);
+    }, true);
+    document.addEventListener('focusin', (event) => {
+      const field = c.fieldOf(event.target);
+      if (field !== null) report(field);
+    }, true);
+    document.addEventListener('focusout', (event) => {
+      if (c.fieldOf(event.target) === null) return;
+      clearTimeout(c.leaving);
+      c.leaving = setTimeout(() => report(null), 250);
+    }, true);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') c.flush();
+    });
+    window.addEventListener('pagehide', () => c.flush());
+  }
 }
 """
 
 _component = st.components.v2.component("fabrique_drafts", js=_JS)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A text sent while being typed, and the version (``base``) it was written on."""
+
+    field: str
+    text: str
+    base: int | None
 
 
 def key_class(widget_key: str) -> str:
@@ -75,19 +148,40 @@ def key_class(widget_key: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
 
 
-def save_while_typing(fields: dict[str, str], on_draft: Callable[[str, str], None], *,
-                      key: str) -> None:
+def editing(key: str) -> str | None:
+    """Return the field being written in (it has the focus), as last reported."""
+    value = st.session_state.get(key, {}).get(EDITING_STATE)
+    return value if isinstance(value, str) else None
+
+
+def _ack_key(key: str) -> str:
+    return f"_{key}_ack"
+
+
+def save_while_typing(fields: dict[str, str], bases: dict[str, int | None],
+                      on_draft: Callable[[Draft], None], *, key: str, scope: str) -> None:
     """Send the text of the text areas keyed as ``fields`` (widget key -> field name) after
-    a pause in the typing, and when the tab is hidden or closed: ``on_draft(field, text)``
-    for each field typed in. Draw it once per page, anywhere (it shows nothing)."""
+    a pause in the typing, when the tab is hidden or closed, and — if that never got
+    through — when the page opens again: ``on_draft(draft)`` for each. ``bases`` gives the
+    version each field shows; ``scope`` names what these fields belong to (and to whom),
+    for the copy kept in the browser. Draw it once per page, anywhere (it shows nothing)."""
     names = set(fields.values())
 
     def received() -> None:
         drafts = st.session_state[key].get(DRAFT_EVENT)
         for draft in drafts if isinstance(drafts, list) else []:
-            if (isinstance(draft, dict) and draft.get("field") in names
+            if not (isinstance(draft, dict) and draft.get("field") in names
                     and isinstance(draft.get("text"), str)):
-                on_draft(draft["field"], draft["text"])
+                continue
+            base, seq = draft.get("base"), draft.get("seq")
+            on_draft(Draft(draft["field"], draft["text"], base if isinstance(base, int)
+                           and not isinstance(base, bool) else None))
+            if isinstance(seq, int | float):
+                st.session_state[_ack_key(key)] = max(seq, st.session_state.get(
+                    _ack_key(key), 0))
 
-    _component(key=key, data={"fields": {key_class(k): v for k, v in fields.items()},
-                              "pause_ms": PAUSE_MS}, on_draft_change=received)
+    _component(key=key, data={
+        "fields": {key_class(k): v for k, v in fields.items()}, "bases": bases,
+        "pause_ms": PAUSE_MS, "editing": editing(key), "scope": scope,
+        "ack": st.session_state.get(_ack_key(key), 0)},
+        on_draft_change=received, on_editing_change=lambda: None)

@@ -97,7 +97,7 @@ def structure(state: LiveState) -> tuple:
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
            content: Callable[[LiveState], str] | None = None,
-           stay: str = "") -> None:
+           stay: str = "", watch: Callable[[], None] | None = None) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
@@ -108,7 +108,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
     facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
     where people write long texts: leaving it would drop what is being typed), where a
     link to the phase's page is offered instead. Phones poll less often than the wall
-    (``participant_interval``).
+    (``participant_interval``). ``watch`` runs at each tick too (a page's own check).
     """
     st.html(PHASE_CSS)
     settings = get_settings()
@@ -127,6 +127,8 @@ def follow(workshop_id: int, drawn: LiveState, *,
                              label=_("The workshop moved on: go to the current step"))
         if structure(state) != structure(drawn):
             st.rerun(scope="app")
+        if watch is not None:
+            watch()
         st.html((bar or phase_bar_html)(state) + (content(state) if content else ""))
 
     poll()

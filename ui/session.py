@@ -203,6 +203,16 @@ def actor() -> Actor | None:
     return st.session_state.get(ACTOR_KEY)
 
 
+def actor_tag(who: Actor) -> str:
+    """Return a short name for who is acting, the same from one visit to the next (for what
+    a browser keeps for them)."""
+    if isinstance(who, UserActor):
+        return f"u{who.user_id}"
+    if isinstance(who, ParticipantActor):
+        return f"p{who.participant_id}"
+    return f"k{who.access_id}-{who.name}"
+
+
 def user_actor() -> UserActor | None:
     """Return the facilitator or admin acting in this run, if any."""
     current = actor()

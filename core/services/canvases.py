@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -340,10 +340,15 @@ def canvas_view(*, session: Session, actor: Actor, canvas_id: int,
 
 
 def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
-                 text: str, base_revision_id: int | None, templates: Templates) -> SaveResult:
+                 text: str, base_revision_id: int | None, templates: Templates,
+                 over_own: bool = False) -> SaveResult:
     """Save a section's text as a new revision, unless someone saved since
     ``base_revision_id`` (the revision the author was editing): then nothing is written
-    and their revision comes back as ``conflict``. Saving the same text is a no-op."""
+    and their revision comes back as ``conflict``. Saving the same text is a no-op.
+
+    ``over_own``: the text is still being typed, and its writer may not yet know of their
+    own last save of it (sent a moment before): revisions since the base that are all
+    theirs are not a conflict."""
     canvas = canvas_for(session, actor, canvas_id, may=AccessRole.EDIT)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
@@ -356,17 +361,35 @@ def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key:
         .order_by(col(CanvasRevision.id).desc())).first()
     if latest is not None and latest.text == text:
         return SaveResult(saved=_view(latest))
-    if latest is not None and pk(latest) != base_revision_id:
-        return SaveResult(conflict=_view(latest))
     if latest is None and base_revision_id is not None:
         raise InvalidInput(N_("This revision does not belong to this section."))
     user_id, participant_id, name = _author(session, actor)
+    if latest is not None and pk(latest) != base_revision_id:
+        since = session.exec(select(CanvasRevision).where(
+            CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == section_key,
+            col(CanvasRevision.id) > (base_revision_id or 0))).all()
+        if not over_own or any((r.author_user_id, r.author_participant_id, r.author_name)
+                               != (user_id, participant_id, name) for r in since):
+            return SaveResult(conflict=_view(latest))
+        base_revision_id = pk(latest)
     revision = CanvasRevision(canvas_id=canvas_id, section_key=section_key, text=text,
                               base_revision_id=base_revision_id, author_user_id=user_id,
                               author_participant_id=participant_id, author_name=name)
     session.add(revision)
     session.commit()
     return SaveResult(saved=_view(revision))
+
+
+def canvas_stamp(*, session: Session, actor: Actor, canvas_id: int) -> tuple[object, ...]:
+    """Return what changes whenever anyone writes in a canvas (a section, a comment, a
+    thread resolved or reopened): two small reads, for pages that follow it live."""
+    canvas_for(session, actor, canvas_id)
+    latest = session.exec(select(func.max(CanvasRevision.id))
+                          .where(CanvasRevision.canvas_id == canvas_id)).one()
+    threads = session.exec(select(func.max(Comment.id), func.count(
+        col(Comment.resolved_at))).where(Comment.canvas_id == canvas_id,
+                                         col(Comment.deleted_at).is_(None))).one()
+    return (latest, *threads)
 
 
 def history(*, session: Session, actor: Actor, canvas_id: int,

@@ -41,15 +41,19 @@ def test_second_writer_sees_both_texts(server, new_context):
     paulette.screenshot(path=str(ARTIFACTS / "canvas-1600.png"), full_page=True)
     marcel.screenshot(path=str(ARTIFACTS / "canvas-phone.png"))
 
-    # Both opened the empty section; Paulette saves first.
+    # Marcel is in the empty section, about to write; Paulette saves there first.
+    other = marcel.get_by_label("Pour qui", exact=True)
+    other.click()
+    wait_idle(marcel)
     field = paulette.get_by_label("Pour qui", exact=True)
     field.fill("Les aînés sans voiture")
     field.press("Control+Enter")
     paulette.get_by_text("Enregistré par Paulette").wait_for()
-    # Marcel, who never saw her text, writes his own and saves.
-    other = marcel.get_by_label("Pour qui", exact=True)
-    other.fill("Les familles du bourg")
-    other.press("Control+Enter")
+    # Marcel's page follows the canvas, but his field is not replaced while he is in it.
+    marcel.get_by_text("a aussi enregistré cette case").wait_for(timeout=5000)
+    assert other.input_value() == ""
+    marcel.keyboard.type("Les familles du bourg", delay=10)
+    # His text is saved after a pause: over a version he did not see, so he sees both.
     marcel.get_by_text("a enregistré cette case pendant que vous écriviez").wait_for()
     marcel.get_by_text("Les aînés sans voiture").first.wait_for()
     with session_scope(url=server.database_url) as session:
@@ -63,6 +67,24 @@ def test_second_writer_sees_both_texts(server, new_context):
     assert [r.text for r in rows] == ["Les aînés sans voiture",
                                       "Les aînés sans voiture\n\nLes familles du bourg"]
     assert rows[1].base_revision_id == rows[0].id and rows[1].author_name == "Marcel"
+
+
+def test_a_saved_section_appears_on_the_other_screens(server, new_context):
+    code, canvas_id = prepare(server)
+    paulette = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    marcel = open_canvas(new_context, server, code, canvas_id, "Marcel", 1600)
+    mine = marcel.get_by_label("Pour qui", exact=True)
+    mine.click()
+    marcel.keyboard.type("Les familles", delay=10)  # he is writing elsewhere
+    field = paulette.get_by_label("L'activité proposée", exact=True)
+    field.fill("Une épicerie-café associative")
+    field.press("Control+Enter")
+    shown = marcel.get_by_label("L'activité proposée", exact=True)
+    deadline = time.monotonic() + 5
+    while shown.input_value() != "Une épicerie-café associative":
+        assert time.monotonic() < deadline, "Paulette's text did not reach Marcel's screen"
+        time.sleep(0.1)
+    assert "/canvas" in marcel.url and mine.input_value() == "Les familles"
 
 
 def test_the_wide_canvas_is_a_grid(server, new_context):
@@ -137,14 +159,36 @@ def test_typing_is_saved_without_leaving_the_field(server, new_context):
     assert wait_saved(server, "Les aînés sans voiture")[-1] == "Les aînés sans voiture"
     assert field.input_value() == "Les aînés sans voiture"  # what is typed stays
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
-    # Typing and closing the tab at once: the tab sends it as it closes.
+    # Typing and closing the tab at once: the tab sends it as it closes — or, if that did
+    # not get through, the browser kept it and sends it when the canvas opens again.
     page.keyboard.type(" et les familles", delay=5)
+    address, context = page.url, page.context
     page.close()
+    again = context.new_page()
+    again.goto(address)
     assert wait_saved(server, "Les aînés sans voiture et les familles")[-1] == (
         "Les aînés sans voiture et les familles")
-
-    # Coming back, the text is there, saved by Paulette.
-    again = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
     again.get_by_text("Enregistré par Paulette").wait_for()
+    wait_idle(again)
     assert again.get_by_label("Pour qui", exact=True).input_value() == (
         "Les aînés sans voiture et les familles")
+    assert again.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
+                          "'fabrique-draft:')).length") == 0  # acknowledged, not kept
+
+
+def test_a_text_that_never_reached_the_server_is_sent_on_return(server, new_context):
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    page.get_by_label("Pour qui", exact=True).click()
+    wait_idle(page)
+    # The connection drops: what is typed cannot be sent, and the tab is closed.
+    page.evaluate("window.__fabriqueDrafts.setTriggerValue = () => {}")
+    page.keyboard.type("Les aînés du bourg", delay=5)
+    page.evaluate("window.__fabriqueDrafts.flush()")
+    address, context = page.url, page.context
+    page.close()
+    assert saved_texts(server) == []
+    again = context.new_page()
+    again.goto(address)
+    assert wait_saved(server, "Les aînés du bourg") == ["Les aînés du bourg"]
+    again.get_by_text("Enregistré par Paulette").wait_for()

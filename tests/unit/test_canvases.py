@@ -91,6 +91,62 @@ def test_saves_are_append_only_revisions_and_conflicts_are_never_silent(
     assert len(session.exec(select(CanvasRevision)).all()) == 3
 
 
+def test_text_still_being_typed_goes_over_its_own_saves_but_not_over_others(
+        session, facilitator, running_workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    elise = join(session, running_workshop, "Élise")
+    marc = join(session, running_workshop, "Marc")
+
+    def typing(actor, text, base):
+        return canvases.save_section(session=session, actor=actor, canvas_id=canvas.id,
+                                     section_key="pour-qui", text=text, base_revision_id=base,
+                                     templates=templates, over_own=True)
+
+    # Élise's browser sends her typing twice on the same base (the first save's answer
+    # had not reached it yet): her own save is not a conflict.
+    first = typing(elise, "Les aînés", None).saved
+    second = typing(elise, "Les aînés du bourg", None).saved
+    assert second is not None and second.base_revision_id == first.id
+    # Marc's typing, sent on what he saw before Élise's saves, is a conflict.
+    clash = typing(marc, "Les familles", None)
+    assert clash.saved is None and clash.conflict.id == second.id
+    # Without over_own (leaving a field), even one's own unseen save is a conflict.
+    plain = canvases.save_section(session=session, actor=elise, canvas_id=canvas.id,
+                                  section_key="pour-qui", text="Les aînés", base_revision_id=
+                                  first.id, templates=templates)
+    assert plain.conflict is not None and plain.conflict.id == second.id
+    # Something of Marc's among the revisions since the base: a conflict for Élise too.
+    mixed = typing(marc, "Les aînés et les familles", second.id).saved
+    assert typing(elise, "Les aînés, les familles", first.id).conflict.id == mixed.id
+
+
+def test_canvas_stamp_moves_with_every_write(session, facilitator, workshop, templates):
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title="Épicerie")
+
+    def stamp():
+        return canvases.canvas_stamp(session=session, actor=facilitator, canvas_id=canvas.id)
+
+    seen = [stamp()]
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key="pour-qui", text="Les aînés", base_revision_id=None,
+                          templates=templates)
+    seen.append(stamp())
+    comment = canvases.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
+                                   section_key="pour-qui", text="Et les jeunes ?",
+                                   templates=templates)
+    seen.append(stamp())
+    canvases.set_resolved(session=session, actor=facilitator, comment_id=comment.id,
+                          resolved=True)
+    seen.append(stamp())
+    assert len(set(seen)) == 4
+    outsider = make_user(session, "outsider")
+    with pytest.raises(PermissionDenied):
+        canvases.canvas_stamp(session=session, actor=outsider, canvas_id=canvas.id)
+
+
 def test_restore_appends_the_old_text_and_diff_reads_as_words(session, facilitator, workshop,
                                                               templates):
     canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
