@@ -17,10 +17,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# The app on PORT, and the projector's own app server on PORT+1 (same database).
 run: install
-	$(BIN)/fabrique migrate
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
-		--browser.serverAddress localhost
+	$(BIN)/fabrique serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

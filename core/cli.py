@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from core.grouping import suggest_groups
 from core.i18n import N_
 from core.imports import read_csv
 from core.services import accounts
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         "migrate", help="Upgrade the database to the newest schema and load the demo."
     )
     commands.add_parser("setup-code", help="Print the one-time code to create the first admin.")
+    serve = commands.add_parser(
+        "serve", help="Run the app, and the projector's own app server on the next port.")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on")  # noqa: S104
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--no-wall", action="store_true",
+                       help="one app server only (the projector shares it)")
     cluster = commands.add_parser(
         "cluster", help="Suggest groups for the rows of a CSV file (as the app does).")
     cluster.add_argument("file", type=Path, help="CSV file: UTF-8 or Windows-1252, ',' or ';'")
@@ -38,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "cluster":
         return _cluster(args.file, args.text_column, args.groups, args.output)
     settings = get_settings()
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port, wall=not args.no_wall)
     if args.command == "migrate":
         bootstrap(settings)
         print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")
@@ -47,6 +58,46 @@ def main(argv: list[str] | None = None) -> int:
             code = accounts.setup_code(session)
         print(code or "An administrator already exists.")
     return 0
+
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
+    """Run the app on ``port`` and, unless ``wall`` is off, a second app server on the same
+    database on ``port + 1`` for the projector. Each app server is one Python process: with
+    sixty phones on one, the wall's updates wait behind theirs (bench/load.py); on its own,
+    the wall stays within half a second. The facilitator's "projector" button opens it."""
+    bootstrap(settings)  # migrations, demo, setup code: once, before both servers start
+    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", host,
+               "--browser.serverAddress", "localhost"]
+    env = dict(os.environ)
+    servers: list[subprocess.Popen] = []
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: both servers stop with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if wall:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            with (settings.data_dir / "wall-server.log").open("ab") as log:
+                servers.append(subprocess.Popen(  # noqa: S603 - our own command line
+                    [*command, "--server.port", str(port + 1), "--server.headless", "true"],
+                    env={**env, "FABRIQUE_APP_PORT": str(port)}, stdout=log,
+                    stderr=subprocess.STDOUT))
+            env["FABRIQUE_WALL_PORT"] = str(port + 1)
+        main_server = subprocess.Popen([*command, "--server.port", str(port)], env=env)  # noqa: S603
+        servers.append(main_server)
+        return main_server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 GROUP_COLUMN = "groupe"

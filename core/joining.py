@@ -25,25 +25,29 @@ def lan_address() -> str | None:
 
 
 def join_url(*, page_url: str | None, code: str, public_url: str = "",
-             lan: str | None = None) -> str:
+             lan: str | None = None, port: int = 0) -> str:
     """Return the address to join a workshop.
 
     ``public_url`` (settings) wins; otherwise the address the facilitator uses, with a
-    local-only host replaced by the machine's network address, so phones can reach it.
+    local-only host replaced by the machine's network address, so phones can reach it, and
+    its port replaced by ``port`` when given (the page is on the projector's own server).
     """
     return app_url(page_url=page_url, path="/join", query={"code": code},
-                   public_url=public_url, lan=lan)
+                   public_url=public_url, lan=lan, port=port)
 
 
 def app_url(*, page_url: str | None, path: str, query: dict[str, str],
-            public_url: str = "", lan: str | None = None) -> str:
+            public_url: str = "", lan: str | None = None, port: int = 0) -> str:
     """Return an address of this app others can open (see ``join_url``)."""
     base = public_url or page_url or "http://localhost:8501"
     parts = urlsplit(base)
     host = parts.hostname or "localhost"
     if not public_url and host in LOCAL_HOSTS and lan:
         host = lan
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port if public_url or not port else port
+    netloc = host if port is None else f"{host}:{port}"
     prefix = parts.path.rstrip("/") if public_url else ""
     return urlunsplit((parts.scheme or "http", netloc, prefix + path, urlencode(query), ""))
 

@@ -37,12 +37,18 @@ class Settings(BaseSettings):
     # Database connections kept open per app server (and twice as many more at peaks).
     # With PostgreSQL, keep replicas × 3 × this under the server's max_connections.
     db_pool_size: int = Field(default=30, ge=1, le=500)
-    # Seconds between two polls of the projector's and the facilitator's live screens
-    # (lower: faster updates, more server work)...
+    # Seconds between two polls of the projector (one screen: it can poll often)...
+    projector_interval: float = Field(default=0.25, ge=0.1, le=10)
+    # ...of the facilitator's live screens (lower: faster updates, more server work)...
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
     # ...and of each participant's screen: sixty phones polling cost the server more than
     # one wall does (bench/load.py).
     participant_interval: float = Field(default=1.0, ge=0.2, le=10)
+    # The port of the projector's own app server on this machine (`fabrique serve` starts
+    # it and sets this); 0: the projector is served by the same server as everyone else.
+    wall_port: int = Field(default=0, ge=0, le=65535)
+    # On the projector's own server: the port everyone else uses (for the join address).
+    app_port: int = Field(default=0, ge=0, le=65535)
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
     # When empty, the projector shows this machine's local network address.
     public_url: str = ""

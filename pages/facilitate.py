@@ -90,7 +90,7 @@ with st.container(border=True):
     info, code = st.columns([3, 1])
     info.html(render.join_block(link, workshop.join_code, _("To join:")))
     code.html(render.qr(link, size=150))
-    st.link_button(_("Open the projector view"), f"/projector?w={workshop_id}",
+    st.link_button(_("Open the projector view"), session.projector_link(workshop_id),
                    icon="📽️", help=_("Opens in a new tab: drag it to the projector screen."))
 
 # --- the agenda ---------------------------------------------------------------------------

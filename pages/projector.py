@@ -6,6 +6,7 @@ import streamlit as st
 from core.models import CardKind, PhaseKind, WorkshopStatus
 from core.services import cards, clusters, scoring, workshops
 from core.services.phases import LiveState
+from core.settings import get_settings
 from ui import live, render, session
 from ui.i18n import _, lang
 
@@ -94,7 +95,8 @@ def wall_html(state: LiveState) -> list[str]:
 
 main, side = st.columns([3, 1], gap="large")
 with main:
-    live.follow(workshop_id, drawn, bar=header, content=wall)
+    live.follow(workshop_id, drawn, bar=header, content=wall,
+                interval=get_settings().projector_interval)
 
 with side:
     link = session.join_link(workshop.join_code)

@@ -97,7 +97,8 @@ def structure(state: LiveState) -> tuple:
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
            content: Callable[[LiveState], str] | None = None,
-           stay: str = "", watch: Callable[[], None] | None = None) -> None:
+           stay: str = "", watch: Callable[[], None] | None = None,
+           interval: float | None = None) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
@@ -108,12 +109,15 @@ def follow(workshop_id: int, drawn: LiveState, *,
     facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
     where people write long texts: leaving it would drop what is being typed), where a
     link to the phase's page is offered instead. Phones poll less often than the wall
-    (``participant_interval``). ``watch`` runs at each tick too (a page's own check).
+    (``participant_interval``), the wall more often (``interval``). ``watch`` runs at each
+    tick too (a page's own check).
     """
     st.html(PHASE_CSS)
     settings = get_settings()
-    interval = (settings.participant_interval if isinstance(session.actor(), ParticipantActor)
-                else settings.live_interval)
+    if interval is None:
+        interval = (settings.participant_interval if isinstance(session.actor(),
+                                                                ParticipantActor)
+                    else settings.live_interval)
 
     @st.fragment(run_every=interval)
     def poll() -> None:

@@ -7,9 +7,11 @@ for the pages of that run.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -54,10 +56,22 @@ T = TypeVar("T")
 GIL_SWITCH_INTERVAL = 0.0005
 
 
+# Python's full garbage collections stop every thread — the one sending messages to the
+# screens too — for 100-280 ms once dozens of sessions are open, every few seconds under
+# load (measured with bench/load.py). What was loaded at start is set aside for good
+# (gc.freeze) and collections run less often; short-lived objects still go at once.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
 @st.cache_resource(show_spinner=False)
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-    return bootstrap(get_settings())
+    ready = bootstrap(get_settings())
+    if gc.get_threshold() != GC_THRESHOLDS:  # once per process
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+    return ready
 
 
 def ensure_ready() -> Ready:
@@ -355,14 +369,29 @@ def apply_pending_clears() -> None:
 
 def join_link(code: str) -> str:
     """Return the address participants use to join (local network address on a laptop)."""
-    return join_url(page_url=st.context.url, code=code, public_url=get_settings().public_url,
-                    lan=lan_address())
+    settings = get_settings()
+    return join_url(page_url=st.context.url, code=code, public_url=settings.public_url,
+                    lan=lan_address(), port=settings.app_port)
+
+
+def projector_link(workshop_id: int) -> str:
+    """Return the projector's address: on its own app server when there is one (same host
+    as this page, so the facilitator's sign-in cookie goes along), else on this one."""
+    path = f"/projector?w={workshop_id}"
+    port = get_settings().wall_port
+    here = urlsplit(st.context.url or "")
+    if not port or not here.hostname:
+        return path
+    host = f"[{here.hostname}]" if ":" in here.hostname else here.hostname
+    return urlunsplit((here.scheme or "http", f"{host}:{port}", "/projector",
+                       f"w={workshop_id}", ""))
 
 
 def collective_link(code: str) -> str:
     """Return the address that opens the collective's canvases (``/canvas?k=CODE``)."""
     return app_url(page_url=st.context.url, path="/canvas", query={COLLECTIVE_PARAM: code},
-                   public_url=get_settings().public_url, lan=lan_address())
+                   public_url=get_settings().public_url, lan=lan_address(),
+                   port=get_settings().app_port)
 
 
 def current_url_key() -> str:

@@ -4,6 +4,7 @@ screen; (c) two app servers sharing one PostgreSQL database see each other's car
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -145,6 +146,85 @@ def test_two_servers_on_one_postgresql_database(tmp_path, new_context):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_context):
+    """`make run` (`fabrique serve`): the app, and the projector's own app server on the
+    next port, on one database; the facilitator's button opens the wall there, signed in;
+    the wall sends phones to the app's port; stopping it stops both."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.browser.conftest import free_port
+
+    port = free_port()
+    while not _port_free(port + 1):
+        port = free_port()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    database_url = f"sqlite:///{data_dir / 'fabrique.db'}"
+    prepare_database(database_url, data_dir)
+    env = {**os.environ, "FABRIQUE_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
+           "FABRIQUE_DEFAULT_LANGUAGE": "fr"}
+    serve = subprocess.Popen(
+        [str(Path(sys.executable).parent / "fabrique"), "serve", "--host", "127.0.0.1",
+         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def answers(p: int) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health",  # noqa: S310
+                                        timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not (answers(port) and answers(port + 1)):
+            assert serve.poll() is None and time.monotonic() < deadline, "not serving"
+            time.sleep(0.2)
+        app, wall_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
+        with session_scope(write=True, url=database_url) as session:
+            admin = actor_for_username(session, ADMIN)
+            workshop = session.exec(select(Workshop)).one()
+            phases.start(session=session, actor=admin, workshop_id=workshop.id)
+            index = next(p.position for p in phases.phases_of(session, workshop.id)
+                         if p.kind == PhaseKind.EXPLORE.value)
+            phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
+            workshop_id, code = workshop.id, workshop.join_code
+
+        context = new_context(viewport={"width": 1920, "height": 1080})
+        facilitator = context.new_page()
+        login(facilitator, app)
+        facilitator.goto(f"{app}/facilitate?w={workshop_id}")
+        wait_idle(facilitator)
+        button = facilitator.get_by_role("link", name="Ouvrir la projection")
+        assert button.get_attribute("href") == f"{wall_url}/projector?w={workshop_id}"
+        wall = context.new_page()  # the sign-in cookie goes along: same host
+        wall.goto(button.get_attribute("href"))
+        wall.get_by_text(code).first.wait_for(timeout=20_000)
+        # Phones join on the app's port (the host is the laptop's network address).
+        assert f":{port}/join?code={code}" in wall.locator(".fab-join-url").first.inner_text()
+
+        phone = new_context().new_page()
+        join(phone, app, code, "Karim")
+        phone.goto(phone.url.replace("/workshop", "/explore"))
+        field = phone.get_by_label("Nouveau besoin")
+        field.fill("Une recyclerie au bourg")
+        field.press("Enter")
+        wall.get_by_text("Une recyclerie au bourg").wait_for(timeout=10_000)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
+    assert not answers(port) and not answers(port + 1)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 pytestmark = pytest.mark.browser
