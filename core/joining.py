@@ -46,8 +46,8 @@ def app_url(*, page_url: str | None, path: str, query: dict[str, str],
         host = lan
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port if public_url or not port else port
-    netloc = host if port is None else f"{host}:{port}"
+    shown_port = parts.port if public_url or not port else port
+    netloc = host if shown_port is None else f"{host}:{shown_port}"
     prefix = parts.path.rstrip("/") if public_url else ""
     return urlunsplit((parts.scheme or "http", netloc, prefix + path, urlencode(query), ""))
 
