@@ -171,31 +171,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-async def participant(port: int, code: str, number: int, args, sent: dict[str, float],
-                      ready: asyncio.Event, scoring_open: asyncio.Event,
-                      ballots: list[int], errors: list[str]) -> Client:
-    client = Client(port, query=f"code={code}")
-    await client.connect()
-    await asyncio.sleep(random.uniform(0, args.join_spread))
+async def join_workshop(client: Client, code: str, name: str, errors: list[str]) -> bool:
+    """Join through the join form, as a phone does; land on the current phase's board."""
     await client.rerun(page_name="join")
     # A first run may end early and rerun (Streamlit's page setup): wait for the form.
     deadline = time.monotonic() + 30
     form = {"join_code", "join_name", "FormSubmitter:join_form-Rejoindre"}
     while not form <= set(client.widgets) or not client.finished.is_set():
         if time.monotonic() > deadline:
-            errors.append(f"participant {number} never saw the join form")
-            return client
+            errors.append(f"{name} never saw the join form")
+            return False
         await asyncio.sleep(0.1)
     await client.rerun(states=[("join_code", "string_value", code),
-                               ("join_name", "string_value", f"Participant {number}"),
+                               ("join_name", "string_value", name),
                                ("FormSubmitter:join_form-Rejoindre", "trigger_value", True)])
     deadline = time.monotonic() + 30
     while "p" not in parse_qs(client.query):  # the join reruns the page: wait for it
         if time.monotonic() > deadline:
-            errors.append(f"participant {number} did not join")
-            return client
+            errors.append(f"{name} did not join")
+            return False
         await asyncio.sleep(0.1)
     await client.settle()
+    return True
+
+
+async def participant(port: int, code: str, number: int, args, sent: dict[str, float],
+                      ready: asyncio.Event, scoring_open: asyncio.Event,
+                      ballots: list[int], errors: list[str]) -> Client:
+    client = Client(port, query=f"code={code}")
+    await client.connect()
+    await asyncio.sleep(random.uniform(0, args.join_spread))
+    if not await join_workshop(client, code, f"Participant {number}", errors):
+        return client
     client.start_polling()
     await ready.wait()
     for index in range(args.cards):
@@ -211,7 +218,7 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
     deadline = time.monotonic() + 30
     while not any(k.startswith("score_") for k in client.widgets):
         if time.monotonic() > deadline:
-            errors.append(f"participant {number} never saw the ballot")
+            errors.append(f"participant {number} never saw the ballot (fragments {client.fragments}, runs {client.runs}, {client.query})")
             return client
         await asyncio.sleep(0.2)
     await asyncio.sleep(random.uniform(0, 3))
@@ -292,8 +299,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         # import of the app's modules (the projector may be on another server).
         warm = Client(server.port, query=f"code={code}")
         await warm.connect()
-        await warm.rerun(page_name="join")
-        await warm.settle()
+        await join_workshop(warm, code, "Échauffement", [])
         await warm.close()
         harness_cpu = time.process_time()
         memory_before = rss_kib(server.process.pid)
