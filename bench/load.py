@@ -218,9 +218,11 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
     deadline = time.monotonic() + 30
     while not any(k.startswith("score_") for k in client.widgets):
         if time.monotonic() > deadline:
-            errors.append(f"participant {number} never saw the ballot (fragments {client.fragments}, runs {client.runs}, {client.query})")
+            errors.append(f"participant {number} never saw the ballot (fragments "
+                          f"{client.fragments}, runs {client.runs}, {client.query})")
             return client
         await asyncio.sleep(0.2)
+    await client.settle()  # the whole ballot, not its first widgets
     await asyncio.sleep(random.uniform(0, 3))
     for key in sorted(k for k in client.widgets if k.startswith("score_")):
         await client.rerun(states=[(key, "string_array_value", [str(random.randint(1, 5))])])
@@ -442,13 +444,17 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=3, help="cards per participant")
     parser.add_argument("--join-spread", type=float, default=10.0)
     parser.add_argument("--write-spread", type=float, default=30.0)
-    parser.add_argument("--interval", type=float, default=0.25, help="projector's poll")
+    parser.add_argument("--interval", type=float, default=None,
+                        help="projector's poll (as `fabrique serve`: 0.25 s on the wall's own "
+                             "server, else 0.5 s)")
     parser.add_argument("--participant-interval", type=float, default=1.0)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--wall-server", action="store_true",
                         help="the projector on a second app server (same database)")
     args = parser.parse_args()
+    if args.interval is None:
+        args.interval = 0.25 if args.wall_server else 0.5
     random.seed(11)
     run_several(None, args, "SQLite")
     if args.postgres:

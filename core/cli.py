@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+WALL_INTERVAL = 0.25  # seconds between the wall's polls, on its own server
 
 
 def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
@@ -81,7 +82,8 @@ def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
             with (settings.data_dir / "wall-server.log").open("ab") as log:
                 servers.append(subprocess.Popen(  # noqa: S603 - our own command line
                     [*command, "--server.port", str(port + 1), "--server.headless", "true"],
-                    env={**env, "FABRIQUE_APP_PORT": str(port)}, stdout=log,
+                    env={"FABRIQUE_PROJECTOR_INTERVAL": str(WALL_INTERVAL), **env,
+                         "FABRIQUE_APP_PORT": str(port)}, stdout=log,
                     stderr=subprocess.STDOUT))
             env["FABRIQUE_WALL_PORT"] = str(port + 1)
         main_server = subprocess.Popen([*command, "--server.port", str(port)], env=env)  # noqa: S603

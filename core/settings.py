@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     # Database connections kept open per app server (and twice as many more at peaks).
     # With PostgreSQL, keep replicas × 3 × this under the server's max_connections.
     db_pool_size: int = Field(default=30, ge=1, le=500)
-    # Seconds between two polls of the projector (one screen: it can poll often)...
-    projector_interval: float = Field(default=0.25, ge=0.1, le=10)
+    # Seconds between two polls of the projector (`fabrique serve` sets 0.25 on the wall's
+    # own server, where it waits behind no one)...
+    projector_interval: float = Field(default=0.5, ge=0.1, le=10)
     # ...of the facilitator's live screens (lower: faster updates, more server work)...
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
     # ...and of each participant's screen: sixty phones polling cost the server more than

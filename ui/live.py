@@ -32,6 +32,7 @@ PHASE_PAGES = {
     PhaseKind.FORMALISE.value: "pages/canvas.py",
 }
 WORKSHOP_PAGE = "pages/workshop.py"
+FOLLOWED_KEY = "_followed_phase"
 
 PHASE_CSS = """
 <style>
@@ -119,12 +120,18 @@ def follow(workshop_id: int, drawn: LiveState, *,
                                                                 ParticipantActor)
                     else settings.live_interval)
 
+    if isinstance(session.actor(), ParticipantActor):
+        # The phase this participant was last taken to (not the one this run was drawn in:
+        # a page that reran for another reason after the phase changed must move too).
+        st.session_state.setdefault(FOLLOWED_KEY, (drawn.index, drawn.status))
+
     @st.fragment(run_every=interval)
     def poll() -> None:
         state = session.read(phases.live_state, workshop_id=workshop_id)
         if isinstance(session.actor(), ParticipantActor):
             _touch_participant()
-            if not stay and (state.index, state.status) != (drawn.index, drawn.status):
+            if not stay and (state.index, state.status) != st.session_state[FOLLOWED_KEY]:
+                st.session_state[FOLLOWED_KEY] = (state.index, state.status)
                 st.switch_page(page_for(state))
             if stay and page_for(state) != stay:
                 st.page_link(page_for(state), icon="👉",

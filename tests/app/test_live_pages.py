@@ -120,3 +120,16 @@ def test_between_boards_participants_see_the_phase(new_app, db, running_workshop
                  workshop_id=running_workshop_app["workshop_id"], index=0)  # "Accueil"
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     assert "Accueil" in html(at) and "Vérifiez que vous voyez" in html(at)
+
+
+def test_a_participant_follows_even_when_their_page_reran_after_the_phase_changed(
+        new_app, db, running_workshop_app):
+    wid, facilitator = running_workshop_app["workshop_id"], running_workshop_app["facilitator"]
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert "Bonjour Élise" in texts(at)  # Explorer
+    phases.next_phase(session=db, actor=facilitator, workshop_id=wid)  # "Idées"
+    # Her page reruns in full (a click of hers, say) before its live tick has run: the
+    # page is drawn in the new phase, and must still take her to that phase's board.
+    at.run()
+    assert not at.exception
+    assert "Nouvelle idée" in [t.label for t in at.text_input], texts(at)
