@@ -164,6 +164,8 @@ class CardBoard:
 
     def capture(self) -> None:
         refused = st.session_state.pop(self.k("refused_text"), None)
+        # Their refused text is shown back: they stay here until they act again.
+        live.hold_page(bool(refused))
         # A form shown in the previous run is drawn once more, so a card submitted just as
         # the board closed reaches the service and is refused out loud, not lost.
         shown_key = self.k("capture_shown")

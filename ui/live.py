@@ -33,6 +33,7 @@ PHASE_PAGES = {
 }
 WORKSHOP_PAGE = "pages/workshop.py"
 FOLLOWED_KEY = "_followed_phase"
+HOLD_KEY = "_hold_page"
 
 PHASE_CSS = """
 <style>
@@ -130,19 +131,30 @@ def follow(workshop_id: int, drawn: LiveState, *,
         state = session.read(phases.live_state, workshop_id=workshop_id)
         if isinstance(session.actor(), ParticipantActor):
             _touch_participant()
-            if not stay and (state.index, state.status) != st.session_state[FOLLOWED_KEY]:
+            moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
+            held = moved and st.session_state.get(HOLD_KEY, False)
+            if moved and not (stay or held):
                 st.session_state[FOLLOWED_KEY] = (state.index, state.status)
                 st.switch_page(page_for(state))
-            if stay and page_for(state) != stay:
+            if held or (stay and page_for(state) != stay):
                 st.page_link(page_for(state), icon="👉",
                              label=_("The workshop moved on: go to the current step"))
-        if structure(state) != structure(drawn):
+        held = isinstance(session.actor(), ParticipantActor) and st.session_state.get(
+            HOLD_KEY, False)
+        if structure(state) != structure(drawn) and not held:  # held: until they act
             st.rerun(scope="app")
         if watch is not None:
             watch()
         st.html((bar or phase_bar_html)(state) + (content(state) if content else ""))
 
     poll()
+
+
+def hold_page(hold: bool = True) -> None:
+    """Keep a participant on this page when the phase changes (it shows something they must
+    see, such as their refused text); they are offered a link to the current step instead.
+    Released by ``hold_page(False)``."""
+    st.session_state[HOLD_KEY] = hold
 
 
 def live_state(workshop_id: int) -> LiveState:
