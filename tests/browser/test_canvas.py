@@ -172,8 +172,9 @@ def test_typing_is_saved_without_leaving_the_field(server, new_context):
     wait_idle(again)
     assert again.get_by_label("Pour qui", exact=True).input_value() == (
         "Les aînés sans voiture et les familles")
-    assert again.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
-                          "'fabrique-draft:')).length") == 0  # acknowledged, not kept
+    # Acknowledged by the server, the browser's copy is dropped.
+    again.wait_for_function("Object.keys(localStorage).filter(k => k.startsWith("
+                            "'fabrique-draft:')).length === 0", timeout=10_000)
 
 
 def test_a_text_that_never_reached_the_server_is_sent_on_return(server, new_context):

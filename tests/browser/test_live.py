@@ -27,7 +27,11 @@ from tests.conftest import PG_ENV, unavailable
 
 def open_explore(server) -> tuple[int, str]:
     """Start the demo workshop and move it to its "explore" phase."""
-    with session_scope(write=True, url=server.database_url) as session:
+    return open_explore_in(server.database_url)
+
+
+def open_explore_in(database_url: str) -> tuple[int, str]:
+    with session_scope(write=True, url=database_url) as session:
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop)).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
@@ -185,14 +189,7 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
             assert serve.poll() is None and time.monotonic() < deadline, "not serving"
             time.sleep(0.2)
         app, wall_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
-        with session_scope(write=True, url=database_url) as session:
-            admin = actor_for_username(session, ADMIN)
-            workshop = session.exec(select(Workshop)).one()
-            phases.start(session=session, actor=admin, workshop_id=workshop.id)
-            index = next(p.position for p in phases.phases_of(session, workshop.id)
-                         if p.kind == PhaseKind.EXPLORE.value)
-            phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
-            workshop_id, code = workshop.id, workshop.join_code
+        workshop_id, code = open_explore_in(database_url)
 
         context = new_context(viewport={"width": 1920, "height": 1080})
         facilitator = context.new_page()
