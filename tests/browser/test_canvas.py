@@ -50,7 +50,10 @@ def test_second_writer_sees_both_texts(server, new_context):
     field.press("Control+Enter")
     paulette.get_by_text("Enregistré par Paulette").wait_for()
     # Marcel's page follows the canvas, but his field is not replaced while he is in it.
-    marcel.get_by_text("a aussi enregistré cette case").wait_for(timeout=5000)
+    notice = marcel.get_by_text("a aussi enregistré cette case")
+    notice.wait_for(timeout=5000)
+    notice.scroll_into_view_if_needed()
+    marcel.screenshot(path=str(ARTIFACTS / "canvas-phone-saved-too.png"))
     assert other.input_value() == ""
     marcel.keyboard.type("Les familles du bourg", delay=10)
     # His text is saved after a pause: over a version he did not see, so he sees both.
