@@ -7,21 +7,29 @@ BIN    := $(VENV)/bin
 HOST   ?= 0.0.0.0
 PORT   ?= 8501
 
-.PHONY: install run test lint i18n lock
+.PHONY: install install-dev run test lint i18n lock
 
+# What the app needs to run (a facilitator's laptop): no test or lint tools.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e .
+	touch $@
+
+# The same, plus what the tests, the benches and the linters need.
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-c constraints.txt -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 # The app on PORT, and the projector's own app server on PORT+1 (same database).
 run: install
 	$(BIN)/fabrique serve --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
@@ -30,12 +38,12 @@ test: lint
 
 # Extract messages from the code and merge them into both catalogs; then translate
 # what `pytest tests/unit/test_i18n.py` reports as missing.
-i18n: install
+i18n: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
 		--sort-output --omit-header -o core/locale/messages.pot app.py pages ui core
 	$(BIN)/pybabel update -i core/locale/messages.pot -d core/locale -D messages \
 		--no-fuzzy-matching --ignore-obsolete
 
 # Re-pin every dependency to what is installed now (after a deliberate upgrade).
-lock: install
+lock: install-dev
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^fabrique' > constraints.txt

@@ -39,7 +39,7 @@ def main() -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    from core import scoring as math
+    from core import scoring_math as math
     from core.db import session_scope
     from core.migrate import upgrade
     from core.models import Card, CardKind, Participant, Role, Score, User

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n import N_
-from core.scoring import DISAGREEMENT_FLAG, SCALE_MAX, SCALE_MIN, CandidateResult
+from core.scoring_math import DISAGREEMENT_FLAG, SCALE_MAX, SCALE_MIN, CandidateResult
 
 LABEL_CHARS = 48
 WHOLE = list(range(SCALE_MIN, SCALE_MAX + 1))

@@ -1,9 +1,11 @@
 """Shared fixtures: a fresh migrated database per test, on SQLite and on PostgreSQL.
 
 SQLite: a template file is migrated once, then copied for each test.
-PostgreSQL (``FABRIQUE_TEST_POSTGRES_URL``): a template database is migrated once, then
-each test gets ``CREATE DATABASE ... TEMPLATE``. With ``FABRIQUE_REQUIRE_ALL=1`` (CI), a
-PostgreSQL or browser test that cannot run fails instead of being skipped.
+PostgreSQL: the server named by ``FABRIQUE_TEST_POSTGRES_URL``, or else a throwaway server
+started for the run from this machine's PostgreSQL binaries (``tests/pg_server.py``); a
+template database is migrated once, then each test gets ``CREATE DATABASE ... TEMPLATE``.
+Where neither exists, the PostgreSQL tests are deselected, said once. With
+``FABRIQUE_REQUIRE_ALL=1`` (CI), a PostgreSQL or browser test that cannot run fails instead.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from core.models import PhaseKind, Role, User
 from core.services import accounts, participants, phases, workshops
 from core.settings import PROJECT_ROOT
 from core.templates import Templates, load_templates
+from tests.pg_server import find_binaries, start_throwaway
 
 PG_ENV = "FABRIQUE_TEST_POSTGRES_URL"
 REQUIRE_ENV = "FABRIQUE_REQUIRE_ALL"
@@ -48,6 +51,50 @@ def unavailable(reason: str) -> None:
 
 # --- databases -----------------------------------------------------------------------
 
+NO_POSTGRES = (f"PostgreSQL tests deselected: {PG_ENV} is not set and no PostgreSQL server "
+               "binaries were found (Debian: apt-get install postgresql)")
+
+
+def _postgres_possible() -> bool:
+    return bool(os.environ.get(PG_ENV)) or find_binaries() is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without any PostgreSQL, leave its tests out once, rather than skip each of them."""
+    if require_all() or _postgres_possible():
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+        config.stash[_NO_POSTGRES_KEY] = True
+
+
+_NO_POSTGRES_KEY = pytest.StashKey[bool]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if config.stash.get(_NO_POSTGRES_KEY, False):
+        terminalreporter.write_line(NO_POSTGRES, yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """Return the URL of a PostgreSQL server's ``postgres`` database, as a role that may
+    create databases: the configured one, or a throwaway server for this run."""
+    url = os.environ.get(PG_ENV)
+    if url:
+        yield url
+        return
+    server = start_throwaway()
+    if server is None:
+        unavailable(NO_POSTGRES)
+    assert server is not None
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -63,10 +110,8 @@ def _pg_admin_url(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        unavailable(f"{PG_ENV} is not set: no PostgreSQL server to test against")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    url = postgres_server
     base = make_url(url)
     template_name = f"fabrique_tpl_{uuid.uuid4().hex[:8]}"
     admin = create_engine(_pg_admin_url(url), isolation_level="AUTOCOMMIT")

@@ -20,13 +20,13 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.actors import Actor, ParticipantActor, UserActor
-from core.bootstrap import Ready, bootstrap
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.joining import app_url, join_url, lan_address
 from core.services import accounts, canvases, participants
 from core.settings import get_settings
 from core.templates import Templates, load_templates
+from launch.startup import Ready, bootstrap
 from ui import render
 from ui.i18n import _
 

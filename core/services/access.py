@@ -9,7 +9,7 @@ from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import Collective, Participant, Role, User, Workshop, WorkshopStatus, utcnow
-from core.services import fresh
+from core.services import live_cache
 
 
 def require_user(actor: Actor) -> UserActor:
@@ -95,9 +95,9 @@ def check_can_see(session: Session, actor: Actor, workshop_id: int) -> None:
 
 def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None:
     """``check_can_see`` for live screens' polls: the verdict is remembered for a second
-    by this server (see ``fresh``); a refusal is never remembered."""
+    by this server (see ``live_cache``); a refusal is never remembered."""
     if isinstance(actor, ParticipantActor):
-        who: tuple = fresh.participant_key(actor.participant_id, actor.workshop_id)
+        who: tuple = live_cache.participant_key(actor.participant_id, actor.workshop_id)
     elif isinstance(actor, UserActor):
         who = ("user", actor.user_id)
     else:
@@ -107,7 +107,7 @@ def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None
         check_can_see(session, actor, workshop_id)
         return True
 
-    fresh.remembered(session, workshop_id, who, fresh.ACCESS_SECONDS, check)
+    live_cache.remembered(session, workshop_id, who, live_cache.ACCESS_SECONDS, check)
 
 
 def workshop_for_writing(session: Session, actor: Actor, workshop_id: int) -> Workshop:
@@ -136,7 +136,7 @@ def facilitated_workshop(session: Session, actor: Actor, workshop_id: int) -> Wo
 
 def bump_board_revision(session: Session, workshop_id: int) -> None:
     """Mark the workshop's boards as changed, in the caller's transaction."""
-    fresh.forget(session, workshop_id, fresh.STATE)
+    live_cache.forget(session, workshop_id, live_cache.STATE)
     session.execute(
         update(Workshop)
         .where(col(Workshop.id) == workshop_id)

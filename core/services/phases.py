@@ -35,7 +35,7 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.services import fresh
+from core.services import live_cache
 from core.services.access import (
     bump_board_revision,
     check_can_see_live,
@@ -90,14 +90,14 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
     """Return the revision, phase and clock of a workshop (what live views poll).
 
     Two queries (the access check, then the workshop with its current phase and the number
-    of phases), remembered by this server for a fraction of a second (``fresh``) — the
+    of phases), remembered by this server for a fraction of a second (``live_cache``) — the
     clock is computed at each call from what was read.
     """
     check_can_see_live(session, actor, workshop_id)
     # The facilitator's screens (one or two: the wall, the controls) always read afresh;
     # the sixty phones share the memo.
-    max_age = fresh.LIVE_SECONDS if isinstance(actor, ParticipantActor) else 0.0
-    row = fresh.remembered(session, workshop_id, fresh.STATE, max_age,
+    max_age = live_cache.LIVE_SECONDS if isinstance(actor, ParticipantActor) else 0.0
+    row = live_cache.remembered(session, workshop_id, live_cache.STATE, max_age,
                            lambda: _read_live_row(session, workshop_id))
     workshop, phase, count = row
     running_clock = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import scoring
+from core import scoring_math as scoring
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_, pick

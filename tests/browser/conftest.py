@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from core.bootstrap import bootstrap
 from core.db import dispose_engines, session_scope
 from core.services import accounts
 from core.settings import PROJECT_ROOT, Settings
+from launch.startup import bootstrap
 from tests.conftest import PASSWORD, unavailable
 
 CHROMIUM = os.environ.get("FABRIQUE_CHROMIUM", "/usr/bin/chromium")

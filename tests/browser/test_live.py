@@ -22,7 +22,6 @@ from tests.browser.conftest import (
     prepare_database,
     wait_idle,
 )
-from tests.conftest import PG_ENV, unavailable
 
 
 def open_explore(server) -> tuple[int, str]:
@@ -107,10 +106,9 @@ def test_the_next_phase_moves_the_participant(server, new_context):
     assert "/ideas" in phone.url
 
 
-def test_two_servers_on_one_postgresql_database(tmp_path, new_context):
-    url = os.environ.get(PG_ENV)
-    if not url:
-        unavailable(f"{PG_ENV} is not set: no PostgreSQL server for two app servers")
+@pytest.mark.postgres
+def test_two_servers_on_one_postgresql_database(tmp_path, new_context, postgres_server):
+    url = postgres_server
     import uuid
 
     from sqlalchemy import create_engine, text

@@ -15,7 +15,7 @@ ROWS = [
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "launch.cli", *args], cwd=PROJECT_ROOT,
                           capture_output=True, timeout=120, check=False)
 
 

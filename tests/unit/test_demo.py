@@ -3,10 +3,10 @@
 import pytest
 from sqlmodel import func, select
 
-from core.demo import demo_files, load_demo
 from core.errors import TemplateError
 from core.models import Card, CardKind, CardLink, Collective, Workshop
 from core.settings import PROJECT_ROOT
+from launch.demo import demo_files, load_demo
 
 
 def test_demo_loads_once(session, templates):

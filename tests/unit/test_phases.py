@@ -151,14 +151,14 @@ def test_the_agenda_can_be_reordered_shortened_and_extended(session, facilitator
 
 def test_live_polls_see_this_servers_changes_at_once_and_others_within_the_memo(
         session, facilitator, workshop):
-    """Live polls are remembered for a fraction of a second per server (``fresh``): a change
+    """Live polls are remembered for a fraction of a second per server (``live_cache``): a change
     made through this process is seen at once; one made elsewhere (another server on the
     same database) within ``LIVE_SECONDS``; a removed participant is refused at once."""
     import time
 
     from sqlalchemy import text
 
-    from core.services import fresh, participants
+    from core.services import live_cache, participants
 
     phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
     marc = join(session, workshop, "Marc")
@@ -175,7 +175,7 @@ def test_live_polls_see_this_servers_changes_at_once_and_others_within_the_memo(
     while phases.live_state(session=session, actor=marc,
                             workshop_id=workshop.id).revision == seen:
         session.commit()
-        assert time.monotonic() - started < fresh.LIVE_SECONDS + 0.5
+        assert time.monotonic() - started < live_cache.LIVE_SECONDS + 0.5
         time.sleep(0.02)
 
     participants.remove_participant(session=session, actor=facilitator,

@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.scoring import (
+from core.scoring_math import (
     CriterionSpec,
     ScoreEntry,
     aggregate,

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.bootstrap import bootstrap
 from core.db import session_scope
 from core.errors import InvalidInput
 from core.grouping import suggest_groups
@@ -19,6 +18,7 @@ from core.i18n import N_
 from core.imports import read_csv
 from core.services import accounts
 from core.settings import Settings, get_settings
+from launch.startup import bootstrap
 
 
 def main(argv: list[str] | None = None) -> int:

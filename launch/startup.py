@@ -6,10 +6,10 @@ import sys
 from dataclasses import dataclass
 
 from core.db import ensure_schema, session_scope
-from core.demo import demo_files, load_demo
 from core.services import accounts
 from core.settings import Settings
 from core.templates import Templates, load_templates
+from launch.demo import demo_files, load_demo
 
 
 @dataclass(frozen=True)
