@@ -32,6 +32,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from core import inputs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -251,7 +253,8 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
                                card_ids=[i.id for i in ideas[:3]])
         phases.add_phase(session=session, actor=admin, workshop_id=wid,
-                         kind=PhaseKind.SCORE, title="Évaluer", duration_min=15)
+                         phase_in=inputs.PhaseCreate(kind=PhaseKind.SCORE, title="Évaluer",
+                                                     duration_min=15))
         phases.start(session=session, actor=admin, workshop_id=wid)
         agenda = phases.phases_of(session, wid)
         explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE.value)

@@ -16,7 +16,8 @@ from core.actors import Actor
 from core.errors import InvalidInput
 from core.i18n import N_
 from core.models import CARD_TEXT_MAX, Card, CardKind, pk
-from core.services.access import bump_board_revision, facilitated_workshop
+from core.services.access import facilitated_workshop
+from core.services.live_cache import bump_board_revision
 from core.templates import Templates
 from core.text import clean_text, fold
 

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from core.services import accounts
-from ui import session
+from ui import calls, identity, legacy_guard
 from ui.i18n import _
 
-session.page_setup()
+legacy_guard.page_setup()
 
-user = session.require_user()
+user = identity.require_user()
 st.title(_("My account"))
 st.text(_("Name: {name}", name=user.name))
 st.text(_("Username: {username}", username=user.username))
@@ -22,6 +22,6 @@ with st.form("change_password", clear_on_submit=True):
     if st.form_submit_button(_("Change the password"), type="primary"):
         if new != again:
             st.error(_("The two passwords differ."), icon="⚠️")
-        elif session.call(accounts.change_password, user_id=user.user_id, new_password=new,
+        elif calls.call(accounts.change_password, user_id=user.user_id, new_password=new,
                           current_password=current):
             st.success(_("Password changed."), icon="✅")

@@ -9,41 +9,43 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import canvas_pdf
-from core.actors import CollectiveActor, UserActor
+from core import canvas_pdf, policy
 from core.errors import FabriqueError
 from core.models import AccessRole
-from core.services import canvases, scoring, workshops
-from core.services.canvases import CanvasView, CommentView, RevisionView
+from core.policy import Act
+from core.services import canvas_comments, canvas_links, canvases, scoring, workshops
+from core.services.canvas_comments import CommentView
+from core.services.canvases import CanvasView, RevisionView
 from core.settings import get_settings
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
-from ui import drafts, live, render, session
+from ui import calls, drafts, identity, legacy_guard, links, live, render, screens, startup
 from ui.i18n import _, lang, ngettext
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
 CANVAS_PARAM = "c"
 DRAFTS_KEY = "canvas_drafts"
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
-actor = session.require_actor()
-workshop_id = session.current_workshop_id()
-templates = session.templates()
-st.html(render.BOARD_CSS + render.CANVAS_CSS)
-is_facilitator = isinstance(actor, UserActor)
-is_member = isinstance(actor, CollectiveActor)  # through the collective's link
-may_edit = not is_member or actor.role == AccessRole.EDIT.value
-may_comment = not is_member or actor.role != AccessRole.READ.value
+actor = identity.require_actor()
+templates = startup.templates()
+CSS = render.BOARD_CSS + render.CANVAS_CSS
+is_facilitator = policy.facilitates(actor)
+is_member = policy.is_link_member(actor)  # through the collective's link
+may_edit = policy.may(actor, Act.EDIT_CANVAS)
+may_comment = policy.may(actor, Act.COMMENT_CANVAS)
+workshop_id: int | None = None
 if is_member:
     # Between sessions: no workshop running; say who you are once, for the history.
+    st.html(CSS)
     if may_comment:
         st.sidebar.text_input(_("Your name (shown on what you write)"),
-                              key=session.MEMBER_NAME_KEY, max_chars=80)
-elif workshop_id is None:
-    st.title(_("Formalise"))
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.stop()
+                              key=identity.MEMBER_NAME_KEY, max_chars=80)
+else:
+    screen = open_workshop_screen(None, css=CSS, empty_title=_("Formalise"))
+    workshop_id = screen.workshop_id
 
 
 def keep_live(watch: Callable[[], None] | None = None) -> None:
@@ -51,7 +53,7 @@ def keep_live(watch: Callable[[], None] | None = None) -> None:
     not taken there: what they are typing here is saved after a pause or when they leave
     the field, so they leave it themselves) and run ``watch`` at each tick."""
     if not is_member:
-        live.follow(workshop_id, live.live_state(workshop_id), stay="pages/canvas.py",
+        live.follow(workshop_id, live.live_state(workshop_id), stay=screens.CANVAS,
                     watch=watch)
     elif watch is not None:
         st.fragment(run_every=get_settings().participant_interval)(watch)()
@@ -60,7 +62,7 @@ def keep_live(watch: Callable[[], None] | None = None) -> None:
 def watch_canvas(canvas_id: int, drawn: tuple[object, ...]) -> Callable[[], None]:
     """Return a check that redraws the page when someone else wrote in the canvas."""
     def check() -> None:
-        if session.read(canvases.canvas_stamp, canvas_id=canvas_id) != drawn:
+        if calls.read(canvases.canvas_stamp, canvas_id=canvas_id) != drawn:
             st.rerun(scope="app")
     return check
 
@@ -82,8 +84,8 @@ def chosen_canvas() -> int | None:
 def canvas_list() -> None:
     keep_live()
     st.title(_("Formalise"))
-    found = (session.read(canvases.collective_canvases) if is_member else
-             session.read(canvases.list_canvases, workshop_id=workshop_id))
+    found = (calls.read(canvas_links.collective_canvases) if is_member else
+             calls.read(canvases.list_canvases, workshop_id=workshop_id))
     if not found:
         st.info(_("No canvas yet. The facilitator starts one from an idea the room "
                   "selected, or a blank one.") if not is_facilitator else
@@ -101,7 +103,7 @@ def canvas_list() -> None:
 
 def links_panel() -> None:
     """The collective's links to its canvases between sessions: make, share, revoke."""
-    workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
+    workshop = calls.read(workshops.get_workshop, workshop_id=workshop_id)
     cid = workshop.collective_id
     roles = {AccessRole.EDIT.value: _("read, comment and edit"),
              AccessRole.COMMENT.value: _("read and comment"),
@@ -109,27 +111,27 @@ def links_panel() -> None:
     with st.expander(_("The collective's link, between sessions"), icon="🔗"):
         st.caption(_("Members open the collective's canvases with this link, without an "
                      "account. Revoke it and it stops working at once."))
-        session.show_deferred_error("collective_links")
+        calls.show_deferred_error("collective_links")
         left, right = st.columns([2, 1])
         left.selectbox(_("It lets them"), list(roles), key="link_role",
                        format_func=roles.__getitem__)
-        right.button(_("Make a link"), key="make_link", icon="➕", on_click=lambda: session.call(
-            canvases.create_access, defer_error="collective_links", collective_id=cid,
+        right.button(_("Make a link"), key="make_link", icon="➕", on_click=lambda: calls.call(
+            canvas_links.create_access, defer_error="collective_links", collective_id=cid,
             role=AccessRole(st.session_state["link_role"])))
-        for access in session.read(canvases.list_access, collective_id=cid):
-            link = session.collective_link(access.code)
+        for access in calls.read(canvas_links.list_access, collective_id=cid):
+            link = links.collective_link(access.code)
             text_col, button_col = st.columns([4, 1])
             text_col.code(link, language=None)
             text_col.caption(roles[access.role])
             button_col.button(_("Revoke"), key=f"revoke_{access.id}", on_click=lambda i=access.id:
-                              session.call(canvases.revoke_access,
+                              calls.call(canvas_links.revoke_access,
                                            defer_error="collective_links", access_id=i))
 
 
 def start_canvas(candidates: dict[int, str]) -> None:
     state = st.session_state
     candidate = state.get("canvas_candidate")
-    canvas = session.call(
+    canvas = calls.call(
         canvases.start_canvas, defer_error="canvas_start", workshop_id=workshop_id,
         templates=templates, template_key=state.get("canvas_template", ""),
         candidate_id=candidate if candidate in candidates else None,
@@ -139,11 +141,11 @@ def start_canvas(candidates: dict[int, str]) -> None:
 
 
 def start_form() -> None:
-    board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+    board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
     ranked = sorted(board.candidates, key=lambda c: not c.selected)
     candidates = {c.id: ("✅ " if c.selected else "") + c.title for c in ranked}
     st.subheader(_("Start a canvas"))
-    session.show_deferred_error("canvas_start")
+    calls.show_deferred_error("canvas_start")
     with st.form("start_canvas", border=True):
         st.selectbox(_("Template"), list(templates.canvases), key="canvas_template",
                      index=list(templates.canvases).index(templates.default_canvas.key),
@@ -193,7 +195,7 @@ def save_text(canvas_id: int, section: str, text: str, *, base: int | None = Non
               over_own: bool = False) -> bool:
     """Save a section's text: True if saved, False if refused or in conflict."""
     state = st.session_state
-    result = session.call(canvases.save_section, defer_error=f"canvas_save_{section}",
+    result = calls.call(canvases.save_section, defer_error=f"canvas_save_{section}",
                           canvas_id=canvas_id, section_key=section, text=text,
                           base_revision_id=base if over_own else state.get(
                               base_key(canvas_id, section)),
@@ -270,7 +272,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
                                     [q(lang()) for q in section.questions]))
         if latest is not None and latest.prefilled:
             st.caption("🧾 " + _("Pre-filled from the workshop (needs, scores): check it."))
-        session.show_deferred_error(f"canvas_save_{section.key}")
+        calls.show_deferred_error(f"canvas_save_{section.key}")
         if conflict_key(cid, section.key) in st.session_state:
             conflict_panel(cid, section)
             return
@@ -292,7 +294,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
 
 def add_comment(cid: int, section: str, parent_id: int | None) -> None:
     key = f"comment_{section}_{parent_id or 'new'}"
-    done = session.call(canvases.add_comment, defer_error=f"comment_{section}", canvas_id=cid,
+    done = calls.call(canvas_comments.add_comment, defer_error=f"comment_{section}", canvas_id=cid,
                         section_key=section, text=st.session_state.get(key, ""),
                         templates=templates, parent_id=parent_id)
     if done is not None:
@@ -306,7 +308,7 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
     label = ngettext("{n} comment", "{n} comments", len(threads)) + (
         " · " + ngettext("{n} open", "{n} open", open_count) if threads else "")
     with st.expander(label, icon="💬", expanded=bool(open_count)):
-        session.show_deferred_error(f"comment_{section.key}")
+        calls.show_deferred_error(f"comment_{section.key}")
         for thread in threads:
             replies = [c for c in comments if c.parent_id == thread.id]
             st.html(render.comment(thread, replies, _("resolved")))
@@ -314,20 +316,20 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
                 continue
             if thread.resolved:
                 st.button(_("Reopen"), key=f"reopen_{thread.id}", on_click=lambda i=thread.id:
-                          session.call(canvases.set_resolved, comment_id=i, resolved=False))
+                          calls.call(canvas_comments.set_resolved, comment_id=i, resolved=False))
                 continue
             reply, resolve_col = st.columns([3, 1])
             reply.text_input(_("Reply"), key=f"comment_{section.key}_{thread.id}",
-                             max_chars=canvases.COMMENT_MAX, on_change=add_comment,
+                             max_chars=canvas_comments.COMMENT_MAX, on_change=add_comment,
                              args=(cid, section.key, thread.id),
                              placeholder=_("Reply, then Enter"))
             resolve_col.button(_("Resolved"), key=f"resolve_{thread.id}", icon="✅",
-                               on_click=lambda i=thread.id: session.call(
-                                   canvases.set_resolved, comment_id=i, resolved=True))
+                               on_click=lambda i=thread.id: calls.call(
+                                   canvas_comments.set_resolved, comment_id=i, resolved=True))
         if not may_comment:
             return
         st.text_input(_("New comment"), key=f"comment_{section.key}_new",
-                      max_chars=canvases.COMMENT_MAX, on_change=add_comment,
+                      max_chars=canvas_comments.COMMENT_MAX, on_change=add_comment,
                       args=(cid, section.key, None), placeholder=_("A question, a doubt, "
                                                                    "an idea… then Enter"))
 
@@ -346,7 +348,7 @@ def history_panel(view: CanvasView) -> None:
         keys = [s.key for s in view.template.sections]
         section = st.selectbox(_("Section"), keys, key="history_section",
                                format_func=lambda k: view.template.section(k).title(lang()))
-        revisions: list[RevisionView] = session.read(canvases.history, canvas_id=cid,
+        revisions: list[RevisionView] = calls.read(canvases.history, canvas_id=cid,
                                                      section_key=section)
         if not revisions:
             st.caption(_("Nothing written in this section yet."))
@@ -365,18 +367,18 @@ def history_panel(view: CanvasView) -> None:
             if older != ids[0] and may_edit:
                 st.button(_("Restore the text of {when}", when=labels[older]),
                           key="restore_revision", icon="↩️",
-                          on_click=lambda: session.call(canvases.restore, revision_id=older,
+                          on_click=lambda: calls.call(canvases.restore, revision_id=older,
                                                         templates=templates))
 
 
 def changes_panel(view: CanvasView) -> None:
-    days = session.read(canvases.working_days, canvas_id=view.canvas.id)
+    days = calls.read(canvases.working_days, canvas_id=view.canvas.id)
     if not days:
         return
     with st.expander(_("What changed since a session"), icon="🔁"):
         since = st.selectbox(_("Since"), days, index=min(1, len(days) - 1),
                              key="changes_since", format_func=lambda d: f"{d:%d/%m/%Y}")
-        changed = session.read(canvases.changed_since, canvas_id=view.canvas.id, since=since)
+        changed = calls.read(canvases.changed_since, canvas_id=view.canvas.id, since=since)
         if not changed:
             st.caption(_("Nothing changed since then."))
         for key, (before, after) in changed.items():
@@ -386,15 +388,15 @@ def changes_panel(view: CanvasView) -> None:
 
 
 def canvas_page(canvas_id: int) -> None:
-    keep_live(watch_canvas(canvas_id, session.read(canvases.canvas_stamp, canvas_id=canvas_id)))
-    view: CanvasView = session.read(canvases.canvas_view, canvas_id=canvas_id,
+    keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id)))
+    view: CanvasView = calls.read(canvases.canvas_view, canvas_id=canvas_id,
                                     templates=templates)
     st.button(_("All canvases"), icon="⬅️", key="back_to_canvases", on_click=open_canvas,
               args=(None,))
     st.title(render.md(view.canvas.title))
     st.caption(view.template.name(lang()) + " · " + view.template.description(lang()))
     sync(view)
-    comments = session.read(canvases.comments, canvas_id=canvas_id)
+    comments = calls.read(canvas_comments.comments, canvas_id=canvas_id)
     states = canvases.completeness(view)
     done = sum(1 for s in states.values() if s == "done")
     st.html(render.completeness(
@@ -416,7 +418,7 @@ def canvas_page(canvas_id: int) -> None:
             {text_key(canvas_id, k): k for k in keys},
             {k: st.session_state.get(base_key(canvas_id, k)) for k in keys},
             lambda draft: save_draft(canvas_id, draft), key=DRAFTS_KEY,
-            scope=f"{canvas_id}:{session.actor_tag(actor)}")
+            scope=f"{canvas_id}:{identity.actor_tag(actor)}")
     history_panel(view)
     changes_panel(view)
     pdf_col, md_col = st.columns(2)
@@ -430,7 +432,7 @@ def canvas_page(canvas_id: int) -> None:
                                 type="primary")
     except FabriqueError as error:
         with pdf_col:
-            session.show_error(error)
+            calls.show_error(error)
     md_col.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
                            file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
                            icon="⬇️", key="download_markdown")

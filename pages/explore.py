@@ -1,9 +1,9 @@
 """Explorer: capture the territory's needs, see them by theme, say which concern you."""
 
 from core.models import CardKind
-from ui import session
+from ui import legacy_guard
 from ui.board import card_board_page
 
-session.page_setup()
+legacy_guard.page_setup()
 
 card_board_page(CardKind.NEED)

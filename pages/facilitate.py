@@ -5,13 +5,15 @@ from datetime import timedelta
 
 import streamlit as st
 
+from core import inputs
 from core.i18n import N_
 from core.models import PhaseKind, WorkshopStatus, utcnow
 from core.services import participants, phases, workshops
-from ui import live, render, session
+from ui import calls, legacy_guard, links, live, render
 from ui.i18n import _
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
 KINDS = {
     PhaseKind.WELCOME.value: N_("Welcome"), PhaseKind.ROUND.value: N_("Round of introductions"),
@@ -22,29 +24,22 @@ KINDS = {
 }
 ACTIVE_WITHIN = timedelta(seconds=90)
 
-session.require_user()
-workshop_id = session.current_workshop_id()
-st.html(render.BOARD_CSS)
-st.title(_("Lead the workshop"))
-if workshop_id is None:
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-    st.stop()
+screen = open_workshop_screen(_("Lead the workshop"), facilitator=True)
+workshop_id = screen.workshop_id
 
 
 def _do(service, **kwargs):
-    session.call(service, defer_error="facilitate", workshop_id=workshop_id, **kwargs)
+    calls.call(service, defer_error="facilitate", workshop_id=workshop_id, **kwargs)
 
 
 def _act(service, **kwargs):
-    session.call(service, defer_error="facilitate", **kwargs)
+    calls.call(service, defer_error="facilitate", **kwargs)
 
 
-workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
-state = live.live_state(workshop_id)
+workshop, state = screen.workshop, screen.state
 st.html(render.line(workshop.title, size="1.2rem", bold=True))
 live.follow(workshop_id, state)
-session.show_deferred_error("facilitate")
+calls.show_deferred_error("facilitate")
 
 # --- leading ------------------------------------------------------------------------------
 if state.status == WorkshopStatus.DRAFT.value:
@@ -85,17 +80,17 @@ else:
                           on_click=_do, args=(phases.end,))
 
 # --- joining and the projector ------------------------------------------------------------
-link = session.join_link(workshop.join_code)
+link = links.join_link(workshop.join_code)
 with st.container(border=True):
     info, code = st.columns([3, 1])
     info.html(render.join_block(link, workshop.join_code, _("To join:")))
     code.html(render.qr(link, size=150))
-    st.link_button(_("Open the projector view"), session.projector_link(workshop_id),
+    st.link_button(_("Open the projector view"), links.projector_link(workshop_id),
                    icon="📽️", help=_("Opens in a new tab: drag it to the projector screen."))
 
 # --- the agenda ---------------------------------------------------------------------------
 st.subheader(_("Agenda"))
-rows = session.read(workshops.agenda, workshop_id=workshop_id)
+rows = calls.read(workshops.agenda, workshop_id=workshop_id)
 total = sum(p.duration_min for p in rows)
 st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
 for phase in rows:
@@ -111,8 +106,9 @@ for phase in rows:
             text = st.text_area(_("Instructions for participants"), value=phase.instructions,
                                 key=f"phase_instructions_{phase.id}", max_chars=2000)
             if st.form_submit_button(_("Save")):
-                _act(phases.update_phase, phase_id=phase.id, title=name,
-                     duration_min=int(minutes), instructions=text)
+                _act(phases.update_phase, phase_id=phase.id, phase_in=inputs.typed(
+                    inputs.PhaseUpdate, title=name, duration_min=int(minutes),
+                    instructions=text))
                 st.rerun()
         up, down, remove = st.columns(3)
         up.button(_("Move up"), icon="⬆️", key=f"phase_up_{phase.id}",
@@ -134,12 +130,13 @@ with st.expander(_("Add a phase"), icon="➕"), st.form("add_phase", clear_on_su
     private = st.checkbox(_("Participants write privately, then you reveal"),
                           key="new_phase_private")
     if st.form_submit_button(_("Add the phase"), type="primary"):
-        _act(phases.add_phase, workshop_id=workshop_id, kind=PhaseKind(kind), title=name,
-             duration_min=int(minutes), instructions=text, private_writing=private)
+        _act(phases.add_phase, workshop_id=workshop_id, phase_in=inputs.typed(
+            inputs.PhaseCreate, kind=PhaseKind(kind), title=name, duration_min=int(minutes),
+            instructions=text, private_writing=private))
         st.rerun()
 
 # --- participants -------------------------------------------------------------------------
-people = session.read(participants.list_participants, workshop_id=workshop_id)
+people = calls.read(participants.list_participants, workshop_id=workshop_id)
 present = [p for p in people if p.removed_at is None]
 now_time = utcnow()
 active = [p for p in present if now_time - p.last_seen_at <= ACTIVE_WITHIN]

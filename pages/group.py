@@ -6,36 +6,29 @@ import re
 import streamlit as st
 from streamlit_sortables import sort_items
 
-from core.actors import ParticipantActor
 from core.i18n import N_
 from core.models import CardKind
 from core.services import clusters
 from core.services.cards import CardView
 from core.services.clusters import GroupBoard, ProposedGroup
-from ui import live, render, session
+from ui import calls, legacy_guard, live, render
 from ui.i18n import _, ngettext
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
 ITEM_CHARS = 110
 PROPOSAL_KEY = "group_proposal"
 KINDS = {CardKind.IDEA.value: N_("Ideas"), CardKind.NEED.value: N_("Needs")}
 _ITEM_ID = re.compile(r"^#(\d+) ")
 
-actor = session.require_actor()
-workshop_id = session.current_workshop_id()
-st.html(render.BOARD_CSS)
-st.title(_("Group"))
-if workshop_id is None:
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-    st.stop()
-
-live.follow(workshop_id, live.live_state(workshop_id))
+screen = open_workshop_screen(_("Group"))
+workshop_id = screen.workshop_id
+live.follow(workshop_id, screen.state)
 kind = st.segmented_control(_("Cards to group"), list(KINDS), key="group_kind",
                             default=CardKind.IDEA.value,
                             format_func=lambda k: _(KINDS[k])) or CardKind.IDEA.value
-board: GroupBoard = session.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
+board: GroupBoard = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
 labels = {c.id: c for c in board.all_cards()}
 
 
@@ -64,18 +57,18 @@ def read_only_board() -> None:
             st.html(render.group_block(name, color, [v.text for v in views]))
 
 
-if isinstance(actor, ParticipantActor):
+if not screen.facilitates:
     st.caption(_("The facilitator arranges the groups; they appear here."))
     if not board.all_cards():
         st.info(_("Nothing to group yet."), icon="🗂️")
     read_only_board()
     st.stop()
 
-session.show_deferred_error("group")
+calls.show_deferred_error("group")
 
 
 def _call(service, **kwargs):
-    return session.call(service, defer_error="group", **kwargs)
+    return calls.call(service, defer_error="group", **kwargs)
 
 
 # --- toolbar ---------------------------------------------------------------------------
@@ -186,7 +179,7 @@ for container in result or []:
             card_id = int(match.group(1))
             if drawn.get(card_id) != (group_id, position):
                 moves.append((card_id, group_id, position))
-if moves and session.call(clusters.move_cards, workshop_id=workshop_id, moves=moves) is not None:
+if moves and calls.call(clusters.move_cards, workshop_id=workshop_id, moves=moves) is not None:
     st.rerun()
 
 # --- groups: rename, colour, merge, dissolve -------------------------------------------
@@ -226,7 +219,7 @@ with st.expander(_("Close cards and duplicates"), icon="🪞"):
     chosen = st.selectbox(_("Card"), list(labels), index=None, format_func=card_label,
                           key="similar_card", placeholder=_("Choose a card"))
     if chosen is not None:
-        close = session.read(clusters.similar_cards, card_id=chosen)
+        close = calls.read(clusters.similar_cards, card_id=chosen)
         if not close:
             st.write(_("No close card."))
         for view, score in close:

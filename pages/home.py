@@ -5,10 +5,10 @@ import streamlit as st
 from core.i18n import N_
 from core.models import WorkshopStatus
 from core.services import phases, workshops
-from ui import render, session
+from ui import calls, identity, legacy_guard, render, screens, startup
 from ui.i18n import _, lang
 
-session.page_setup()
+legacy_guard.page_setup()
 
 STATUS_LABELS = {
     WorkshopStatus.DRAFT.value: ("📝", N_("Not started")),
@@ -16,18 +16,18 @@ STATUS_LABELS = {
     WorkshopStatus.ENDED.value: ("🏁", N_("Over")),
 }
 
-session.require_user()
+identity.require_user()
 HOME = "home"
 st.title(_("Collectives and workshops"))
-templates = session.templates()
-collectives = session.read(workshops.list_collectives)
+templates = startup.templates()
+collectives = calls.read(workshops.list_collectives)
 
 
 def _act(service, workshop_id: int) -> None:
-    session.call(service, defer_error=HOME, workshop_id=workshop_id)
+    calls.call(service, defer_error=HOME, workshop_id=workshop_id)
 
 
-session.show_deferred_error(HOME)
+calls.show_deferred_error(HOME)
 
 if not collectives:
     st.info(_("No collective yet. Create the first one below: a village, a residency, "
@@ -38,7 +38,7 @@ for collective in collectives:
         st.html(render.line(collective.name, size="1.5rem", bold=True))
         if collective.territory:
             st.html(render.line(collective.territory, size=".9rem"))
-        summaries = session.read(workshops.list_workshops, collective_id=collective.id)
+        summaries = calls.read(workshops.list_workshops, collective_id=collective.id)
         if not summaries:
             st.write(_("No workshop yet for this collective."))
         for summary in summaries:
@@ -52,8 +52,8 @@ for collective in collectives:
             with cols[3]:
                 st.caption(_(status))
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
-                             on_click=session.open_workshop, args=(workshop.id,)):
-                    st.switch_page("pages/facilitate.py")
+                             on_click=identity.open_workshop, args=(workshop.id,)):
+                    st.switch_page(screens.FACILITATE.path)
                 if workshop.status != WorkshopStatus.RUNNING.value:
                     label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
                              else _("Reopen"))
@@ -82,12 +82,12 @@ with left, st.form("new_workshop"):
         title = st.text_input(_("Title"), key="new_workshop_title",
                               placeholder=_("e.g. Needs workshop — village hall"))
         if st.form_submit_button(_("Create the workshop"), type="primary"):
-            created = session.call(
+            created = calls.call(
                 workshops.create_workshop, collective_id=collective_id, title=title,
                 workshop_format=templates.formats[format_key], lang=lang(),
             )
             if created:
-                session.clear_after_success("new_workshop_title")
+                calls.clear_after_success("new_workshop_title")
                 st.toast(_("Workshop created. Its code: {code}", code=created.join_code),
                          icon="✅")
                 st.rerun()
@@ -102,9 +102,9 @@ with right, st.form("new_collective"):
     territory = st.text_input(_("Territory"), key="new_collective_territory",
                               placeholder=_("Village, community of communes…"))
     description = st.text_area(_("Description (optional)"), key="new_collective_description")
-    if st.form_submit_button(_("Create the collective"), type="primary") and session.call(
+    if st.form_submit_button(_("Create the collective"), type="primary") and calls.call(
         workshops.create_collective, name=name, territory=territory, description=description
     ):
-        session.clear_after_success("new_collective_name", "new_collective_territory",
+        calls.clear_after_success("new_collective_name", "new_collective_territory",
                                     "new_collective_description")
         st.rerun()

@@ -6,24 +6,18 @@ import streamlit as st
 from core.errors import FabriqueError
 from core.imports import ImportPlan, import_cards, plan_import, read_csv
 from core.models import CardKind
-from core.services import workshops
-from ui import render, session
+from ui import calls, legacy_guard, render, startup
 from ui.i18n import _, ngettext
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
 NONE = ""
 PREVIEW_ROWS = 8
 
-session.require_user()
-workshop_id = session.current_workshop_id()
-st.title(_("Import cards"))
-if workshop_id is None:
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-    st.stop()
-workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
-templates = session.templates()
+screen = open_workshop_screen(_("Import cards"), facilitator=True)
+workshop_id, workshop = screen.workshop_id, screen.workshop
+templates = startup.templates()
 st.html(render.line(workshop.title, size="1.2rem", bold=True))
 st.write(_("A CSV file, as a spreadsheet saves it: UTF-8 or Windows-1252, columns separated "
            "by commas or semicolons, one card per row, a first row of column names."))
@@ -34,7 +28,7 @@ if upload is None:
 try:
     table = read_csv(upload.getvalue())
 except FabriqueError as error:
-    session.show_error(error)
+    calls.show_error(error)
     st.stop()
 
 st.caption(ngettext("{n} row read", "{n} rows read", len(table.rows))
@@ -64,7 +58,7 @@ try:
                                    theme_column=theme_column or None,
                                    source_column=source_column or None)
 except FabriqueError as error:
-    session.show_error(error)
+    calls.show_error(error)
     st.stop()
 
 ready = ngettext("{n} card ready to import", "{n} cards ready to import", len(plan.drafts))
@@ -82,7 +76,7 @@ if plan.problems:
 
 if st.button(_("Import"), type="primary", disabled=bool(plan.problems) and not skip,
              key="import_button"):
-    count = session.call(import_cards, workshop_id=workshop_id, plan=plan,
+    count = calls.call(import_cards, workshop_id=workshop_id, plan=plan,
                          kind=CardKind(kind), skip_rejected=skip)
     if count:
         st.success(ngettext("{n} card imported.", "{n} cards imported.", count), icon="✅")

@@ -5,10 +5,10 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import participants
-from ui import session
+from ui import calls, identity, legacy_guard
 from ui.i18n import _
 
-session.page_setup()
+legacy_guard.page_setup()
 
 st.title(_("Join a workshop"))
 st.write(_("Type the code the facilitator shows, and the name others will see."))
@@ -26,11 +26,11 @@ if submitted:
         with session_scope(write=True) as db:
             participant = participants.join_workshop(session=db, code=code, display_name=name)
     except FabriqueError as error:
-        session.show_error(error)
+        calls.show_error(error)
     else:
         if "code" in st.query_params:
             del st.query_params["code"]
-        session.become_participant(participant.token)
+        identity.become_participant(participant.token)
         st.rerun()
 
 st.caption(_("Come back later with the same name to find your cards again."))

@@ -5,10 +5,10 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import accounts
-from ui import session
+from ui import calls, identity, legacy_guard, screens
 from ui.i18n import _
 
-session.page_setup()
+legacy_guard.page_setup()
 
 st.title(_("Fabrique"))
 st.caption(_("From a territory's needs to projects people carry."))
@@ -43,12 +43,12 @@ if needs_admin:
                     accounts.create_first_admin(session=db, code=code, username=username,
                                                 name=name, password=password, email=email)
             except FabriqueError as error:
-                session.show_error(error)
+                calls.show_error(error)
             else:
                 st.success(_("Account created. You can log in now."), icon="✅")
                 st.rerun()
 else:
-    session.authenticator().login(
+    identity.authenticator().login(
         location="main",
         key="login_form",
         fields={
@@ -66,4 +66,4 @@ else:
 
 st.divider()
 st.markdown(_("**Taking part in a workshop?** You need no account."))
-st.page_link("pages/join.py", label=_("Join with the workshop code"), icon="🙋")
+screens.JOIN.link(_("Join with the workshop code"))

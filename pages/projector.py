@@ -4,25 +4,19 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 import streamlit as st
 
 from core.models import CardKind, PhaseKind, WorkshopStatus
-from core.services import cards, clusters, scoring, workshops
+from core.services import cards, clusters, scoring
 from core.services.phases import LiveState
 from core.settings import get_settings
-from ui import live, render, session
+from ui import calls, legacy_guard, links, live, render, startup
 from ui.i18n import _, lang
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
-session.require_user()
-workshop_id = session.current_workshop_id()
-st.html(render.PROJECTOR_CSS)
-if workshop_id is None:
-    st.title(_("Projector"))
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.stop()
-
-workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
-drawn = live.live_state(workshop_id)
-templates = session.templates()
+screen = open_workshop_screen(None, facilitator=True, css=render.PROJECTOR_CSS,
+                              empty_title=_("Projector"))
+workshop_id, workshop, drawn = screen.workshop_id, screen.workshop, screen.state
+templates = startup.templates()
 
 
 def header(state: LiveState) -> str:
@@ -55,7 +49,7 @@ def wall_html(state: LiveState) -> list[str]:
     blocks = []
     if phase.kind in (PhaseKind.EXPLORE.value, PhaseKind.IDEAS.value):
         kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE.value else CardKind.IDEA
-        board = session.read(cards.board, workshop_id=workshop_id, kind=kind)
+        board = calls.read(cards.board, workshop_id=workshop_id, kind=kind)
         shown = [c for c in board.cards if c.revealed]
         hidden = len(board.cards) - len(shown)
         if phase.instructions:
@@ -74,12 +68,12 @@ def wall_html(state: LiveState) -> list[str]:
                 theme.color if theme else "#868e96", [v.text for v in groups[key]]))
     elif phase.kind == PhaseKind.GROUP.value:
         for kind in (CardKind.IDEA, CardKind.NEED):
-            grouped = session.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
+            grouped = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
             for group in grouped.groups:
                 blocks.append(render.projector_cards(
                     group.name, group.color, [c.text for c in group.cards if c.revealed]))
     elif phase.kind == PhaseKind.SCORE.value:
-        board, result = session.read(scoring.results_view, workshop_id=workshop_id,
+        board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
         blocks.append(render.projector_text(
             _("{done} / {total} have voted", done=board.finished, total=board.voters)))
@@ -99,6 +93,6 @@ with main:
                 interval=get_settings().projector_interval)
 
 with side:
-    link = session.join_link(workshop.join_code)
+    link = links.join_link(workshop.join_code)
     st.html(render.qr(link, size=300))
     st.html(render.join_block(link, workshop.join_code, _("Join the workshop:")))

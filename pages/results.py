@@ -7,26 +7,20 @@ import pandas as pd
 import streamlit as st
 
 from core import charts
-from core.actors import UserActor
 from core.i18n import N_, pick
 from core.models import VoteMode
-from core.services import scoring
-from ui import live, render, session
+from core.services import phases, scoring
+from ui import calls, legacy_guard, live, render
 from ui.i18n import _, lang
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
-actor = session.require_actor()
-workshop_id = session.current_workshop_id()
-st.html(render.BOARD_CSS)
-st.title(_("Results"))
-if workshop_id is None:
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-    st.stop()
-is_facilitator = isinstance(actor, UserActor)
-live.follow(workshop_id, live.live_state(workshop_id))
-board, result = session.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
+screen = open_workshop_screen(_("Results"))
+workshop_id = screen.workshop_id
+is_facilitator = screen.facilitates
+live.follow(workshop_id, screen.state)
+board, result = calls.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
 st.metric(_("Finished"), f"{board.finished} / {board.voters}")
 
 if not board.workshop.results_revealed:
@@ -37,7 +31,7 @@ if not board.workshop.results_revealed:
     st.info(_("The results are hidden from the participants."), icon="🙈")
     reveal_col, peek_col = st.columns(2)
     reveal_col.button(_("Reveal the results"), type="primary", key="reveal_results",
-                      on_click=lambda: session.call(scoring.reveal_results,
+                      on_click=lambda: calls.call(phases.reveal_results,
                                                     workshop_id=workshop_id))
     if not peek_col.toggle(_("Look before revealing (not on the projector!)"), key="peek"):
         st.stop()
@@ -142,7 +136,7 @@ st.subheader(_("Going on to formalisation"))
 for candidate in board.candidates:
     if is_facilitator:
         st.checkbox(render.md(candidate.title), value=candidate.selected,
-                    key=f"select_{candidate.id}", on_change=lambda c=candidate.id: session.call(
+                    key=f"select_{candidate.id}", on_change=lambda c=candidate.id: calls.call(
                         scoring.set_selected, candidate_id=c,
                         selected=st.session_state[f"select_{c}"]))
     elif candidate.selected:

@@ -3,34 +3,28 @@ and closes it; everyone scores each candidate (1–5, or "je ne sais pas"), or p
 
 import streamlit as st
 
-from core.actors import ParticipantActor, UserActor
+from core import policy
 from core.i18n import N_, pick
 from core.models import CardKind, Criterion, ScoringState, VoteMode
-from core.services import cards, clusters, scoring
+from core.services import cards, clusters, phases, scoring
 from core.services.scoring import CandidateView
-from ui import live, render, session
+from ui import calls, legacy_guard, live, render, screens, startup
 from ui.i18n import _, lang, ngettext
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
 DONT_KNOW = "?"
 STATE_LABELS = {ScoringState.SETUP.value: N_("Being prepared"),
                 ScoringState.OPEN.value: N_("Open for voting"),
                 ScoringState.CLOSED.value: N_("Closed")}
 
-actor = session.require_actor()
-workshop_id = session.current_workshop_id()
-st.html(render.BOARD_CSS)
-st.title(_("Score"))
-if workshop_id is None:
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-    st.stop()
-
-live.follow(workshop_id, live.live_state(workshop_id))
-board = session.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+screen = open_workshop_screen(_("Score"))
+workshop_id = screen.workshop_id
+live.follow(workshop_id, screen.state)
+board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
 workshop = board.workshop
-is_facilitator = isinstance(actor, UserActor)
+is_facilitator = screen.facilitates
 
 
 def criterion_name(criterion: Criterion) -> str:
@@ -42,10 +36,10 @@ def criterion_question(criterion: Criterion) -> str:
 
 
 def _call(service, **kwargs):
-    return session.call(service, defer_error="score", **kwargs)
+    return calls.call(service, defer_error="score", **kwargs)
 
 
-session.show_deferred_error("score")
+calls.show_deferred_error("score")
 state_col, progress_col = st.columns(2)
 state_col.metric(_("Vote"), _(STATE_LABELS[board.state]))
 progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
@@ -54,29 +48,30 @@ progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
 
 # --- the facilitator prepares and runs the vote ---------------------------------------
 if is_facilitator:
-    templates = session.templates()
+    templates = startup.templates()
     controls = st.columns(4)
     if board.state == ScoringState.SETUP.value:
         controls[0].button(_("Open the vote"), type="primary", key="open_vote",
-                           on_click=lambda: _call(scoring.open_scoring,
+                           on_click=lambda: _call(phases.open_scoring,
                                                   workshop_id=workshop_id))
     elif board.state == ScoringState.OPEN.value:
         controls[0].button(_("Close the vote"), type="primary", key="close_vote",
-                           on_click=lambda: _call(scoring.close_scoring,
+                           on_click=lambda: _call(phases.close_scoring,
                                                   workshop_id=workshop_id))
     else:
         controls[0].button(_("Reopen the vote"), key="reopen_vote",
-                           on_click=lambda: _call(scoring.open_scoring,
+                           on_click=lambda: _call(phases.open_scoring,
                                                   workshop_id=workshop_id))
     if not workshop.results_revealed:
         controls[1].button(_("Reveal the results"), key="reveal",
-                           on_click=lambda: _call(scoring.reveal_results,
+                           on_click=lambda: _call(phases.reveal_results,
                                                   workshop_id=workshop_id))
     else:
         controls[1].button(_("Hide the results"), key="hide",
-                           on_click=lambda: _call(scoring.reveal_results,
+                           on_click=lambda: _call(phases.reveal_results,
                                                   workshop_id=workshop_id, revealed=False))
-    controls[2].page_link("pages/results.py", label=_("See the results"), icon="📊")
+    with controls[2]:
+        screens.RESULTS.link(_("See the results"))
 
     with st.expander(_("Prepare the vote"), icon="🛠️",
                      expanded=board.state == ScoringState.SETUP.value):
@@ -124,10 +119,10 @@ if is_facilitator:
 
         # Candidates.
         st.divider()
-        ideas = session.read(cards.board, workshop_id=workshop_id, kind=CardKind.IDEA).cards
-        groups = (session.read(clusters.group_board, workshop_id=workshop_id,
+        ideas = calls.read(cards.board, workshop_id=workshop_id, kind=CardKind.IDEA).cards
+        groups = (calls.read(clusters.group_board, workshop_id=workshop_id,
                                kind=CardKind.IDEA).groups
-                  + session.read(clusters.group_board, workshop_id=workshop_id,
+                  + calls.read(clusters.group_board, workshop_id=workshop_id,
                                  kind=CardKind.NEED).groups)
         idea_text = {i.id: i.text for i in ideas}
         group_name = {g.id: g.name for g in groups}
@@ -170,8 +165,7 @@ if is_facilitator:
                 st.rerun()
 
 # --- the ballot -------------------------------------------------------------------------
-votes_here = isinstance(actor, ParticipantActor) or workshop.facilitator_votes
-if not votes_here:
+if not policy.votes_here(screen.actor, facilitator_votes=workshop.facilitator_votes):
     st.stop()
 st.subheader(_("My vote"))
 if not board.candidates:
@@ -208,8 +202,8 @@ def candidate_header(candidate: CandidateView) -> None:
 # once during this phase).
 @st.fragment
 def ballot_view() -> None:
-    session.show_deferred_error("score")
-    ballot = session.read(scoring.my_ballot, workshop_id=workshop_id)
+    calls.show_deferred_error("score")
+    ballot = calls.read(scoring.my_ballot, workshop_id=workshop_id)
     if workshop.vote_mode == VoteMode.SCORES.value:
         answered = sum(1 for c in board.candidates for k in board.criteria
                        if (c.id, k.id) in ballot.scores)

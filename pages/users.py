@@ -4,22 +4,22 @@ import streamlit as st
 
 from core.models import Role
 from core.services import accounts
-from ui import render, session
+from ui import calls, identity, legacy_guard, render
 from ui.i18n import _
 
-session.page_setup()
+legacy_guard.page_setup()
 
-session.require_user(admin=True)
+identity.require_user(admin=True)
 st.title(_("Accounts"))
 USERS = "users"
 
 
 def _set_active(user_id: int, active: bool) -> None:
-    session.call(accounts.set_active, defer_error=USERS, user_id=user_id, active=active)
+    calls.call(accounts.set_active, defer_error=USERS, user_id=user_id, active=active)
 
 
-session.show_deferred_error(USERS)
-users = session.read(accounts.list_users)
+calls.show_deferred_error(USERS)
+users = calls.read(accounts.list_users)
 ROLE_LABELS = {Role.ADMIN.value: _("Administrator"), Role.FACILITATOR.value: _("Facilitator")}
 
 for account in users:
@@ -38,7 +38,7 @@ for account in users:
         with actions.popover(_("New password")), st.form(f"reset_{account.id}",
                                                           clear_on_submit=True):
             new = st.text_input(_("New password"), type="password", key=f"reset_pw_{account.id}")
-            if st.form_submit_button(_("Set the password")) and session.call(
+            if st.form_submit_button(_("Set the password")) and calls.call(
                 accounts.change_password, user_id=account.id, new_password=new
             ):
                 st.success(_("Password changed."), icon="✅")
@@ -53,10 +53,10 @@ with st.form("new_account"):
     role = st.selectbox(_("Role"), [Role.FACILITATOR.value, Role.ADMIN.value], key="new_role",
                         format_func=ROLE_LABELS.__getitem__)
     if st.form_submit_button(_("Create the account"), type="primary"):
-        created = session.call(accounts.create_user, username=username, name=name,
+        created = calls.call(accounts.create_user, username=username, name=name,
                                password=password, email=email, role=Role(role))
         if created:
-            session.clear_after_success("new_username", "new_name", "new_email", "new_password")
+            calls.clear_after_success("new_username", "new_name", "new_email", "new_password")
             st.toast(_("Account {username} created.", username=render.md(created.username)),
                      icon="✅")
             st.rerun()

@@ -3,27 +3,19 @@ The page follows the facilitator: a new phase takes everyone to its board."""
 
 import streamlit as st
 
-from core.actors import ParticipantActor
+from core import policy
 from core.models import WorkshopStatus
-from core.services import workshops
-from ui import live, render, session
+from ui import legacy_guard, live, render, screens
 from ui.i18n import _
+from ui.workshop_screen import open_workshop_screen
 
-session.page_setup()
+legacy_guard.page_setup()
 
-actor = session.require_actor()
-workshop_id = session.current_workshop_id()
-st.html(render.BOARD_CSS)
-if workshop_id is None:
-    st.title(_("Workshop"))
-    st.info(_("Open a workshop first, from your collectives."), icon="👈")
-    st.stop()
-
-workshop = session.read(workshops.get_workshop, workshop_id=workshop_id)
-state = live.live_state(workshop_id)
-if isinstance(actor, ParticipantActor) and live.page_for(state) != live.WORKSHOP_PAGE:
+screen = open_workshop_screen(None, empty_title=_("Workshop"))
+workshop_id, workshop, state = screen.workshop_id, screen.workshop, screen.state
+if policy.is_participant(screen.actor) and live.screen_for(state) != screens.WORKSHOP:
     # During a phase with a board, a participant goes straight to it.
-    st.switch_page(live.page_for(state))
+    st.switch_page(live.screen_for(state).path)
 st.title(render.md(workshop.title))
 live.follow(workshop_id, state)
 
@@ -36,6 +28,6 @@ elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))
     if state.phase.instructions:
         st.html(render.line(state.phase.instructions, size="1.2rem"))
-    target = live.page_for(state)
-    if target != live.WORKSHOP_PAGE:
-        st.page_link(target, label=_("Go to the board of this phase"), icon="👉")
+    target = live.screen_for(state)
+    if target != screens.WORKSHOP:
+        st.page_link(target.path, label=_("Go to the board of this phase"), icon="👉")

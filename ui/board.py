@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.actors import ParticipantActor
+from core import inputs, policy
 from core.i18n import N_
 from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
-from core.services import cards, workshops
+from core.services import cards
 from core.services.cards import Board, CardView
-from core.services.phases import WRITABLE
 from core.templates import Templates
-from ui import live, render, session
+from ui import calls, identity, live, render, startup
 from ui.i18n import _, lang, ngettext
+from ui.workshop_screen import open_workshop_screen
 
 NO_CHOICE = ""
 LINK_LABEL_CHARS = 70
@@ -82,12 +82,12 @@ class CardBoard:
         self.kind = kind
         self.words = WORDING[kind]
         self.key = kind.value
-        self.actor = session.require_actor()
-        self.is_participant = isinstance(self.actor, ParticipantActor)
-        self.templates: Templates = session.templates()
+        self.actor = identity.require_actor()
+        self.is_participant = policy.is_participant(self.actor)
+        self.templates: Templates = startup.templates()
         self.theme_keys = list(self.templates.themes)
         self.source_keys = list(self.templates.sources)
-        self.workshop_id: int | None = session.current_workshop_id()
+        self.workshop_id: int | None = identity.current_workshop_id()
         self.can_write = False
         self.needs: dict[int, CardView] = {}
         self.language = lang()
@@ -109,26 +109,16 @@ class CardBoard:
     # --- page ------------------------------------------------------------------------
 
     def render(self) -> None:
-        if self.workshop_id is None:
-            st.title(_(self.words.title))
-            st.info(_("Open a workshop first, from your collectives."), icon="👈")
-            st.page_link("pages/home.py", label=_("Collectives and workshops"), icon="🏠")
-            st.stop()
-        state = live.live_state(self.workshop_id)
-        workshop = session.read(workshops.get_workshop, workshop_id=self.workshop_id)
-        st.html(render.BOARD_CSS)
-        st.title(_(self.words.title))
+        screen = open_workshop_screen(_(self.words.title))
+        state, workshop = screen.state, screen.workshop
         if self.is_participant:
             st.caption(_(self.words.greeting, name=render.md(self.actor.name)))
         else:
             st.html(render.line(workshop.title, size="1.1rem", bold=True))
             st.caption(_("Join code: {code}", code=workshop.join_code))
-        phase_open = state.phase is not None and self.kind.value in WRITABLE.get(
-            state.phase.kind, set()) and not state.phase.locked
-        self.can_write = not self.is_participant or (
-            workshop.status == WorkshopStatus.RUNNING.value and phase_open)
-        if self.is_participant and workshop.status == WorkshopStatus.RUNNING.value and (
-                not phase_open):
+        self.can_write = policy.may_write_board(self.actor, state.where(self.kind))
+        if self.is_participant and state.status == WorkshopStatus.RUNNING and (
+                not self.can_write):
             st.info(_(self.words.closed), icon="🔒")
         if self.kind == CardKind.IDEA:
             self.read_needs()
@@ -142,7 +132,7 @@ class CardBoard:
         @st.fragment
         def actions() -> None:
             self.capture()
-            current = session.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
+            current = calls.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
             self.undo_banner(current)
             self.controls(current)
             drawn["current"] = current
@@ -157,7 +147,7 @@ class CardBoard:
 
     def read_needs(self) -> None:
         """Read the workshop's needs, which ideas link to."""
-        needs = session.read(cards.board, workshop_id=self.workshop_id, kind=CardKind.NEED)
+        needs = calls.read(cards.board, workshop_id=self.workshop_id, kind=CardKind.NEED)
         self.needs = {n.id: n for n in needs.cards}
 
     # --- capture: Enter adds the card and keeps the cursor in the field -------------
@@ -172,7 +162,7 @@ class CardBoard:
         show = self.can_write or st.session_state.get(shown_key, False)
         st.session_state[shown_key] = self.can_write
         if not show:
-            session.show_deferred_error(self.k("capture"))
+            calls.show_deferred_error(self.k("capture"))
             if refused:
                 st.caption(_("Your text, to copy:"))
                 st.code(refused, language=None, wrap_lines=True)
@@ -184,7 +174,7 @@ class CardBoard:
                        format_func=self.theme_label)
         right.selectbox(_("Source"), [NO_CHOICE, *self.source_keys],
                         key=self.k("capture_source"), format_func=self.source_label)
-        session.show_deferred_error(self.k("capture"))
+        calls.show_deferred_error(self.k("capture"))
         with st.form(self.k("capture"), clear_on_submit=True, border=False):
             text = st.text_input(_(self.words.field), key=self.k("capture_text"),
                                  max_chars=CARD_TEXT_MAX, placeholder=_(self.words.placeholder))
@@ -205,22 +195,24 @@ class CardBoard:
                         help=_("The card shows that you typed it for them."))
             added = st.form_submit_button(_("Add"), type="primary", icon="➕")
         if added:
-            card = session.call(
+            card = calls.call(
                 cards.add_card, defer_error=self.k("capture"), workshop_id=self.workshop_id,
-                text=text, templates=self.templates, kind=self.kind,
-                theme=st.session_state.get(self.k("capture_theme"), ""),
-                source=st.session_state.get(self.k("capture_source"), ""),
-                author_name=author, place=place, need_ids=need_ids,
-                on_behalf=on_behalf and bool(author.strip()),
+                card_in=inputs.typed(
+                    inputs.CardCreate, text=text, kind=self.kind,
+                    theme=st.session_state.get(self.k("capture_theme"), ""),
+                    source=st.session_state.get(self.k("capture_source"), ""),
+                    author_name=author, place=place, need_ids=need_ids,
+                    on_behalf=on_behalf and bool(author.strip())),
+                templates=self.templates,
             )
             if card is None:
                 st.session_state[self.k("refused_text")] = text
-                session.rerun_here()
+                calls.rerun_here()
 
     # --- callbacks -------------------------------------------------------------------
 
     def _call(self, service: Callable, **kwargs) -> object:
-        return session.call(service, defer_error=self.k("board"), **kwargs)
+        return calls.call(service, defer_error=self.k("board"), **kwargs)
 
     def supports_changed(self, before: set[int]) -> None:
         after = set(st.session_state.get(self.k("supports"), []))
@@ -231,12 +223,13 @@ class CardBoard:
         state = st.session_state
         saved = self._call(
             cards.update_card, card_id=card_id, templates=self.templates,
-            text=state[self.k(f"edit_text_{card_id}")],
-            theme=state[self.k(f"edit_theme_{card_id}")],
-            source=state[self.k(f"edit_source_{card_id}")],
-            author_name=state[self.k(f"edit_author_{card_id}")],
-            place=state[self.k(f"edit_place_{card_id}")],
-            need_ids=state.get(self.k(f"edit_needs_{card_id}")),
+            card_in=inputs.typed(
+                inputs.CardUpdate, text=state[self.k(f"edit_text_{card_id}")],
+                theme=state[self.k(f"edit_theme_{card_id}")],
+                source=state[self.k(f"edit_source_{card_id}")],
+                author_name=state[self.k(f"edit_author_{card_id}")],
+                place=state[self.k(f"edit_place_{card_id}")],
+                need_ids=state.get(self.k(f"edit_needs_{card_id}"))),
         )
         if saved is not None:
             st.session_state.pop(self.k("editing"), None)
@@ -253,7 +246,7 @@ class CardBoard:
     # --- acting on cards -------------------------------------------------------------
 
     def controls(self, current: Board) -> None:
-        session.show_deferred_error(self.k("board"))
+        calls.show_deferred_error(self.k("board"))
         if not current.cards or not self.can_write:
             return
         by_id = {c.id: c for c in current.cards}
@@ -321,9 +314,9 @@ class CardBoard:
         this server; personal marks are a small style rule of this reader's own."""
         orphans_only = bool(st.session_state.get(self.k("orphans")))
         self.language = lang()
-        board = session.read(cards.live_board, workshop_id=self.workshop_id, kind=self.kind,
+        board = calls.read(cards.live_board, workshop_id=self.workshop_id, kind=self.kind,
                              revision=state.revision)
-        key = (session.current_url_key(), self.workshop_id, self.kind.value, board.revision,
+        key = (startup.database_key(), self.workshop_id, self.kind.value, board.revision,
                orphans_only, lang())
         sections = _shared_html(key, lambda: self.public_html(board, orphans_only))
         empty = ""

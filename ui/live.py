@@ -15,23 +15,15 @@ from html import escape
 
 import streamlit as st
 
-from core.actors import ParticipantActor
-from core.models import PhaseKind, WorkshopStatus
+from core import policy
+from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
-from ui import session
+from ui import calls, identity, screens
 from ui.i18n import _
 
 TOUCH_EVERY_SECONDS = 30
-PHASE_PAGES = {
-    PhaseKind.EXPLORE.value: "pages/explore.py",
-    PhaseKind.IDEAS.value: "pages/ideas.py",
-    PhaseKind.GROUP.value: "pages/group.py",
-    PhaseKind.SCORE.value: "pages/score.py",
-    PhaseKind.FORMALISE.value: "pages/canvas.py",
-}
-WORKSHOP_PAGE = "pages/workshop.py"
 FOLLOWED_KEY = "_followed_phase"
 HOLD_KEY = "_hold_page"
 
@@ -49,11 +41,11 @@ PHASE_CSS = """
 """
 
 
-def page_for(state: LiveState) -> str:
-    """Return the page a participant should be on during the current phase."""
-    if state.phase is None or state.status != WorkshopStatus.RUNNING.value:
-        return WORKSHOP_PAGE
-    return PHASE_PAGES.get(state.phase.kind, WORKSHOP_PAGE)
+def screen_for(state: LiveState) -> screens.Screen:
+    """Return the screen a participant should be on during the current phase."""
+    if state.phase is None or state.status != WorkshopStatus.RUNNING:
+        return screens.WORKSHOP
+    return screens.PHASE_SCREENS.get(state.phase.kind, screens.WORKSHOP)
 
 
 def timer_html(state: LiveState, *, big: bool = False) -> str:
@@ -87,7 +79,7 @@ def _touch_participant() -> None:
     now = time.monotonic()
     if now - st.session_state.get("_last_touch", 0.0) >= TOUCH_EVERY_SECONDS:
         st.session_state["_last_touch"] = now
-        session.call(participants.touch)
+        calls.call(participants.touch)
 
 
 def structure(state: LiveState) -> tuple:
@@ -99,7 +91,7 @@ def structure(state: LiveState) -> tuple:
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
            content: Callable[[LiveState], str] | None = None,
-           stay: str = "", watch: Callable[[], None] | None = None,
+           stay: screens.Screen | None = None, watch: Callable[[], None] | None = None,
            interval: float | None = None) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
@@ -117,29 +109,28 @@ def follow(workshop_id: int, drawn: LiveState, *,
     st.html(PHASE_CSS)
     settings = get_settings()
     if interval is None:
-        interval = (settings.participant_interval if isinstance(session.actor(),
-                                                                ParticipantActor)
+        interval = (settings.participant_interval if policy.is_participant(identity.actor())
                     else settings.live_interval)
 
-    if isinstance(session.actor(), ParticipantActor):
+    if policy.is_participant(identity.actor()):
         # The phase this participant was last taken to (not the one this run was drawn in:
         # a page that reran for another reason after the phase changed must move too).
         st.session_state.setdefault(FOLLOWED_KEY, (drawn.index, drawn.status))
 
     @st.fragment(run_every=interval)
     def poll() -> None:
-        state = session.read(phases.live_state, workshop_id=workshop_id)
-        if isinstance(session.actor(), ParticipantActor):
+        state = calls.read(phases.live_state, workshop_id=workshop_id)
+        if policy.is_participant(identity.actor()):
             _touch_participant()
             moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
             held = moved and st.session_state.get(HOLD_KEY, False)
-            if moved and not (stay or held):
+            if moved and not (stay is not None or held):
                 st.session_state[FOLLOWED_KEY] = (state.index, state.status)
-                st.switch_page(page_for(state))
-            if held or (stay and page_for(state) != stay):
-                st.page_link(page_for(state), icon="👉",
+                st.switch_page(screen_for(state).path)
+            if held or (stay is not None and screen_for(state) != stay):
+                st.page_link(screen_for(state).path, icon="👉",
                              label=_("The workshop moved on: go to the current step"))
-        held = isinstance(session.actor(), ParticipantActor) and st.session_state.get(
+        held = policy.is_participant(identity.actor()) and st.session_state.get(
             HOLD_KEY, False)
         if structure(state) != structure(drawn) and not held:  # held: until they act
             st.rerun(scope="app")
@@ -159,4 +150,4 @@ def hold_page(hold: bool = True) -> None:
 
 def live_state(workshop_id: int) -> LiveState:
     """Read the live state the page is drawn from (read it before the page's data)."""
-    return session.read(phases.live_state, workshop_id=workshop_id)
+    return calls.read(phases.live_state, workshop_id=workshop_id)

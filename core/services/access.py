@@ -1,14 +1,27 @@
-"""Role checks shared by every service: who may see or change which collective/workshop."""
+"""Let an actor in, or not: work out from the database how they stand towards a
+collective, a workshop or a canvas (``policy.Who``), gather the facts of the moment, and
+ask ``core.policy`` — the one place the rules are written."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from core.actors import Actor, ParticipantActor, UserActor
+from core import policy
+from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
 from core.errors import NotFound, PermissionDenied
 from core.i18n import N_
-from core.models import Collective, Participant, Role, User, Workshop, WorkshopStatus, utcnow
+from core.models import (
+    AgendaPhase,
+    Canvas,
+    Collective,
+    CollectiveAccess,
+    Participant,
+    Role,
+    User,
+    Workshop,
+    utcnow,
+)
+from core.policy import Act, Where, Who
 from core.services import live_cache
 
 
@@ -30,33 +43,9 @@ def active_user(session: Session, actor: UserActor) -> User:
 def require_admin(session: Session, actor: Actor) -> User:
     """Refuse everyone but active admins (the role is read from the database)."""
     account = active_user(session, require_user(actor))
-    if account.role != Role.ADMIN.value:
+    if account.role != Role.ADMIN:
         raise PermissionDenied(N_("Only an administrator can do this."))
     return account
-
-
-def can_manage_collective(account: User, collective: Collective) -> bool:
-    """Tell whether an account may manage ``collective`` (admins manage all)."""
-    return account.role == Role.ADMIN.value or collective.owner_id == account.id
-
-
-def collective_for(session: Session, actor: Actor, collective_id: int) -> Collective:
-    """Return a collective the actor manages, or refuse."""
-    user = require_user(actor)
-    account = active_user(session, user)
-    collective = session.get(Collective, collective_id)
-    if collective is None or collective.deleted_at is not None:
-        raise NotFound(N_("This collective does not exist or was deleted."))
-    if not can_manage_collective(account, collective):
-        raise PermissionDenied(N_("This collective belongs to another facilitator."))
-    return collective
-
-
-def _workshop(session: Session, workshop_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.deleted_at is not None:
-        raise NotFound(N_("This workshop does not exist or was deleted."))
-    return workshop
 
 
 def active_participant(session: Session, actor: ParticipantActor) -> Participant:
@@ -67,15 +56,121 @@ def active_participant(session: Session, actor: ParticipantActor) -> Participant
     return participant
 
 
-def workshop_for(session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Return a workshop the actor may see: its facilitator, an admin, or its participant."""
-    workshop = _workshop(session, workshop_id)
+def active_access(session: Session, actor: CollectiveActor) -> CollectiveAccess:
+    """Return the link a collective member came through, refusing a revoked one."""
+    access = session.get(CollectiveAccess, actor.access_id)
+    if access is None or access.revoked_at is not None:
+        raise PermissionDenied(N_("This link was revoked: ask the facilitator for a new one."))
+    return access
+
+
+# --- how the actor stands ---------------------------------------------------------------
+
+
+def who_for_collective(session: Session, actor: Actor | None, collective: Collective) -> Who:
+    """Return how ``actor`` stands towards ``collective`` (the role read from the DB)."""
+    if isinstance(actor, UserActor):
+        user = session.get(User, actor.user_id)
+        if user is None or user.deactivated_at is not None:
+            return Who.INACTIVE_ACCOUNT
+        if user.role == Role.ADMIN:
+            return Who.ADMIN
+        return Who.OWNER if collective.owner_id == user.id else Who.OTHER_FACILITATOR
+    if isinstance(actor, CollectiveActor):
+        access = session.get(CollectiveAccess, actor.access_id)
+        if access is None or access.revoked_at is not None:
+            return Who.LINK_REVOKED
+        if access.collective_id != collective.id:
+            return Who.LINK_ELSEWHERE
+        return policy.link_who(access.role)
     if isinstance(actor, ParticipantActor):
-        if actor.workshop_id != workshop_id:
-            raise PermissionDenied(N_("You can only take part in the workshop you joined."))
-        active_participant(session, actor)
-        return workshop
-    collective_for(session, actor, workshop.collective_id)
+        # A participant belongs to a workshop, never to a whole collective: every
+        # collective-level act is refused to them as to a participant.
+        return Who.PARTICIPANT
+    return Who.NOBODY
+
+
+def _participant_who(session: Session, actor: ParticipantActor, workshop_id: int | None) -> Who:
+    if workshop_id is None or actor.workshop_id != workshop_id:
+        return Who.PARTICIPANT_ELSEWHERE
+    removed = session.exec(select(Participant.removed_at).where(
+        Participant.id == actor.participant_id)).first()
+    return Who.REMOVED if removed is not None else Who.PARTICIPANT
+
+
+def who_for_workshop(session: Session, actor: Actor | None, workshop: Workshop) -> Who:
+    """Return how ``actor`` stands towards ``workshop``."""
+    if isinstance(actor, ParticipantActor):
+        return _participant_who(session, actor, workshop.id)
+    return who_for_collective(session, actor, _collective(session, workshop.collective_id))
+
+
+# --- the facts of the moment --------------------------------------------------------------
+
+
+def where_in(session: Session, workshop: Workshop, *, board: str | None = None) -> Where:
+    """Return the facts a decision about ``workshop`` needs (its current phase is read only
+    when a board is written on)."""
+    phase = None
+    if board is not None and workshop.current_phase is not None:
+        phase = session.exec(select(AgendaPhase).where(
+            AgendaPhase.workshop_id == workshop.id,
+            AgendaPhase.position == workshop.current_phase)).first()
+    return Where(stage=policy.stage_of(workshop.status, workshop.paused_at is not None),
+                 phase=phase.kind if phase else None, locked=bool(phase and phase.locked),
+                 board=board, scoring=workshop.scoring_state,
+                 facilitator_votes=workshop.facilitator_votes,
+                 results_revealed=workshop.results_revealed)
+
+
+# --- letting in ---------------------------------------------------------------------------
+
+
+def _collective(session: Session, collective_id: int) -> Collective:
+    collective = session.get(Collective, collective_id)
+    if collective is None or collective.deleted_at is not None:
+        raise NotFound(N_("This collective does not exist or was deleted."))
+    return collective
+
+
+def _workshop(session: Session, workshop_id: int) -> Workshop:
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None or workshop.deleted_at is not None:
+        raise NotFound(N_("This workshop does not exist or was deleted."))
+    return workshop
+
+
+def collective_for(session: Session, actor: Actor, collective_id: int) -> Collective:
+    """Return a collective the actor manages, or refuse."""
+    require_user(actor)
+    collective = _collective(session, collective_id)
+    policy.require(who_for_collective(session, actor, collective), Act.MANAGE_COLLECTIVE)
+    return collective
+
+
+def workshop_for(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE, *,
+                 board: str | None = None) -> Workshop:
+    """Return a workshop on which the actor may do ``act`` now, or refuse."""
+    workshop = _workshop(session, workshop_id)
+    who = who_for_workshop(session, actor, workshop)
+    policy.require(who, act, where_in(session, workshop, board=board))
+    return workshop
+
+
+def facilitated_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Return a workshop the actor facilitates (participants are refused)."""
+    return workshop_for(session, actor, workshop_id, Act.FACILITATE)
+
+
+def workshop_for_writing(session: Session, actor: Actor, workshop_id: int, board: str,
+                         act: Act = Act.WRITE_CARD) -> Workshop:
+    """Return a workshop whose ``board`` the actor may change now (``act``: writing a card,
+    or saying one concerns them); a participant's presence is noted."""
+    workshop = workshop_for(session, actor, workshop_id, act, board=board)
+    if isinstance(actor, ParticipantActor):
+        participant = session.get(Participant, actor.participant_id)
+        if participant is not None:
+            participant.last_seen_at = utcnow()
     return workshop
 
 
@@ -83,12 +178,7 @@ def check_can_see(session: Session, actor: Actor, workshop_id: int) -> None:
     """Refuse an actor who may not see the workshop — one small query for a participant
     (live screens ask twice a second)."""
     if isinstance(actor, ParticipantActor):
-        if actor.workshop_id != workshop_id:
-            raise PermissionDenied(N_("You can only take part in the workshop you joined."))
-        removed = session.exec(select(Participant.removed_at).where(
-            Participant.id == actor.participant_id)).first()
-        if removed is not None:
-            raise PermissionDenied(N_("The facilitator removed you from this workshop."))
+        policy.require(_participant_who(session, actor, workshop_id), Act.SEE)
         return
     workshop_for(session, actor, workshop_id)
 
@@ -110,35 +200,32 @@ def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None
     live_cache.remembered(session, workshop_id, who, live_cache.ACCESS_SECONDS, check)
 
 
-def workshop_for_writing(session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Return a workshop whose boards the actor may change now.
-
-    The facilitator may always write (to tidy up after the session too); a participant
-    only while the workshop runs.
-    """
-    workshop = workshop_for(session, actor, workshop_id)
+def who_for_canvas(session: Session, actor: Actor, canvas: Canvas) -> Who:
+    """Return how ``actor`` stands towards ``canvas``: participants through the workshop it
+    was started in, everyone else through its collective."""
     if isinstance(actor, ParticipantActor):
-        if workshop.status == WorkshopStatus.DRAFT.value:
-            raise PermissionDenied(N_("The workshop has not started yet."))
-        if workshop.status == WorkshopStatus.ENDED.value:
-            raise PermissionDenied(N_("The workshop is over: the boards are read-only."))
-        participant = session.get(Participant, actor.participant_id)
-        if participant is not None:
-            participant.last_seen_at = utcnow()
-    return workshop
+        return _participant_who(session, actor, canvas.workshop_id)
+    return who_for_collective(session, actor, _collective(session, canvas.collective_id))
 
 
-def facilitated_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Return a workshop the actor facilitates (participants are refused)."""
-    require_user(actor)
-    return workshop_for(session, actor, workshop_id)
+def canvas_for(session: Session, actor: Actor, canvas_id: int,
+               act: Act = Act.READ_CANVAS) -> Canvas:
+    """Return a canvas on which the actor may do ``act``, or refuse."""
+    canvas = session.get(Canvas, canvas_id)
+    if canvas is None or canvas.deleted_at is not None:
+        raise NotFound(N_("This canvas does not exist or was deleted."))
+    who = who_for_canvas(session, actor, canvas)
+    stage = None
+    if canvas.workshop_id is not None and who is Who.PARTICIPANT:
+        workshop = session.get(Workshop, canvas.workshop_id)
+        if workshop is not None:
+            stage = policy.stage_of(workshop.status, workshop.paused_at is not None)
+    policy.require(who, act, Where(stage=stage))
+    return canvas
 
 
-def bump_board_revision(session: Session, workshop_id: int) -> None:
-    """Mark the workshop's boards as changed, in the caller's transaction."""
-    live_cache.forget(session, workshop_id, live_cache.STATE)
-    session.execute(
-        update(Workshop)
-        .where(col(Workshop.id) == workshop_id)
-        .values(board_revision=col(Workshop.board_revision) + 1)
-    )
+def collective_member(session: Session, actor: Actor) -> CollectiveAccess:
+    """Return the link of a member coming through the collective's link, or refuse."""
+    if not isinstance(actor, CollectiveActor):
+        raise PermissionDenied(N_("Only the facilitator can do this."))
+    return active_access(session, actor)

@@ -1,6 +1,9 @@
 """Formalisation canvases: start one from a selected candidate, edit its sections, keep
 every saved text as an append-only revision, detect two people saving over each other,
-show history and differences, restore, and tell how complete the canvas is.
+show history and what changed, restore, and tell how complete the canvas is.
+
+Who may read, comment or edit is ``core.policy``'s (through ``access.canvas_for``);
+comments are in ``canvas_comments``, the collective's links in ``canvas_links``.
 
 Revisions are never updated nor deleted: the text of a section is its latest revision;
 restoring an old text appends it again. Saving states which revision the author started
@@ -10,17 +13,15 @@ caller gets both texts to choose or merge (``SaveResult.conflict``).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
-from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.actors import Actor, ParticipantActor, UserActor
+from core.errors import InvalidInput, NotFound
 from core.i18n import N_, translate
 from core.models import (
-    AccessRole,
     Candidate,
     Canvas,
     CanvasRevision,
@@ -28,19 +29,15 @@ from core.models import (
     CardKind,
     CardLink,
     Cluster,
-    CollectiveAccess,
     Comment,
     Participant,
     User,
     pk,
     utcnow,
 )
+from core.policy import Act
 from core.services import scoring
-from core.services.access import (
-    active_participant,
-    collective_for,
-    facilitated_workshop,
-)
+from core.services.access import canvas_for, facilitated_workshop, workshop_for
 from core.templates import CanvasTemplate, Templates
 from core.text import clean_text
 
@@ -97,44 +94,11 @@ def template_of(templates: Templates, canvas: Canvas) -> CanvasTemplate:
     return template
 
 
-# --- access ---------------------------------------------------------------------------
+# --- who writes ----------------------------------------------------------------------
 
 
-def canvas_for(session: Session, actor: Actor, canvas_id: int, *,
-               may: AccessRole = AccessRole.READ) -> Canvas:
-    """Return a canvas the actor may open: the collective's facilitator (or an admin), a
-    participant of the workshop it was started in, or a member coming through the
-    collective's link — who may only do what the link allows (``may``)."""
-    canvas = session.get(Canvas, canvas_id)
-    if canvas is None or canvas.deleted_at is not None:
-        raise NotFound(N_("This canvas does not exist or was deleted."))
-    if isinstance(actor, ParticipantActor):
-        if canvas.workshop_id is None or canvas.workshop_id != actor.workshop_id:
-            raise PermissionDenied(N_("This canvas belongs to another workshop."))
-        active_participant(session, actor)
-        return canvas
-    if isinstance(actor, CollectiveActor):
-        access = active_access(session, actor)
-        if canvas.collective_id != access.collective_id:
-            raise PermissionDenied(N_("This canvas belongs to another collective."))
-        if ROLE_ORDER[access.role] < ROLE_ORDER[may.value]:
-            raise PermissionDenied(
-                N_("This link lets you read the canvases only.") if access.role == "read"
-                else N_("This link lets you read and comment, not edit."))
-        return canvas
-    collective_for(session, actor, canvas.collective_id)
-    return canvas
-
-
-def active_access(session: Session, actor: CollectiveActor) -> CollectiveAccess:
-    """Return the link a collective member came through, refusing a revoked one."""
-    access = session.get(CollectiveAccess, actor.access_id)
-    if access is None or access.revoked_at is not None:
-        raise PermissionDenied(N_("This link was revoked: ask the facilitator for a new one."))
-    return access
-
-
-def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
+def author_of(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
+    """Return who writes, as stored on a revision or comment: account, participant, name."""
     if isinstance(actor, UserActor):
         user = session.get(User, actor.user_id)
         return actor.user_id, None, user.name if user else ""
@@ -144,79 +108,15 @@ def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str
     return None, None, actor.name
 
 
-# --- the collective's link, between sessions --------------------------------------------
-
-ROLE_ORDER = {AccessRole.READ.value: 0, AccessRole.COMMENT.value: 1, AccessRole.EDIT.value: 2}
-ACCESS_CODE_BYTES = 12
-
-
-def create_access(*, session: Session, actor: Actor, collective_id: int,
-                  role: AccessRole = AccessRole.EDIT) -> CollectiveAccess:
-    """Make a new link to the collective's canvases (facilitator)."""
-    collective = collective_for(session, actor, collective_id)
-    access = CollectiveAccess(collective_id=pk(collective), role=AccessRole(role).value,
-                              code=secrets.token_urlsafe(ACCESS_CODE_BYTES),
-                              created_by=actor.user_id if isinstance(actor, UserActor)
-                              else None)
-    session.add(access)
-    session.commit()
-    return access
-
-
-def list_access(*, session: Session, actor: Actor, collective_id: int
-                ) -> list[CollectiveAccess]:
-    """Return the collective's links still working (facilitator)."""
-    collective_for(session, actor, collective_id)
-    return list(session.exec(select(CollectiveAccess).where(
-        CollectiveAccess.collective_id == collective_id,
-        col(CollectiveAccess.revoked_at).is_(None)).order_by(col(CollectiveAccess.id))).all())
-
-
-def revoke_access(*, session: Session, actor: Actor, access_id: int) -> None:
-    """Stop a link from working, at once (facilitator)."""
-    access = session.get(CollectiveAccess, access_id)
-    if access is None:
-        raise NotFound(N_("This link does not exist."))
-    collective_for(session, actor, access.collective_id)
-    access.revoked_at = access.revoked_at or utcnow()
-    session.commit()
-
-
-def actor_for_code(session: Session, code: str, name: str) -> CollectiveActor | None:
-    """Return the member acting through the link ``code`` (None if unknown or revoked)."""
-    if not code or len(code) > 40:
-        return None
-    access = session.exec(select(CollectiveAccess).where(
-        CollectiveAccess.code == code, col(CollectiveAccess.revoked_at).is_(None))).first()
-    if access is None:
-        return None
-    return CollectiveActor(access_id=pk(access), collective_id=access.collective_id,
-                           role=access.role, name=clean_text(name, max_length=80)
-                           if name.strip() else "")
-
-
-def collective_canvases(*, session: Session, actor: Actor) -> list[Canvas]:
-    """List the canvases a member reaches through the collective's link."""
-    if not isinstance(actor, CollectiveActor):
-        raise PermissionDenied(N_("Only the facilitator can do this."))
-    access = active_access(session, actor)
-    return list(session.exec(select(Canvas).where(
-        Canvas.collective_id == access.collective_id, col(Canvas.deleted_at).is_(None))
-        .order_by(col(Canvas.created_at))).all())
-
-
 # --- starting a canvas ----------------------------------------------------------------
 
 
 def list_canvases(*, session: Session, actor: Actor, workshop_id: int) -> list[Canvas]:
     """List the canvases of the workshop's collective (participants: of their workshop)."""
+    workshop = workshop_for(session, actor, workshop_id)
     if isinstance(actor, ParticipantActor):
-        if actor.workshop_id != workshop_id:
-            raise PermissionDenied(N_("You can only take part in the workshop you joined."))
-        active_participant(session, actor)
         query = select(Canvas).where(Canvas.workshop_id == workshop_id)
     else:
-        workshop = facilitated_workshop(session, actor, workshop_id)
         query = select(Canvas).where(Canvas.collective_id == workshop.collective_id)
     return list(session.exec(query.where(col(Canvas.deleted_at).is_(None))
                              .order_by(col(Canvas.created_at))).all())
@@ -314,9 +214,7 @@ def start_canvas(*, session: Session, actor: Actor, workshop_id: int, templates:
 
 def delete_canvas(*, session: Session, actor: Actor, canvas_id: int) -> None:
     """Put a canvas in the bin (facilitator; its revisions stay)."""
-    canvas = canvas_for(session, actor, canvas_id)
-    if not isinstance(actor, UserActor):
-        raise PermissionDenied(N_("Only the facilitator can do this."))
+    canvas = canvas_for(session, actor, canvas_id, Act.MANAGE_COLLECTIVE)
     canvas.deleted_at = canvas.deleted_at or utcnow()
     session.commit()
 
@@ -349,7 +247,7 @@ def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key:
     ``over_own``: the text is still being typed, and its writer may not yet know of their
     own last save of it (sent a moment before): revisions since the base that are all
     theirs are not a conflict."""
-    canvas = canvas_for(session, actor, canvas_id, may=AccessRole.EDIT)
+    canvas = canvas_for(session, actor, canvas_id, Act.EDIT_CANVAS)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
     text = clean_text(text, max_length=SECTION_TEXT_MAX) if text.strip() else ""
@@ -363,7 +261,7 @@ def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key:
         return SaveResult(saved=_view(latest))
     if latest is None and base_revision_id is not None:
         raise InvalidInput(N_("This revision does not belong to this section."))
-    user_id, participant_id, name = _author(session, actor)
+    user_id, participant_id, name = author_of(session, actor)
     if latest is not None and pk(latest) != base_revision_id:
         since = session.exec(select(CanvasRevision).where(
             CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == section_key,
@@ -408,7 +306,7 @@ def restore(*, session: Session, actor: Actor, revision_id: int,
     old = session.get(CanvasRevision, revision_id)
     if old is None:
         raise NotFound(N_("This revision does not exist."))
-    canvas_for(session, actor, old.canvas_id, may=AccessRole.EDIT)
+    canvas_for(session, actor, old.canvas_id, Act.EDIT_CANVAS)
     latest = session.exec(select(CanvasRevision).where(
         CanvasRevision.canvas_id == old.canvas_id,
         CanvasRevision.section_key == old.section_key)
@@ -479,59 +377,3 @@ def markdown(view: CanvasView, lang: str) -> str:
     return "\n".join(lines)
 
 
-# --- comments -------------------------------------------------------------------------
-
-COMMENT_MAX = 2000
-
-
-@dataclass(frozen=True)
-class CommentView:
-    id: int
-    section_key: str
-    parent_id: int | None
-    text: str
-    author: str
-    created_at: datetime
-    resolved: bool
-
-
-def comments(*, session: Session, actor: Actor, canvas_id: int) -> list[CommentView]:
-    """Return a canvas's comments, oldest first (replies carry their ``parent_id``)."""
-    canvas_for(session, actor, canvas_id)
-    rows = session.exec(select(Comment).where(Comment.canvas_id == canvas_id,
-                                              col(Comment.deleted_at).is_(None))
-                        .order_by(col(Comment.id))).all()
-    return [CommentView(pk(c), c.section_key, c.parent_id, c.text, c.author_name,
-                        c.created_at, c.resolved_at is not None) for c in rows]
-
-
-def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
-                text: str, templates: Templates, parent_id: int | None = None) -> CommentView:
-    """Comment on a section, or reply to a comment of that section."""
-    canvas = canvas_for(session, actor, canvas_id, may=AccessRole.COMMENT)
-    if template_of(templates, canvas).section(section_key) is None:
-        raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
-    if parent_id is not None:
-        parent = session.get(Comment, parent_id)
-        if parent is None or parent.canvas_id != canvas_id or (
-                parent.section_key != section_key) or parent.deleted_at is not None:
-            raise InvalidInput(N_("This comment does not exist."))
-        parent_id = parent.parent_id or pk(parent)  # one level of replies
-    user_id, participant_id, name = _author(session, actor)
-    comment = Comment(canvas_id=canvas_id, section_key=section_key, parent_id=parent_id,
-                      text=clean_text(text, max_length=COMMENT_MAX), author_user_id=user_id,
-                      author_participant_id=participant_id, author_name=name)
-    session.add(comment)
-    session.commit()
-    return CommentView(pk(comment), section_key, parent_id, comment.text, name,
-                       comment.created_at, False)
-
-
-def set_resolved(*, session: Session, actor: Actor, comment_id: int, resolved: bool) -> None:
-    """Mark a comment thread "résolu" (or open it again)."""
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None:
-        raise NotFound(N_("This comment does not exist."))
-    canvas_for(session, actor, comment.canvas_id, may=AccessRole.COMMENT)
-    comment.resolved_at = (comment.resolved_at or utcnow()) if resolved else None
-    session.commit()

@@ -14,12 +14,12 @@ from sqlalchemy import Row
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from core import policy
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
+from core.inputs import CardCreate, CardUpdate
 from core.models import (
-    CARD_TEXT_MAX,
-    NAME_MAX,
     Card,
     CardKind,
     CardLink,
@@ -29,15 +29,15 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.policy import Act
 from core.services.access import (
-    bump_board_revision,
     check_can_see_live,
     workshop_for,
     workshop_for_writing,
 )
-from core.services.phases import check_board_open, writes_privately
+from core.services.live_cache import bump_board_revision
+from core.services.phases import writes_privately
 from core.templates import Templates
-from core.text import clean_optional, clean_text
 
 
 @dataclass(slots=True)
@@ -113,69 +113,61 @@ def _card_for_change(session: Session, actor: Actor, card_id: int) -> tuple[Card
     card = session.get(Card, card_id)
     if card is None or card.workshop_id is None:
         raise NotFound(N_("This card does not exist."))
-    workshop = workshop_for_writing(session, actor, card.workshop_id)
-    check_board_open(session, actor, workshop, card.kind)
+    workshop = workshop_for_writing(session, actor, card.workshop_id, card.kind)
     if not _can_edit(actor, card):
         raise PermissionDenied(N_("You can only change the cards you wrote."))
     return card, workshop
 
 
-def add_card(
-    *, session: Session, actor: Actor, workshop_id: int, text: str, templates: Templates,
-    kind: CardKind = CardKind.NEED, theme: str = "", source: str = "", author_name: str = "",
-    place: str = "", need_ids: Sequence[int] = (), on_behalf: bool = False,
-) -> Card:
+def add_card(*, session: Session, actor: Actor, workshop_id: int, card_in: CardCreate,
+             templates: Templates) -> Card:
     """Add a card to a workshop's board (an idea with the needs it answers).
 
-    ``on_behalf``: the facilitator types it for someone without a phone, named in
+    ``card_in.on_behalf``: the facilitator types it for someone without a phone, named in
     ``author_name``; the card says so.
     """
-    workshop = workshop_for_writing(session, actor, workshop_id)
-    if on_behalf and isinstance(actor, ParticipantActor):
+    workshop = workshop_for_writing(session, actor, workshop_id, card_in.kind)
+    if card_in.on_behalf and not policy.facilitates(actor):
         raise PermissionDenied(N_("Only the facilitator can do this."))
-    check_board_open(session, actor, workshop, CardKind(kind).value)
     card = Card(
         collective_id=workshop.collective_id,
         workshop_id=workshop.id,
-        kind=CardKind(kind).value,
-        text=clean_text(text, max_length=CARD_TEXT_MAX),
-        theme=_check_theme(theme, templates),
-        source=_check_source(source, templates),
-        author_name=clean_optional(author_name, max_length=NAME_MAX),
-        place=clean_optional(place, max_length=NAME_MAX),
+        kind=card_in.kind,
+        text=card_in.text,
+        theme=_check_theme(card_in.theme, templates),
+        source=_check_source(card_in.source, templates),
+        author_name=card_in.author_name,
+        place=card_in.place,
         revealed=not writes_privately(session, actor, workshop),
-        on_behalf=on_behalf,
+        on_behalf=card_in.on_behalf,
     )
     if isinstance(actor, ParticipantActor):
         card.participant_id = actor.participant_id
     elif isinstance(actor, UserActor):
         card.user_id = actor.user_id
     session.add(card)
-    if need_ids:
+    if card_in.need_ids:
         session.flush()
-        _apply_links(session, card, need_ids)
+        _apply_links(session, card, card_in.need_ids)
     bump_board_revision(session, workshop_id)
     session.commit()
     return card
 
 
-def update_card(
-    *, session: Session, actor: Actor, card_id: int, text: str, templates: Templates,
-    theme: str = "", source: str = "", author_name: str = "", place: str = "",
-    need_ids: Sequence[int] | None = None,
-) -> Card:
+def update_card(*, session: Session, actor: Actor, card_id: int, card_in: CardUpdate,
+                templates: Templates) -> Card:
     """Change a card's text, theme, source, author or place (and an idea's needs)."""
     card, workshop = _card_for_change(session, actor, card_id)
     if card.deleted_at is not None:
         raise InvalidInput(N_("This card was deleted: restore it first."))
-    card.text = clean_text(text, max_length=CARD_TEXT_MAX)
-    card.theme = _check_theme(theme, templates)
-    card.source = _check_source(source, templates)
-    card.author_name = clean_optional(author_name, max_length=NAME_MAX)
-    card.place = clean_optional(place, max_length=NAME_MAX)
+    card.text = card_in.text
+    card.theme = _check_theme(card_in.theme, templates)
+    card.source = _check_source(card_in.source, templates)
+    card.author_name = card_in.author_name
+    card.place = card_in.place
     card.updated_at = utcnow()
-    if need_ids is not None:
-        _apply_links(session, card, need_ids)
+    if card_in.need_ids is not None:
+        _apply_links(session, card, card_in.need_ids)
     bump_board_revision(session, pk(workshop))
     session.commit()
     return card
@@ -204,13 +196,11 @@ def restore_card(*, session: Session, actor: Actor, card_id: int) -> Card:
 
 def toggle_support(*, session: Session, actor: Actor, card_id: int) -> bool:
     """Say "ça me concerne" on a card, or take it back. Return whether it is now given."""
-    if not isinstance(actor, ParticipantActor):
-        raise PermissionDenied(N_("Only participants can say a card concerns them."))
     card = session.get(Card, card_id)
     if card is None or card.workshop_id is None or card.deleted_at is not None:
         raise NotFound(N_("This card does not exist."))
-    workshop = workshop_for_writing(session, actor, card.workshop_id)
-    check_board_open(session, actor, workshop, card.kind)
+    workshop_for_writing(session, actor, card.workshop_id, card.kind, Act.SUPPORT)
+    assert isinstance(actor, ParticipantActor)  # the policy lets only participants say so
     support = session.exec(
         select(CardSupport).where(CardSupport.card_id == card_id,
                                   CardSupport.participant_id == actor.participant_id)

@@ -26,8 +26,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.services.access import bump_board_revision, facilitated_workshop
+from core.services.access import facilitated_workshop
 from core.services.cards import CardView, board
+from core.services.live_cache import bump_board_revision
 from core.text import clean_text
 
 PALETTE = ("#e8590c", "#1971c2", "#2f9e44", "#9c36b5", "#c2255c", "#0c8599", "#f08c00",

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlmodel import Session
+from sqlalchemy import event, update
+from sqlmodel import Session, col
 
 from core.models import AgendaPhase, Participant, Workshop
 
@@ -66,6 +66,17 @@ def forget(session: Session, workshop_id: int, key: Any = None) -> None:
         else:
             _entries.get(slot, {}).pop(key, None)
     session.info.setdefault("fresh_changed", set()).add((workshop_id, key))
+
+
+def bump_board_revision(session: Session, workshop_id: int) -> None:
+    """Mark the workshop's boards as changed (what live screens poll), in the caller's
+    transaction."""
+    forget(session, workshop_id, STATE)
+    session.execute(
+        update(Workshop)
+        .where(col(Workshop.id) == workshop_id)
+        .values(board_revision=col(Workshop.board_revision) + 1)
+    )
 
 
 def participant_key(participant_id: int | None, workshop_id: int) -> tuple:

@@ -11,7 +11,8 @@ from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, PermissionDenied
 from core.i18n import N_
 from core.models import NAME_MAX, Participant, WorkshopStatus, pk, utcnow
-from core.services.access import bump_board_revision, facilitated_workshop
+from core.services.access import facilitated_workshop
+from core.services.live_cache import bump_board_revision
 from core.services.workshops import find_by_code
 from core.text import clean_text, fold
 

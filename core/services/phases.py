@@ -5,8 +5,10 @@ ends, the shared clock, and what each screen needs to follow along.
   criteria are ready).
 - Leaving a phase reveals the cards written privately during it; leaving "évaluer" closes
   the vote. Results are revealed only when the facilitator says so.
-- A participant writes a need only during an "explorer" phase, an idea only during an
-  "idées" phase, and never on a board the facilitator locked.
+- The vote's state (set up → open → closed) and the results' reveal change here only,
+  whether by a phase change or by the facilitator's buttons, with one readiness rule.
+
+Who may write on which board in which phase is ``core.policy``'s.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
+from core import policy
 from core.actors import Actor, ParticipantActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound
 from core.i18n import N_
+from core.inputs import PhaseCreate, PhaseUpdate
 from core.models import (
-    TITLE_MAX,
     AgendaPhase,
     Candidate,
     Card,
-    CardKind,
     Criterion,
     PhaseKind,
     ScoringState,
@@ -37,21 +39,13 @@ from core.models import (
 )
 from core.services import live_cache
 from core.services.access import (
-    bump_board_revision,
     check_can_see_live,
     facilitated_workshop,
 )
-from core.text import clean_optional, clean_text
+from core.services.live_cache import bump_board_revision
 from core.timer import Clock, clock
 
 EXTRA_TIME_SECONDS = 300
-
-# Which kind of card participants may write during which kind of phase.
-WRITABLE: dict[str, set[str]] = {
-    PhaseKind.EXPLORE.value: {CardKind.NEED.value},
-    PhaseKind.IDEAS.value: {CardKind.IDEA.value},
-}
-
 
 @dataclass(frozen=True)
 class LiveState:
@@ -66,6 +60,15 @@ class LiveState:
     clock: Clock | None
     scoring_state: str
     results_revealed: bool
+    paused: bool = False
+
+    def where(self, board: str | None = None) -> policy.Where:
+        """Return the facts of this moment for the policy (what a screen may offer)."""
+        return policy.Where(
+            stage=policy.stage_of(self.status, self.paused),
+            phase=self.phase.kind if self.phase is not None else None,
+            locked=bool(self.phase is not None and self.phase.locked), board=board,
+            scoring=self.scoring_state, results_revealed=self.results_revealed)
 
 
 def phases_of(session: Session, workshop_id: int) -> list[AgendaPhase]:
@@ -109,7 +112,7 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
                               paused_at=workshop.paused_at)
     return LiveState(workshop_id, workshop.board_revision, workshop.status, phase,
                      workshop.current_phase, count, running_clock, workshop.scoring_state,
-                     workshop.results_revealed)
+                     workshop.results_revealed, workshop.paused_at is not None)
 
 
 def _read_live_row(session: Session, workshop_id: int) -> tuple[Workshop, AgendaPhase | None,
@@ -132,20 +135,9 @@ def _read_live_row(session: Session, workshop_id: int) -> tuple[Workshop, Agenda
     return workshop, phase, count
 
 
-def check_board_open(session: Session, actor: Actor, workshop: Workshop, kind: str) -> None:
-    """Refuse a participant's write on a board closed in the current phase."""
-    if not isinstance(actor, ParticipantActor):
-        return
-    phase = current_phase(session, workshop)
-    if phase is None or kind not in WRITABLE.get(phase.kind, set()):
-        raise PermissionDenied(N_("This board is closed during the current phase."))
-    if phase.locked:
-        raise PermissionDenied(N_("The facilitator locked this board."))
-
-
 def writes_privately(session: Session, actor: Actor, workshop: Workshop) -> bool:
     """Tell whether a card written now stays hidden until the facilitator reveals it."""
-    if not isinstance(actor, ParticipantActor):
+    if not policy.is_participant(actor):
         return False
     phase = current_phase(session, workshop)
     return bool(phase and phase.private_writing)
@@ -154,13 +146,18 @@ def writes_privately(session: Session, actor: Actor, workshop: Workshop) -> bool
 # --- transitions ------------------------------------------------------------------------
 
 
-def _scoring_ready(session: Session, workshop: Workshop) -> bool:
+def vote_unready(session: Session, workshop: Workshop) -> str | None:
+    """Return why the vote cannot open yet (a message id), or None when it can: there
+    must be candidates, and criteria when scoring (dots need none)."""
     has_candidates = session.exec(select(Candidate.id).where(
         Candidate.workshop_id == pk(workshop), col(Candidate.deleted_at).is_(None))).first()
+    if not has_candidates:
+        return N_("Choose the candidates first.")
     has_criteria = session.exec(select(Criterion.id).where(
         Criterion.workshop_id == pk(workshop), col(Criterion.deleted_at).is_(None))).first()
-    return bool(has_candidates) and (bool(has_criteria)
-                                     or workshop.vote_mode == VoteMode.DOTS.value)
+    if workshop.vote_mode == VoteMode.SCORES and not has_criteria:
+        return N_("Choose the criteria first.")
+    return None
 
 
 def _leave(session: Session, workshop: Workshop, phase: AgendaPhase | None) -> None:
@@ -180,9 +177,9 @@ def _enter(session: Session, workshop: Workshop, phase: AgendaPhase) -> None:
     workshop.paused_at = None
     workshop.paused_seconds = 0
     workshop.extra_seconds = 0
-    if phase.kind == PhaseKind.SCORE.value and workshop.scoring_state != (
-            ScoringState.OPEN.value) and _scoring_ready(session, workshop):
-        workshop.scoring_state = ScoringState.OPEN.value
+    if phase.kind == PhaseKind.SCORE and workshop.scoring_state != ScoringState.OPEN and (
+            vote_unready(session, workshop) is None):
+        workshop.scoring_state = ScoringState.OPEN
 
 
 def _reveal_cards(session: Session, workshop_id: int) -> int:
@@ -292,41 +289,61 @@ def set_locked(*, session: Session, actor: Actor, phase_id: int, locked: bool) -
     return phase
 
 
+# --- the vote ------------------------------------------------------------------------
+
+
+def open_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Open the vote (there must be candidates, and criteria when scoring)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    reason = vote_unready(session, workshop)
+    if reason is not None:
+        raise InvalidInput(reason)
+    workshop.scoring_state = ScoringState.OPEN
+    return _commit(session, workshop)
+
+
+def close_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Close the vote: later ballots are refused."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.scoring_state = ScoringState.CLOSED
+    return _commit(session, workshop)
+
+
+def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
+                   revealed: bool = True) -> Workshop:
+    """Show the results to everyone (or hide them again)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.results_revealed = revealed
+    return _commit(session, workshop)
+
+
 # --- editing the agenda -----------------------------------------------------------------
 
 
-def add_phase(*, session: Session, actor: Actor, workshop_id: int, kind: PhaseKind,
-              title: str, duration_min: int, instructions: str = "",
-              private_writing: bool = False) -> AgendaPhase:
+def add_phase(*, session: Session, actor: Actor, workshop_id: int,
+              phase_in: PhaseCreate) -> AgendaPhase:
     """Add a phase at the end of the agenda."""
     workshop = facilitated_workshop(session, actor, workshop_id)
-    if not 0 <= duration_min <= 600:
-        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
     phase = AgendaPhase(workshop_id=workshop_id, position=len(phases_of(session, workshop_id)),
-                        kind=PhaseKind(kind).value,
-                        title=clean_text(title, max_length=TITLE_MAX, multiline=False),
-                        duration_min=duration_min,
-                        instructions=clean_optional(instructions, max_length=2000),
-                        private_writing=private_writing)
+                        kind=phase_in.kind, title=phase_in.title,
+                        duration_min=phase_in.duration_min,
+                        instructions=phase_in.instructions,
+                        private_writing=phase_in.private_writing)
     session.add(phase)
     _commit(session, workshop)
     return phase
 
 
-def update_phase(
-    *, session: Session, actor: Actor, phase_id: int, title: str, duration_min: int,
-    instructions: str = "",
-) -> AgendaPhase:
+def update_phase(*, session: Session, actor: Actor, phase_id: int,
+                 phase_in: PhaseUpdate) -> AgendaPhase:
     """Change one phase of a workshop's agenda (facilitator only)."""
     phase = session.get(AgendaPhase, phase_id)
     if phase is None:
         raise NotFound(N_("This phase does not exist."))
     workshop = facilitated_workshop(session, actor, phase.workshop_id)
-    if not 0 <= duration_min <= 600:
-        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
-    phase.title = clean_text(title, max_length=TITLE_MAX, multiline=False)
-    phase.duration_min = duration_min
-    phase.instructions = clean_optional(instructions, max_length=2000)
+    phase.title = phase_in.title
+    phase.duration_min = phase_in.duration_min
+    phase.instructions = phase_in.instructions
     _commit(session, workshop)
     return phase
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core import policy
 from core import scoring_math as scoring
 from core.actors import Actor, ParticipantActor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -38,13 +39,15 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.policy import Act
 from core.services.access import (
     active_participant,
-    bump_board_revision,
     facilitated_workshop,
+    where_in,
+    who_for_workshop,
     workshop_for,
-    workshop_for_writing,
 )
+from core.services.live_cache import bump_board_revision
 from core.templates import CriteriaSet
 from core.text import clean_optional, clean_text, fold
 
@@ -389,50 +392,15 @@ def configure_votes(*, session: Session, actor: Actor, workshop_id: int, mode: V
     return workshop
 
 
-def _set_state(session: Session, actor: Actor, workshop_id: int, state: ScoringState,
-               revealed: bool | None = None) -> Workshop:
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    workshop.scoring_state = state.value
-    if revealed is not None:
-        workshop.results_revealed = revealed
-    bump_board_revision(session, workshop_id)
-    session.commit()
-    return workshop
-
-
-def open_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Open the vote (there must be candidates, and criteria when scoring)."""
-    board = scoring_board(session=session, actor=actor, workshop_id=workshop_id)
-    if not board.candidates:
-        raise InvalidInput(N_("Choose the candidates first."))
-    if board.workshop.vote_mode == VoteMode.SCORES.value and not board.criteria:
-        raise InvalidInput(N_("Choose the criteria first."))
-    return _set_state(session, actor, workshop_id, ScoringState.OPEN)
-
-
-def close_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Close the vote: later ballots are refused."""
-    return _set_state(session, actor, workshop_id, ScoringState.CLOSED)
-
-
-def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
-                   revealed: bool = True) -> Workshop:
-    """Show the results to everyone (or hide them again)."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    return _set_state(session, actor, workshop_id, ScoringState(workshop.scoring_state),
-                      revealed=revealed)
-
-
 # --- ballots --------------------------------------------------------------------------
 
 
 def _voter(session: Session, actor: Actor, workshop: Workshop) -> Participant:
-    """Return who votes for ``actor``: the participant, or the facilitator's own ballot."""
+    """Return the ballot ``actor`` fills: the participant's, or the facilitator's own (made
+    on first use). The policy has already said they vote here."""
     if isinstance(actor, ParticipantActor):
         return active_participant(session, actor)
     assert isinstance(actor, UserActor)
-    if not workshop.facilitator_votes:
-        raise PermissionDenied(N_("The facilitator does not vote in this workshop."))
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == pk(workshop), Participant.user_id == actor.user_id)).first()
     if participant is None:
@@ -450,11 +418,7 @@ def _open_workshop_for_ballot(session: Session, actor: Actor, candidate_id: int
     candidate = session.get(Candidate, candidate_id)
     if candidate is None or candidate.deleted_at is not None:
         raise NotFound(N_("This candidate does not exist."))
-    workshop = workshop_for_writing(session, actor, candidate.workshop_id)
-    if workshop.scoring_state == ScoringState.SETUP.value:
-        raise PermissionDenied(N_("The vote is not open yet."))
-    if workshop.scoring_state == ScoringState.CLOSED.value:
-        raise PermissionDenied(N_("The vote is closed: this score was not recorded."))
+    workshop = workshop_for(session, actor, candidate.workshop_id, Act.VOTE)
     return workshop, candidate
 
 
@@ -510,17 +474,19 @@ def set_dots(*, session: Session, actor: Actor, candidate_id: int, dots: int) ->
 def my_ballot(*, session: Session, actor: Actor, workshop_id: int) -> Ballot:
     """Return the actor's own ballot (empty for a facilitator who does not vote)."""
     workshop = workshop_for(session, actor, workshop_id)
+    if not policy.votes(who_for_workshop(session, actor, workshop),
+                        facilitator_votes=workshop.facilitator_votes):
+        return Ballot({}, {})
     if isinstance(actor, UserActor):
         participant = session.exec(select(Participant).where(
             Participant.workshop_id == workshop_id,
             Participant.user_id == actor.user_id)).first()
-        if participant is None or not workshop.facilitator_votes:
+        if participant is None:
             return Ballot({}, {})
         voter_id = pk(participant)
-    elif isinstance(actor, ParticipantActor):
-        voter_id = actor.participant_id
     else:
-        raise PermissionDenied(N_("Only the facilitator can do this."))
+        assert isinstance(actor, ParticipantActor)
+        voter_id = actor.participant_id
     scores = {(s.candidate_id, s.criterion_id): s.value for s in session.exec(
         select(Score).where(Score.participant_id == voter_id))}
     dots = {v.candidate_id: v.dots for v in session.exec(
@@ -544,7 +510,8 @@ def results_view(*, session: Session, actor: Actor, workshop_id: int, lang: str 
                  ) -> tuple[ScoringBoard, Results | None]:
     """Return the scoring board, and the results if this reader may see them yet."""
     board = scoring_board(session=session, actor=actor, workshop_id=workshop_id, lang=lang)
-    if isinstance(actor, ParticipantActor) and not board.workshop.results_revealed:
+    who = who_for_workshop(session, actor, board.workshop)
+    if not policy.allowed(who, Act.SEE_RESULTS, where_in(session, board.workshop)):
         return board, None
     return board, _compute_results(session, board)
 

@@ -4,7 +4,7 @@ someone saving first shows both texts, the participant reads their workshop's ca
 from sqlmodel import select
 
 from core.models import Canvas, CanvasRevision
-from core.services import canvases
+from core.services import canvas_links, canvases
 from tests.app.conftest import as_participant, as_user, fresh, texts
 
 
@@ -104,7 +104,7 @@ def test_a_member_comes_back_through_the_collectives_link(new_app, db, templates
     canvas = canvases.start_canvas(session=db, actor=camille,
                                    workshop_id=running_workshop_app["workshop_id"],
                                    templates=templates, title="Épicerie")
-    link = canvases.create_access(session=db, actor=camille,
+    link = canvas_links.create_access(session=db, actor=camille,
                                   collective_id=running_workshop_app["collective_id"])
     at = new_app()
     at.query_params["k"] = link.code
@@ -118,7 +118,7 @@ def test_a_member_comes_back_through_the_collectives_link(new_app, db, templates
     fresh(db)
     assert db.exec(select(CanvasRevision)).one().author_name == "Josiane"
     # Revoked: the next run shows nothing of the collective.
-    canvases.revoke_access(session=db, actor=camille, access_id=link.id)
+    canvas_links.revoke_access(session=db, actor=camille, access_id=link.id)
     at.run()
     assert not at.exception
     assert not [t for t in at.text_area if t.key and t.key.startswith("canvas_")]

@@ -2,6 +2,7 @@
 
 from sqlmodel import select
 
+from core import inputs
 from core.models import Card, CardKind, Cluster
 from core.services import cards
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
@@ -20,8 +21,9 @@ IDEAS = [
 
 def seed(db, workshop, templates, kind=CardKind.IDEA, texts_=IDEAS):
     return [cards.add_card(session=db, actor=workshop["facilitator"],
-                           workshop_id=workshop["workshop_id"], text=t, templates=templates,
-                           kind=kind) for t in texts_]
+                           workshop_id=workshop["workshop_id"],
+                           card_in=inputs.CardCreate(text=t, kind=kind),
+                           templates=templates) for t in texts_]
 
 
 def html(at) -> str:

@@ -3,6 +3,7 @@
 
 from sqlmodel import select
 
+from core import inputs
 from core.models import AgendaPhase, Card, CardKind, Participant, Workshop
 from core.services import cards, phases
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
@@ -84,7 +85,8 @@ def test_a_card_typed_for_someone_without_a_phone(new_app, db, running_workshop_
 def test_projector_shows_phase_board_and_join(new_app, db, templates, running_workshop_app):
     wid = running_workshop_app["workshop_id"]
     cards.add_card(session=db, actor=running_workshop_app["facilitator"], workshop_id=wid,
-                   text="Un café associatif", templates=templates, theme="lien-social")
+                   card_in=inputs.CardCreate(text="Un café associatif",
+                                             theme="lien-social"), templates=templates)
     at = open_as_facilitator(new_app, wid, "pages/projector.py")
     page = html(at)
     assert "Explorer les besoins" in page and "Un café associatif" in page
@@ -95,13 +97,15 @@ def test_projector_shows_phase_board_and_join(new_app, db, templates, running_wo
 def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_workshop_app):
     wid = running_workshop_app["workshop_id"]
     facilitator = running_workshop_app["facilitator"]
-    phases.add_phase(session=db, actor=facilitator, workshop_id=wid, kind="ideas",
-                     title="Idées en silence", duration_min=5, private_writing=True)
+    phases.add_phase(session=db, actor=facilitator, workshop_id=wid,
+                     phase_in=inputs.PhaseCreate(kind="ideas", title="Idées en silence",
+                                                 duration_min=5, private_writing=True))
     phases.go_to(session=db, actor=facilitator, workshop_id=wid, index=8)
     from core.services.participants import actor_for_token
     elise = actor_for_token(db, running_workshop_app["token"])
-    cards.add_card(session=db, actor=elise, workshop_id=wid, text="Mon idée secrète",
-                   templates=templates, kind=CardKind.IDEA)
+    cards.add_card(session=db, actor=elise, workshop_id=wid,
+                   card_in=inputs.CardCreate(text="Mon idée secrète", kind=CardKind.IDEA),
+                   templates=templates)
     at = open_as_facilitator(new_app, wid, "pages/projector.py")
     assert "Mon idée secrète" not in html(at)
     assert "1 cartes écrites" in html(at)

@@ -2,8 +2,9 @@
 
 from sqlmodel import select
 
+from core import inputs
 from core.models import CardKind, Score, Workshop
-from core.services import cards, scoring
+from core.services import cards, phases, scoring
 from tests.app.conftest import as_participant, as_user, fresh, texts
 
 IDEAS = ["Covoiturage solidaire vers la gare", "Une fête de village au printemps"]
@@ -12,14 +13,15 @@ IDEAS = ["Covoiturage solidaire vers la gare", "Une fête de village au printemp
 def prepared(db, templates, workshop, state="open"):
     facilitator = workshop["facilitator"]
     wid = workshop["workshop_id"]
-    ideas = [cards.add_card(session=db, actor=facilitator, workshop_id=wid, text=t,
-                            templates=templates, kind=CardKind.IDEA) for t in IDEAS]
+    ideas = [cards.add_card(session=db, actor=facilitator, workshop_id=wid,
+                            card_in=inputs.CardCreate(text=t, kind=CardKind.IDEA),
+                            templates=templates) for t in IDEAS]
     scoring.apply_criteria_set(session=db, actor=facilitator, workshop_id=wid,
                                criteria_set=templates.criteria_sets["impact-effort"])
     candidates = scoring.set_candidates(session=db, actor=facilitator, workshop_id=wid,
                                         card_ids=[i.id for i in ideas])
     if state == "open":
-        scoring.open_scoring(session=db, actor=facilitator, workshop_id=wid)
+        phases.open_scoring(session=db, actor=facilitator, workshop_id=wid)
     board = scoring.scoring_board(session=db, actor=facilitator, workshop_id=wid)
     return [c.id for c in candidates], {c.key: c.id for c in board.criteria}
 
@@ -38,7 +40,8 @@ def test_facilitator_prepares_and_opens_the_vote(new_app, db, templates,
     wid = running_workshop_app["workshop_id"]
     for text in IDEAS:
         cards.add_card(session=db, actor=running_workshop_app["facilitator"], workshop_id=wid,
-                       text=text, templates=templates, kind=CardKind.IDEA)
+                       card_in=inputs.CardCreate(text=text,
+                                                 kind=CardKind.IDEA), templates=templates)
     at = page(new_app, wid, "pages/score.py")
     at.selectbox(key="criteria_set").select("impact-effort").run()
     at.button(key="apply_set").click().run()
@@ -78,7 +81,7 @@ def test_a_closed_vote_refuses_scores(new_app, db, templates, running_workshop_a
     candidates, criteria = prepared(db, templates, running_workshop_app)
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     at.switch_page("pages/score.py").run()
-    scoring.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
+    phases.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
                           workshop_id=running_workshop_app["workshop_id"])
     at.segmented_control(key=f"score_{candidates[0]}_{criteria['impact']}").set_value(5).run()
     assert "Le vote est clos" in texts(at)

@@ -2,6 +2,7 @@
 
 from sqlmodel import select
 
+from core import inputs
 from core.db import session_scope
 from core.models import Card, CardKind, Score, Workshop
 from core.services import cards, phases, scoring
@@ -19,13 +20,14 @@ def prepare(server):
         templates = __import__("core.templates", fromlist=["x"]).load_templates(
             __import__("core.settings", fromlist=["x"]).PROJECT_ROOT / "data")
         ideas = [cards.add_card(session=session, actor=admin, workshop_id=workshop.id,
-                                text=t, templates=templates, kind=CardKind.IDEA) for t in IDEAS]
+                                card_in=inputs.CardCreate(text=t, kind=CardKind.IDEA),
+                                templates=templates) for t in IDEAS]
         scoring.apply_criteria_set(session=session, actor=admin, workshop_id=workshop.id,
                                    criteria_set=templates.criteria_sets["impact-effort"])
         candidates = scoring.set_candidates(session=session, actor=admin,
                                             workshop_id=workshop.id,
                                             card_ids=[i.id for i in ideas])
-        scoring.open_scoring(session=session, actor=admin, workshop_id=workshop.id)
+        phases.open_scoring(session=session, actor=admin, workshop_id=workshop.id)
         return workshop.id, workshop.join_code, [c.id for c in candidates]
 
 

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from core import inputs
 from core.errors import InvalidInput, PermissionDenied
 from core.models import CanvasRevision, CardKind
-from core.services import canvases, cards, scoring
+from core.services import canvas_comments, canvas_links, canvases, cards, scoring
 from core.wordiff import counts, word_diff
 from tests.conftest import join, make_user
 
@@ -16,11 +17,13 @@ from tests.conftest import join, make_user
 def idea_candidate(session, facilitator, workshop, templates):
     """An idea answering two needs, put up as a candidate and selected."""
     needs = [cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
-                            text=t, templates=templates)
+                            card_in=inputs.CardCreate(text=t), templates=templates)
              for t in ("Plus de commerce au bourg", "Les aînés sont isolés")]
     idea = cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
-                          text="Une épicerie-café associative", templates=templates,
-                          kind=CardKind.IDEA, need_ids=[n.id for n in needs])
+                          card_in=inputs.CardCreate(text="Une épicerie-café associative",
+                                                    kind=CardKind.IDEA,
+                                                    need_ids=[n.id for n in needs]),
+                          templates=templates)
     [candidate] = scoring.set_candidates(session=session, actor=facilitator,
                                          workshop_id=workshop.id, card_ids=[idea.id])
     return candidate
@@ -134,11 +137,11 @@ def test_canvas_stamp_moves_with_every_write(session, facilitator, workshop, tem
                           section_key="pour-qui", text="Les aînés", base_revision_id=None,
                           templates=templates)
     seen.append(stamp())
-    comment = canvases.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
+    comment = canvas_comments.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
                                    section_key="pour-qui", text="Et les jeunes ?",
                                    templates=templates)
     seen.append(stamp())
-    canvases.set_resolved(session=session, actor=facilitator, comment_id=comment.id,
+    canvas_comments.set_resolved(session=session, actor=facilitator, comment_id=comment.id,
                           resolved=True)
     seen.append(stamp())
     assert len(set(seen)) == 4
@@ -266,28 +269,29 @@ def test_comments_reply_and_resolve(session, facilitator, running_workshop, temp
                                    workshop_id=running_workshop.id, templates=templates,
                                    title="Épicerie")
     elise = join(session, running_workshop, "Élise")
-    question = canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+    question = canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
                                     section_key="modele", text="Et le loyer ?",
                                     templates=templates)
-    answer = canvases.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
+    answer = canvas_comments.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
                                   section_key="modele", text="Prêté par la mairie",
                                   templates=templates, parent_id=question.id)
     # A reply to a reply joins the same thread.
-    again = canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+    again = canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
                                  section_key="modele", text="Merci", templates=templates,
                                  parent_id=answer.id)
     assert answer.parent_id == question.id and again.parent_id == question.id
     with pytest.raises(InvalidInput):  # a reply belongs to the thread's section
-        canvases.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+        canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
                              section_key="activite", text="?", templates=templates,
                              parent_id=question.id)
-    canvases.set_resolved(session=session, actor=elise, comment_id=question.id, resolved=True)
-    found = canvases.comments(session=session, actor=facilitator, canvas_id=canvas.id)
+    canvas_comments.set_resolved(session=session, actor=elise, comment_id=question.id,
+                                 resolved=True)
+    found = canvas_comments.comments(session=session, actor=facilitator, canvas_id=canvas.id)
     assert [(c.author, c.resolved) for c in found] == [("Élise", True), ("Camille", False),
                                                        ("Élise", False)]
     stranger = make_user(session, "autre")
     with pytest.raises(PermissionDenied):
-        canvases.add_comment(session=session, actor=stranger, canvas_id=canvas.id,
+        canvas_comments.add_comment(session=session, actor=stranger, canvas_id=canvas.id,
                              section_key="modele", text="Spam", templates=templates)
 
 
@@ -297,17 +301,17 @@ def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
 
     canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
                                    templates=templates, title="Épicerie")
-    editor_link = canvases.create_access(session=session, actor=facilitator,
+    editor_link = canvas_links.create_access(session=session, actor=facilitator,
                                          collective_id=workshop.collective_id)
-    reader_link = canvases.create_access(session=session, actor=facilitator,
+    reader_link = canvas_links.create_access(session=session, actor=facilitator,
                                          collective_id=workshop.collective_id,
                                          role=AccessRole.READ)
     assert len(editor_link.code) >= 16 and editor_link.code != reader_link.code
-    member = canvases.actor_for_code(session, editor_link.code, "Josiane")
-    reader = canvases.actor_for_code(session, reader_link.code, "Paul")
-    assert canvases.actor_for_code(session, "not-a-code", "X") is None
+    member = canvas_links.actor_for_code(session, editor_link.code, "Josiane")
+    reader = canvas_links.actor_for_code(session, reader_link.code, "Paul")
+    assert canvas_links.actor_for_code(session, "not-a-code", "X") is None
 
-    assert [c.id for c in canvases.collective_canvases(session=session, actor=member)] == [
+    assert [c.id for c in canvas_links.collective_canvases(session=session, actor=member)] == [
         canvas.id]
     saved = canvases.save_section(session=session, actor=member, canvas_id=canvas.id,
                                   section_key="pour-qui", text="Les familles",
@@ -320,7 +324,7 @@ def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
                               section_key="pour-qui", text="Autre", base_revision_id=saved.id,
                               templates=templates)
     with pytest.raises(PermissionDenied):
-        canvases.add_comment(session=session, actor=reader, canvas_id=canvas.id,
+        canvas_comments.add_comment(session=session, actor=reader, canvas_id=canvas.id,
                              section_key="pour-qui", text="?", templates=templates)
     # A member reaches nothing else: not the workshop's boards, not starting a canvas.
     with pytest.raises(PermissionDenied):
@@ -329,15 +333,15 @@ def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
         canvases.start_canvas(session=session, actor=member, workshop_id=workshop.id,
                               templates=templates, title="Le mien")
 
-    canvases.revoke_access(session=session, actor=facilitator, access_id=editor_link.id)
+    canvas_links.revoke_access(session=session, actor=facilitator, access_id=editor_link.id)
     with pytest.raises(PermissionDenied):  # at once, even for a member already in
         canvases.canvas_view(session=session, actor=member, canvas_id=canvas.id,
                              templates=templates)
-    assert canvases.actor_for_code(session, editor_link.code, "Josiane") is None
-    assert [a.id for a in canvases.list_access(session=session, actor=facilitator,
+    assert canvas_links.actor_for_code(session, editor_link.code, "Josiane") is None
+    assert [a.id for a in canvas_links.list_access(session=session, actor=facilitator,
                                                collective_id=workshop.collective_id)] == [
         reader_link.id]
     other = make_user(session, "autre")
     with pytest.raises(PermissionDenied):
-        canvases.create_access(session=session, actor=other,
+        canvas_links.create_access(session=session, actor=other,
                                collective_id=workshop.collective_id)

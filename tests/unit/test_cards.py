@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from core import inputs
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import CARD_TEXT_MAX, Card, CardKind, Workshop
 from core.services import cards, phases, workshops
@@ -10,8 +11,8 @@ from tests.conftest import join, start_at
 
 
 def add(session, actor, workshop, text="Plus de médecin au village", templates=None, **kw):
-    return cards.add_card(session=session, actor=actor, workshop_id=workshop.id, text=text,
-                          templates=templates, **kw)
+    return cards.add_card(session=session, actor=actor, workshop_id=workshop.id,
+                          card_in=inputs.CardCreate(text=text, **kw), templates=templates)
 
 
 def test_participant_adds_a_need_seen_by_facilitator(session, templates, facilitator,
@@ -74,7 +75,8 @@ def test_participant_changes_only_own_cards(session, templates, facilitator, run
     card = add(session, participant, running_workshop, templates=templates)
     other = join(session, running_workshop, "Marc")
     with pytest.raises(PermissionDenied):
-        cards.update_card(session=session, actor=other, card_id=card.id, text="Piraté",
+        cards.update_card(session=session, actor=other, card_id=card.id,
+                          card_in=inputs.CardUpdate(text="Piraté"),
                           templates=templates)
     with pytest.raises(PermissionDenied):
         cards.delete_card(session=session, actor=other, card_id=card.id)
@@ -83,7 +85,8 @@ def test_participant_changes_only_own_cards(session, templates, facilitator, run
     assert view.can_edit is False
     # The facilitator may tidy any card of their workshop.
     cards.update_card(session=session, actor=facilitator, card_id=card.id,
-                      text="Plus de médecin généraliste", templates=templates, theme="sante")
+                      card_in=inputs.CardUpdate(text="Plus de médecin généraliste",
+                                                theme="sante"), templates=templates)
     session.refresh(card)
     assert (card.text, card.theme) == ("Plus de médecin généraliste", "sante")
 

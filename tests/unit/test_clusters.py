@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from core import inputs
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import Card, CardKind, CardLink, Cluster
 from core.services import cards, clusters
@@ -22,13 +23,15 @@ IDEAS = [
 @pytest.fixture
 def ideas(session, templates, facilitator, running_workshop):
     return [cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,
-                           text=t, templates=templates, kind=CardKind.IDEA) for t in IDEAS]
+                           card_in=inputs.CardCreate(text=t, kind=CardKind.IDEA),
+                           templates=templates) for t in IDEAS]
 
 
 @pytest.fixture
 def need(session, templates, facilitator, running_workshop):
     return cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,
-                          text="Trop de déchets dans les fossés", templates=templates)
+                          card_in=inputs.CardCreate(text="Trop de déchets dans les fossés"),
+                          templates=templates)
 
 
 def grouped(session, actor, workshop):
@@ -121,7 +124,8 @@ def test_merging_duplicates_keeps_both_texts_and_their_support(
     session, templates, facilitator, running_workshop, need
 ):
     twin = cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,
-                          text="Les fossés sont pleins de déchets", templates=templates)
+                          card_in=inputs.CardCreate(text="Les fossés sont pleins de déchets"),
+                          templates=templates)
     marc, zoe = join(session, running_workshop, "Marc"), join(session, running_workshop, "Zoé")
     cards.toggle_support(session=session, actor=marc, card_id=need.id)
     cards.toggle_support(session=session, actor=marc, card_id=twin.id)
@@ -165,7 +169,7 @@ def test_suggestions_move_nothing_until_accepted(session, facilitator, running_w
 
 def test_similar_cards(session, templates, facilitator, running_workshop, ideas):
     twin = cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,
-                          text="covoiturage vers la gare de thiviers !", templates=templates,
-                          kind=CardKind.IDEA)
+                          card_in=inputs.CardCreate(text="covoiturage vers la gare de thiviers !",
+                                                    kind=CardKind.IDEA), templates=templates)
     found = clusters.similar_cards(session=session, actor=facilitator, card_id=ideas[3].id)
     assert found[0][0].id == twin.id and found[0][1] > 0.6

@@ -43,10 +43,59 @@ def test_pages_do_no_sql():
     assert offenders == []
 
 
-def test_every_page_file_is_in_the_navigation():
-    listed = set(re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', APP_SOURCE))
+def test_every_page_file_is_in_the_registry():
+    from ui import screens
+
     on_disk = {f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py")}
-    assert listed == on_disk
+    assert {s.path for s in screens.ALL} == on_disk
+    assert len({s.url_path for s in screens.ALL}) == len(screens.ALL)
+
+
+def _python_files(*folders: str) -> list[Path]:
+    return [p for folder in folders for p in (PROJECT_ROOT / folder).rglob("*.py")]
+
+
+def test_page_paths_only_in_the_registry():
+    """Navigation, phase-following and links all read ``ui/screens.py``."""
+    offenders = [str(p.relative_to(PROJECT_ROOT))
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 if p.name != "screens.py"
+                 and re.search(r"[\"']pages/[a-z_]+\.py[\"']", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_screens_never_decide_rights_from_the_actor_type():
+    """Pages and ui/ ask ``core.policy`` (``may``, ``facilitates``...) rather than testing
+    which kind of actor they have; only ``ui/identity.py`` tells actors apart."""
+    offenders = [str(p.relative_to(PROJECT_ROOT))
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 if p.name != "identity.py"
+                 and re.search(r"isinstance\([^)]*(Actor|actor)", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+WORKSHOP_SCREENS = {"canvas.py", "explore.py", "facilitate.py", "group.py", "ideas.py",
+                    "import_cards.py", "projector.py", "results.py", "score.py",
+                    "workshop.py"}
+
+
+def test_every_workshop_page_opens_through_the_helper():
+    opener = {"explore.py", "ideas.py"}  # through ui/board.py's card_board_page
+    missing = [name for name in sorted(WORKSHOP_SCREENS - opener)
+               if "open_workshop_screen(" not in (PROJECT_ROOT / "pages" / name).read_text(
+                   encoding="utf-8")]
+    assert missing == []
+    assert "open_workshop_screen(" in (PROJECT_ROOT / "ui" / "board.py").read_text(
+        encoding="utf-8")
+    for name in opener:
+        assert "card_board_page(" in (PROJECT_ROOT / "pages" / name).read_text(
+            encoding="utf-8")
+
+
+def test_every_act_has_a_rule():
+    from core import policy
+
+    assert set(policy.RULES) == set(policy.Act)
 
 
 def test_every_page_has_an_app_test():
@@ -75,7 +124,15 @@ def test_offline_configuration():
 
 
 def test_every_page_starts_with_page_setup():
-    """page_setup() leaves Streamlit's pages/ fallback (see ui.session.page_setup)."""
+    """page_setup() leaves Streamlit's pages/ fallback (see ui/legacy_guard.py)."""
     missing = [p.name for p in (PROJECT_ROOT / "pages").glob("*.py")
-               if "\nsession.page_setup()\n" not in p.read_text(encoding="utf-8")]
+               if "\nlegacy_guard.page_setup()\n" not in p.read_text(encoding="utf-8")]
     assert missing == []
+
+
+def test_readme_prints_the_rights_table():
+    from core import policy
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    printed = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
+    assert printed == policy.rules_markdown()

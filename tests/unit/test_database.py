@@ -5,6 +5,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from core import inputs
 from core.db import dispose_engines, get_engine
 from core.migrate import downgrade, upgrade
 from core.models import Candidate, Card, Criterion, Participant, Score, Workshop
@@ -53,7 +54,7 @@ def test_one_score_per_participant_candidate_and_criterion(session, running_work
                                                            participant, templates):
     from core.services import cards
     idea = cards.add_card(session=session, actor=participant, workshop_id=running_workshop.id,
-                          text="Une idée", templates=templates)
+                          card_in=inputs.CardCreate(text="Une idée"), templates=templates)
     criterion = Criterion(workshop_id=running_workshop.id, key="impact", name_fr="Impact",
                           name_en="Impact")
     candidate = Candidate(workshop_id=running_workshop.id, card_id=idea.id)

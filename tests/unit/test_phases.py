@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from core import inputs
 from core.errors import InvalidInput, PermissionDenied
 from core.models import Card, CardKind, PhaseKind, VoteMode
 from core.services import cards, phases, scoring
@@ -54,7 +55,8 @@ def test_boards_open_only_in_their_phase(session, templates, facilitator, worksh
 
     def add(kind):
         return cards.add_card(session=session, actor=marc, workshop_id=workshop.id,
-                              text="Une carte", templates=templates, kind=kind)
+                              card_in=inputs.CardCreate(text="Une carte",
+                                                        kind=kind), templates=templates)
 
     with pytest.raises(PermissionDenied) as exc:  # "Accueil": no board open
         add(CardKind.NEED)
@@ -74,21 +76,23 @@ def test_boards_open_only_in_their_phase(session, templates, facilitator, worksh
         add(CardKind.IDEA)
     assert "locked" in exc.value.msgid
     cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
-                   text="Celle de l'animatrice", templates=templates, kind=CardKind.IDEA)
+                   card_in=inputs.CardCreate(text="Celle de l'animatrice",
+                                             kind=CardKind.IDEA), templates=templates)
 
 
 def test_private_writing_is_revealed_by_the_facilitator_or_at_phase_end(
     session, templates, facilitator, workshop
 ):
     phases.add_phase(session=session, actor=facilitator, workshop_id=workshop.id,
-                     kind=PhaseKind.IDEAS, title="Idées en silence", duration_min=10,
-                     private_writing=True)
+                     phase_in=inputs.PhaseCreate(kind=PhaseKind.IDEAS, title="Idées en silence",
+                                                 duration_min=10, private_writing=True))
     phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
     phases.go_to(session=session, actor=facilitator, workshop_id=workshop.id,
                  index=len(phases.phases_of(session, workshop.id)) - 1)
     marc, zoe = join(session, workshop, "Marc"), join(session, workshop, "Zoé")
-    cards.add_card(session=session, actor=marc, workshop_id=workshop.id, text="Mon idée",
-                   templates=templates, kind=CardKind.IDEA)
+    cards.add_card(session=session, actor=marc, workshop_id=workshop.id,
+                   card_in=inputs.CardCreate(text="Mon idée", kind=CardKind.IDEA),
+                   templates=templates)
 
     def seen_by(actor):
         return [c.text for c in cards.board(session=session, actor=actor,
@@ -97,15 +101,17 @@ def test_private_writing_is_revealed_by_the_facilitator_or_at_phase_end(
     assert seen_by(zoe) == [] and seen_by(marc) == ["Mon idée"]
     assert phases.reveal_cards(session=session, actor=facilitator, workshop_id=workshop.id) == 1
     assert seen_by(zoe) == ["Mon idée"]
-    cards.add_card(session=session, actor=zoe, workshop_id=workshop.id, text="Celle de Zoé",
-                   templates=templates, kind=CardKind.IDEA)
+    cards.add_card(session=session, actor=zoe, workshop_id=workshop.id,
+                   card_in=inputs.CardCreate(text="Celle de Zoé", kind=CardKind.IDEA),
+                   templates=templates)
     phases.previous_phase(session=session, actor=facilitator, workshop_id=workshop.id)
     assert all(session.exec(select(Card.revealed)).all())  # leaving the phase reveals
 
 
 def test_the_score_phase_opens_and_closes_the_vote(session, templates, facilitator, workshop):
     idea = cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
-                          text="Une idée", templates=templates, kind=CardKind.IDEA)
+                          card_in=inputs.CardCreate(text="Une idée",
+                                                    kind=CardKind.IDEA), templates=templates)
     scoring.apply_criteria_set(session=session, actor=facilitator, workshop_id=workshop.id,
                                criteria_set=templates.criteria_sets["impact-effort"])
     scoring.set_candidates(session=session, actor=facilitator, workshop_id=workshop.id,
@@ -137,9 +143,10 @@ def test_the_agenda_can_be_reordered_shortened_and_extended(session, facilitator
     phases.move_phase(session=session, actor=facilitator, phase_id=second.id, offset=-1)
     assert [p.id for p in phases.phases_of(session, workshop.id)[:2]] == [second.id, first.id]
     phases.update_phase(session=session, actor=facilitator, phase_id=first.id,
-                        title="Accueil café", duration_min=5)
+                        phase_in=inputs.PhaseUpdate(title="Accueil café", duration_min=5))
     added = phases.add_phase(session=session, actor=facilitator, workshop_id=workshop.id,
-                             kind=PhaseKind.EXCHANGE, title="Pot de clôture", duration_min=20)
+                             phase_in=inputs.PhaseCreate(kind=PhaseKind.EXCHANGE,
+                                                         title="Pot de clôture", duration_min=20))
     assert phases.phases_of(session, workshop.id)[-1].id == added.id
     phases.remove_phase(session=session, actor=facilitator, phase_id=added.id)
     assert [p.position for p in phases.phases_of(session, workshop.id)] == list(range(8))

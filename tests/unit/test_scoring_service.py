@@ -5,6 +5,7 @@ import math
 import pytest
 from sqlmodel import select
 
+from core import inputs
 from core.errors import InvalidInput, PermissionDenied
 from core.models import CardKind, CriterionChange, VoteMode
 from core.services import cards, clusters, phases, scoring, workshops
@@ -15,11 +16,14 @@ from tests.conftest import join
 def setup(session, templates, facilitator, running_workshop):
     """Two ideas (one backed by two needs), the impact/effort criteria, voting open."""
     wid = running_workshop.id
-    needs = [cards.add_card(session=session, actor=facilitator, workshop_id=wid, text=t,
+    needs = [cards.add_card(session=session, actor=facilitator, workshop_id=wid,
+                            card_in=inputs.CardCreate(text=t),
                             templates=templates) for t in ("Pas de bus", "Pas de gare")]
-    ideas = [cards.add_card(session=session, actor=facilitator, workshop_id=wid, text=t,
-                            templates=templates, kind=CardKind.IDEA,
-                            need_ids=[n.id for n in needs] if i == 0 else [])
+    ideas = [cards.add_card(session=session, actor=facilitator, workshop_id=wid,
+                            card_in=inputs.CardCreate(
+                                text=t, kind=CardKind.IDEA,
+                                need_ids=[n.id for n in needs] if i == 0 else []),
+                            templates=templates)
              for i, t in enumerate(("Covoiturage solidaire", "Fête de village"))]
     criteria = scoring.apply_criteria_set(session=session, actor=facilitator, workshop_id=wid,
                                           criteria_set=templates.criteria_sets["impact-effort"])
@@ -47,9 +51,9 @@ def test_scores_only_while_open(session, facilitator, setup, participant):
     with pytest.raises(PermissionDenied) as exc:
         score(session, participant, setup, 0, "impact", 4)
     assert "not open" in exc.value.msgid
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 4)
-    scoring.close_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.close_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied) as exc:
         score(session, participant, setup, 0, "impact", 5)
     assert "closed" in exc.value.msgid
@@ -57,7 +61,7 @@ def test_scores_only_while_open(session, facilitator, setup, participant):
 
 def test_one_score_per_participant_candidate_and_criterion(session, facilitator, setup,
                                                            participant):
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 2)
     score(session, participant, setup, 0, "impact", 5)  # replaces
     score(session, participant, setup, 0, "effort", None)  # je ne sais pas
@@ -71,7 +75,7 @@ def test_one_score_per_participant_candidate_and_criterion(session, facilitator,
 
 def test_results_are_hidden_until_revealed(session, facilitator, setup, participant,
                                            running_workshop):
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     marc = join(session, running_workshop, "Marc")
     for voter, values in ((participant, (5, 1, 2, 4)), (marc, (3, None, 2, 2))):
         for (idea, key), value in zip([(0, "impact"), (0, "effort"), (1, "impact"),
@@ -81,7 +85,7 @@ def test_results_are_hidden_until_revealed(session, facilitator, setup, particip
     assert (board.finished, board.voters) == (2, 2)
     with pytest.raises(PermissionDenied):
         scoring.results(session=session, actor=participant, workshop_id=setup["wid"])
-    scoring.reveal_results(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.reveal_results(session=session, actor=facilitator, workshop_id=setup["wid"])
     result = scoring.results(session=session, actor=participant, workshop_id=setup["wid"])
     first, second = result.scored
     # Covoiturage: impact (5+3)/2 = 4; effort 1 → oriented 5 (Marc abstained); S = 4.5.
@@ -93,9 +97,9 @@ def test_results_are_hidden_until_revealed(session, facilitator, setup, particip
 def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facilitator, setup,
                                                       participant):
     with pytest.raises(PermissionDenied):
-        scoring.open_scoring(session=session, actor=participant, workshop_id=setup["wid"])
+        phases.open_scoring(session=session, actor=participant, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
-        scoring.reveal_results(session=session, actor=participant, workshop_id=setup["wid"])
+        phases.reveal_results(session=session, actor=participant, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
         scoring.set_weight(session=session, actor=participant,
                            criterion_id=setup["criteria"]["impact"], weight=5)
@@ -106,13 +110,14 @@ def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facili
                                       lang="fr")
     phases.start(session=session, actor=facilitator, workshop_id=other.id)
     idea = cards.add_card(session=session, actor=facilitator, workshop_id=other.id,
-                          text="Ailleurs", templates=templates, kind=CardKind.IDEA)
+                          card_in=inputs.CardCreate(text="Ailleurs",
+                                                    kind=CardKind.IDEA), templates=templates)
     criteria = scoring.apply_criteria_set(session=session, actor=facilitator,
                                           workshop_id=other.id,
                                           criteria_set=templates.default_criteria_set)
     (candidate,) = scoring.set_candidates(session=session, actor=facilitator,
                                           workshop_id=other.id, card_ids=[idea.id])
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=other.id)
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=other.id)
     with pytest.raises(PermissionDenied):
         scoring.submit_score(session=session, actor=participant, candidate_id=candidate.id,
                              criterion_id=criteria[0].id, value=3)
@@ -122,7 +127,7 @@ def test_changes_after_scores_are_recorded(session, facilitator, setup, particip
     scoring.set_weight(session=session, actor=facilitator,
                        criterion_id=setup["criteria"]["impact"], weight=2)
     assert session.exec(select(CriterionChange)).all() == []  # no score yet: silent setup
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 4)
     scoring.set_weight(session=session, actor=facilitator,
                        criterion_id=setup["criteria"]["impact"], weight=3)
@@ -136,7 +141,7 @@ def test_changes_after_scores_are_recorded(session, facilitator, setup, particip
 def test_dot_voting(session, facilitator, setup, participant):
     scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
                             mode=VoteMode.DOTS, dots_per_person=3, stackable=True)
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     first, second = (setup["candidates"][i.id] for i in setup["ideas"])
     scoring.set_dots(session=session, actor=participant, candidate_id=first, dots=2)
     with pytest.raises(InvalidInput) as exc:
@@ -153,7 +158,7 @@ def test_dot_voting(session, facilitator, setup, participant):
 
 
 def test_facilitator_votes_only_when_allowed(session, facilitator, setup):
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
         score(session, facilitator, setup, 0, "impact", 4)
 
@@ -177,7 +182,7 @@ def test_facilitator_votes_as_one_more_voter_when_allowed(session, facilitator, 
                                                           participant):
     scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
                             mode=VoteMode.SCORES, facilitator_votes=True)
-    scoring.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, facilitator, setup, 0, "impact", 5)
     score(session, participant, setup, 0, "impact", 3)
     ballot = scoring.my_ballot(session=session, actor=facilitator, workshop_id=setup["wid"])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import inputs
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import Participant, WorkshopStatus
 from core.services import participants, phases, workshops
@@ -123,7 +124,7 @@ def test_listing_counts_cards_and_participants(session, facilitator, running_wor
     from core.services import cards
     marc = join(session, running_workshop, "Marc")
     cards.add_card(session=session, actor=marc, workshop_id=running_workshop.id,
-                   text="Un besoin", templates=templates)
+                   card_in=inputs.CardCreate(text="Un besoin"), templates=templates)
     (summary,) = workshops.list_workshops(session=session, actor=facilitator,
                                           collective_id=running_workshop.collective_id)
     assert (summary.participants, summary.cards) == (1, 1)
@@ -136,12 +137,13 @@ def test_only_the_facilitator_changes_the_agenda(session, facilitator, other_fac
     for intruder in (participant, other_facilitator):
         with pytest.raises(PermissionDenied):
             phases.update_phase(session=session, actor=intruder, phase_id=first.id,
-                                   title="Pause", duration_min=60)
+                                   phase_in=inputs.PhaseUpdate(title="Pause", duration_min=60))
     session.refresh(first)
     assert first.title == "Accueil"
     with pytest.raises(InvalidInput):
         phases.update_phase(session=session, actor=facilitator, phase_id=first.id,
-                               title="Accueil", duration_min=-5)
+                               phase_in=inputs.PhaseUpdate(title="Accueil", duration_min=-5))
     changed = phases.update_phase(session=session, actor=facilitator, phase_id=first.id,
-                                     title="Accueil café", duration_min=15)
+                                     phase_in=inputs.PhaseUpdate(title="Accueil café",
+                                                                 duration_min=15))
     assert (changed.title, changed.duration_min) == ("Accueil café", 15)

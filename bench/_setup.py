@@ -1,0 +1,131 @@
+"""What the benches share: a fresh SQLite database, a facilitator with a collective and a
+workshop, the app opened as that facilitator in AppTest, and timing helpers.
+
+Import this module before anything of Fabrique's: ``fresh_database`` sets the environment
+the app reads its settings from.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EVALDATA = ROOT.parent / "shared" / "evaldata"
+USERNAME = "bench"
+
+
+def fresh_database() -> str:
+    """Point the app at a new, migrated SQLite file (no demo) and return its URL."""
+    data_dir = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{data_dir / 'bench.db'}"
+    os.environ.update(DATABASE_URL=url, FABRIQUE_DATA_DIR=str(data_dir),
+                      FABRIQUE_LOAD_DEMO="false")
+    from core.migrate import upgrade
+
+    upgrade(url)
+    return url
+
+
+@dataclass
+class BenchWorkshop:
+    """The facilitator ``bench`` and their workshop (ids and the acting facilitator)."""
+
+    actor: Any
+    templates: Any
+    collective_id: int
+    workshop_id: int
+    join_code: str
+
+
+def bench_workshop(session: Any, workshop_format: str = "ideation-3h") -> BenchWorkshop:
+    """Create the facilitator ``bench``, a collective and a workshop in ``session``."""
+    from core.models import Role, User
+    from core.services import workshops
+    from core.services.accounts import actor_for_username, hash_password
+    from core.settings import PROJECT_ROOT
+    from core.templates import load_templates
+
+    session.add(User(username=USERNAME, name="Bench", role=Role.FACILITATOR,
+                     password_hash=hash_password("bench password")))
+    session.commit()
+    actor = actor_for_username(session, USERNAME)
+    templates = load_templates(PROJECT_ROOT / "data")
+    collective = workshops.create_collective(session=session, actor=actor, name="Bench")
+    workshop = workshops.create_workshop(
+        session=session, actor=actor, collective_id=collective.id, title="Bench",
+        workshop_format=templates.formats[workshop_format], lang="fr")
+    return BenchWorkshop(actor, templates, collective.id, workshop.id, workshop.join_code)
+
+
+def _keep_navigation() -> None:
+    """Keep AppTest on st.navigation (see tests/app/conftest.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager.__init__, "_bench", False):
+        return
+    original = PagesManager.__init__
+
+    def init(self, *a, **k):
+        original(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    init._bench = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = init
+
+
+def app_as_facilitator(workshop_id: int, page: str, timeout: int = 120) -> Any:
+    """Return AppTest on ``page`` (a screen's path), signed in as ``bench``, ``workshop_id``
+    open, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    _keep_navigation()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in dict(authentication_status=True, username=USERNAME, name="Bench",
+                           logout=None, workshop_id=workshop_id).items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def app_as_participant(token: str, timeout: int = 120) -> Any:
+    """Return AppTest as the participant holding ``token``, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    _keep_navigation()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params["p"] = token
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def timings_ms(function: Callable[[], object], runs: int) -> list[float]:
+    """Call ``function`` ``runs`` times and return each duration in milliseconds."""
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p50_p95(samples: list[float]) -> tuple[float, float]:
+    """Return the median and the 95th percentile of ``samples``."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def median_max(samples: list[float]) -> tuple[float, float]:
+    """Return the median and the maximum of ``samples``."""
+    return statistics.median(samples), max(samples)

@@ -1,0 +1,122 @@
+"""What people type, validated once: the input models services take.
+
+In the manner of SQLModel's ``…Create`` / ``…Update`` families: a page builds one from its
+form, and every text is cleaned (NFC, no control characters, trimmed) and measured here,
+not again in each service. A refusal is the same translated ``InvalidInput`` people saw
+before (validators raise it, and pydantic lets it through unchanged); a value of the wrong
+type becomes one too (``parse``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, ValidationError
+from sqlmodel import SQLModel
+
+from core.errors import InvalidInput
+from core.i18n import N_
+from core.models import CARD_TEXT_MAX, NAME_MAX, TITLE_MAX, CardKind, PhaseKind
+from core.text import clean_optional, clean_text
+
+PHASE_MINUTES_MAX = 600
+INSTRUCTIONS_MAX = 2000
+
+
+def _card_text(value: str) -> str:
+    return clean_text(value, max_length=CARD_TEXT_MAX)
+
+
+def _short_optional(value: str) -> str:
+    return clean_optional(value, max_length=NAME_MAX)
+
+
+def _title(value: str) -> str:
+    return clean_text(value, max_length=TITLE_MAX, multiline=False)
+
+
+def _instructions(value: str) -> str:
+    return clean_optional(value, max_length=INSTRUCTIONS_MAX)
+
+
+def _minutes(value: int) -> int:
+    if not 0 <= value <= PHASE_MINUTES_MAX:
+        raise InvalidInput(N_("A phase lasts between 0 and 600 minutes."))
+    return value
+
+
+CardText = Annotated[str, AfterValidator(_card_text)]
+ShortOptional = Annotated[str, AfterValidator(_short_optional)]
+Title = Annotated[str, AfterValidator(_title)]
+Instructions = Annotated[str, AfterValidator(_instructions)]
+Minutes = Annotated[int, AfterValidator(_minutes)]
+
+
+class CardFields(SQLModel):
+    """What a card says, and who said it where (theme and source are checked against the
+    templates by the service, which knows them)."""
+
+    text: CardText
+    theme: str = ""
+    source: str = ""
+    author_name: ShortOptional = ""
+    place: ShortOptional = ""
+
+
+class CardCreate(CardFields):
+    """A new card on a board (an idea with the needs it answers)."""
+
+    kind: CardKind = CardKind.NEED
+    need_ids: tuple[int, ...] = ()
+    on_behalf: bool = False  # typed by the facilitator for someone without a phone
+
+
+class CardUpdate(CardFields):
+    """A card's new text and details (``need_ids`` None: an idea's links unchanged)."""
+
+    need_ids: tuple[int, ...] | None = None
+
+
+class PhaseUpdate(SQLModel):
+    """A phase's title, length and instructions."""
+
+    title: Title
+    duration_min: Minutes
+    instructions: Instructions = ""
+
+
+class PhaseCreate(PhaseUpdate):
+    """A new phase at the end of a workshop's agenda."""
+
+    kind: PhaseKind
+    private_writing: bool = False
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def parse(model: type[M], **data: Any) -> M:
+    """Build ``model`` from ``data``; a value of the wrong type is refused as input."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        field = ".".join(str(part) for part in error.errors()[0]["loc"]) or model.__name__
+        raise InvalidInput(N_("This value is not valid: {field}."), field=field) from None
+
+
+@dataclass(frozen=True)
+class Typed(Generic[M]):
+    """What a form holds, validated only when ``build`` is called: a screen hands it to
+    the code that calls the service, where a refusal is shown rather than raised."""
+
+    model: type[M]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def build(self) -> M:
+        return parse(self.model, **self.data)
+
+
+def typed(model: type[M], **data: Any) -> Typed[M]:
+    """Return ``model`` to be built from ``data`` where the service is called."""
+    return Typed(model, data)

@@ -1,0 +1,306 @@
+"""Who may do what, where: the one place Fabrique's rights are written.
+
+A decision takes three things, all plain values (no database here):
+
+- ``Who``: how the actor stands towards the thing acted on — the admin, the facilitator
+  who owns the collective, another facilitator, a participant of this workshop (or of
+  another one, or removed), a member coming through the collective's link (read, comment,
+  edit, revoked), nobody. ``core.services.access`` works it out from the database.
+- ``Act``: what they want to do.
+- ``Where``: the facts of the moment — the workshop's stage (draft, running, paused,
+  ended), the current phase and whether its board is locked, the board written on, the
+  vote's state, whether the facilitator votes, whether results are revealed.
+
+Services call ``require`` before acting (so a page cannot forget a rule); pages and ``ui/``
+ask ``may`` and the named questions below what to show. ``RULES`` is the table the README
+prints and the matrix test walks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.errors import PermissionDenied
+from core.i18n import N_
+from core.models import AccessRole, CardKind, PhaseKind, Role, ScoringState, WorkshopStatus
+
+
+class Who(StrEnum):
+    """How an actor stands towards what they act on."""
+
+    ADMIN = "admin"
+    OWNER = "owner"  # the facilitator whose collective it is
+    OTHER_FACILITATOR = "other_facilitator"
+    INACTIVE_ACCOUNT = "inactive_account"
+    PARTICIPANT = "participant"  # of this workshop
+    PARTICIPANT_ELSEWHERE = "participant_elsewhere"
+    REMOVED = "removed"  # a participant the facilitator removed
+    LINK_READ = "link_read"  # through the collective's link
+    LINK_COMMENT = "link_comment"
+    LINK_EDIT = "link_edit"
+    LINK_REVOKED = "link_revoked"
+    LINK_ELSEWHERE = "link_elsewhere"  # a link of another collective
+    NOBODY = "nobody"
+
+
+class Act(StrEnum):
+    """What an actor wants to do."""
+
+    SEE = "see"  # a workshop's boards, agenda and live state
+    FACILITATE = "facilitate"  # run the phases, edit the agenda and boards, prepare the vote
+    WRITE_CARD = "write_card"  # add a card to the board open now, change one's own
+    SUPPORT = "support"  # "ça me concerne"
+    VOTE = "vote"
+    SEE_RESULTS = "see_results"
+    READ_CANVAS = "read_canvas"
+    COMMENT_CANVAS = "comment_canvas"
+    EDIT_CANVAS = "edit_canvas"
+    MANAGE_COLLECTIVE = "manage_collective"  # its workshops, canvases, links
+
+
+class Stage(StrEnum):
+    """Where a workshop is in its life."""
+
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+def stage_of(status: str, paused: bool = False) -> Stage:
+    """Return a workshop's stage from its stored status and clock."""
+    if status == WorkshopStatus.RUNNING:
+        return Stage.PAUSED if paused else Stage.RUNNING
+    return Stage(status)
+
+
+ALWAYS = frozenset(Stage)
+LIVE = frozenset({Stage.RUNNING, Stage.PAUSED})
+FACILITATORS = (Who.ADMIN, Who.OWNER)
+LINKS = (Who.LINK_READ, Who.LINK_COMMENT, Who.LINK_EDIT)
+
+
+def _rows(who: tuple[Who, ...], stages: frozenset[Stage]) -> dict[Who, frozenset[Stage]]:
+    return dict.fromkeys(who, stages)
+
+
+# In which stages of the workshop each kind of actor may do each thing. Anyone not listed
+# may not. The facilitator may always write, to tidy up after the session too.
+RULES: dict[Act, dict[Who, frozenset[Stage]]] = {
+    Act.SEE: _rows((*FACILITATORS, Who.PARTICIPANT), ALWAYS),
+    Act.FACILITATE: _rows(FACILITATORS, ALWAYS),
+    Act.MANAGE_COLLECTIVE: _rows(FACILITATORS, ALWAYS),
+    Act.WRITE_CARD: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
+    Act.SUPPORT: {Who.PARTICIPANT: LIVE},
+    Act.VOTE: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
+    Act.SEE_RESULTS: _rows((*FACILITATORS, Who.PARTICIPANT), ALWAYS),
+    Act.READ_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
+    Act.COMMENT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_COMMENT,
+                               Who.LINK_EDIT), ALWAYS),
+    Act.EDIT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_EDIT), ALWAYS),
+}
+
+# The board participants write on during each kind of phase.
+BOARD_OF_PHASE: dict[PhaseKind, CardKind] = {
+    PhaseKind.EXPLORE: CardKind.NEED,
+    PhaseKind.IDEAS: CardKind.IDEA,
+}
+
+CANVAS_ACTS = frozenset({Act.READ_CANVAS, Act.COMMENT_CANVAS, Act.EDIT_CANVAS})
+
+
+@dataclass(frozen=True)
+class Where:
+    """The facts of the moment a decision depends on (what is not known is left out)."""
+
+    stage: Stage | None = None  # None: not about one workshop's life
+    phase: str | None = None  # the current phase's kind
+    locked: bool = False  # the facilitator locked the current phase's board
+    board: str | None = None  # the kind of card written on
+    scoring: str | None = None  # the vote's state
+    facilitator_votes: bool = False
+    results_revealed: bool = False
+
+
+# --- the outsiders' refusals, the same whatever they ask --------------------------------
+
+_OUTSIDER = {
+    Who.NOBODY: N_("Only the facilitator can do this."),
+    Who.INACTIVE_ACCOUNT: N_("This account is no longer active."),
+    Who.OTHER_FACILITATOR: N_("This collective belongs to another facilitator."),
+    Who.PARTICIPANT_ELSEWHERE: N_("You can only take part in the workshop you joined."),
+    Who.REMOVED: N_("The facilitator removed you from this workshop."),
+    Who.LINK_REVOKED: N_("This link was revoked: ask the facilitator for a new one."),
+    Who.LINK_ELSEWHERE: N_("Only the facilitator can do this."),
+}
+_OUTSIDER_OF_CANVAS = {
+    Who.PARTICIPANT_ELSEWHERE: N_("This canvas belongs to another workshop."),
+    Who.LINK_ELSEWHERE: N_("This canvas belongs to another collective."),
+}
+
+
+def _not_listed(who: Who, act: Act) -> str:
+    """Say why ``who`` may never do ``act``."""
+    if act is Act.SUPPORT and who in FACILITATORS:
+        return N_("Only participants can say a card concerns them.")
+    if who is Who.LINK_READ and act in CANVAS_ACTS:
+        return N_("This link lets you read the canvases only.")
+    if who is Who.LINK_COMMENT and act is Act.EDIT_CANVAS:
+        return N_("This link lets you read and comment, not edit.")
+    if act is Act.SEE_RESULTS:
+        return N_("The results are not revealed yet.")
+    return N_("Only the facilitator can do this.")
+
+
+def _wrong_stage(stage: Stage) -> str:
+    if stage is Stage.DRAFT:
+        return N_("The workshop has not started yet.")
+    return N_("The workshop is over: the boards are read-only.")
+
+
+def _condition(who: Who, act: Act, where: Where) -> str | None:
+    """The rules that depend on the moment, beyond the stage."""
+    participant = who is Who.PARTICIPANT
+    if participant and act in (Act.WRITE_CARD, Act.SUPPORT):
+        if where.phase is None or BOARD_OF_PHASE.get(PhaseKind(where.phase)) != where.board:
+            return N_("This board is closed during the current phase.")
+        if where.locked:
+            return N_("The facilitator locked this board.")
+    if act is Act.VOTE:
+        if where.scoring == ScoringState.SETUP:
+            return N_("The vote is not open yet.")
+        if where.scoring == ScoringState.CLOSED:
+            return N_("The vote is closed: this score was not recorded.")
+        if not votes(who, facilitator_votes=where.facilitator_votes):
+            return N_("The facilitator does not vote in this workshop.")
+    if act is Act.SEE_RESULTS and participant and not where.results_revealed:
+        return N_("The results are not revealed yet.")
+    return None
+
+
+def decide(who: Who, act: Act, where: Where | None = None) -> str | None:
+    """Return None when ``who`` may do ``act`` ``where``, else the reason (a message id)."""
+    where = where or Where()
+    if who in _OUTSIDER:
+        if act in CANVAS_ACTS:
+            return _OUTSIDER_OF_CANVAS.get(who, _OUTSIDER[who])
+        return _OUTSIDER[who]
+    stages = RULES[act].get(who)
+    if stages is None:
+        return _not_listed(who, act)
+    if where.stage is not None and where.stage not in stages:
+        return _wrong_stage(where.stage)
+    return _condition(who, act, where)
+
+
+def allowed(who: Who, act: Act, where: Where | None = None) -> bool:
+    """Tell whether ``who`` may do ``act`` ``where``."""
+    return decide(who, act, where) is None
+
+
+def require(who: Who, act: Act, where: Where | None = None) -> None:
+    """Refuse, with the reason a person can read, what ``who`` may not do ``where``."""
+    reason = decide(who, act, where)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def votes(who: Who, *, facilitator_votes: bool) -> bool:
+    """Tell whether ``who`` has a ballot: every participant; the facilitator when the
+    workshop says so."""
+    if who is Who.PARTICIPANT:
+        return True
+    return who in FACILITATORS and facilitator_votes
+
+
+# --- for screens: the actor as they present themselves, already let in -----------------
+
+
+def who_is(actor: Actor | None) -> Who:
+    """Return how this run's actor stands towards the workshop or collective their screen
+    shows (the services have let them in; they check again on every action)."""
+    if isinstance(actor, UserActor):
+        return Who.ADMIN if actor.role == Role.ADMIN else Who.OWNER
+    if isinstance(actor, ParticipantActor):
+        return Who.PARTICIPANT
+    if isinstance(actor, CollectiveActor):
+        return link_who(actor.role)
+    return Who.NOBODY
+
+
+def link_who(role: str) -> Who:
+    """Return the ``Who`` of a collective link with ``role``."""
+    return {AccessRole.READ: Who.LINK_READ, AccessRole.COMMENT: Who.LINK_COMMENT,
+            AccessRole.EDIT: Who.LINK_EDIT}[AccessRole(role)]
+
+
+def may(actor: Actor | None, act: Act, where: Where | None = None) -> bool:
+    """Tell a screen whether to offer ``act`` to this run's actor."""
+    return allowed(who_is(actor), act, where)
+
+
+def facilitates(actor: Actor | None) -> bool:
+    """Tell whether this run's actor runs the workshop (facilitator or admin)."""
+    return may(actor, Act.FACILITATE)
+
+
+def is_participant(actor: Actor | None) -> bool:
+    """Tell whether this run's actor takes part in a workshop (no account)."""
+    return who_is(actor) is Who.PARTICIPANT
+
+
+def is_link_member(actor: Actor | None) -> bool:
+    """Tell whether this run's actor came through the collective's link."""
+    return who_is(actor) in LINKS
+
+
+def board_where(*, status: str, paused: bool, phase_kind: str | None, locked: bool,
+                board: str) -> Where:
+    """Return the facts for writing on ``board`` now."""
+    return Where(stage=stage_of(status, paused), phase=phase_kind, locked=locked, board=board)
+
+
+def may_write_board(actor: Actor | None, where: Where) -> bool:
+    """Tell whether to show the capture form of a board."""
+    return may(actor, Act.WRITE_CARD, where)
+
+
+def votes_here(actor: Actor | None, *, facilitator_votes: bool) -> bool:
+    """Tell whether to show a ballot to this run's actor."""
+    return votes(who_is(actor), facilitator_votes=facilitator_votes)
+
+
+# --- the table the README prints ----------------------------------------------------------
+
+_WHO_LABELS = {
+    Who.ADMIN: "admin", Who.OWNER: "facilitator (owner)", Who.PARTICIPANT: "participant",
+    Who.LINK_READ: "link: read", Who.LINK_COMMENT: "link: comment",
+    Who.LINK_EDIT: "link: edit",
+}
+_CONDITIONS = {
+    Act.WRITE_CARD: "participants: on the board of the current phase, unlocked",
+    Act.SUPPORT: "on the board of the current phase, unlocked",
+    Act.VOTE: "while the vote is open; the facilitator only if they vote",
+    Act.SEE_RESULTS: "participants: once revealed",
+}
+
+
+def rules_markdown() -> str:
+    """Return ``RULES`` as the Markdown table the README shows (a test keeps them equal)."""
+    who_columns = list(_WHO_LABELS)
+    lines = ["| may… | " + " | ".join(_WHO_LABELS[w] for w in who_columns) + " | also |",
+             "|---" * (len(who_columns) + 2) + "|"]
+    for act, rows in RULES.items():
+        cells = []
+        for who in who_columns:
+            stages = rows.get(who)
+            if stages is None:
+                cells.append("—")
+            elif stages == ALWAYS:
+                cells.append("always")
+            else:
+                cells.append(", ".join(s.value for s in Stage if s in stages))
+        lines.append(f"| {act.value} | " + " | ".join(cells) + f" | {_CONDITIONS.get(act, '')} |")
+    return "\n".join(lines)

@@ -1,0 +1,74 @@
+"""Comments on a canvas's sections: threads with one level of replies, resolved and
+reopened. Commenting needs the "comment" right (``core.policy``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.actors import Actor
+from core.errors import InvalidInput, NotFound
+from core.i18n import N_
+from core.models import Comment, pk, utcnow
+from core.policy import Act
+from core.services.access import canvas_for
+from core.services.canvases import author_of, template_of
+from core.templates import Templates
+from core.text import clean_text
+
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    section_key: str
+    parent_id: int | None
+    text: str
+    author: str
+    created_at: datetime
+    resolved: bool
+
+
+def comments(*, session: Session, actor: Actor, canvas_id: int) -> list[CommentView]:
+    """Return a canvas's comments, oldest first (replies carry their ``parent_id``)."""
+    canvas_for(session, actor, canvas_id)
+    rows = session.exec(select(Comment).where(Comment.canvas_id == canvas_id,
+                                              col(Comment.deleted_at).is_(None))
+                        .order_by(col(Comment.id))).all()
+    return [CommentView(pk(c), c.section_key, c.parent_id, c.text, c.author_name,
+                        c.created_at, c.resolved_at is not None) for c in rows]
+
+
+def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
+                text: str, templates: Templates, parent_id: int | None = None) -> CommentView:
+    """Comment on a section, or reply to a comment of that section."""
+    canvas = canvas_for(session, actor, canvas_id, Act.COMMENT_CANVAS)
+    if template_of(templates, canvas).section(section_key) is None:
+        raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.canvas_id != canvas_id or (
+                parent.section_key != section_key) or parent.deleted_at is not None:
+            raise InvalidInput(N_("This comment does not exist."))
+        parent_id = parent.parent_id or pk(parent)  # one level of replies
+    user_id, participant_id, name = author_of(session, actor)
+    comment = Comment(canvas_id=canvas_id, section_key=section_key, parent_id=parent_id,
+                      text=clean_text(text, max_length=COMMENT_MAX), author_user_id=user_id,
+                      author_participant_id=participant_id, author_name=name)
+    session.add(comment)
+    session.commit()
+    return CommentView(pk(comment), section_key, parent_id, comment.text, name,
+                       comment.created_at, False)
+
+
+def set_resolved(*, session: Session, actor: Actor, comment_id: int, resolved: bool) -> None:
+    """Mark a comment thread "résolu" (or open it again)."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound(N_("This comment does not exist."))
+    canvas_for(session, actor, comment.canvas_id, Act.COMMENT_CANVAS)
+    comment.resolved_at = (comment.resolved_at or utcnow()) if resolved else None
+    session.commit()

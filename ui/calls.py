@@ -1,0 +1,93 @@
+"""Calling core services as this run's actor: a refusal becomes a message in the person's
+language, shown now or kept for the next run; a success may empty the fields it used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from core import inputs
+from core.db import session_scope
+from core.errors import FabriqueError
+from ui import render
+from ui.i18n import _
+from ui.identity import require_actor
+
+DEFERRED_ERROR_KEY = "_deferred_error"
+PENDING_CLEARS_KEY = "_pending_clears"
+
+T = TypeVar("T")
+
+
+def show_error(error: FabriqueError) -> None:
+    """Show a core refusal in the session's language (its values escaped: they may be typed)."""
+    params = {name: render.md(value) for name, value in error.params.items()}
+    st.error(_(error.msgid, **params), icon="⚠️")
+
+
+def call(service: Callable[..., T], /, *, defer_error: str | None = None,
+         **kwargs: Any) -> T | None:
+    """Run a writing service as this run's actor; on refusal show why and return None.
+
+    With ``defer_error`` (a slot name) the message is kept for the next run, where
+    ``show_deferred_error(slot)`` shows it: for button callbacks and for pages that rerun
+    right after a refusal.
+    """
+    try:
+        kwargs = _built(kwargs)
+        with session_scope(write=True) as session:
+            return service(session=session, actor=require_actor(), **kwargs)
+    except FabriqueError as error:
+        if defer_error:
+            st.session_state[DEFERRED_ERROR_KEY + defer_error] = error
+        else:
+            show_error(error)
+        return None
+
+
+def _built(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate the forms among ``kwargs`` (``inputs.typed``), inside the caller's refusal
+    handling: a text too long is a message, not a traceback."""
+    return {name: value.build() if isinstance(value, inputs.Typed) else value
+            for name, value in kwargs.items()}
+
+
+def show_deferred_error(slot: str) -> None:
+    """Show the refusal a previous run or callback kept in ``slot``."""
+    error = st.session_state.pop(DEFERRED_ERROR_KEY + slot, None)
+    if error is not None:
+        show_error(error)
+
+
+def read(service: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a reading service as this run's actor; on refusal show why and stop the page."""
+    try:
+        kwargs = _built(kwargs)
+        with session_scope() as session:
+            return service(session=session, actor=require_actor(), **kwargs)
+    except FabriqueError as error:
+        show_error(error)
+        st.stop()
+        raise  # pragma: no cover - st.stop raises
+
+
+def clear_after_success(*keys: str) -> None:
+    """Empty these text fields at the next run (a refused form keeps what was typed)."""
+    st.session_state.setdefault(PENDING_CLEARS_KEY, set()).update(keys)
+
+
+def apply_pending_clears() -> None:
+    """Empty the fields a success asked to clear, before any widget is drawn."""
+    for key in st.session_state.pop(PENDING_CLEARS_KEY, set()):
+        st.session_state[key] = ""
+
+
+def rerun_here() -> None:
+    """Rerun the fragment this code runs in (or the page, when it runs in a full run)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(scope="fragment")
+    st.rerun()

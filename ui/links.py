@@ -1,0 +1,39 @@
+"""The addresses people are given: joining a workshop, the projector, the collective's
+canvases (this laptop's network address on a hall's Wi-Fi, or the public address)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
+from core.joining import app_url, join_url, lan_address
+from core.settings import get_settings
+from ui.identity import COLLECTIVE_PARAM
+
+
+def join_link(code: str) -> str:
+    """Return the address participants use to join (local network address on a laptop)."""
+    settings = get_settings()
+    return join_url(page_url=st.context.url, code=code, public_url=settings.public_url,
+                    lan=lan_address(), port=settings.app_port)
+
+
+def projector_link(workshop_id: int) -> str:
+    """Return the projector's address: on its own app server when there is one (same host
+    as this page, so the facilitator's sign-in cookie goes along), else on this one."""
+    path = f"/projector?w={workshop_id}"
+    port = get_settings().wall_port
+    here = urlsplit(st.context.url or "")
+    if not port or not here.hostname:
+        return path
+    host = f"[{here.hostname}]" if ":" in here.hostname else here.hostname
+    return urlunsplit((here.scheme or "http", f"{host}:{port}", "/projector",
+                       f"w={workshop_id}", ""))
+
+
+def collective_link(code: str) -> str:
+    """Return the address that opens the collective's canvases (``/canvas?k=CODE``)."""
+    return app_url(page_url=st.context.url, path="/canvas", query={COLLECTIVE_PARAM: code},
+                   public_url=get_settings().public_url, lan=lan_address(),
+                   port=get_settings().app_port)

@@ -1,0 +1,60 @@
+"""Every screen of the app, in one registry: the navigation (``app.py``), the phase a
+participant is taken to, and every link read their path, title and icon from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.i18n import N_
+from core.models import PhaseKind
+from ui.i18n import _
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One page of the app: its file in ``pages/``, its title (a message id), icon, URL."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+
+    def page(self) -> st.Page:
+        """Return the navigation entry of this screen (its title in this run's language)."""
+        return st.Page(self.path, title=_(self.title), icon=self.icon, url_path=self.url_path)
+
+    def link(self, label: str | None = None, **kwargs: object) -> None:
+        """Draw a link to this screen (its title unless ``label``)."""
+        st.page_link(self.path, label=label or _(self.title), icon=self.icon,
+                     **kwargs)  # type: ignore[arg-type]
+
+
+LOGIN = Screen("pages/login.py", N_("Log in"), "🔑", "login")
+JOIN = Screen("pages/join.py", N_("Join a workshop"), "🙋", "join")
+HOME = Screen("pages/home.py", N_("Collectives and workshops"), "🏠", "home")
+FACILITATE = Screen("pages/facilitate.py", N_("Lead"), "🎬", "facilitate")
+PROJECTOR = Screen("pages/projector.py", N_("Projector"), "📽️", "projector")
+WORKSHOP = Screen("pages/workshop.py", N_("Workshop"), "🧭", "workshop")
+EXPLORE = Screen("pages/explore.py", N_("Explore"), "🔎", "explore")
+IDEAS = Screen("pages/ideas.py", N_("Ideas"), "💡", "ideas")
+GROUP = Screen("pages/group.py", N_("Group"), "🗂️", "group")
+SCORE = Screen("pages/score.py", N_("Score"), "🗳️", "score")
+RESULTS = Screen("pages/results.py", N_("Results"), "📊", "results")
+CANVAS = Screen("pages/canvas.py", N_("Formalise"), "📄", "canvas")
+IMPORT_CARDS = Screen("pages/import_cards.py", N_("Import cards"), "📥", "import")
+ACCOUNT = Screen("pages/account.py", N_("My account"), "👤", "account")
+USERS = Screen("pages/users.py", N_("Accounts"), "🛡️", "users")
+
+ALL = (LOGIN, JOIN, HOME, FACILITATE, PROJECTOR, WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE,
+       RESULTS, CANVAS, IMPORT_CARDS, ACCOUNT, USERS)
+
+# Where participants are taken during each kind of phase (the others: the workshop page).
+PHASE_SCREENS: dict[str, Screen] = {
+    PhaseKind.EXPLORE: EXPLORE,
+    PhaseKind.IDEAS: IDEAS,
+    PhaseKind.GROUP: GROUP,
+    PhaseKind.SCORE: SCORE,
+    PhaseKind.FORMALISE: CANVAS,
+}

@@ -1,0 +1,54 @@
+"""Once per server process: tune the interpreter for a room of screens, migrate, load the
+templates and the demo (``launch.startup``)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import streamlit as st
+
+from core.settings import get_settings
+from core.templates import Templates, load_templates
+from launch.startup import Ready, bootstrap
+
+# Every browser tab runs its script in a thread of this one process. Database drivers give
+# the interpreter lock back during each call and must win it again after: with dozens of
+# busy threads and the default 5 ms switch interval, that wait dominates (measured with
+# bench/load.py). A shorter interval hands the lock over sooner.
+GIL_SWITCH_INTERVAL = 0.0005
+
+
+# Python's full garbage collections stop every thread — the one sending messages to the
+# screens too — for 100-280 ms once dozens of sessions are open, every few seconds under
+# load (measured with bench/load.py). What was loaded at start is set aside for good
+# (gc.freeze) and collections run less often; short-lived objects still go at once.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+@st.cache_resource(show_spinner=False)
+def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    ready = bootstrap(get_settings())
+    if gc.get_threshold() != GC_THRESHOLDS:  # once per process
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+    return ready
+
+
+def ensure_ready() -> Ready:
+    """Migrate, load templates and the demo, once per server process and database."""
+    settings = get_settings()
+    return _bootstrap_once(settings.resolved_database_url, str(settings.templates_dir),
+                           settings.load_demo)
+
+
+def templates() -> Templates:
+    """Return the templates from ``data/`` (reread when a file changes)."""
+    return load_templates(get_settings().templates_dir)
+
+
+def database_key() -> str:
+    """Return the database this server uses (part of cross-session cache keys)."""
+    return get_settings().resolved_database_url
