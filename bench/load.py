@@ -247,7 +247,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop)).one()
         wid, code = workshop.id, workshop.join_code
-        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA.value)).all()
+        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA)).all()
         scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
                                    criteria_set=templates.criteria_sets["impact-effort"])
         scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
@@ -257,7 +257,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
                                                      duration_min=15))
         phases.start(session=session, actor=admin, workshop_id=wid)
         agenda = phases.phases_of(session, wid)
-        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE.value)
+        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE)
         phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
 
     async with async_playwright() as playwright:
@@ -325,7 +325,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         with session_scope(write=True, url=server.database_url) as session:
             admin = actor_for_username(session, ADMIN)
             score_phase = next(p.position for p in phases.phases_of(session, wid)
-                               if p.kind == PhaseKind.SCORE.value)
+                               if p.kind == PhaseKind.SCORE)
             phases.go_to(session=session, actor=admin, workshop_id=wid, index=score_phase)
         scoring_open.set()
         clients = await asyncio.gather(*tasks, return_exceptions=True)

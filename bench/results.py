@@ -36,7 +36,7 @@ def main() -> None:
         phases.start(session=session, actor=actor, workshop_id=bench.workshop_id)
         for i in range(CANDIDATES):
             session.add(Card(collective_id=collective_id, workshop_id=bench.workshop_id,
-                             kind=CardKind.IDEA.value, text=f"Idée numéro {i} pour le bourg"))
+                             kind=CardKind.IDEA, text=f"Idée numéro {i} pour le bourg"))
         for p in range(PARTICIPANTS):
             session.add(Participant(workshop_id=bench.workshop_id, display_name=f"P{p}",
                                     name_key=f"p{p}", token=f"token-{p:04d}-bench"))

@@ -19,7 +19,7 @@ class UserActor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN.value
+        return self.role == Role.ADMIN
 
 
 @dataclass(frozen=True)

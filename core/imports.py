@@ -203,7 +203,7 @@ def import_cards(*, session: Session, actor: Actor, workshop_id: int, plan: Impo
         raise InvalidInput(N_("There is no card to import in this file."))
     for draft in plan.drafts:
         session.add(Card(collective_id=workshop.collective_id, workshop_id=pk(workshop),
-                         kind=CardKind(kind).value, text=draft.text, theme=draft.theme,
+                         kind=CardKind(kind), text=draft.text, theme=draft.theme,
                          source=draft.source, user_id=getattr(actor, "user_id", None)))
     bump_board_revision(session, pk(workshop))
     session.commit()

@@ -1,16 +1,19 @@
 """SQLModel tables for the whole journey: explore, ideas, groups, scoring, canvases, actions.
 
 Conventions: ``deleted_at`` marks a soft delete (nothing a person typed is removed by a
-click); timestamps are aware UTC; enumerations are plain strings guarded by CHECK
-constraints, so migrations stay simple on SQLite and PostgreSQL alike.
+click); timestamps are aware UTC; enumerations are stored as plain strings guarded by CHECK
+constraints, so migrations stay simple on SQLite and PostgreSQL alike, and read back as
+their enum (``EnumText``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Dialect, Index, String, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 CARD_TEXT_MAX = 500
@@ -29,6 +32,31 @@ def pk(row: SQLModel) -> int:
     if value is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
     return value
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A ``StrEnum`` stored as its value in a VARCHAR(20): the schema stays a string (with
+    its CHECK constraint), rows read back carry the enum member."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+def _enum(enum: type[StrEnum], default: StrEnum | None = None, **kwargs: Any) -> Any:
+    """Return the field of a column holding ``enum``."""
+    if default is None:
+        return Field(sa_type=EnumText(enum), **kwargs)
+    return Field(default=default, sa_type=EnumText(enum), **kwargs)
 
 
 def _check_in(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
@@ -105,7 +133,7 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=NAME_MAX)
     email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=200)
-    role: str = Field(default=Role.FACILITATOR.value, max_length=20)
+    role: Role = _enum(Role, Role.FACILITATOR)
     created_at: datetime = Field(default_factory=utcnow)
     deactivated_at: datetime | None = None
 
@@ -142,7 +170,7 @@ class Workshop(SQLModel, table=True):
     title: str = Field(max_length=TITLE_MAX)
     format_key: str = Field(default="", max_length=80)
     join_code: str = Field(max_length=12, unique=True, index=True)
-    status: str = Field(default=WorkshopStatus.DRAFT.value, max_length=20)
+    status: WorkshopStatus = _enum(WorkshopStatus, WorkshopStatus.DRAFT)
     scheduled_on: date | None = None
     # Phase clock: the timer is derived from these, never from a browser's clock.
     current_phase: int | None = None
@@ -154,12 +182,13 @@ class Workshop(SQLModel, table=True):
     board_revision: int = 0
     # Scoring settings.
     criteria_set_key: str = Field(default="", max_length=80)
-    vote_mode: str = Field(default=VoteMode.SCORES.value, max_length=20)
+    vote_mode: VoteMode = _enum(VoteMode, VoteMode.SCORES)
     dots_per_person: int = 5
     dots_stackable: bool = True
     facilitator_votes: bool = False
-    scoring_state: str = Field(default=ScoringState.SETUP.value, max_length=20,
-                               sa_column_kwargs={"server_default": ScoringState.SETUP.value})
+    scoring_state: ScoringState = _enum(
+        ScoringState, ScoringState.SETUP,
+        sa_column_kwargs={"server_default": ScoringState.SETUP})
     results_revealed: bool = False
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -179,7 +208,7 @@ class AgendaPhase(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
     position: int
-    kind: str = Field(max_length=20)
+    kind: PhaseKind = _enum(PhaseKind)
     title: str = Field(max_length=TITLE_MAX)
     duration_min: int = 15
     instructions: str = Field(default="", max_length=2000)
@@ -219,7 +248,7 @@ class Cluster(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
-    kind: str = Field(default=CardKind.NEED.value, max_length=20)
+    kind: CardKind = _enum(CardKind, CardKind.NEED)
     name: str = Field(max_length=TITLE_MAX)
     color: str = Field(default="#4c6ef5", max_length=16)
     position: int = 0
@@ -240,7 +269,7 @@ class Card(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     collective_id: int = Field(foreign_key="collective.id", index=True)
     workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
-    kind: str = Field(default=CardKind.NEED.value, max_length=20)
+    kind: CardKind = _enum(CardKind, CardKind.NEED)
     text: str
     theme: str = Field(default="", max_length=80)
     source: str = Field(default="", max_length=80)
@@ -399,7 +428,7 @@ class CollectiveAccess(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     collective_id: int = Field(foreign_key="collective.id", index=True)
     code: str = Field(max_length=40, unique=True, index=True)
-    role: str = Field(default=AccessRole.EDIT.value, max_length=20)
+    role: AccessRole = _enum(AccessRole, AccessRole.EDIT)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
@@ -472,7 +501,7 @@ class Action(SQLModel, table=True):
     who: str = Field(default="", max_length=TITLE_MAX)
     due_on: date | None = None
     support_wanted: str = Field(default="", max_length=500)
-    status: str = Field(default=ActionStatus.TODO.value, max_length=20)
+    status: ActionStatus = _enum(ActionStatus, ActionStatus.TODO)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None

@@ -91,7 +91,7 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
                                 file=str(path),
                                 details=f"cards.{index}.source: unknown source '{card.source}'")
     admin = session.exec(
-        select(User).where(User.role == Role.ADMIN.value).order_by(col(User.id))
+        select(User).where(User.role == Role.ADMIN).order_by(col(User.id))
     ).first()
     collective = Collective(
         slug=demo.slug,

@@ -105,9 +105,9 @@ def links_panel() -> None:
     """The collective's links to its canvases between sessions: make, share, revoke."""
     workshop = calls.read(workshops.get_workshop, workshop_id=workshop_id)
     cid = workshop.collective_id
-    roles = {AccessRole.EDIT.value: _("read, comment and edit"),
-             AccessRole.COMMENT.value: _("read and comment"),
-             AccessRole.READ.value: _("read only")}
+    roles = {AccessRole.EDIT: _("read, comment and edit"),
+             AccessRole.COMMENT: _("read and comment"),
+             AccessRole.READ: _("read only")}
     with st.expander(_("The collective's link, between sessions"), icon="🔗"):
         st.caption(_("Members open the collective's canvases with this link, without an "
                      "account. Revoke it and it stops working at once."))

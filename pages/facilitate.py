@@ -16,11 +16,11 @@ from ui.workshop_screen import open_workshop_screen
 legacy_guard.page_setup()
 
 KINDS = {
-    PhaseKind.WELCOME.value: N_("Welcome"), PhaseKind.ROUND.value: N_("Round of introductions"),
-    PhaseKind.EXPLORE.value: N_("Explore"), PhaseKind.IDEAS.value: N_("Ideas"),
-    PhaseKind.GROUP.value: N_("Group"), PhaseKind.SCORE.value: N_("Score"),
-    PhaseKind.FORMALISE.value: N_("Formalise"), PhaseKind.NEXT_STEPS.value: N_("Next steps"),
-    PhaseKind.EXCHANGE.value: N_("Open discussion"),
+    PhaseKind.WELCOME: N_("Welcome"), PhaseKind.ROUND: N_("Round of introductions"),
+    PhaseKind.EXPLORE: N_("Explore"), PhaseKind.IDEAS: N_("Ideas"),
+    PhaseKind.GROUP: N_("Group"), PhaseKind.SCORE: N_("Score"),
+    PhaseKind.FORMALISE: N_("Formalise"), PhaseKind.NEXT_STEPS: N_("Next steps"),
+    PhaseKind.EXCHANGE: N_("Open discussion"),
 }
 ACTIVE_WITHIN = timedelta(seconds=90)
 
@@ -42,10 +42,10 @@ live.follow(workshop_id, state)
 calls.show_deferred_error("facilitate")
 
 # --- leading ------------------------------------------------------------------------------
-if state.status == WorkshopStatus.DRAFT.value:
+if state.status == WorkshopStatus.DRAFT:
     st.button(_("Start the workshop"), type="primary", icon="▶️", key="start_workshop",
               on_click=_do, args=(phases.start,))
-elif state.status == WorkshopStatus.ENDED.value:
+elif state.status == WorkshopStatus.ENDED:
     st.button(_("Reopen the workshop"), icon="🔁", key="reopen_workshop", on_click=_do,
               args=(phases.start,))
 else:
@@ -94,7 +94,7 @@ rows = calls.read(workshops.agenda, workshop_id=workshop_id)
 total = sum(p.duration_min for p in rows)
 st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
 for phase in rows:
-    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING.value
+    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING
     marker = "▶️ " if now else ""
     title = f"{marker}{phase.position + 1}. {phase.title} · {phase.duration_min} min"
     with st.expander(render.md(title), expanded=False):

@@ -19,15 +19,15 @@ legacy_guard.page_setup()
 
 ITEM_CHARS = 110
 PROPOSAL_KEY = "group_proposal"
-KINDS = {CardKind.IDEA.value: N_("Ideas"), CardKind.NEED.value: N_("Needs")}
+KINDS = {CardKind.IDEA: N_("Ideas"), CardKind.NEED: N_("Needs")}
 _ITEM_ID = re.compile(r"^#(\d+) ")
 
 screen = open_workshop_screen(_("Group"))
 workshop_id = screen.workshop_id
 live.follow(workshop_id, screen.state)
 kind = st.segmented_control(_("Cards to group"), list(KINDS), key="group_kind",
-                            default=CardKind.IDEA.value,
-                            format_func=lambda k: _(KINDS[k])) or CardKind.IDEA.value
+                            default=CardKind.IDEA,
+                            format_func=lambda k: _(KINDS[k])) or CardKind.IDEA
 board: GroupBoard = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
 labels = {c.id: c for c in board.all_cards()}
 

@@ -11,9 +11,9 @@ from ui.i18n import _, lang
 legacy_guard.page_setup()
 
 STATUS_LABELS = {
-    WorkshopStatus.DRAFT.value: ("📝", N_("Not started")),
-    WorkshopStatus.RUNNING.value: ("🟢", N_("In progress")),
-    WorkshopStatus.ENDED.value: ("🏁", N_("Over")),
+    WorkshopStatus.DRAFT: ("📝", N_("Not started")),
+    WorkshopStatus.RUNNING: ("🟢", N_("In progress")),
+    WorkshopStatus.ENDED: ("🏁", N_("Over")),
 }
 
 identity.require_user()
@@ -54,8 +54,8 @@ for collective in collectives:
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
                              on_click=identity.open_workshop, args=(workshop.id,)):
                     st.switch_page(screens.FACILITATE.path)
-                if workshop.status != WorkshopStatus.RUNNING.value:
-                    label = (_("Start") if workshop.status == WorkshopStatus.DRAFT.value
+                if workshop.status != WorkshopStatus.RUNNING:
+                    label = (_("Start") if workshop.status == WorkshopStatus.DRAFT
                              else _("Reopen"))
                     st.button(label, key=f"start_{workshop.id}", on_click=_act,
                               args=(phases.start, workshop.id))

@@ -49,9 +49,9 @@ theme_column = middle.selectbox(_("Theme (optional)"), optional, key="import_the
                                 format_func=column_label)
 source_column = right.selectbox(_("Source (optional)"), optional, key="import_source_column",
                                 format_func=column_label)
-kind = st.radio(_("Import as"), [CardKind.NEED.value, CardKind.IDEA.value], horizontal=True,
+kind = st.radio(_("Import as"), [CardKind.NEED, CardKind.IDEA], horizontal=True,
                 key="import_kind",
-                format_func=lambda k: _("Needs") if k == CardKind.NEED.value else _("Ideas"))
+                format_func=lambda k: _("Needs") if k == CardKind.NEED else _("Ideas"))
 
 try:
     plan: ImportPlan = plan_import(table, text_column=text_column, templates=templates,

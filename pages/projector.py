@@ -20,7 +20,7 @@ templates = startup.templates()
 
 
 def header(state: LiveState) -> str:
-    if state.status != WorkshopStatus.RUNNING.value or state.phase is None:
+    if state.status != WorkshopStatus.RUNNING or state.phase is None:
         title = workshop.title
         timer = ""
     else:
@@ -42,13 +42,13 @@ def wall(state: LiveState) -> str:
 
 def wall_html(state: LiveState) -> list[str]:
     phase = state.phase
-    if state.status == WorkshopStatus.DRAFT.value:
+    if state.status == WorkshopStatus.DRAFT:
         return [render.projector_text(_("Welcome! The workshop starts soon."))]
-    if state.status == WorkshopStatus.ENDED.value or phase is None:
+    if state.status == WorkshopStatus.ENDED or phase is None:
         return [render.projector_text(_("Thank you all!"))]
     blocks = []
-    if phase.kind in (PhaseKind.EXPLORE.value, PhaseKind.IDEAS.value):
-        kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE.value else CardKind.IDEA
+    if phase.kind in (PhaseKind.EXPLORE, PhaseKind.IDEAS):
+        kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE else CardKind.IDEA
         board = calls.read(cards.board, workshop_id=workshop_id, kind=kind)
         shown = [c for c in board.cards if c.revealed]
         hidden = len(board.cards) - len(shown)
@@ -66,13 +66,13 @@ def wall_html(state: LiveState) -> list[str]:
             blocks.append(render.projector_cards(
                 templates.theme_label(key, lang()) if key else _("No theme"),
                 theme.color if theme else "#868e96", [v.text for v in groups[key]]))
-    elif phase.kind == PhaseKind.GROUP.value:
+    elif phase.kind == PhaseKind.GROUP:
         for kind in (CardKind.IDEA, CardKind.NEED):
             grouped = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
             for group in grouped.groups:
                 blocks.append(render.projector_cards(
                     group.name, group.color, [c.text for c in group.cards if c.revealed]))
-    elif phase.kind == PhaseKind.SCORE.value:
+    elif phase.kind == PhaseKind.SCORE:
         board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
         blocks.append(render.projector_text(

@@ -46,7 +46,7 @@ def show(chart) -> None:
 titles = {c.id: c.title for c in board.candidates}
 evidence = {c.id: c.evidence for c in board.candidates}
 criteria = {c.id: pick({"fr": c.name_fr, "en": c.name_en}, lang()) for c in board.criteria}
-dots_mode = board.workshop.vote_mode == VoteMode.DOTS.value
+dots_mode = board.workshop.vote_mode == VoteMode.DOTS
 
 if board.changes:
     with st.expander(_("The criteria changed after the vote began"), icon="📝",

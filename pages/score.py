@@ -15,9 +15,9 @@ from ui.workshop_screen import open_workshop_screen
 legacy_guard.page_setup()
 
 DONT_KNOW = "?"
-STATE_LABELS = {ScoringState.SETUP.value: N_("Being prepared"),
-                ScoringState.OPEN.value: N_("Open for voting"),
-                ScoringState.CLOSED.value: N_("Closed")}
+STATE_LABELS = {ScoringState.SETUP: N_("Being prepared"),
+                ScoringState.OPEN: N_("Open for voting"),
+                ScoringState.CLOSED: N_("Closed")}
 
 screen = open_workshop_screen(_("Score"))
 workshop_id = screen.workshop_id
@@ -50,11 +50,11 @@ progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
 if is_facilitator:
     templates = startup.templates()
     controls = st.columns(4)
-    if board.state == ScoringState.SETUP.value:
+    if board.state == ScoringState.SETUP:
         controls[0].button(_("Open the vote"), type="primary", key="open_vote",
                            on_click=lambda: _call(phases.open_scoring,
                                                   workshop_id=workshop_id))
-    elif board.state == ScoringState.OPEN.value:
+    elif board.state == ScoringState.OPEN:
         controls[0].button(_("Close the vote"), type="primary", key="close_vote",
                            on_click=lambda: _call(phases.close_scoring,
                                                   workshop_id=workshop_id))
@@ -74,7 +74,7 @@ if is_facilitator:
         screens.RESULTS.link(_("See the results"))
 
     with st.expander(_("Prepare the vote"), icon="🛠️",
-                     expanded=board.state == ScoringState.SETUP.value):
+                     expanded=board.state == ScoringState.SETUP):
         if board.has_scores:
             st.warning(_("Scores already exist: every change to the criteria is recorded "
                          "and shown with the results."), icon="📝")
@@ -145,11 +145,11 @@ if is_facilitator:
         # Vote mode.
         st.divider()
         with st.form("vote_mode"):
-            mode = st.radio(_("How people vote"), [VoteMode.SCORES.value, VoteMode.DOTS.value],
+            mode = st.radio(_("How people vote"), [VoteMode.SCORES, VoteMode.DOTS],
                             key="vote_mode", horizontal=True,
-                            index=0 if workshop.vote_mode == VoteMode.SCORES.value else 1,
+                            index=0 if workshop.vote_mode == VoteMode.SCORES else 1,
                             format_func=lambda m: _("Scores from 1 to 5 on each criterion")
-                            if m == VoteMode.SCORES.value else _("Dots"))
+                            if m == VoteMode.SCORES else _("Dots"))
             dots_col, stack_col = st.columns(2)
             dots = dots_col.number_input(_("Dots per person"), 1, 20,
                                          workshop.dots_per_person, key="dots_per_person")
@@ -158,7 +158,7 @@ if is_facilitator:
             joins = st.checkbox(_("I vote too"), value=workshop.facilitator_votes,
                                 key="facilitator_votes")
             saved = st.form_submit_button(_("Save the rules"),
-                                          disabled=board.state != ScoringState.SETUP.value)
+                                          disabled=board.state != ScoringState.SETUP)
             if saved and _call(scoring.configure_votes, workshop_id=workshop_id,
                                mode=VoteMode(mode), dots_per_person=int(dots),
                                stackable=stack, facilitator_votes=joins) is not None:
@@ -171,12 +171,12 @@ st.subheader(_("My vote"))
 if not board.candidates:
     st.info(_("The facilitator has not chosen what to score yet."), icon="⏳")
     st.stop()
-if board.state == ScoringState.SETUP.value:
+if board.state == ScoringState.SETUP:
     st.info(_("The vote is not open yet."), icon="⏳")
     st.stop()
-if board.state == ScoringState.CLOSED.value:
+if board.state == ScoringState.CLOSED:
     st.info(_("The vote is closed. Thank you!"), icon="🗳️")
-can_vote = board.state == ScoringState.OPEN.value
+can_vote = board.state == ScoringState.OPEN
 
 
 def score_changed(candidate_id: int, criterion_id: int, previous: object) -> None:
@@ -204,7 +204,7 @@ def candidate_header(candidate: CandidateView) -> None:
 def ballot_view() -> None:
     calls.show_deferred_error("score")
     ballot = calls.read(scoring.my_ballot, workshop_id=workshop_id)
-    if workshop.vote_mode == VoteMode.SCORES.value:
+    if workshop.vote_mode == VoteMode.SCORES:
         answered = sum(1 for c in board.candidates for k in board.criteria
                        if (c.id, k.id) in ballot.scores)
         total = len(board.candidates) * len(board.criteria)

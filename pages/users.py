@@ -20,7 +20,7 @@ def _set_active(user_id: int, active: bool) -> None:
 
 calls.show_deferred_error(USERS)
 users = calls.read(accounts.list_users)
-ROLE_LABELS = {Role.ADMIN.value: _("Administrator"), Role.FACILITATOR.value: _("Facilitator")}
+ROLE_LABELS = {Role.ADMIN: _("Administrator"), Role.FACILITATOR: _("Facilitator")}
 
 for account in users:
     with st.container(border=True):
@@ -50,7 +50,7 @@ with st.form("new_account"):
     email = st.text_input(_("Email (optional)"), key="new_email")
     password = st.text_input(_("Password"), type="password", key="new_password",
                              help=_("At least {min} characters.", min=accounts.PASSWORD_MIN))
-    role = st.selectbox(_("Role"), [Role.FACILITATOR.value, Role.ADMIN.value], key="new_role",
+    role = st.selectbox(_("Role"), [Role.FACILITATOR, Role.ADMIN], key="new_role",
                         format_func=ROLE_LABELS.__getitem__)
     if st.form_submit_button(_("Create the account"), type="primary"):
         created = calls.call(accounts.create_user, username=username, name=name,

@@ -19,10 +19,10 @@ if policy.is_participant(screen.actor) and live.screen_for(state) != screens.WOR
 st.title(render.md(workshop.title))
 live.follow(workshop_id, state)
 
-if state.status == WorkshopStatus.DRAFT.value:
+if state.status == WorkshopStatus.DRAFT:
     st.info(_("The workshop has not started yet. This page moves on by itself when the "
               "facilitator starts it."), icon="⏳")
-elif state.status == WorkshopStatus.ENDED.value:
+elif state.status == WorkshopStatus.ENDED:
     st.success(_("The workshop is over. Thank you for taking part!"), icon="🙏")
 elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))

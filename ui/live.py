@@ -62,10 +62,10 @@ def timer_html(state: LiveState, *, big: bool = False) -> str:
 
 def phase_bar_html(state: LiveState) -> str:
     """Return the bar that tells everyone where the workshop is."""
-    if state.status == WorkshopStatus.DRAFT.value:
+    if state.status == WorkshopStatus.DRAFT:
         text = _("The workshop has not started yet.")
         return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
-    if state.status == WorkshopStatus.ENDED.value or state.phase is None:
+    if state.status == WorkshopStatus.ENDED or state.phase is None:
         text = _("The workshop is over.")
         return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
     step = _("Phase {n} of {total}", n=(state.index or 0) + 1, total=state.phases)

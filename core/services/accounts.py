@@ -60,7 +60,7 @@ def cookie_key(session: Session, configured: str | None) -> str:
 def has_admin(session: Session) -> bool:
     """Tell whether an active admin account exists."""
     statement = select(User.id).where(
-        User.role == Role.ADMIN.value, col(User.deactivated_at).is_(None)
+        User.role == Role.ADMIN, col(User.deactivated_at).is_(None)
     )
     return session.exec(statement).first() is not None
 
@@ -130,7 +130,7 @@ def _insert_user(session: Session, *, username: str, name: str, password: str,
         name=clean_text(name, max_length=NAME_MAX, multiline=False),
         email=_clean_email(email),
         password_hash=hash_password(password),
-        role=Role(role).value,
+        role=Role(role),
     )
     session.add(user)
     try:
@@ -216,7 +216,7 @@ def change_password(
     if user.id == account.id:
         if not check_password(current_password or "", user.password_hash):
             raise PermissionDenied(N_("The current password is wrong."))
-    elif account.role != Role.ADMIN.value:
+    elif account.role != Role.ADMIN:
         raise PermissionDenied(N_("Only an administrator can do this."))
     user.password_hash = hash_password(new_password)
     session.commit()

@@ -21,7 +21,7 @@ def create_access(*, session: Session, actor: Actor, collective_id: int,
                   role: AccessRole = AccessRole.EDIT) -> CollectiveAccess:
     """Make a new link to the collective's canvases (facilitator)."""
     collective = collective_for(session, actor, collective_id)
-    access = CollectiveAccess(collective_id=pk(collective), role=AccessRole(role).value,
+    access = CollectiveAccess(collective_id=pk(collective), role=AccessRole(role),
                               code=secrets.token_urlsafe(ACCESS_CODE_BYTES),
                               created_by=actor.user_id if isinstance(actor, UserActor)
                               else None)

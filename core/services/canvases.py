@@ -132,8 +132,8 @@ def _needs_evidence(session: Session, candidate: Candidate) -> list[str]:
             Card.cluster_id == candidate.cluster_id, col(Card.deleted_at).is_(None))).all()
             if i is not None]
     cards = list(session.exec(select(Card).where(col(Card.id).in_(card_ids))).all())
-    need_ids = {pk(c) for c in cards if c.kind == CardKind.NEED.value}
-    idea_ids = [pk(c) for c in cards if c.kind == CardKind.IDEA.value]
+    need_ids = {pk(c) for c in cards if c.kind == CardKind.NEED}
+    idea_ids = [pk(c) for c in cards if c.kind == CardKind.IDEA]
     if idea_ids:
         need_ids.update(session.exec(select(CardLink.need_id).where(
             col(CardLink.idea_id).in_(idea_ids), col(CardLink.deleted_at).is_(None))).all())

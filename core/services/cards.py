@@ -448,13 +448,13 @@ def set_links(*, session: Session, actor: Actor, idea_id: int,
 
 def _apply_links(session: Session, idea: Card, need_ids: Sequence[int]) -> None:
     """Make ``need_ids`` the needs ``idea`` answers; a removed link is marked deleted."""
-    if idea.kind != CardKind.IDEA.value:
+    if idea.kind != CardKind.IDEA:
         raise InvalidInput(N_("Only an idea can answer needs."))
     wanted = set(need_ids)
     if wanted:
         needs = session.exec(select(Card).where(col(Card.id).in_(wanted))).all()
         valid = {pk(n) for n in needs if n.workshop_id == idea.workshop_id
-                 and n.kind == CardKind.NEED.value and n.deleted_at is None}
+                 and n.kind == CardKind.NEED and n.deleted_at is None}
         if valid != wanted:
             raise InvalidInput(N_("An idea can only answer needs of its own workshop."))
     existing = {link.need_id: link for link in session.exec(

@@ -69,9 +69,9 @@ class ProposedGroup:
     card_ids: tuple[int, ...]
 
 
-def _kind(kind: CardKind | str) -> str:
-    value = CardKind(kind).value
-    if value not in (CardKind.NEED.value, CardKind.IDEA.value):
+def _kind(kind: CardKind | str) -> CardKind:
+    value = CardKind(kind)
+    if value not in (CardKind.NEED, CardKind.IDEA):
         raise InvalidInput(N_("Only needs or ideas can be grouped."))
     return value
 

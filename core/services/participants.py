@@ -25,7 +25,7 @@ def join_workshop(*, session: Session, code: str, display_name: str) -> Particip
     facilitator removed cannot join again.
     """
     workshop = find_by_code(session=session, code=code)
-    if workshop.status == WorkshopStatus.ENDED.value:
+    if workshop.status == WorkshopStatus.ENDED:
         raise PermissionDenied(N_("This workshop is over: it can no longer be joined."))
     name = clean_text(display_name, max_length=40, multiline=False)
     key = fold(name)[:NAME_MAX]

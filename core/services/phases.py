@@ -104,7 +104,7 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
                            lambda: _read_live_row(session, workshop_id))
     workshop, phase, count = row
     running_clock = None
-    if phase is not None and workshop.status == WorkshopStatus.RUNNING.value:
+    if phase is not None and workshop.status == WorkshopStatus.RUNNING:
         running_clock = clock(now=now or utcnow(), started=workshop.phase_started_at,
                               duration_min=phase.duration_min,
                               extra_seconds=workshop.extra_seconds,
@@ -166,8 +166,8 @@ def _leave(session: Session, workshop: Workshop, phase: AgendaPhase | None) -> N
         return
     if phase.private_writing:
         _reveal_cards(session, pk(workshop))
-    if phase.kind == PhaseKind.SCORE.value and workshop.scoring_state == ScoringState.OPEN.value:
-        workshop.scoring_state = ScoringState.CLOSED.value
+    if phase.kind == PhaseKind.SCORE and workshop.scoring_state == ScoringState.OPEN:
+        workshop.scoring_state = ScoringState.CLOSED
 
 
 def _enter(session: Session, workshop: Workshop, phase: AgendaPhase) -> None:
@@ -202,7 +202,7 @@ def start(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     phases = phases_of(session, workshop_id)
     if not phases:
         raise InvalidInput(N_("The agenda is empty: add a phase first."))
-    workshop.status = WorkshopStatus.RUNNING.value
+    workshop.status = WorkshopStatus.RUNNING
     if workshop.current_phase is None:
         _enter(session, workshop, phases[0])
     return _commit(session, workshop)
@@ -211,7 +211,7 @@ def start(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
 def go_to(*, session: Session, actor: Actor, workshop_id: int, index: int) -> Workshop:
     """Move everyone to the phase at ``index`` (ending the current one)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
-    if workshop.status != WorkshopStatus.RUNNING.value:
+    if workshop.status != WorkshopStatus.RUNNING:
         raise InvalidInput(N_("Start the workshop first."))
     phases = phases_of(session, workshop_id)
     if not 0 <= index < len(phases):
@@ -238,7 +238,7 @@ def previous_phase(*, session: Session, actor: Actor, workshop_id: int) -> Works
 def pause(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     """Stop the clock (boards stay as they are)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
-    if workshop.paused_at is None and workshop.status == WorkshopStatus.RUNNING.value:
+    if workshop.paused_at is None and workshop.status == WorkshopStatus.RUNNING:
         workshop.paused_at = utcnow()
     return _commit(session, workshop)
 
@@ -265,7 +265,7 @@ def end(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     """End the workshop: the current phase ends, boards become read-only."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     _leave(session, workshop, current_phase(session, workshop))
-    workshop.status = WorkshopStatus.ENDED.value
+    workshop.status = WorkshopStatus.ENDED
     workshop.paused_at = None
     return _commit(session, workshop)
 
@@ -375,7 +375,7 @@ def remove_phase(*, session: Session, actor: Actor, phase_id: int) -> None:
         raise NotFound(N_("This phase does not exist."))
     workshop = facilitated_workshop(session, actor, phase.workshop_id)
     if workshop.current_phase == phase.position and (
-            workshop.status == WorkshopStatus.RUNNING.value):
+            workshop.status == WorkshopStatus.RUNNING):
         raise InvalidInput(N_("This phase is running: move to another one first."))
     phases = [p for p in phases_of(session, phase.workshop_id) if pk(p) != phase_id]
     current = None

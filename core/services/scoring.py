@@ -151,8 +151,8 @@ def _evidence_and_titles(session: Session, candidates: Sequence[Candidate]
             col(Card.cluster_id).in_(group_ids), col(Card.deleted_at).is_(None),
             col(Card.merged_into_id).is_(None))):
         members.setdefault(card.cluster_id or 0, []).append(card)
-    idea_ids = {pk(c) for c in cards.values() if c.kind == CardKind.IDEA.value} | {
-        pk(c) for cs in members.values() for c in cs if c.kind == CardKind.IDEA.value}
+    idea_ids = {pk(c) for c in cards.values() if c.kind == CardKind.IDEA} | {
+        pk(c) for cs in members.values() for c in cs if c.kind == CardKind.IDEA}
     answered: dict[int, set[int]] = {}
     for idea, need in session.exec(
         select(CardLink.idea_id, CardLink.need_id)
@@ -163,7 +163,7 @@ def _evidence_and_titles(session: Session, candidates: Sequence[Candidate]
         answered.setdefault(idea, set()).add(need)
 
     def backing(batch: list[Card]) -> int:
-        needs = {pk(c) for c in batch if c.kind == CardKind.NEED.value}
+        needs = {pk(c) for c in batch if c.kind == CardKind.NEED}
         for card in batch:
             needs |= answered.get(pk(card), set())
         return len(needs)
@@ -189,7 +189,7 @@ def _finished(session: Session, workshop: Workshop, candidates: int, criteria: i
     ids = [pk(v) for v in voters]
     if not ids:
         return 0
-    if workshop.vote_mode == VoteMode.DOTS.value:
+    if workshop.vote_mode == VoteMode.DOTS:
         used = dict(session.exec(
             select(Vote.participant_id, func.sum(Vote.dots))
             .join(Candidate, col(Candidate.id) == col(Vote.candidate_id))
@@ -380,11 +380,11 @@ def configure_votes(*, session: Session, actor: Actor, workshop_id: int, mode: V
                     facilitator_votes: bool = False) -> Workshop:
     """Choose scores or dots, how many dots, and whether the facilitator votes too."""
     workshop = facilitated_workshop(session, actor, workshop_id)
-    if workshop.scoring_state != ScoringState.SETUP.value:
+    if workshop.scoring_state != ScoringState.SETUP:
         raise PermissionDenied(N_("The vote has started: its rules can no longer change."))
     if not 1 <= dots_per_person <= MAX_DOTS:
         raise InvalidInput(N_("Give between 1 and {max} dots per person."), max=MAX_DOTS)
-    workshop.vote_mode = VoteMode(mode).value
+    workshop.vote_mode = VoteMode(mode)
     workshop.dots_per_person, workshop.dots_stackable = dots_per_person, stackable
     workshop.facilitator_votes = facilitator_votes
     bump_board_revision(session, workshop_id)
@@ -426,7 +426,7 @@ def submit_score(*, session: Session, actor: Actor, candidate_id: int, criterion
                  value: int | None) -> Score:
     """Record a 1–5 score, or None for "je ne sais pas"; a new score replaces the old."""
     workshop, candidate = _open_workshop_for_ballot(session, actor, candidate_id)
-    if workshop.vote_mode != VoteMode.SCORES.value:
+    if workshop.vote_mode != VoteMode.SCORES:
         raise InvalidInput(N_("This vote is by dots, not by scores."))
     criterion = session.get(Criterion, criterion_id)
     if criterion is None or criterion.deleted_at is not None or (
@@ -451,7 +451,7 @@ def submit_score(*, session: Session, actor: Actor, candidate_id: int, criterion
 def set_dots(*, session: Session, actor: Actor, candidate_id: int, dots: int) -> Vote:
     """Put ``dots`` dots on a candidate, within the voter's allowance."""
     workshop, candidate = _open_workshop_for_ballot(session, actor, candidate_id)
-    if workshop.vote_mode != VoteMode.DOTS.value:
+    if workshop.vote_mode != VoteMode.DOTS:
         raise InvalidInput(N_("This vote is by scores, not by dots."))
     if dots < 0 or (not workshop.dots_stackable and dots > 1):
         raise InvalidInput(N_("One dot at most per candidate in this vote."))

@@ -53,7 +53,7 @@ def list_collectives(*, session: Session, actor: Actor) -> list[Collective]:
     """List the collectives the actor manages (an admin sees all)."""
     account = active_user(session, require_user(actor))
     statement = select(Collective).where(col(Collective.deleted_at).is_(None))
-    if account.role != Role.ADMIN.value:
+    if account.role != Role.ADMIN:
         statement = statement.where(Collective.owner_id == account.id)
     return list(session.exec(statement.order_by(col(Collective.created_at).desc())).all())
 
@@ -161,7 +161,7 @@ def add_agenda(session: Session, workshop: Workshop, workshop_format: WorkshopFo
             AgendaPhase(
                 workshop_id=pk(workshop),
                 position=position,
-                kind=phase.kind.value,
+                kind=phase.kind,
                 title=phase.title(lang),
                 duration_min=phase.duration_min,
                 instructions=phase.instructions(lang),

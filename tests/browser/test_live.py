@@ -35,7 +35,7 @@ def open_explore_in(database_url: str) -> tuple[int, str]:
         workshop = session.exec(select(Workshop)).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         index = next(p.position for p in phases.phases_of(session, workshop.id)
-                     if p.kind == PhaseKind.EXPLORE.value)
+                     if p.kind == PhaseKind.EXPLORE)
         phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
         return workshop.id, workshop.join_code
 

@@ -19,7 +19,7 @@ def test_first_admin_needs_the_setup_code(session):
     assert not accounts.has_admin(session)
     admin = accounts.create_first_admin(session=session, code=code.lower().replace("-", " "),
                                         username="Anna", name="Anna", password=PASSWORD)
-    assert (admin.username, admin.role) == ("anna", Role.ADMIN.value)
+    assert (admin.username, admin.role) == ("anna", Role.ADMIN)
     assert admin.password_hash.startswith("$2") and PASSWORD not in admin.password_hash
     assert accounts.setup_code(session) is None
     with pytest.raises(PermissionDenied):
@@ -50,7 +50,7 @@ def test_only_admins_manage_accounts(session, admin, facilitator, running_worksh
                                      participant):
     created = accounts.create_user(session=session, actor=admin, username="lou", name="Lou",
                                    password=PASSWORD)
-    assert created.role == Role.FACILITATOR.value
+    assert created.role == Role.FACILITATOR
     for actor in (facilitator, participant):
         with pytest.raises(PermissionDenied):
             accounts.create_user(session=session, actor=actor, username="mal", name="Mal",

@@ -15,7 +15,7 @@ def test_demo_loads_once(session, templates):
     assert collective is not None and "Miallet" in collective.name
     assert load_demo(session=session, path=path, templates=templates) is None
     assert session.exec(select(func.count()).select_from(Collective)).one() == 1
-    needs = session.exec(select(Card).where(Card.kind == CardKind.NEED.value)).all()
+    needs = session.exec(select(Card).where(Card.kind == CardKind.NEED)).all()
     assert 30 <= len(needs) <= 60
     assert {c.theme for c in needs} >= {"tourisme", "bien-vieillir", "alimentation", "habitat"}
     assert len(session.exec(select(CardLink)).all()) == 17  # the ideas answer needs

@@ -45,10 +45,10 @@ def test_codes_are_unique(session, facilitator, workshop, templates):
 def test_start_and_end(session, facilitator, workshop):
     started = phases.start(session=session, actor=facilitator,
                                        workshop_id=workshop.id)
-    assert (started.status, started.current_phase) == (WorkshopStatus.RUNNING.value, 0)
+    assert (started.status, started.current_phase) == (WorkshopStatus.RUNNING, 0)
     assert started.phase_started_at is not None
     ended = phases.end(session=session, actor=facilitator, workshop_id=workshop.id)
-    assert ended.status == WorkshopStatus.ENDED.value
+    assert ended.status == WorkshopStatus.ENDED
 
 
 def test_participant_cannot_run_the_workshop(session, running_workshop, participant, templates):
