@@ -184,6 +184,16 @@ def session(db_url: str) -> Iterator[Session]:
 
 # --- domain objects ------------------------------------------------------------------
 
+# Six ideas in two obvious groups (waste, car-sharing): for grouping tests.
+IDEAS = [
+    "Un composteur collectif pour les déchets verts",
+    "Le ramassage des déchets le samedi",
+    "Trier les déchets à la salle des fêtes",
+    "Covoiturage vers la gare de Thiviers",
+    "Une plateforme de covoiturage pour le marché",
+    "Covoiturage solidaire pour les aînés",
+]
+
 
 @pytest.fixture(scope="session")
 def templates() -> Templates:

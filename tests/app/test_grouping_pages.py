@@ -6,17 +6,7 @@ from core import inputs
 from core.models import Card, CardKind, Cluster
 from core.services import cards
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
-
-IDEAS = [
-    "Un composteur collectif pour les déchets verts",
-    "Le ramassage des déchets le samedi",
-    "Trier les déchets à la salle des fêtes",
-    "Covoiturage vers la gare de Thiviers",
-    "Une plateforme de covoiturage pour le marché",
-    "Covoiturage solidaire pour les aînés",
-]
-
-
+from tests.conftest import IDEAS
 
 
 def seed(db, workshop, templates, kind=CardKind.IDEA, texts_=IDEAS):

@@ -8,16 +8,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import Card, CardKind, CardLink, Cluster
 from core.services import cards, clusters
 from core.services.clusters import ProposedGroup
-from tests.conftest import join
-
-IDEAS = [
-    "Un composteur collectif pour les déchets verts",
-    "Le ramassage des déchets le samedi",
-    "Trier les déchets à la salle des fêtes",
-    "Covoiturage vers la gare de Thiviers",
-    "Une plateforme de covoiturage pour le marché",
-    "Covoiturage solidaire pour les aînés",
-]
+from tests.conftest import IDEAS, join
 
 
 @pytest.fixture
