@@ -22,7 +22,8 @@ GAP = 3.0
 TITLE_HEIGHT = 16.0
 
 
-def _fonts() -> tuple[Path, Path]:
+def font_files() -> tuple[Path, Path]:
+    """Return the regular and bold DejaVu fonts the PDFs embed, or refuse with the fix."""
     configured = os.environ.get("FABRIQUE_PDF_FONT")
     candidates = ([Path(configured).parent] if configured else []) + FONT_DIRS
     for folder in candidates:
@@ -35,12 +36,12 @@ def _fonts() -> tuple[Path, Path]:
 
 def check_fonts() -> None:
     """Refuse early, with the fix, when the PDF font is missing."""
-    _fonts()
+    font_files()
 
 
 def canvas_pdf(view: CanvasView, lang: str) -> bytes:
     """Return the canvas as a landscape A4 PDF, sections on the template's grid."""
-    regular, bold = _fonts()
+    regular, bold = font_files()
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.add_font("DejaVu", "", str(regular))

@@ -10,6 +10,7 @@ type becomes one too (``parse``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, ValidationError
@@ -76,6 +77,56 @@ class CardUpdate(CardFields):
     """A card's new text and details (``need_ids`` None: an idea's links unchanged)."""
 
     need_ids: tuple[int, ...] | None = None
+
+
+ACTION_TEXT_MAX = 500
+NOTE_MAX = 500
+
+
+def _action_text(value: str) -> str:
+    return clean_text(value, max_length=ACTION_TEXT_MAX)
+
+
+def _note(value: str) -> str:
+    return clean_optional(value, max_length=NOTE_MAX)
+
+
+def _not_past(value: date | None) -> date | None:
+    # The laptop's own date: a server's clock in UTC is never ahead of France's.
+    if value is not None and value < date.today():
+        raise InvalidInput(N_("This date is already past: choose a date from today on."))
+    return value
+
+
+ActionText = Annotated[str, AfterValidator(_action_text)]
+Note = Annotated[str, AfterValidator(_note)]
+
+
+class ActionUpdate(SQLModel):
+    """A next step: what, who (a participant of the workshop, or a name: a collective
+    member, an outside person; empty: nobody yet), by when, the support wanted (keys of
+    ``data/supports.yaml``), the project (a canvas) it belongs to."""
+
+    what: ActionText
+    who: ShortOptional = ""
+    who_participant_id: int | None = None
+    due_on: date | None = None
+    supports: tuple[str, ...] = ()
+    canvas_id: int | None = None
+
+
+class ActionCreate(ActionUpdate):
+    """A new next step (its date, if any, from today on; ``for_me``: the participant who
+    writes it takes it)."""
+
+    due_on: Annotated[date | None, AfterValidator(_not_past)] = None
+    for_me: bool = False
+
+
+class ProgressNote(SQLModel):
+    """A short note on where an action stands."""
+
+    note: Note = ""
 
 
 class PhaseUpdate(SQLModel):

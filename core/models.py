@@ -117,6 +117,7 @@ class ActionStatus(StrEnum):
     TODO = "todo"
     DOING = "doing"
     DONE = "done"
+    ABANDONED = "abandoned"
 
 
 # --- people -------------------------------------------------------------------------
@@ -498,13 +499,38 @@ class Action(SQLModel, table=True):
     workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
     canvas_id: int | None = Field(default=None, foreign_key="canvas.id")
     what: str = Field(max_length=500)
+    # Who does it: a participant of the workshop (``who_participant_id``), or a name typed
+    # (a collective member, an outside person); empty: nobody yet.
     who: str = Field(default="", max_length=TITLE_MAX)
+    who_participant_id: int | None = Field(default=None, foreign_key="participant.id")
     due_on: date | None = None
+    # Keys of data/supports.yaml, comma-separated.
     support_wanted: str = Field(default="", max_length=500)
     status: ActionStatus = _enum(ActionStatus, ActionStatus.TODO)
+    note: str = Field(default="", max_length=500)  # where it stands, in a few words
+    proposed_by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    created_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
+
+
+class ActionChange(SQLModel, table=True):
+    """One change of a next step (created, edited, taken, status, deleted, restored), with
+    the status and note after it. Append-only: the history of an action is never lost."""
+
+    __tablename__ = "action_change"
+    __table_args__ = (_check_in("status", ActionStatus, "ck_action_change_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    change: str = Field(max_length=20)
+    status: ActionStatus = _enum(ActionStatus)
+    note: str = Field(default="", max_length=500)
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    author_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    author_name: str = Field(default="", max_length=NAME_MAX)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 # --- application --------------------------------------------------------------------

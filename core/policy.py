@@ -58,6 +58,11 @@ class Act(StrEnum):
     COMMENT_CANVAS = "comment_canvas"
     EDIT_CANVAS = "edit_canvas"
     MANAGE_COLLECTIVE = "manage_collective"  # its workshops, canvases, links
+    SEE_ACTIONS = "see_actions"  # the next steps
+    PROPOSE_ACTION = "propose_action"
+    TAKE_ACTION = "take_action"  # "je m'en occupe"
+    EDIT_ACTION = "edit_action"  # what, who, when, support, project; delete
+    UPDATE_ACTION = "update_action"  # its status and progress note
 
 
 class Stage(StrEnum):
@@ -100,13 +105,24 @@ RULES: dict[Act, dict[Who, frozenset[Stage]]] = {
     Act.COMMENT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_COMMENT,
                                Who.LINK_EDIT), ALWAYS),
     Act.EDIT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_EDIT), ALWAYS),
+    Act.SEE_ACTIONS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
+    Act.PROPOSE_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
+    Act.TAKE_ACTION: {Who.PARTICIPANT: LIVE},
+    Act.EDIT_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
+    Act.UPDATE_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE,
+                        Who.LINK_EDIT: ALWAYS},
 }
 
+ACTION_BOARD = "action"  # the next steps' list, a board of its own
+
 # The board participants write on during each kind of phase.
-BOARD_OF_PHASE: dict[PhaseKind, CardKind] = {
+BOARD_OF_PHASE: dict[PhaseKind, str] = {
     PhaseKind.EXPLORE: CardKind.NEED,
     PhaseKind.IDEAS: CardKind.IDEA,
+    PhaseKind.NEXT_STEPS: ACTION_BOARD,
 }
+ACTION_WRITES = frozenset({Act.PROPOSE_ACTION, Act.TAKE_ACTION, Act.EDIT_ACTION,
+                           Act.UPDATE_ACTION})
 
 CANVAS_ACTS = frozenset({Act.READ_CANVAS, Act.COMMENT_CANVAS, Act.EDIT_CANVAS})
 
@@ -122,6 +138,7 @@ class Where:
     scoring: str | None = None  # the vote's state
     facilitator_votes: bool = False
     results_revealed: bool = False
+    own: bool = False  # the thing acted on is the actor's own (an action proposed or taken)
 
 
 # --- the outsiders' refusals, the same whatever they ask --------------------------------
@@ -147,6 +164,12 @@ def _not_listed(who: Who, act: Act) -> str:
         return N_("Only participants can say a card concerns them.")
     if who is Who.LINK_READ and act in CANVAS_ACTS:
         return N_("This link lets you read the canvases only.")
+    if who is Who.LINK_READ and act in ACTION_WRITES:
+        return N_("This link lets you read only.")
+    if who is Who.LINK_COMMENT and act in ACTION_WRITES:
+        return N_("This link lets you read and comment, not change the next steps.")
+    if act is Act.TAKE_ACTION:
+        return N_("Only participants can take an action for themselves.")
     if who is Who.LINK_COMMENT and act is Act.EDIT_CANVAS:
         return N_("This link lets you read and comment, not edit.")
     if act is Act.SEE_RESULTS:
@@ -163,11 +186,14 @@ def _wrong_stage(stage: Stage) -> str:
 def _condition(who: Who, act: Act, where: Where) -> str | None:
     """The rules that depend on the moment, beyond the stage."""
     participant = who is Who.PARTICIPANT
-    if participant and act in (Act.WRITE_CARD, Act.SUPPORT):
+    if participant and act in (Act.WRITE_CARD, Act.SUPPORT, Act.PROPOSE_ACTION,
+                               Act.TAKE_ACTION, Act.EDIT_ACTION):
         if where.phase is None or BOARD_OF_PHASE.get(PhaseKind(where.phase)) != where.board:
             return N_("This board is closed during the current phase.")
         if where.locked:
             return N_("The facilitator locked this board.")
+    if participant and act in (Act.EDIT_ACTION, Act.UPDATE_ACTION) and not where.own:
+        return N_("You can only change the actions you proposed or took.")
     if act is Act.VOTE:
         if where.scoring == ScoringState.SETUP:
             return N_("The vote is not open yet.")
@@ -284,6 +310,10 @@ _CONDITIONS = {
     Act.SUPPORT: "on the board of the current phase, unlocked",
     Act.VOTE: "while the vote is open; the facilitator only if they vote",
     Act.SEE_RESULTS: "participants: once revealed",
+    Act.PROPOSE_ACTION: "participants: during the next-steps phase, unlocked",
+    Act.TAKE_ACTION: "during the next-steps phase, unlocked",
+    Act.EDIT_ACTION: "participants: their own (proposed or taken), during the next-steps phase",
+    Act.UPDATE_ACTION: "participants: their own; the status and its note",
 }
 
 

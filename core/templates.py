@@ -97,7 +97,7 @@ class CanvasSection(_Strict):
     row: int = Field(ge=1, le=20)
     span: int = Field(default=1, ge=1, le=6)
     # Pre-filled when the canvas starts from a candidate: its linked needs, or its scores.
-    evidence: Literal["needs", "scores", ""] = ""
+    evidence: Literal["needs", "scores", "actions", ""] = ""
 
 
 class CanvasTemplate(_Strict):
@@ -143,6 +143,20 @@ class ThemesFile(_Strict):
     @model_validator(mode="after")
     def _check(self) -> ThemesFile:
         _unique_keys(self.themes, "theme")
+        return self
+
+
+class Support(_Strict):
+    key: Key
+    label: Localized
+
+
+class SupportsFile(_Strict):
+    supports: list[Support] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SupportsFile:
+        _unique_keys(self.supports, "support")
         return self
 
 
@@ -193,6 +207,7 @@ class Templates:
     formats: dict[str, WorkshopFormat]
     criteria_sets: dict[str, CriteriaSet]
     canvases: dict[str, CanvasTemplate]
+    supports: dict[str, Support]
 
     @property
     def default_canvas(self) -> CanvasTemplate:
@@ -214,6 +229,10 @@ class Templates:
         source = self.sources.get(key)
         return source.label(lang) if source else key
 
+    def support_label(self, key: str, lang: str) -> str:
+        support = self.supports.get(key)
+        return support.label(lang) if support else key
+
 
 def _load(directory: Path) -> Templates:
     themes = read_yaml_model(directory / "themes.yaml", ThemesFile).themes
@@ -225,6 +244,8 @@ def _load(directory: Path) -> Templates:
         formats=formats,
         criteria_sets=_load_keyed(directory / "criteria", CriteriaSet),
         canvases=_load_keyed(directory / "canvases", CanvasTemplate),
+        supports={s.key: s for s in read_yaml_model(directory / "supports.yaml",
+                                                    SupportsFile).supports},
     )
 
 

@@ -102,7 +102,7 @@ def who_for_workshop(session: Session, actor: Actor | None, workshop: Workshop) 
     """Return how ``actor`` stands towards ``workshop``."""
     if isinstance(actor, ParticipantActor):
         return _participant_who(session, actor, workshop.id)
-    return who_for_collective(session, actor, _collective(session, workshop.collective_id))
+    return who_for_collective(session, actor, collective_row(session, workshop.collective_id))
 
 
 # --- the facts of the moment --------------------------------------------------------------
@@ -126,7 +126,8 @@ def where_in(session: Session, workshop: Workshop, *, board: str | None = None) 
 # --- letting in ---------------------------------------------------------------------------
 
 
-def _collective(session: Session, collective_id: int) -> Collective:
+def collective_row(session: Session, collective_id: int) -> Collective:
+    """Return a collective that exists (no rights checked: the caller asks the policy)."""
     collective = session.get(Collective, collective_id)
     if collective is None or collective.deleted_at is not None:
         raise NotFound(N_("This collective does not exist or was deleted."))
@@ -143,7 +144,7 @@ def _workshop(session: Session, workshop_id: int) -> Workshop:
 def collective_for(session: Session, actor: Actor, collective_id: int) -> Collective:
     """Return a collective the actor manages, or refuse."""
     require_user(actor)
-    collective = _collective(session, collective_id)
+    collective = collective_row(session, collective_id)
     policy.require(who_for_collective(session, actor, collective), Act.MANAGE_COLLECTIVE)
     return collective
 
@@ -205,7 +206,7 @@ def who_for_canvas(session: Session, actor: Actor, canvas: Canvas) -> Who:
     was started in, everyone else through its collective."""
     if isinstance(actor, ParticipantActor):
         return _participant_who(session, actor, canvas.workshop_id)
-    return who_for_collective(session, actor, _collective(session, canvas.collective_id))
+    return who_for_collective(session, actor, collective_row(session, canvas.collective_id))
 
 
 def canvas_for(session: Session, actor: Actor, canvas_id: int,

@@ -105,6 +105,14 @@ def list_participants(*, session: Session, actor: Actor, workshop_id: int) -> li
     )
 
 
+def people_of(session: Session, workshop_id: int) -> list[Participant]:
+    """Return who takes part in a workshop: not removed, not the facilitator's own ballot
+    (no rights checked: for services that did)."""
+    return list(session.exec(select(Participant).where(
+        Participant.workshop_id == workshop_id, col(Participant.removed_at).is_(None),
+        col(Participant.user_id).is_(None)).order_by(col(Participant.id))).all())
+
+
 def rename_participant(
     *, session: Session, actor: Actor, participant_id: int, display_name: str
 ) -> Participant:

@@ -1,0 +1,344 @@
+"""Next steps: who does what by when, with which support, for which project.
+
+Proposed and taken ("je m'en occupe") by participants during the workshop's "prochaines
+étapes" phase, edited by the facilitator at any time, followed by the collective between
+sessions through its link (an edit link may update a status and its note). Every change is
+kept (``ActionChange``, append-only): the history of a status is never lost. Deleting is
+soft. Who may do what is ``core.policy``'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from core import policy
+from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.errors import InvalidInput, NotFound
+from core.i18n import N_
+from core.inputs import ActionCreate, ActionUpdate, ProgressNote
+from core.models import (
+    Action,
+    ActionChange,
+    ActionStatus,
+    Canvas,
+    Participant,
+    User,
+    Workshop,
+    pk,
+    utcnow,
+)
+from core.policy import ACTION_BOARD, Act, Where, Who
+from core.services.access import (
+    canvas_for,
+    collective_for,
+    collective_member,
+    collective_row,
+    where_in,
+    who_for_collective,
+    who_for_workshop,
+    workshop_for,
+)
+from core.services.live_cache import bump_board_revision
+from core.templates import Templates
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """A next step as shown."""
+
+    id: int
+    what: str
+    who: str
+    who_participant_id: int | None
+    due_on: date | None
+    supports: tuple[str, ...]
+    canvas_id: int | None
+    project: str  # the canvas's title, or "" for the collective as a whole
+    status: ActionStatus
+    note: str
+    workshop_id: int | None
+    mine: bool  # proposed or taken by the person asking
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One entry of an action's history."""
+
+    action_id: int
+    change: str  # created, edited, taken, status, deleted, restored
+    status: ActionStatus
+    note: str
+    author: str
+    created_at: datetime
+
+
+def _supports(raw: str) -> tuple[str, ...]:
+    return tuple(s for s in raw.split(",") if s)
+
+
+def _check_supports(keys: tuple[str, ...], templates: Templates) -> str:
+    for key in keys:
+        if key not in templates.supports:
+            raise InvalidInput(N_("Unknown kind of support: {value}."), value=key)
+    return ",".join(dict.fromkeys(keys))
+
+
+def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
+    if isinstance(actor, UserActor):
+        user = session.get(User, actor.user_id)
+        return actor.user_id, None, user.name if user else actor.name
+    if isinstance(actor, ParticipantActor):
+        participant = session.get(Participant, actor.participant_id)
+        return None, actor.participant_id, participant.display_name if participant else ""
+    return None, None, actor.name
+
+
+def _mine(actor: Actor, action: Action) -> bool:
+    if not isinstance(actor, ParticipantActor):
+        return False
+    return actor.participant_id in (action.who_participant_id,
+                                    action.proposed_by_participant_id)
+
+
+def _record(session: Session, actor: Actor, action: Action, change: str) -> None:
+    user_id, participant_id, name = _author(session, actor)
+    session.add(ActionChange(action_id=pk(action), change=change, status=action.status,
+                             note=action.note, author_user_id=user_id,
+                             author_participant_id=participant_id, author_name=name))
+
+
+def _touch(session: Session, action: Action) -> None:
+    action.updated_at = utcnow()
+    if action.workshop_id is not None:
+        bump_board_revision(session, action.workshop_id)
+
+
+def _who_for_action(session: Session, actor: Actor, action: Action) -> tuple[Who, Where]:
+    """Return how ``actor`` stands towards ``action`` and the facts of the moment:
+    participants through the workshop it was written in, everyone else through its
+    collective."""
+    own = _mine(actor, action)
+    if isinstance(actor, ParticipantActor):
+        workshop = session.get(Workshop, action.workshop_id) if action.workshop_id else None
+        if workshop is None:
+            return Who.PARTICIPANT_ELSEWHERE, Where()
+        where = where_in(session, workshop, board=ACTION_BOARD)
+        return who_for_workshop(session, actor, workshop), Where(
+            stage=where.stage, phase=where.phase, locked=where.locked, board=ACTION_BOARD,
+            own=own)
+    collective = collective_row(session, action.collective_id)
+    return who_for_collective(session, actor, collective), Where(own=own)
+
+
+def _action_for(session: Session, actor: Actor, action_id: int, act: Act, *,
+                deleted_too: bool = False) -> Action:
+    action = session.get(Action, action_id)
+    if action is None or (action.deleted_at is not None and not deleted_too):
+        raise NotFound(N_("This action does not exist."))
+    who, where = _who_for_action(session, actor, action)
+    policy.require(who, act, where)
+    return action
+
+
+def _canvas_of(session: Session, collective_id: int, canvas_id: int | None) -> int | None:
+    if canvas_id is None:
+        return None
+    canvas = session.get(Canvas, canvas_id)
+    if canvas is None or canvas.deleted_at is not None or canvas.collective_id != collective_id:
+        raise InvalidInput(N_("This project is not one of the collective's canvases."))
+    return canvas_id
+
+
+def _who_named(session: Session, workshop_id: int | None, participant_id: int | None,
+               name: str) -> tuple[int | None, str]:
+    """Return who takes the action: a participant of the workshop, or a name typed (a
+    collective member, an outside person), or nobody yet."""
+    if participant_id is None:
+        return None, name
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != workshop_id or (
+            participant.removed_at is not None):
+        raise InvalidInput(N_("This person is not a participant of this workshop."))
+    return participant_id, participant.display_name
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: ActionCreate,
+               templates: Templates) -> Action:
+    """Write a next step in a workshop (a participant proposes it; "for me" takes it)."""
+    workshop = workshop_for(session, actor, workshop_id, Act.PROPOSE_ACTION,
+                            board=ACTION_BOARD)
+    who_id, who = _who_named(session, workshop_id, action_in.who_participant_id,
+                             action_in.who)
+    if isinstance(actor, ParticipantActor) and action_in.for_me:
+        who_id, who = actor.participant_id, actor.name
+    user_id, participant_id, _name = _author(session, actor)
+    action = Action(collective_id=workshop.collective_id, workshop_id=workshop_id,
+                    canvas_id=_canvas_of(session, workshop.collective_id, action_in.canvas_id),
+                    what=action_in.what, who=who, who_participant_id=who_id,
+                    due_on=action_in.due_on,
+                    support_wanted=_check_supports(action_in.supports, templates),
+                    proposed_by_participant_id=participant_id, created_by_user_id=user_id)
+    session.add(action)
+    session.flush()
+    _record(session, actor, action, "created")
+    _touch(session, action)
+    session.commit()
+    return action
+
+
+def update_action(*, session: Session, actor: Actor, action_id: int, action_in: ActionUpdate,
+                  templates: Templates) -> Action:
+    """Change what, who, when, which support and which project (the facilitator any
+    action; a participant those they proposed or took, during the workshop)."""
+    action = _action_for(session, actor, action_id, Act.EDIT_ACTION)
+    action.who_participant_id, action.who = _who_named(
+        session, action.workshop_id, action_in.who_participant_id, action_in.who)
+    action.what = action_in.what
+    action.due_on = action_in.due_on
+    action.support_wanted = _check_supports(action_in.supports, templates)
+    action.canvas_id = _canvas_of(session, action.collective_id, action_in.canvas_id)
+    _record(session, actor, action, "edited")
+    _touch(session, action)
+    session.commit()
+    return action
+
+
+def take_action(*, session: Session, actor: Actor, action_id: int) -> Action:
+    """Say "je m'en occupe": the participant becomes who does it."""
+    action = _action_for(session, actor, action_id, Act.TAKE_ACTION)
+    assert isinstance(actor, ParticipantActor)  # the policy lets only participants take
+    participant = session.get(Participant, actor.participant_id)
+    action.who_participant_id = actor.participant_id
+    action.who = participant.display_name if participant else actor.name
+    _record(session, actor, action, "taken")
+    _touch(session, action)
+    session.commit()
+    return action
+
+
+def set_status(*, session: Session, actor: Actor, action_id: int, status: ActionStatus,
+               note: str = "") -> Action:
+    """Change where an action stands (à faire, en cours, fait, abandonné) with a short
+    progress note; the change is kept in its history."""
+    action = _action_for(session, actor, action_id, Act.UPDATE_ACTION)
+    new_note = ProgressNote(note=note).note
+    if ActionStatus(status) == action.status and new_note == action.note:
+        return action
+    action.status = ActionStatus(status)
+    action.note = new_note
+    _record(session, actor, action, "status")
+    _touch(session, action)
+    session.commit()
+    return action
+
+
+def delete_action(*, session: Session, actor: Actor, action_id: int) -> Action:
+    """Put an action in the bin (it can be restored; its history stays)."""
+    action = _action_for(session, actor, action_id, Act.EDIT_ACTION)
+    if action.deleted_at is None:
+        action.deleted_at = utcnow()
+        _record(session, actor, action, "deleted")
+        _touch(session, action)
+        session.commit()
+    return action
+
+
+def restore_action(*, session: Session, actor: Actor, action_id: int) -> Action:
+    """Bring a deleted action back."""
+    action = _action_for(session, actor, action_id, Act.EDIT_ACTION, deleted_too=True)
+    if action.deleted_at is not None:
+        action.deleted_at = None
+        _record(session, actor, action, "restored")
+        _touch(session, action)
+        session.commit()
+    return action
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionView]:
+    canvas_ids = {a.canvas_id for a in rows if a.canvas_id is not None}
+    titles = {pk(c): c.title for c in session.exec(
+        select(Canvas).where(col(Canvas.id).in_(canvas_ids)))} if canvas_ids else {}
+    return [ActionView(pk(a), a.what, a.who, a.who_participant_id, a.due_on,
+                       _supports(a.support_wanted), a.canvas_id,
+                       titles.get(a.canvas_id, "") if a.canvas_id else "", a.status, a.note,
+                       a.workshop_id, _mine(actor, a), a.updated_at) for a in rows]
+
+
+def _ordered(query):
+    """The collective's own actions first, then by project; by date, undated last."""
+    return query.where(col(Action.deleted_at).is_(None)).order_by(
+        col(Action.canvas_id).is_not(None), col(Action.canvas_id),
+        col(Action.due_on).is_(None), col(Action.due_on), col(Action.id))
+
+
+def workshop_actions(*, session: Session, actor: Actor, workshop_id: int) -> list[ActionView]:
+    """Return the next steps written in a workshop, by project then date."""
+    workshop_for(session, actor, workshop_id, Act.SEE_ACTIONS)
+    rows = list(session.exec(_ordered(select(Action).where(Action.workshop_id == workshop_id))))
+    return _views(session, actor, rows)
+
+
+def collective_actions(*, session: Session, actor: Actor,
+                       collective_id: int | None = None) -> list[ActionView]:
+    """Return every next step of a collective (the facilitator names it; a member through
+    the collective's link gets theirs)."""
+    if isinstance(actor, CollectiveActor):
+        collective_id = collective_member(session, actor).collective_id
+    elif collective_id is None:
+        raise InvalidInput(N_("Choose a collective first."))
+    else:
+        collective_for(session, actor, collective_id)
+    rows = list(session.exec(_ordered(select(Action).where(
+        Action.collective_id == collective_id))))
+    return _views(session, actor, rows)
+
+
+def canvas_actions(*, session: Session, actor: Actor, canvas_id: int) -> list[ActionView]:
+    """Return the next steps of one project (what its canvas's next-steps section shows)."""
+    canvas_for(session, actor, canvas_id)
+    rows = list(session.exec(_ordered(select(Action).where(Action.canvas_id == canvas_id))))
+    return _views(session, actor, rows)
+
+
+def deleted_actions(*, session: Session, actor: Actor, workshop_id: int) -> list[ActionView]:
+    """Return the actions put in the bin in a workshop (the facilitator's)."""
+    workshop_for(session, actor, workshop_id, Act.FACILITATE)
+    rows = list(session.exec(select(Action).where(
+        Action.workshop_id == workshop_id, col(Action.deleted_at).is_not(None))
+        .order_by(col(Action.deleted_at).desc())))
+    return _views(session, actor, rows)
+
+
+def history(*, session: Session, actor: Actor, action_id: int) -> list[ChangeView]:
+    """Return an action's history, oldest first."""
+    _action_for(session, actor, action_id, Act.SEE_ACTIONS, deleted_too=True)
+    return [ChangeView(c.action_id, c.change, c.status, c.note, c.author_name, c.created_at)
+            for c in session.exec(select(ActionChange).where(
+                ActionChange.action_id == action_id).order_by(col(ActionChange.id)))]
+
+
+def changes_since(*, session: Session, actor: Actor, collective_id: int | None,
+                  since: datetime) -> list[tuple[ActionView, list[ChangeView]]]:
+    """Return the collective's actions changed after ``since``, each with those changes
+    ("depuis la dernière séance")."""
+    actions = {a.id: a for a in collective_actions(session=session, actor=actor,
+                                                   collective_id=collective_id)}
+    if not actions:
+        return []
+    found: dict[int, list[ChangeView]] = {}
+    for c in session.exec(select(ActionChange).where(
+            col(ActionChange.action_id).in_(list(actions)),
+            col(ActionChange.created_at) > since).order_by(col(ActionChange.id))):
+        found.setdefault(c.action_id, []).append(
+            ChangeView(c.action_id, c.change, c.status, c.note, c.author_name, c.created_at))
+    return [(actions[i], changes) for i, changes in found.items()]

@@ -1,0 +1,291 @@
+"""The synthesis of a workshop, or of a collective across its workshops: what the room
+leaves with — participation, the needs heard by theme, the groups, the ideas with the needs
+they answer, the scoring, the projects' canvases, the next steps.
+
+One plain structure (``Synthesis``), read once from the services, which the Synthèse page
+shows and the livrable writes (PDF, DOCX, Markdown: ``core/livrable``). Available at any
+time, mid-workshop too. Anonymous unless the facilitator asks for names: then no
+participant's name is in it (cards' authors, who does what, the participant list).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from core.actors import Actor
+from core.i18n import N_, translate
+from core.models import CardKind, Workshop, pk, utcnow
+from core.policy import Act
+from core.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
+from core.services import actions, canvases, cards, clusters, participants, scoring, workshops
+from core.services.access import collective_for, workshop_for
+from core.templates import Templates
+from core.text import fold
+
+SECTIONS = ("participation", "needs", "groups", "ideas", "scoring", "projects", "actions")
+SECTION_TITLES = {
+    "participation": N_("Participation"),
+    "needs": N_("What we heard: the needs"),
+    "groups": N_("Groups"),
+    "ideas": N_("Ideas and the needs they answer"),
+    "scoring": N_("Opportunity scoring"),
+    "projects": N_("Projects and their canvases"),
+    "actions": N_("Next steps"),
+}
+STATUS_LABELS = {"todo": N_("To do"), "doing": N_("In progress"), "done": N_("Done"),
+                 "abandoned": N_("Dropped")}
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    text: str
+    source: str  # the source's label, or ""
+    supports: int  # "ça me concerne"
+    author: str  # "" when anonymous
+
+
+@dataclass(frozen=True)
+class ThemeBlock:
+    label: str
+    color: str
+    needs: list[NeedLine]
+
+    @property
+    def supports(self) -> int:
+        return sum(n.supports for n in self.needs)
+
+
+@dataclass(frozen=True)
+class GroupBlock:
+    name: str
+    kind: str  # need or idea
+    cards: list[str]
+
+
+@dataclass(frozen=True)
+class IdeaBlock:
+    text: str
+    supports: int
+    needs: list[tuple[str, str]]  # (need, its source's label): the evidence chain
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    rank: int | None
+    title: str
+    score: float | None
+    disagreement: float | None
+    flagged: bool  # the room disagreed
+    backing: int  # needs backing it
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ScoringBlock:
+    workshop: str
+    mode: str  # scores or dots
+    voters: int
+    finished: int
+    criteria: list[tuple[str, float]]  # (name, weight)
+    lines: list[ScoreLine]
+    robust: bool | None  # does the leader hold when weights move? None: no scores
+    results: list[CandidateResult]  # for the charts
+    titles: dict[int, str]
+    dots: list[tuple[str, int]]  # (title, dots), for a dot vote
+
+
+@dataclass(frozen=True)
+class ProjectBlock:
+    title: str
+    template: str
+    sections: list[tuple[str, str]]  # (section title, text)
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    what: str
+    who: str
+    due_on: date | None
+    supports: list[str]
+    status: str  # its label
+    note: str
+    project: str
+
+
+@dataclass(frozen=True)
+class Participation:
+    workshops: int
+    participants: int
+    needs: int
+    ideas: int
+    supports: int
+    ballots: int
+    actions: int
+    names: list[str] = field(default_factory=list)  # only when named
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """Everything the livrable says, in the reader's language."""
+
+    title: str
+    collective: str
+    territory: str
+    subtitle: str  # the workshop(s) and date
+    made_on: datetime
+    lang: str
+    anonymous: bool
+    sections: tuple[str, ...]
+    participation: Participation
+    themes: list[ThemeBlock]
+    groups: list[GroupBlock]
+    ideas: list[IdeaBlock]
+    scoring: list[ScoringBlock]
+    projects: list[ProjectBlock]
+    actions: list[ActionLine]
+
+    def heading(self, section: str) -> str:
+        return translate(self.lang, SECTION_TITLES[section])
+
+
+def _participant_names(session: Session, workshop_ids: list[int]) -> list[str]:
+    """Return the names of the people who took part (not the facilitator's own ballot)."""
+    return [p.display_name for workshop_id in workshop_ids
+            for p in participants.people_of(session, workshop_id)]
+
+
+def _scoring_block(session: Session, actor: Actor, workshop: Workshop,
+                   lang: str) -> ScoringBlock | None:
+    board, found = scoring.results_view(session=session, actor=actor,
+                                        workshop_id=pk(workshop), lang=lang)
+    if not board.candidates:
+        return None
+    titles = {c.id: c.title for c in board.candidates}
+    backing = {c.id: c.evidence for c in board.candidates}
+    selected = {c.id for c in board.candidates if c.selected}
+    lines: list[ScoreLine] = []
+    robust: bool | None = None
+    results: list[CandidateResult] = []
+    dots: list[tuple[str, int]] = []
+    if found is not None:
+        results = found.scored
+        for r in found.scored:
+            lines.append(ScoreLine(r.rank, titles.get(r.candidate, "?"), r.score,
+                                   r.disagreement, bool(r.disagreement is not None
+                                                        and r.disagreement
+                                                        >= DISAGREEMENT_FLAG),
+                                   backing.get(r.candidate, 0), r.candidate in selected))
+        rob: Robustness | None = found.robustness
+        robust = rob.robust if rob is not None else None
+        dots = [(titles.get(c, "?"), total) for c, total, _rank in found.dots if total]
+    names = {pk(c): (c.name_fr if lang == "fr" else c.name_en) or c.name_fr
+             for c in board.criteria}
+    return ScoringBlock(workshop.title, board.workshop.vote_mode, board.voters, board.finished,
+                        [(names[pk(c)], c.weight) for c in board.criteria], lines, robust,
+                        results, titles, dots)
+
+
+def _anonymous_who(who: str, participant_id: int | None, names: set[str], lang: str) -> str:
+    if participant_id is not None or fold(who) in names:
+        return translate(lang, N_("A participant"))
+    return who
+
+
+def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
+          workshop_id: int | None = None, collective_id: int | None = None,
+          sections: tuple[str, ...] = SECTIONS, anonymous: bool = True) -> Synthesis:
+    """Read the synthesis of one workshop (``workshop_id``) or of a collective across its
+    workshops (``collective_id``) — the facilitator's."""
+    if workshop_id is not None:
+        workshop = workshop_for(session, actor, workshop_id, Act.FACILITATE)
+        collective = collective_for(session, actor, workshop.collective_id)
+        chosen = [workshop]
+        title = workshop.title
+        subtitle = translate(lang, N_("Workshop synthesis"))
+    elif collective_id is not None:
+        collective = collective_for(session, actor, collective_id)
+        chosen = [s.workshop for s in workshops.list_workshops(
+            session=session, actor=actor, collective_id=collective_id)]
+        title = collective.name
+        subtitle = translate(lang, N_("Synthesis of {count} workshops"), count=len(chosen))
+    else:
+        raise ValueError("a workshop or a collective")
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        raise ValueError(f"unknown sections: {unknown}")
+    ids = [pk(w) for w in chosen]
+    names = _participant_names(session, ids)
+    folded = {fold(n) for n in names}
+
+    needs, ideas, group_blocks, scoring_blocks = [], [], [], []
+    for w in chosen:
+        needs += cards.board(session=session, actor=actor, workshop_id=pk(w),
+                             kind=CardKind.NEED).cards
+        ideas += cards.board(session=session, actor=actor, workshop_id=pk(w),
+                             kind=CardKind.IDEA).cards
+        for kind in (CardKind.NEED, CardKind.IDEA):
+            board = clusters.group_board(session=session, actor=actor, workshop_id=pk(w),
+                                         kind=kind)
+            group_blocks += [GroupBlock(g.name, kind, [c.text for c in g.cards])
+                             for g in board.groups if g.cards]
+        block = _scoring_block(session, actor, w, lang)
+        if block is not None:
+            scoring_blocks.append(block)
+
+    def source(key: str) -> str:
+        return templates.source_label(key, lang) if key else ""
+
+    by_theme: dict[str, list[NeedLine]] = {}
+    for need in sorted(needs, key=lambda n: -n.support_count):
+        author = "" if anonymous else (need.author_name or "")
+        by_theme.setdefault(need.theme, []).append(
+            NeedLine(need.text, source(need.source), need.support_count, author))
+    order = [k for k in templates.themes if k in by_theme] + [
+        k for k in by_theme if k not in templates.themes]
+    themes = [ThemeBlock(templates.theme_label(k, lang) if k
+                         else translate(lang, N_("No theme")),
+                         templates.themes[k].color if k in templates.themes else "#868e96",
+                         by_theme[k]) for k in order]
+
+    need_by_id = {n.id: n for n in needs}
+    idea_blocks = [IdeaBlock(i.text, i.support_count,
+                             [(need_by_id[n].text, source(need_by_id[n].source))
+                              for n in i.links if n in need_by_id])
+                   for i in sorted(ideas, key=lambda i: (-len(i.links), -i.support_count))]
+
+    projects = []
+    for canvas in canvases.list_canvases(session=session, actor=actor, workshop_id=ids[0]) \
+            if ids else []:
+        if workshop_id is not None and canvas.workshop_id != workshop_id:
+            continue
+        view = canvases.canvas_view(session=session, actor=actor, canvas_id=pk(canvas),
+                                    templates=templates)
+        projects.append(ProjectBlock(canvas.title, view.template.name(lang), [
+            (s.title(lang), view.text(s.key)) for s in view.template.sections]))
+
+    if workshop_id is not None:
+        found_actions = actions.workshop_actions(session=session, actor=actor,
+                                                 workshop_id=workshop_id)
+    else:
+        found_actions = actions.collective_actions(session=session, actor=actor,
+                                                   collective_id=pk(collective))
+    action_lines = [ActionLine(
+        a.what, _anonymous_who(a.who, a.who_participant_id, folded, lang) if anonymous
+        else a.who, a.due_on, [templates.support_label(s, lang) for s in a.supports],
+        translate(lang, STATUS_LABELS[a.status]), a.note, a.project) for a in found_actions]
+
+    ballots = sum(b.finished for b in scoring_blocks)
+    participation = Participation(
+        workshops=len(chosen), participants=len(names), needs=len(needs), ideas=len(ideas),
+        supports=sum(n.support_count for n in needs) + sum(i.support_count for i in ideas),
+        ballots=ballots, actions=len(found_actions),
+        names=[] if anonymous else sorted(names, key=fold))
+    return Synthesis(title=title, collective=collective.name, territory=collective.territory,
+                     subtitle=subtitle, made_on=utcnow(), lang=lang, anonymous=anonymous,
+                     sections=tuple(s for s in SECTIONS if s in sections),
+                     participation=participation, themes=themes, groups=group_blocks,
+                     ideas=idea_blocks, scoring=scoring_blocks, projects=projects,
+                     actions=action_lines)
