@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.db import session_scope
-from core.errors import InvalidInput
+from core.db import ensure_schema, session_scope
+from core.errors import FabriqueError, InvalidInput
 from core.grouping import suggest_groups
-from core.i18n import N_
+from core.i18n import LANGUAGES, N_, translate
 from core.imports import read_csv
-from core.services import accounts
+from core.livrable import FORMATS
 from core.settings import Settings, get_settings
 from launch.startup import bootstrap
 
@@ -43,21 +43,79 @@ def main(argv: list[str] | None = None) -> int:
                          help="number of groups (chosen automatically when absent)")
     cluster.add_argument("--output", type=Path, default=None,
                          help="where to write the result (default: standard output)")
+    commands.add_parser(
+        "workshops", help="List workshops: id, join code, collective, title, status "
+                          "(tab-separated, one per line).")
+    synthesis_cmd = commands.add_parser(
+        "synthesis", help="Write a workshop's synthesis (the livrable) to a file.")
+    synthesis_cmd.add_argument("workshop", help="the workshop's id or join code")
+    synthesis_cmd.add_argument("--format", choices=FORMATS, default="pdf", dest="fmt")
+    synthesis_cmd.add_argument("--out", type=Path, required=True, help="file to write")
+    synthesis_cmd.add_argument("--anonymous", action="store_true",
+                               help="no participant's name in it")
+    synthesis_cmd.add_argument("--lang", choices=LANGUAGES, default=None,
+                               help="language (default: FABRIQUE_DEFAULT_LANGUAGE)")
     args = parser.parse_args(argv)
     if args.command == "cluster":
         return _cluster(args.file, args.text_column, args.groups, args.output)
     settings = get_settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port, wall=not args.no_wall)
+    if args.command in ("workshops", "synthesis"):
+        return _as_operator(settings, args)
     if args.command == "migrate":
         bootstrap(settings)
         print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")
     elif args.command == "setup-code":
         bootstrap(settings)
+        from core.services import accounts
+
         with session_scope(write=True) as session:
             code = accounts.setup_code(session)
         print(code or "An administrator already exists.")
     return 0
+
+
+def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
+    """Run ``workshops`` or ``synthesis`` as the machine's administrator; a refusal is a
+    message on standard error and exit status 2."""
+    from core import livrable
+    from core.services import accounts, synthesis, workshops
+    from core.templates import load_templates
+
+    name = f"fabrique {args.command}"
+    lang = getattr(args, "lang", None) or settings.default_language
+    try:
+        ensure_schema(settings.resolved_database_url)
+        with session_scope() as session:
+            actor = accounts.operator(session)
+            if args.command == "workshops":
+                for workshop, collective in workshops.all_workshops(session=session,
+                                                                    actor=actor):
+                    print("\t".join(_cell(v) for v in (
+                        workshop.id, workshop.join_code, collective.name, workshop.title,
+                        workshop.status)))
+                return 0
+            workshop = workshops.find_workshop(session=session, actor=actor,
+                                               reference=args.workshop)
+            found = synthesis.build(session=session, actor=actor, lang=lang,
+                                    templates=load_templates(settings.templates_dir),
+                                    workshop_id=workshop.id, anonymous=args.anonymous)
+            data = livrable.write(found, args.fmt)
+        args.out.write_bytes(data)
+    except FabriqueError as error:
+        print(f"{name}: {translate(lang, error.msgid, **error.params)}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _cell(value: object) -> str:
+    """Return one tab-separated field (tabs and line breaks in names become spaces)."""
+    return " ".join(str(value).split())
 
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

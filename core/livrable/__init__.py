@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from core.services.synthesis import Synthesis
+if TYPE_CHECKING:  # the writers load on first use: the command line starts fast
+    from core.services.synthesis import Synthesis
 
 FORMATS = ("pdf", "docx", "md")
 MEDIA_TYPES = {

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from core.actors import Actor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
-from core.models import NAME_MAX, AppSetting, Collective, Role, User, utcnow
+from core.models import NAME_MAX, AppSetting, Collective, Role, User, pk, utcnow
 from core.services.access import active_user, require_admin, require_user
 from core.text import clean_text
 
@@ -237,6 +237,18 @@ def credentials(session: Session) -> dict:
             for u in users
         }
     }
+
+
+def operator(session: Session) -> UserActor:
+    """Return who acts for the command line: the machine's administrator (the first
+    active admin account). Whoever runs ``fabrique`` already holds the database."""
+    user = session.exec(select(User).where(User.role == Role.ADMIN,
+                                           col(User.deactivated_at).is_(None))
+                        .order_by(col(User.id))).first()
+    if user is None:
+        raise InvalidInput(N_("There is no administrator yet: open Fabrique and create it "
+                              "with the setup code first."))
+    return UserActor(user_id=pk(user), username=user.username, name=user.name, role=user.role)
 
 
 def actor_for_username(session: Session, username: str | None) -> UserActor | None:

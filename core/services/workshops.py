@@ -26,6 +26,7 @@ from core.models import (
 from core.services.access import (
     active_user,
     collective_for,
+    require_admin,
     require_user,
     workshop_for,
 )
@@ -185,6 +186,26 @@ def agenda(*, session: Session, actor: Actor, workshop_id: int) -> list[AgendaPh
             .order_by(col(AgendaPhase.position))
         ).all()
     )
+
+
+def all_workshops(*, session: Session, actor: Actor) -> list[tuple[Workshop, Collective]]:
+    """Return every workshop with its collective, by collective then creation (admin)."""
+    require_admin(session, actor)
+    rows = session.exec(select(Workshop, Collective)
+                        .join(Collective, col(Collective.id) == col(Workshop.collective_id))
+                        .where(col(Workshop.deleted_at).is_(None),
+                               col(Collective.deleted_at).is_(None))
+                        .order_by(col(Collective.id), col(Workshop.id))).all()
+    return [(w, c) for w, c in rows]
+
+
+def find_workshop(*, session: Session, actor: Actor, reference: str) -> Workshop:
+    """Return the workshop named by its id or its join code, if the actor may see it."""
+    reference = reference.strip()
+    if reference.isdigit():
+        return workshop_for(session, actor, int(reference))
+    found = find_by_code(session=session, code=reference)
+    return workshop_for(session, actor, pk(found))
 
 
 def find_by_code(*, session: Session, code: str) -> Workshop:
