@@ -37,16 +37,17 @@ else:
         pages = {
             _("Workshop"): menu(screens.HOME, screens.FACILITATE, screens.PROJECTOR,
                                 screens.EXPLORE, screens.IDEAS, screens.GROUP, screens.SCORE,
-                                screens.RESULTS, screens.CANVAS, screens.IMPORT_CARDS),
+                                screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS,
+                                screens.SYNTHESIS, screens.IMPORT_CARDS),
             _("Settings"): menu(screens.ACCOUNT, screens.USERS) if user and user.is_admin
             else menu(screens.ACCOUNT),
         }
     elif policy.is_link_member(actor):
-        pages = {_("Our project"): menu(screens.CANVAS)}
+        pages = {_("Our project"): menu(screens.CANVAS, screens.NEXT_STEPS)}
     elif policy.is_participant(actor):
         pages = {_("Workshop"): menu(screens.WORKSHOP, screens.EXPLORE, screens.IDEAS,
                                      screens.GROUP, screens.SCORE, screens.RESULTS,
-                                     screens.CANVAS)}
+                                     screens.CANVAS, screens.NEXT_STEPS)}
     else:
         pages = {"": menu(screens.LOGIN, screens.JOIN)}
 

@@ -35,6 +35,7 @@ BOARD_CSS = """
 .fab-group-name{font-size:1.3rem;font-weight:700;margin-bottom:4px;overflow-wrap:anywhere;}
 .fab-group ul{margin:0;padding-left:1.1rem;font-size:1.05rem;white-space:pre-wrap;
   overflow-wrap:anywhere;}
+.fab-status{display:inline-block;color:#fff;border-radius:4px;padding:0 6px;font-weight:600;}
 </style>
 """
 
@@ -293,3 +294,41 @@ def details(summary: str, items: list[str], *, opened: bool = False) -> str:
     state = " open" if opened else ""
     return (f"<details class='fab-details'{state}><summary>{escape(summary)}</summary>"
             f"{bullet_list(items)}</details>")
+
+
+STATUS_COLOURS = {"todo": "#868e96", "doing": "#1971c2", "done": "#2f9e44",
+                  "abandoned": "#adb5bd"}
+
+
+def action_card(what: str, *, status: str, status_label: str, details: list[str],
+                note: str = "") -> str:
+    """Return a next step as a card: what, then who / when / support, its status."""
+    color = STATUS_COLOURS.get(status, "#868e96")
+    meta = " · ".join(escape(d) for d in details if d)
+    done = " style='text-decoration:line-through'" if status == "abandoned" else ""
+    return (f"<div class='fab-card' style='border-left-color:{color}'>"
+            f"<div class='fab-card-text'{done}>{escape(what)}</div>"
+            f"<div class='fab-card-meta'><span class='fab-status' style='background:{color}'>"
+            f"{escape(status_label)}</span> {meta}</div>"
+            + (f"<div class='fab-card-meta'>{escape(note)}</div>" if note else "")
+            + "</div>")
+
+
+def action_group(project: str, cards_html: list[str]) -> str:
+    """Return one project's next steps (cards already escaped) as a grid."""
+    return (f"<h3 class='fab-heading'>{escape(project)} "
+            f"<span class='fab-count'>({len(cards_html)})</span></h3>"
+            "<div class='fab-grid'>"
+            + "".join(f"<div class='fab-cell'>{c}</div>" for c in cards_html) + "</div>")
+
+
+def projector_actions(project: str, rows: list[tuple[str, str, str]]) -> str:
+    """Return one project's next steps in projector type: (what, who and when, status)."""
+    cards_html = "".join(
+        f"<div class='fab-projector-card' style='border-left-color:"
+        f"{STATUS_COLOURS.get(status, '#868e96')}'>{escape(what)}"
+        f"<div style='font-size:24px;color:#495057'>{escape(meta)}</div></div>"
+        for what, meta, status in rows)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"{escape(project)} <span class='fab-count'>({len(rows)})</span></div>"
+            f"<div class='fab-projector-grid'>{cards_html}</div></div>")

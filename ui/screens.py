@@ -43,12 +43,14 @@ GROUP = Screen("pages/group.py", N_("Group"), "🗂️", "group")
 SCORE = Screen("pages/score.py", N_("Score"), "🗳️", "score")
 RESULTS = Screen("pages/results.py", N_("Results"), "📊", "results")
 CANVAS = Screen("pages/canvas.py", N_("Formalise"), "📄", "canvas")
+NEXT_STEPS = Screen("pages/next_steps.py", N_("Next steps"), "🪜", "next-steps")
+SYNTHESIS = Screen("pages/synthesis.py", N_("Synthesis"), "🧾", "synthesis")
 IMPORT_CARDS = Screen("pages/import_cards.py", N_("Import cards"), "📥", "import")
 ACCOUNT = Screen("pages/account.py", N_("My account"), "👤", "account")
 USERS = Screen("pages/users.py", N_("Accounts"), "🛡️", "users")
 
 ALL = (LOGIN, JOIN, HOME, FACILITATE, PROJECTOR, WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE,
-       RESULTS, CANVAS, IMPORT_CARDS, ACCOUNT, USERS)
+       RESULTS, CANVAS, NEXT_STEPS, SYNTHESIS, IMPORT_CARDS, ACCOUNT, USERS)
 
 # Where participants are taken during each kind of phase (the others: the workshop page).
 PHASE_SCREENS: dict[str, Screen] = {
@@ -57,4 +59,5 @@ PHASE_SCREENS: dict[str, Screen] = {
     PhaseKind.GROUP: GROUP,
     PhaseKind.SCORE: SCORE,
     PhaseKind.FORMALISE: CANVAS,
+    PhaseKind.NEXT_STEPS: NEXT_STEPS,
 }

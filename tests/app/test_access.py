@@ -32,7 +32,8 @@ def test_visitor_is_offered_only_login_and_join(new_app, db):
 
 @pytest.mark.parametrize("page", ["home", "facilitate", "projector", "workshop", "explore",
                                   "ideas", "group", "score", "results", "canvas",
-                                  "import_cards", "account", "users"])
+                                  "import_cards", "account", "users", "next_steps",
+                                  "synthesis"])
 def test_a_page_file_run_alone_shows_nothing(app_env, running_workshop_app, page):
     """What Streamlit's pages/ fallback would serve on a cold start: the file without
     app.py. The page's own guard must stop it before any data is read."""
@@ -99,11 +100,11 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
     workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
-                      "results", "canvas", "import_cards"]
+                      "results", "canvas", "next_steps", "synthesis", "import_cards"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
     assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",
-                                      "results", "canvas"]
+                                      "results", "canvas", "next_steps"]
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):

@@ -75,8 +75,8 @@ def test_screens_never_decide_rights_from_the_actor_type():
 
 
 WORKSHOP_SCREENS = {"canvas.py", "explore.py", "facilitate.py", "group.py", "ideas.py",
-                    "import_cards.py", "projector.py", "results.py", "score.py",
-                    "workshop.py"}
+                    "import_cards.py", "next_steps.py", "projector.py", "results.py",
+                    "score.py", "synthesis.py", "workshop.py"}
 
 
 def test_every_workshop_page_opens_through_the_helper():
