@@ -234,7 +234,7 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
 
 async def scenario(server: Server, args, wall_server: Server | None = None) -> dict:
     from playwright.async_api import async_playwright
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from core.db import session_scope
     from core.models import Card, CardKind, PhaseKind, Score, Workshop
@@ -245,9 +245,10 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
     templates = load_templates(ROOT / "data")
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
         wid, code = workshop.id, workshop.join_code
-        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA)).all()
+        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
+                                              Card.workshop_id == wid)).all()
         scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
                                    criteria_set=templates.criteria_sets["impact-effort"])
         scoring.set_candidates(session=session, actor=admin, workshop_id=wid,

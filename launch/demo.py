@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,18 +14,31 @@ from core.errors import TemplateError
 from core.i18n import N_
 from core.models import (
     CARD_TEXT_MAX,
+    NAME_MAX,
+    Action,
+    ActionChange,
+    ActionStatus,
+    Candidate,
+    Canvas,
+    CanvasRevision,
     Card,
     CardKind,
     CardLink,
     Collective,
+    Criterion,
+    Participant,
     Role,
+    Score,
+    ScoringState,
     User,
     Workshop,
+    WorkshopStatus,
     pk,
     utcnow,
 )
 from core.services.workshops import add_agenda, insert_with_join_code
 from core.templates import Templates, read_yaml_model
+from core.text import fold
 
 
 class _Strict(BaseModel):
@@ -53,11 +67,36 @@ class DemoCard(_Strict):
     answers: list[int] = Field(default_factory=list)
 
 
+class DemoAction(_Strict):
+    what: str = Field(min_length=1, max_length=500)
+    who: str = ""  # a participant's name, or anyone's
+    due_in_days: int | None = None  # from the day the demo is loaded
+    supports: list[str] = Field(default_factory=list)
+    status: ActionStatus = ActionStatus.TODO
+    note: str = ""
+
+
+class DemoEarlier(_Strict):
+    """A workshop already held: its cards, a vote, a canvas, next steps."""
+
+    title: str = Field(min_length=1)
+    format: str
+    days_ago: int = Field(default=21, ge=1)
+    participants: list[str] = Field(min_length=1)
+    cards: list[DemoCard] = Field(default_factory=list)
+    candidates: list[int] = Field(default_factory=list)  # positions of ideas in cards
+    scores: list[list[int]] = Field(default_factory=list)  # per candidate, per participant
+    selected: int | None = None  # position in candidates of the one formalised
+    canvas: dict[str, str] = Field(default_factory=dict)  # section key → text
+    actions: list[DemoAction] = Field(default_factory=list)
+
+
 class DemoFile(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9-]{1,80}$")
     collective: DemoCollective
     workshop: DemoWorkshop
     cards: list[DemoCard] = Field(default_factory=list)
+    earlier: DemoEarlier | None = None
 
 
 def demo_files(templates_dir: Path) -> list[Path]:
@@ -90,6 +129,8 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
             raise TemplateError(N_("Template file {file} is invalid: {details}"),
                                 file=str(path),
                                 details=f"cards.{index}.source: unknown source '{card.source}'")
+    if demo.earlier is not None:
+        _check_earlier(path, demo.earlier, templates)
     admin = session.exec(
         select(User).where(User.role == Role.ADMIN).order_by(col(User.id))
     ).first()
@@ -106,31 +147,131 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
     except IntegrityError:
         session.rollback()  # another app replica loaded it at the same moment
         return None
+    if demo.earlier is not None:
+        _load_earlier(session, collective, demo.earlier, templates, lang)
     workshop = Workshop(collective_id=pk(collective), title=demo.workshop.title,
                         format_key=fmt.key, join_code="")
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, fmt, lang)
-    start = utcnow() - timedelta(minutes=len(demo.cards))
-    rows: list[Card] = []
-    for index, item in enumerate(demo.cards):
-        rows.append(
-            Card(
-                collective_id=pk(collective),
-                workshop_id=workshop.id,
-                kind=item.kind.value,
-                text=item.text,
-                theme=item.theme,
-                source=item.source,
-                author_name=item.author,
-                place=item.place,
-                created_at=start + timedelta(minutes=index),
-                updated_at=start + timedelta(minutes=index),
-            )
-        )
-    session.add_all(rows)
-    session.flush()
-    for row, item in zip(rows, demo.cards, strict=True):
-        for target in item.answers:
-            session.add(CardLink(idea_id=pk(row), need_id=pk(rows[target])))
+    _add_cards(session, collective, workshop, demo.cards,
+               utcnow() - timedelta(minutes=len(demo.cards)))
     session.commit()
     return collective
+
+
+def _invalid(path: Path, details: str) -> TemplateError:
+    return TemplateError(N_("Template file {file} is invalid: {details}"), file=str(path),
+                         details=details)
+
+
+def _check_earlier(path: Path, earlier: DemoEarlier, templates: Templates) -> None:
+    if earlier.format not in templates.formats:
+        raise _invalid(path, f"earlier.format: unknown format '{earlier.format}'")
+    for index in earlier.candidates:
+        if not (0 <= index < len(earlier.cards) and earlier.cards[index].kind == CardKind.IDEA):
+            raise _invalid(path, f"earlier.candidates: {index} is not an idea")
+    if len(earlier.scores) != len(earlier.candidates) or any(
+            len(row) != len(earlier.participants) or not all(1 <= v <= 5 for v in row)
+            for row in earlier.scores):
+        raise _invalid(path, "earlier.scores: one row per candidate, one 1-5 score per "
+                             "participant")
+    if earlier.selected is not None and not 0 <= earlier.selected < len(earlier.candidates):
+        raise _invalid(path, "earlier.selected: not a candidate")
+    canvas = templates.default_canvas
+    for key in earlier.canvas:
+        if canvas.section(key) is None:
+            raise _invalid(path, f"earlier.canvas: no section '{key}' in {canvas.key}")
+    for index, action in enumerate(earlier.actions):
+        for support in action.supports:
+            if support not in templates.supports:
+                raise _invalid(path, f"earlier.actions.{index}: unknown support '{support}'")
+
+
+def _add_cards(session: Session, collective: Collective, workshop: Workshop,
+               items: list[DemoCard], start: datetime) -> list[Card]:
+    rows = [Card(collective_id=pk(collective), workshop_id=workshop.id, kind=item.kind,
+                 text=item.text, theme=item.theme, source=item.source,
+                 author_name=item.author, place=item.place,
+                 created_at=start + timedelta(minutes=index),
+                 updated_at=start + timedelta(minutes=index))
+            for index, item in enumerate(items)]
+    session.add_all(rows)
+    session.flush()
+    for row, item in zip(rows, items, strict=True):
+        for target in item.answers:
+            session.add(CardLink(idea_id=pk(row), need_id=pk(rows[target])))
+    return rows
+
+
+def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier,
+                  templates: Templates, lang: str) -> Workshop:
+    """Write a workshop held ``days_ago`` days ago, ended, with what it produced."""
+    held = utcnow() - timedelta(days=earlier.days_ago)
+    fmt = templates.formats[earlier.format]
+    workshop = Workshop(collective_id=pk(collective), title=earlier.title, format_key=fmt.key,
+                        join_code="", status=WorkshopStatus.ENDED,
+                        current_phase=len(fmt.phases) - 1, created_at=held,
+                        scoring_state=ScoringState.CLOSED, results_revealed=True)
+    insert_with_join_code(session, workshop)
+    add_agenda(session, workshop, fmt, lang)
+    people = [Participant(workshop_id=pk(workshop), display_name=name,
+                          name_key=fold(name)[:NAME_MAX], token=secrets.token_urlsafe(24),
+                          created_at=held) for name in earlier.participants]
+    session.add_all(people)
+    cards = _add_cards(session, collective, workshop, earlier.cards, held)
+    criteria = [Criterion(workshop_id=pk(workshop), key=c.key, name_fr=c.name.fr,
+                          name_en=c.name.en, question_fr=c.question.fr,
+                          question_en=c.question.en, weight=c.weight, direction=c.sign,
+                          axis=c.axis, position=position)
+                for position, c in enumerate(templates.default_criteria_set.criteria)]
+    workshop.criteria_set_key = templates.default_criteria_set.key
+    candidates = [Candidate(workshop_id=pk(workshop), card_id=pk(cards[index]),
+                            selected=position == earlier.selected)
+                  for position, index in enumerate(earlier.candidates)]
+    session.add_all([*criteria, *candidates])
+    session.flush()
+    for candidate, row in zip(candidates, earlier.scores, strict=True):
+        for person, base in zip(people, row, strict=True):
+            for position, criterion in enumerate(criteria):
+                # A little spread between criteria, the same every time the demo loads.
+                value = base if criterion.direction > 0 else 6 - base
+                value = min(5, max(1, value - (position + pk(person)) % 2))
+                session.add(Score(participant_id=pk(person), candidate_id=pk(candidate),
+                                  criterion_id=pk(criterion), value=value, updated_at=held))
+    canvas_id = None
+    if earlier.selected is not None:
+        chosen = candidates[earlier.selected]
+        template = templates.default_canvas
+        canvas = Canvas(collective_id=pk(collective), workshop_id=pk(workshop),
+                        candidate_id=pk(chosen), template_key=template.key,
+                        title=cards[earlier.candidates[earlier.selected]].text[:200],
+                        created_at=held)
+        session.add(canvas)
+        session.flush()
+        canvas_id = pk(canvas)
+        writers = earlier.participants
+        for index, (key, text) in enumerate(earlier.canvas.items()):
+            session.add(CanvasRevision(canvas_id=canvas_id, section_key=key, text=text,
+                                       author_name=writers[index % len(writers)],
+                                       created_at=held + timedelta(minutes=index)))
+    by_name = {p.display_name: p for p in people}
+    for item in earlier.actions:
+        taker = by_name.get(item.who)
+        action = Action(collective_id=pk(collective), workshop_id=pk(workshop),
+                        canvas_id=canvas_id, what=item.what, who=item.who,
+                        who_participant_id=pk(taker) if taker else None,
+                        due_on=(held + timedelta(days=item.due_in_days)).date()
+                        if item.due_in_days is not None else None,
+                        support_wanted=",".join(item.supports), status=item.status,
+                        note=item.note, created_at=held, updated_at=held)
+        session.add(action)
+        session.flush()
+        session.add(ActionChange(action_id=pk(action), change="created",
+                                 status=ActionStatus.TODO, author_name=item.who,
+                                 created_at=held))
+        if item.status != ActionStatus.TODO or item.note:
+            session.add(ActionChange(action_id=pk(action), change="status",
+                                     status=item.status, note=item.note,
+                                     author_name=item.who,
+                                     created_at=held + timedelta(days=3)))
+    return workshop

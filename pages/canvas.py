@@ -13,9 +13,10 @@ from core import canvas_pdf, policy
 from core.errors import FabriqueError
 from core.models import AccessRole
 from core.policy import Act
-from core.services import canvas_comments, canvas_links, canvases, scoring, workshops
+from core.services import actions, canvas_comments, canvas_links, canvases, scoring, workshops
 from core.services.canvas_comments import CommentView
 from core.services.canvases import CanvasView, RevisionView
+from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
@@ -289,7 +290,22 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
         elif latest is not None:
             st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
                          when=latest.created_at.strftime("%d/%m %H:%M")))
+        if section.evidence == "actions":
+            project_actions(cid)
         comment_thread(cid, section, comments)
+
+
+def project_actions(cid: int) -> None:
+    """Show the project's next steps (written on the next-steps page) under its section."""
+    found = calls.read(actions.canvas_actions, canvas_id=cid)
+    if not found:
+        st.caption(_("No next step for this project yet: add them on the “Next steps"
+                     "” page."))
+        return
+    st.html(render.bullet_list([
+        f"{a.what} — {a.who or _('nobody yet')}"
+        + (f" — {a.due_on:%d/%m/%Y}" if a.due_on else "")
+        + f" — {_(STATUS_LABELS[a.status])}" for a in found]))
 
 
 def add_comment(cid: int, section: str, parent_id: int | None) -> None:

@@ -4,8 +4,9 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 import streamlit as st
 
 from core.models import CardKind, PhaseKind, WorkshopStatus
-from core.services import cards, clusters, scoring
+from core.services import actions, canvases, cards, clusters, scoring
 from core.services.phases import LiveState
+from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from ui import calls, legacy_guard, links, live, render, startup
 from ui.i18n import _, lang
@@ -32,7 +33,10 @@ def header(state: LiveState) -> str:
 
 def wall(state: LiveState) -> str:
     """Return what the room looks at in this phase (redrawn live)."""
-    key = (state.revision, state.index, state.status, state.results_revealed, lang())
+    key: tuple = (state.revision, state.index, state.status, state.results_revealed, lang())
+    if state.phase is not None and state.phase.kind == PhaseKind.FORMALISE:
+        # Canvas saves do not move the boards' revision: follow the canvases themselves.
+        key += calls.read(canvases.workshop_stamp, workshop_id=workshop_id)
     cached = st.session_state.get("projector_drawn")
     if cached is None or cached[0] != key:
         cached = (key, "".join(wall_html(state)))
@@ -45,7 +49,7 @@ def wall_html(state: LiveState) -> list[str]:
     if state.status == WorkshopStatus.DRAFT:
         return [render.projector_text(_("Welcome! The workshop starts soon."))]
     if state.status == WorkshopStatus.ENDED or phase is None:
-        return [render.projector_text(_("Thank you all!"))]
+        return closing_wall()
     blocks = []
     if phase.kind in (PhaseKind.EXPLORE, PhaseKind.IDEAS):
         kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE else CardKind.IDEA
@@ -82,8 +86,59 @@ def wall_html(state: LiveState) -> list[str]:
             ranked = [f"{r.rank}. {titles.get(r.candidate, '?')}" for r in result.scored
                       if r.rank is not None][:5]
             blocks.append(render.projector_cards(_("Results"), "#c2410c", ranked))
+    elif phase.kind == PhaseKind.FORMALISE:
+        blocks += canvases_wall()
+    elif phase.kind == PhaseKind.NEXT_STEPS:
+        if phase.instructions:
+            blocks.append(render.projector_text(phase.instructions, small=True))
+        blocks += actions_wall()
     else:
         blocks.append(render.projector_text(phase.instructions or phase.title))
+    return blocks
+
+
+def canvases_wall() -> list[str]:
+    """The canvases being written: title, how many sections are filled, which ones."""
+    found = [c for c in calls.read(canvases.list_canvases, workshop_id=workshop_id)
+             if c.workshop_id == workshop_id and c.id is not None]
+    if not found:
+        return [render.projector_text(_("No canvas yet: the facilitator starts one from the "
+                                        "chosen idea."))]
+    blocks = []
+    for canvas in found:
+        view = calls.read(canvases.canvas_view, canvas_id=canvas.id, templates=templates)
+        states = canvases.completeness(view)
+        filled = [s.title(lang()) for s in view.template.sections if states[s.key] != "empty"]
+        blocks.append(render.projector_cards(
+            f"{canvas.title} — " + _("{done} / {total} sections filled", done=len(filled),
+                                    total=len(states)), "#c2410c", filled))
+    return blocks
+
+
+def actions_wall() -> list[str]:
+    """The next steps, large, grouped by project."""
+    views = calls.read(actions.workshop_actions, workshop_id=workshop_id)
+    if not views:
+        return [render.projector_text(_("Who does what, by when? Write it on your phone."))]
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for view in views:
+        meta = " · ".join(x for x in (view.who or _("nobody yet"),
+                                      view.due_on.strftime("%d/%m") if view.due_on else "",
+                                      _(STATUS_LABELS[view.status])) if x)
+        groups.setdefault(view.project or _("The collective"), []).append(
+            (view.what, meta, view.status))
+    return [render.projector_actions(project, rows) for project, rows in groups.items()]
+
+
+def closing_wall() -> list[str]:
+    """The end: what was chosen, the next steps, thanks."""
+    blocks = [render.projector_text(_("Thank you all!"))]
+    board, result = calls.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
+    chosen = [c.title for c in board.candidates if c.selected]
+    if chosen:
+        blocks.append(render.projector_cards(_("What we chose"), "#2f9e44", chosen))
+    blocks += actions_wall() if calls.read(actions.workshop_actions,
+                                           workshop_id=workshop_id) else []
     return blocks
 
 

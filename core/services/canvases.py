@@ -290,6 +290,17 @@ def canvas_stamp(*, session: Session, actor: Actor, canvas_id: int) -> tuple[obj
     return (latest, *threads)
 
 
+def workshop_stamp(*, session: Session, actor: Actor, workshop_id: int) -> tuple[object, ...]:
+    """Return what changes whenever a canvas of the workshop is started or written in (one
+    small read, for the wall during "Formaliser")."""
+    workshop_for(session, actor, workshop_id)
+    return tuple(session.exec(
+        select(func.count(func.distinct(Canvas.id)), func.max(CanvasRevision.id))
+        .select_from(Canvas)
+        .outerjoin(CanvasRevision, col(CanvasRevision.canvas_id) == col(Canvas.id))
+        .where(Canvas.workshop_id == workshop_id, col(Canvas.deleted_at).is_(None))).one())
+
+
 def history(*, session: Session, actor: Actor, canvas_id: int,
             section_key: str | None = None) -> list[RevisionView]:
     """Return the revisions of a canvas (or of one section), newest first."""

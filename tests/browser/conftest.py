@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from core.db import dispose_engines, session_scope
+from core.models import Workshop
 from core.services import accounts
 from core.settings import PROJECT_ROOT, Settings
 from launch.startup import bootstrap
@@ -221,3 +223,7 @@ def login(page, base_url: str, username: str = ADMIN, password: str = PASSWORD) 
             raise AssertionError("the re-login cookie was never written")
         page.wait_for_timeout(100)
     wait_idle(page)
+
+
+# The demo's workshop to run: the newest (the demo also holds an earlier, ended one).
+DEMO_WORKSHOP = select(Workshop).order_by(col(Workshop.id).desc()).limit(1)

@@ -6,18 +6,18 @@ import time
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import CanvasRevision, Workshop
+from core.models import CanvasRevision
 from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.templates import load_templates
-from tests.browser.conftest import ADMIN, ARTIFACTS, join, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, wait_idle
 
 
 def prepare(server) -> tuple[str, int]:
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         canvas = canvases.start_canvas(session=session, actor=admin, workshop_id=workshop.id,
                                        templates=load_templates(PROJECT_ROOT / "data"),
@@ -127,7 +127,7 @@ def test_a_phase_change_does_not_take_away_what_is_being_typed(server, new_conte
     page.keyboard.type("Une chambre froide et", delay=10)
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(DEMO_WORKSHOP).one()
         phases.next_phase(session=session, actor=admin, workshop_id=workshop.id)
     page.get_by_text("Phase 2 sur").wait_for()
     page.get_by_text("L'atelier avance : aller à l'étape en cours").wait_for()

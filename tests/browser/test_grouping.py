@@ -4,10 +4,10 @@ a reload."""
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import Card, CardKind, User, Workshop
+from core.models import Card, CardKind, User
 from core.services import clusters, phases
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, login, wait_idle
+from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, login, wait_idle
 
 FRAME = "iframe[title='streamlit_sortables.sortable_items']"
 
@@ -15,7 +15,7 @@ FRAME = "iframe[title='streamlit_sortables.sortable_items']"
 def test_a_dragged_card_stays_in_its_new_group(server, new_context):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         housing = clusters.create_group(session=session, actor=admin, workshop_id=workshop.id,
                                         name="Habiter", kind=CardKind.IDEA)

@@ -5,8 +5,8 @@ them, and everything is still there after the server restarts."""
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import Card, CardSupport, Workshop
-from tests.browser.conftest import login, wait_idle
+from core.models import Card, CardSupport
+from tests.browser.conftest import DEMO_WORKSHOP, login, wait_idle
 
 NEEDS = [
     "Pas de distributeur de billets au bourg",
@@ -24,7 +24,7 @@ def cards_supported(session) -> list[int]:
 
 def join_code(server) -> str:
     with session_scope(url=server.database_url) as session:
-        return session.exec(select(Workshop.join_code)).one()
+        return session.exec(DEMO_WORKSHOP).one().join_code
 
 
 def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server, new_context):
@@ -41,7 +41,7 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     for _ in range(2):
         facilitator.get_by_role("button", name="Phase suivante").click()
         wait_idle(facilitator)
-    facilitator.get_by_text("Phase 3 sur 5").wait_for()
+    facilitator.get_by_text("Phase 3 sur 9").wait_for()
 
     # A participant joins from the code link, in another browser, without an account.
     phone = new_context(viewport={"width": 390, "height": 844}).new_page()

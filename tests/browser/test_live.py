@@ -7,15 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from core.db import session_scope
-from core.models import PhaseKind, Workshop
+from core.models import PhaseKind
 from core.services import phases
 from core.services.accounts import actor_for_username
 from tests.browser.conftest import (
     ADMIN,
     ARTIFACTS,
+    DEMO_WORKSHOP,
     Server,
     join,
     login,
@@ -32,7 +32,7 @@ def open_explore(server) -> tuple[int, str]:
 def open_explore_in(database_url: str) -> tuple[int, str]:
     with session_scope(write=True, url=database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         index = next(p.position for p in phases.phases_of(session, workshop.id)
                      if p.kind == PhaseKind.EXPLORE)

@@ -4,10 +4,10 @@ from sqlmodel import select
 
 from core import inputs
 from core.db import session_scope
-from core.models import Card, CardKind, Score, Workshop
+from core.models import Card, CardKind, Score
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, join, login, wait_idle
+from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, join, login, wait_idle
 
 IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 
@@ -15,7 +15,7 @@ IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 def prepare(server):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        workshop = session.exec(select(Workshop)).one()
+        workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         templates = __import__("core.templates", fromlist=["x"]).load_templates(
             __import__("core.settings", fromlist=["x"]).PROJECT_ROOT / "data")
