@@ -6,7 +6,7 @@ import time
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import CanvasRevision
+from core.models import Canvas, CanvasRevision
 from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
@@ -60,13 +60,15 @@ def test_second_writer_sees_both_texts(server, new_context):
     marcel.get_by_text("a enregistré cette case pendant que vous écriviez").wait_for()
     marcel.get_by_text("Les aînés sans voiture").first.wait_for()
     with session_scope(url=server.database_url) as session:
-        stored = [r.text for r in session.exec(select(CanvasRevision))]
+        stored = [r.text for r in session.exec(select(CanvasRevision).where(
+            CanvasRevision.canvas_id == canvas_id))]
     assert stored == ["Les aînés sans voiture"]  # nothing overwritten
 
     marcel.get_by_role("button", name="Enregistrer la fusion").click()
     wait_idle(marcel)
     with session_scope(url=server.database_url) as session:
-        rows = session.exec(select(CanvasRevision).order_by(CanvasRevision.id)).all()
+        rows = session.exec(select(CanvasRevision).where(
+            CanvasRevision.canvas_id == canvas_id).order_by(CanvasRevision.id)).all()
     assert [r.text for r in rows] == ["Les aînés sans voiture",
                                       "Les aînés sans voiture\n\nLes familles du bourg"]
     assert rows[1].base_revision_id == rows[0].id and rows[1].author_name == "Marcel"
@@ -139,8 +141,11 @@ def test_a_phase_change_does_not_take_away_what_is_being_typed(server, new_conte
 
 
 def saved_texts(server) -> list[str]:
+    """Return the texts saved in this test's canvas (the demo holds another one)."""
     with session_scope(url=server.database_url) as session:
-        return list(session.exec(select(CanvasRevision.text).order_by(CanvasRevision.id)))
+        return list(session.exec(
+            select(CanvasRevision.text).join(Canvas, Canvas.id == CanvasRevision.canvas_id)
+            .where(Canvas.title == "Épicerie-café du bourg").order_by(CanvasRevision.id)))
 
 
 def wait_saved(server, text: str, seconds: float = 10) -> list[str]:

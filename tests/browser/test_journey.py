@@ -36,7 +36,10 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     wait_idle(facilitator)
     code = join_code(server)
     # Lead the workshop to its "Constats et besoins" phase, where needs are written.
-    facilitator.get_by_role("button", name="Ouvrir").click()
+    with session_scope(url=server.database_url) as session:
+        workshop_id = session.exec(DEMO_WORKSHOP).one().id
+    # The demo also lists its earlier evening: open this workshop's own button.
+    facilitator.locator(f".st-key-open_{workshop_id} button").click()
     facilitator.get_by_role("heading", name="Animer l'atelier").wait_for()
     for _ in range(2):
         facilitator.get_by_role("button", name="Phase suivante").click()

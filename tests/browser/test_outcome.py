@@ -36,6 +36,16 @@ def at_next_steps(server) -> tuple[int, str, int]:
         return workshop.id, workshop.join_code, action.id
 
 
+def choose_action(page, action_id: int) -> None:
+    """Pick an action in "Suivre une action" by typing its number (the list filters)."""
+    box = page.get_by_label("Action", exact=True)
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(f"#{action_id} ")
+    box.press("Enter")
+    wait_idle(page)
+
+
 def test_a_phone_takes_an_action_and_the_wall_shows_it(server, new_context):
     workshop_id, code, action_id = at_next_steps(server)
     wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
@@ -51,9 +61,7 @@ def test_a_phone_takes_an_action_and_the_wall_shows_it(server, new_context):
     phone.get_by_label("Quoi").fill("Trouver trois bénévoles pour le café")
     phone.get_by_label("Quoi").press("Enter")
     wait_idle(phone)
-    phone.get_by_text("Choisissez une action").click()
-    phone.get_by_role("option", name=f"#{action_id} · Demander le local").click()
-    wait_idle(phone)
+    choose_action(phone, action_id)
     phone.get_by_role("button", name="Je m'en occupe").click()
     wait_idle(phone)
     with session_scope(url=server.database_url) as session:
@@ -105,12 +113,10 @@ def test_an_edit_link_moves_a_status_and_the_facilitator_sees_it(server, new_con
         action = session.exec(select(Action).where(Action.who == "Karim")).one()
         code, action_id, collective_workshop = link.code, action.id, earlier.id
     member = new_context(viewport={"width": 390, "height": 844}).new_page()
-    member.goto(f"{server.url}/next-steps?k={code}")
+    member.goto(f"{server.url}/next_steps?k={code}")
     wait_idle(member)
     member.get_by_text("Recenser les producteurs").first.wait_for()
-    member.get_by_text("Choisissez une action").click()
-    member.get_by_role("option", name=f"#{action_id} · Recenser les producteurs").click()
-    wait_idle(member)
+    choose_action(member, action_id)
     member.get_by_text("Fait", exact=True).click()
     member.get_by_label("Où on en est (en quelques mots)").fill("Douze producteurs partants")
     member.get_by_role("button", name="Mettre à jour").click()
@@ -122,6 +128,7 @@ def test_an_edit_link_moves_a_status_and_the_facilitator_sees_it(server, new_con
 
     facilitator = new_context().new_page()
     login(facilitator, server.url)
-    facilitator.goto(f"{server.url}/next-steps?w={collective_workshop}")
+    facilitator.goto(f"{server.url}/next_steps?w={collective_workshop}")
     wait_idle(facilitator)
-    facilitator.get_by_text("Douze producteurs partants").wait_for()
+    facilitator.get_by_text("Douze producteurs partants", exact=True).wait_for()
+    facilitator.screenshot(path=str(ARTIFACTS / "next-steps-facilitator.png"), full_page=True)

@@ -1,6 +1,6 @@
 """Two participants score in their own browsers; the facilitator reveals their ranking."""
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core import inputs
 from core.db import session_scope
@@ -57,7 +57,8 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
         page.goto(f"{server.url}/results?p={token}")
         page.get_by_text("quand l'animateur·rice les révélera").wait_for()
     with session_scope(url=server.database_url) as session:
-        assert len(session.exec(select(Score)).all()) == 8
+        assert len(session.exec(select(Score).where(
+            col(Score.candidate_id).in_(candidates))).all()) == 8
 
     facilitator = new_context(viewport={"width": 1600, "height": 1000}).new_page()
     login(facilitator, server.url)
