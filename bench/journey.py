@@ -135,26 +135,26 @@ def main() -> None:
                 idea_ids = list(session.exec(select(Card.id).where(
                     Card.workshop_id == wid, Card.kind == CardKind.IDEA).order_by(Card.id)))
                 clusters.accept_groups(session=session, actor=admin, workshop_id=wid, groups=[
-                    clusters.ProposedGroup("Lieux et commerces", idea_ids[:1]),
-                    clusters.ProposedGroup("Se déplacer", idea_ids[1:])])
+                    clusters.ProposedGroup("Lieux et commerces", idea_ids[-2:-1]),
+                    clusters.ProposedGroup("Se déplacer", idea_ids[-1:])])
                 scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
                                            criteria_set=templates.criteria_sets["impact-effort"])
+                # What the room scores: the two ideas typed on the phones.
                 candidates = [c.id for c in scoring.set_candidates(
-                    session=session, actor=admin, workshop_id=wid, card_ids=idea_ids)]
+                    session=session, actor=admin, workshop_id=wid, card_ids=idea_ids[-2:])]
             next_phase("Phase 6 sur 9")
             shoot("6-group")
             next_phase("Phase 7 sur 9")
-            ballots = {"Paulette": {candidates[0]: ("5", "4", "2"),
-                                    candidates[1]: ("3", "3", "4")},
-                       "Marcel": {candidates[0]: ("4", "5", "3"),
-                                  candidates[1]: ("4", "2", "4")}}
+            ballots = {"Paulette": {candidates[0]: ("5", "2"), candidates[1]: ("3", "4")},
+                       "Marcel": {candidates[0]: ("4", "Je ne sais pas"),
+                                  candidates[1]: ("4", "4")}}
             for name, ballot in ballots.items():
                 phone = phones[name]
                 phone.get_by_role("heading", name="Mon vote").wait_for()
                 wait_idle(phone)
                 for candidate, values in ballot.items():
                     vote(phone, candidate, values)
-            step("score: both phones voted (3 criteria × 2 candidates)")
+            step("score: both phones voted (2 criteria × 2 candidates)")
             facilitator.goto(f"{server.url}/score?w={wid}")
             wait_idle(facilitator)
             facilitator.get_by_role("button", name="Révéler les résultats").click()
@@ -187,6 +187,9 @@ def main() -> None:
 
             next_phase("Phase 9 sur 9")
             paulette = phones["Paulette"]
+            # From the canvas, phones are offered the current step rather than taken there
+            # (what they type is not dropped): she follows the link.
+            paulette.get_by_role("link", name="L'atelier avance").click()
             paulette.get_by_role("heading", name="Prochaines étapes").wait_for()
             paulette.get_by_label("Quoi").fill("Rencontrer la mairie pour un local")
             who = paulette.get_by_label("Qui")

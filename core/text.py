@@ -9,7 +9,7 @@ from core.errors import InvalidInput
 from core.i18n import N_
 
 # Control characters other than newline and tab have no place in a card.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 

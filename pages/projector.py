@@ -111,7 +111,7 @@ def canvases_wall() -> list[str]:
         filled = [s.title(lang()) for s in view.template.sections if states[s.key] != "empty"]
         blocks.append(render.projector_cards(
             f"{canvas.title} — " + _("{done} / {total} sections filled", done=len(filled),
-                                    total=len(states)), "#c2410c", filled))
+                                    total=len(states)), "#c2410c", filled, count=False))
     return blocks
 
 

@@ -233,15 +233,16 @@ def projector_text(text: str, *, small: bool = False) -> str:
     return f"<div class='{css}'>{escape(text)}</div>"
 
 
-def projector_cards(name: str, color: str, texts: list[str]) -> str:
+def projector_cards(name: str, color: str, texts: list[str], *, count: bool = True) -> str:
     """Return a group of cards in projector type (one HTML block, cheap to redraw)."""
     cards_html = "".join(
         f"<div class='fab-projector-card' style='border-left-color:{escape(color)}'>"
         f"{escape(text)}</div>" for text in texts)
     return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
             f"<span class='fab-chip' style='background:{escape(color)}'></span>"
-            f"{escape(name)} <span class='fab-count'>({len(texts)})</span></div>"
-            f"<div class='fab-projector-grid'>{cards_html}</div></div>")
+            f"{escape(name)}"
+            + (f" <span class='fab-count'>({len(texts)})</span>" if count else "")
+            + f"</div><div class='fab-projector-grid'>{cards_html}</div></div>")
 
 
 def public_card(card, templates: Templates, lang: str, *, extra: str, linked: list[str],

@@ -17,6 +17,7 @@ from core.livrable.text import (
     action_headers,
     actions_by_project,
     day,
+    empty,
     number,
     participation_lines,
     robustness_sentence,
@@ -65,7 +66,10 @@ def write(s: Synthesis) -> bytes:
         heading = document.add_heading(s.heading(key), level=1)
         for run in heading.runs:
             run.font.color.rgb = ACCENT
-        if key == "participation":
+        nothing = empty(s, key)
+        if nothing:
+            document.add_paragraph(nothing)
+        elif key == "participation":
             for line in participation_lines(s):
                 document.add_paragraph(line, style="List Bullet")
             if s.participation.names:

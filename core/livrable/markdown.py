@@ -8,6 +8,7 @@ from core.livrable.text import (
     action_headers,
     actions_by_project,
     day,
+    empty,
     md,
     number,
     participation_lines,
@@ -31,7 +32,10 @@ def write(s: Synthesis) -> str:
            + (f", {md(s.territory)}" if s.territory else "") + f" — {day(s, s.made_on)}*", ""]
     for section in s.sections:
         out += [f"## {md(s.heading(section))}", ""]
-        if section == "participation":
+        nothing = empty(s, section)
+        if nothing:
+            out += [md(nothing), ""]
+        elif section == "participation":
             out += [f"- {md(line)}" for line in participation_lines(s)]
             if s.participation.names:
                 out.append("- " + md(t(s, N_("Taking part: {names}."),

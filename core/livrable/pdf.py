@@ -17,6 +17,7 @@ from core.livrable.text import (
     action_headers,
     actions_by_project,
     day,
+    empty,
     number,
     participation_lines,
     robustness_sentence,
@@ -43,6 +44,7 @@ class _Document(FPDF):
         self.set_title(synthesis.title)
         self.set_lang(synthesis.lang)
         self.set_creator("Fabrique")
+        self.fresh_page = False  # a page just added, nothing on it yet
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -56,10 +58,11 @@ class _Document(FPDF):
 
     def heading(self, text: str, level: int) -> None:
         sizes = {0: 17, 1: 13, 2: 11}
-        if level == 0:
+        if level == 0 and not self.fresh_page:
             self.add_page()
-        else:
+        elif level > 0:
             self.ln(2)
+        self.fresh_page = False
         self.start_section(text, level=level)
         self.set_font("DejaVu", "B", sizes[level])
         if level == 0:
@@ -95,6 +98,7 @@ class _Document(FPDF):
 
 def _contents(pdf: FPDF, outline: list) -> None:
     assert isinstance(pdf, _Document)
+    pdf.set_x(MARGIN)
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, t(pdf.synthesis, N_("Contents")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
@@ -121,11 +125,17 @@ def write(s: Synthesis) -> bytes:
     pdf.para(place, size=11, grey=True)
     pdf.para(day(s, s.made_on), size=11, grey=True)
     pdf.ln(6)
+    # The contents are drawn here at the end, once page numbers are known; the placeholder
+    # starts the next page, where the first section begins.
     pdf.insert_toc_placeholder(_contents, pages=1, allow_extra_pages=True)
+    pdf.fresh_page = True
 
     for section in s.sections:
         pdf.heading(s.heading(section), 0)
-        if section == "participation":
+        nothing = empty(s, section)
+        if nothing:
+            pdf.para(nothing, grey=True)
+        elif section == "participation":
             for line in participation_lines(s):
                 pdf.bullet(line)
             if s.participation.names:

@@ -47,6 +47,20 @@ def md(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
+EMPTY = {"needs": N_("No need written yet."), "groups": N_("No group yet."),
+         "ideas": N_("No idea yet."), "scoring": N_("Nothing scored yet."),
+         "projects": N_("No canvas yet."), "actions": N_("No next step yet.")}
+
+
+def empty(s: Synthesis, section: str) -> str | None:
+    """Return what to say when ``section`` holds nothing yet (None when it holds some)."""
+    content = {"needs": s.themes, "groups": s.groups, "ideas": s.ideas,
+               "scoring": s.scoring, "projects": s.projects, "actions": s.actions}
+    if section in content and not content[section]:
+        return t(s, EMPTY[section])
+    return None
+
+
 def participation_lines(s: Synthesis) -> list[str]:
     """Return the participation figures as sentences."""
     p = s.participation
