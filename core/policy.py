@@ -102,9 +102,11 @@ RULES: dict[Act, dict[Who, frozenset[Stage]]] = {
     Act.VOTE: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
     Act.SEE_RESULTS: _rows((*FACILITATORS, Who.PARTICIPANT), ALWAYS),
     Act.READ_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
-    Act.COMMENT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_COMMENT,
-                               Who.LINK_EDIT), ALWAYS),
-    Act.EDIT_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, Who.LINK_EDIT), ALWAYS),
+    # After the workshop, its participants read; writing between sessions goes through the
+    # collective's links.
+    Act.COMMENT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_COMMENT, Who.LINK_EDIT), ALWAYS),
+                         Who.PARTICIPANT: LIVE},
+    Act.EDIT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_EDIT), ALWAYS), Who.PARTICIPANT: LIVE},
     Act.SEE_ACTIONS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
     Act.PROPOSE_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
     Act.TAKE_ACTION: {Who.PARTICIPANT: LIVE},

@@ -48,3 +48,19 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped).strip()
+
+
+# What lets text become emphasis, code, a link, an image, a table cell or HTML anywhere in
+# a line; and what makes a heading, a list or a quote at its start.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~<>&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=])", re.MULTILINE)
+_MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def markdown_text(text: str) -> str:
+    """Escape user text for a Markdown file: no emphasis, link, image, heading or HTML
+    comes from it; it reads as typed once rendered."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    escaped = _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _MARKDOWN_NUMBERED.sub(r"\1\\\2", escaped)
+    return escaped.replace("\n", "  \n")

@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from core.db import ensure_schema, session_scope
+from sqlalchemy.engine import make_url
+
+from core.db import ensure_schema, is_sqlite, session_scope
 from core.services import accounts
 from core.settings import Settings
 from core.templates import Templates, load_templates
 from launch.demo import demo_files, load_demo
+
+SETUP_CODE_FILE = "setup-code.txt"
+PRIVATE_FOLDER = 0o700  # the data directory: the database, secrets, backups
+PRIVATE_FILE = 0o600
+
+
+def _private_folder(folder: Path) -> None:
+    """Create the data directory readable by this account only (or make it so)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(PRIVATE_FOLDER)
+
+
+def _private_database(url: str) -> None:
+    """Keep the SQLite file (and its journal) readable by this account only: it holds the
+    cookie key, password hashes, participants' tokens and link codes."""
+    if not is_sqlite(url):
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    for path in (Path(database), Path(database + "-wal"), Path(database + "-shm")):
+        if path.exists():
+            path.chmod(PRIVATE_FILE)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only this account may read, created so from the start."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    path.chmod(PRIVATE_FILE)
+
+
+def remove_setup_code(settings: Settings) -> None:
+    """Delete the first-run code's file once an administrator exists (it is spent)."""
+    (settings.data_dir / SETUP_CODE_FILE).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -27,7 +67,9 @@ def bootstrap(settings: Settings) -> Ready:
     (and written next to the SQLite file) for the person who started Fabrique.
     """
     url = settings.resolved_database_url
+    _private_folder(settings.data_dir)
     ensure_schema(url)
+    _private_database(url)
     templates = load_templates(settings.templates_dir)
     with session_scope(write=True, url=url) as session:
         if settings.load_demo:
@@ -37,12 +79,13 @@ def bootstrap(settings: Settings) -> Ready:
         code = accounts.setup_code(session)
         configured = settings.cookie_key.get_secret_value() if settings.cookie_key else None
         accounts.cookie_key(session, configured)
-    if code:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        (settings.data_dir / "setup-code.txt").write_text(code + "\n", encoding="utf-8")
+    if not code:
+        remove_setup_code(settings)
+    else:
+        _write_private(settings.data_dir / SETUP_CODE_FILE, code + "\n")
         print(
             f"\n  Fabrique — code de première connexion / first-run setup code: {code}\n"
-            f"  (also in {settings.data_dir / 'setup-code.txt'})\n",
+            f"  (also in {settings.data_dir / SETUP_CODE_FILE})\n",
             file=sys.stderr,
             flush=True,
         )

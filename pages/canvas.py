@@ -35,18 +35,21 @@ templates = startup.templates()
 CSS = render.BOARD_CSS + render.CANVAS_CSS
 is_facilitator = policy.facilitates(actor)
 is_member = policy.is_link_member(actor)  # through the collective's link
-may_edit = policy.may(actor, Act.EDIT_CANVAS)
-may_comment = policy.may(actor, Act.COMMENT_CANVAS)
 workshop_id: int | None = None
 if is_member:
     # Between sessions: no workshop running; say who you are once, for the history.
     st.html(CSS)
+    may_edit = policy.may(actor, Act.EDIT_CANVAS)
+    may_comment = policy.may(actor, Act.COMMENT_CANVAS)
     if may_comment:
         st.sidebar.text_input(_("Your name (shown on what you write)"),
                               key=identity.MEMBER_NAME_KEY, max_chars=80)
 else:
     screen = open_workshop_screen(None, css=CSS, empty_title=_("Formalise"))
     workshop_id = screen.workshop_id
+    # Participants write while the workshop runs; afterwards they read.
+    may_edit = policy.may(actor, Act.EDIT_CANVAS, screen.state.where())
+    may_comment = policy.may(actor, Act.COMMENT_CANVAS, screen.state.where())
 
 
 def keep_live(watch: Callable[[], None] | None = None) -> None:
@@ -95,7 +98,9 @@ def canvas_list() -> None:
     for canvas in found:
         template = templates.canvases.get(canvas.template_key)
         label = canvas.title + (f" · {template.name(lang())}" if template else "")
-        st.button(label, key=f"open_canvas_{canvas.id}", icon="📄", on_click=open_canvas,
+        # A title is typed by people (often an idea's text): text, never Markdown.
+        st.button(render.md(label), key=f"open_canvas_{canvas.id}", icon="📄",
+                  on_click=open_canvas,
                   args=(canvas.id,), use_container_width=True)
     if is_facilitator:
         start_form()

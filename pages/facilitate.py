@@ -155,6 +155,12 @@ for person in present:
                   on_click=lambda p=person.id: _act(
                       participants.rename_participant, participant_id=p,
                       display_name=st.session_state[f"rename_{p}"]))
+        with st.expander(_("Personal link (lost phone, new device)")):
+            st.caption(_("Show it to this person only: whoever opens it takes part as "
+                         "them."))
+            personal = links.personal_link(person.token)
+            st.code(personal, language=None, wrap_lines=True)
+            st.html(render.qr(personal, size=180))
         st.button(_("Remove from the workshop"), key=f"remove_{person.id}",
                   help=_("Their cards stay; they can no longer take part."),
                   on_click=lambda p=person.id: _act(participants.remove_participant,

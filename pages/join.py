@@ -24,7 +24,10 @@ with st.form("join_form"):
 if submitted:
     try:
         with session_scope(write=True) as db:
-            participant = participants.join_workshop(session=db, code=code, display_name=name)
+            participant = participants.join_workshop(
+                session=db, code=code, display_name=name,
+                token=st.session_state.get(identity.PARTICIPANT_KEY)
+                or st.query_params.get(identity.TOKEN_PARAM))
     except FabriqueError as error:
         calls.show_error(error)
     else:
@@ -33,4 +36,5 @@ if submitted:
         identity.become_participant(participant.token)
         st.rerun()
 
-st.caption(_("Come back later with the same name to find your cards again."))
+st.caption(_("Once you have joined, your page's address is your personal link: it brings "
+             "you back to your cards. Lost it? The facilitator can show it to you again."))

@@ -5,7 +5,7 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import accounts
-from ui import calls, identity, legacy_guard, screens
+from ui import calls, identity, legacy_guard, screens, startup
 from ui.i18n import _
 
 legacy_guard.page_setup()
@@ -45,6 +45,7 @@ if needs_admin:
             except FabriqueError as error:
                 calls.show_error(error)
             else:
+                startup.forget_setup_code()  # spent: its file is deleted
                 st.success(_("Account created. You can log in now."), icon="✅")
                 st.rerun()
 else:

@@ -1,12 +1,11 @@
 """Résultats: the ranking the room produced, once the facilitator reveals it — charts,
 disagreements to talk about, robustness, CSV export, and the selection for formalisation."""
 
-import io
 
 import pandas as pd
 import streamlit as st
 
-from core import charts
+from core import charts, spreadsheet
 from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import phases, scoring
@@ -84,9 +83,9 @@ if table.empty:
 leader = table.iloc[0]
 st.html(render.line(f"🏆 {leader[_('Candidate')]}", size="1.6rem", bold=True))
 st.dataframe(table, hide_index=True)
-buffer = io.StringIO()
-table.to_csv(buffer, index=False, sep=";")
-st.download_button(_("Download (CSV)"), buffer.getvalue().encode("utf-8-sig"),
+st.download_button(_("Download (CSV)"),
+                   spreadsheet.csv_bytes(list(table.columns), table.itertuples(index=False),
+                                         lang=lang()),
                    file_name="resultats.csv", mime="text/csv", key="download_results")
 
 # --- charts -------------------------------------------------------------------------------

@@ -220,11 +220,11 @@ def ballot_view() -> None:
                                 else DONT_KNOW if ballot.scores[cell] is None
                                 else ballot.scores[cell])
                     st.segmented_control(
-                        criterion_name(criterion), options,
+                        render.md(criterion_name(criterion)), options,
                         key=f"score_{candidate.id}_{criterion.id}",
                         default=previous, disabled=not can_vote,
                         format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
-                        help=criterion_question(criterion) or None,
+                        help=render.md(criterion_question(criterion)) or None,
                         on_change=score_changed, args=(candidate.id, criterion.id, previous))
     else:
         left = workshop.dots_per_person - ballot.dots_used()

@@ -107,7 +107,7 @@ for section in found.sections:
         if not found.projects:
             st.caption(_("No canvas yet."))
         for project in found.projects:
-            with st.expander(project.title, expanded=len(found.projects) == 1):
+            with st.expander(render.md(project.title), expanded=len(found.projects) == 1):
                 for title, text in project.sections:
                     st.html(render.line(title, bold=True)
                             + render.line(text.strip() or "—"))

@@ -32,6 +32,16 @@ def projector_link(workshop_id: int) -> str:
                        f"w={workshop_id}", ""))
 
 
+def personal_link(token: str) -> str:
+    """Return a participant's personal link (``/workshop?p=TOKEN``): who opens it takes
+    part as that person, so it is shown to them alone (a phone lost, a new device)."""
+    from ui.identity import TOKEN_PARAM
+
+    return app_url(page_url=st.context.url, path="/workshop", query={TOKEN_PARAM: token},
+                   public_url=get_settings().public_url, lan=lan_address(),
+                   port=get_settings().app_port)
+
+
 def collective_link(code: str) -> str:
     """Return the address that opens the collective's canvases (``/canvas?k=CODE``)."""
     return app_url(page_url=st.context.url, path="/canvas", query={COLLECTIVE_PARAM: code},

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from core.templates import Templates, load_templates
-from launch.startup import Ready, bootstrap
+from launch.startup import Ready, bootstrap, remove_setup_code
 
 # Every browser tab runs its script in a thread of this one process. Database drivers give
 # the interpreter lock back during each call and must win it again after: with dozens of
@@ -42,6 +42,11 @@ def ensure_ready() -> Ready:
     settings = get_settings()
     return _bootstrap_once(settings.resolved_database_url, str(settings.templates_dir),
                            settings.load_demo)
+
+
+def forget_setup_code() -> None:
+    """Delete the first-run code's file (the administrator now exists)."""
+    remove_setup_code(get_settings())
 
 
 def templates() -> Templates:

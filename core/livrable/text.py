@@ -3,7 +3,6 @@ format says the same way."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -11,12 +10,7 @@ from babel.numbers import format_decimal
 
 from core.i18n import N_, translate
 from core.services.synthesis import ActionLine, ScoreLine, Synthesis
-
-# What lets text become emphasis, code, a link, an image, a table cell or HTML anywhere in
-# a line; and what makes a heading, a list or a quote at its start.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~<>&])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=])", re.MULTILINE)
-_MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+from core.text import markdown_text
 
 
 def t(synthesis: Synthesis, msgid: str, **params: object) -> str:
@@ -40,11 +34,8 @@ def day(synthesis: Synthesis, value: date | datetime | None) -> str:
 
 
 def md(text: str) -> str:
-    """Escape user text for Markdown: no emphasis, link, image, heading or HTML from it."""
-    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text)
-    escaped = _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
-    escaped = _MARKDOWN_NUMBERED.sub(r"\1\\\2", escaped)
-    return escaped.replace("\n", "  \n")
+    """Escape user text for Markdown (see ``core.text.markdown_text``)."""
+    return markdown_text(text)
 
 
 EMPTY = {"needs": N_("No need written yet."), "groups": N_("No group yet."),

@@ -39,7 +39,7 @@ from core.policy import Act
 from core.services import scoring
 from core.services.access import canvas_for, facilitated_workshop, workshop_for
 from core.templates import CanvasTemplate, Templates
-from core.text import clean_text
+from core.text import clean_text, markdown_text
 
 SECTION_TEXT_MAX = 10_000
 THIN_WORDS = 12  # fewer words than this: a start, not yet an answer
@@ -380,11 +380,12 @@ def completeness(view: CanvasView) -> dict[str, str]:
 
 def markdown(view: CanvasView, lang: str) -> str:
     """Return the canvas as Markdown (title, then each section with its text)."""
-    lines = [f"# {view.canvas.title}", "", f"*{view.template.name(lang)}*", ""]
+    lines = [f"# {markdown_text(view.canvas.title)}", "", f"*{view.template.name(lang)}*", ""]
     for section in view.template.sections:
         lines += [f"## {section.title(lang)}", ""]
         text = view.text(section.key).strip()
-        lines += [text if text else "—", ""]
+        # What people typed stays text: no HTML, link or image from it.
+        lines += [markdown_text(text) if text else "—", ""]
     return "\n".join(lines)
 
 

@@ -10,25 +10,28 @@ from sqlmodel import Session, col, select
 from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, PermissionDenied
 from core.i18n import N_
-from core.models import NAME_MAX, Participant, WorkshopStatus, pk, utcnow
+from core.models import Participant, WorkshopStatus, pk, utcnow
+from core.names import clean_name, name_key
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import find_by_code
-from core.text import clean_text, fold
 
 
-def join_workshop(*, session: Session, code: str, display_name: str) -> Participant:
+def join_workshop(*, session: Session, code: str, display_name: str,
+                  token: str | None = None) -> Participant:
     """Join the workshop that ``code`` opens, under ``display_name``.
 
-    Joining again with the same name (case and accents aside) returns the same
-    participant: someone whose phone lost the page gets their cards back. A name the
-    facilitator removed cannot join again.
+    A name is one person's: a name already taken in the workshop — or one that looks the
+    same (case, accents, invisible characters, look-alike letters aside) — is refused,
+    unless the browser proves it is that person with the personal ``token`` it holds.
+    Someone who lost their phone comes back through the personal link the facilitator
+    shows them. A name the facilitator removed cannot join again.
     """
     workshop = find_by_code(session=session, code=code)
     if workshop.status == WorkshopStatus.ENDED:
         raise PermissionDenied(N_("This workshop is over: it can no longer be joined."))
-    name = clean_text(display_name, max_length=40, multiline=False)
-    key = fold(name)[:NAME_MAX]
+    name = clean_name(display_name)
+    key = name_key(name)
     existing = session.exec(
         select(Participant).where(Participant.workshop_id == workshop.id,
                                   Participant.name_key == key)
@@ -36,6 +39,11 @@ def join_workshop(*, session: Session, code: str, display_name: str) -> Particip
     if existing is not None:
         if existing.removed_at is not None:
             raise PermissionDenied(N_("The facilitator removed this name from the workshop."))
+        if not token or not secrets.compare_digest(token, existing.token):
+            raise PermissionDenied(
+                N_("Someone already takes part as “{name}”. If it is you, open your "
+                   "personal link again, or ask the facilitator for it; otherwise, add an "
+                   "initial or your village."), name=existing.display_name)
         existing.last_seen_at = utcnow()
         session.commit()
         return existing
@@ -49,9 +57,10 @@ def join_workshop(*, session: Session, code: str, display_name: str) -> Particip
     try:
         session.commit()
     except IntegrityError:
-        # Someone joined with the same name at the same moment: that is them.
+        # Someone joined with the same name at the same moment: the name is theirs.
         session.rollback()
-        return join_workshop(session=session, code=code, display_name=display_name)
+        return join_workshop(session=session, code=code, display_name=display_name,
+                             token=token)
     return participant
 
 
@@ -121,9 +130,9 @@ def rename_participant(
     if participant is None:
         raise InvalidInput(N_("This participant does not exist."))
     facilitated_workshop(session, actor, participant.workshop_id)
-    name = clean_text(display_name, max_length=40, multiline=False)
+    name = clean_name(display_name)
     participant.display_name = name
-    participant.name_key = fold(name)[:NAME_MAX]
+    participant.name_key = name_key(name)
     try:
         session.flush()
     except IntegrityError as exc:

@@ -39,6 +39,7 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.names import name_key
 from core.policy import Act
 from core.services.access import (
     active_participant,
@@ -406,7 +407,7 @@ def _voter(session: Session, actor: Actor, workshop: Workshop) -> Participant:
     if participant is None:
         name = f"{actor.name} (animation)"[:NAME_MAX]
         participant = Participant(workshop_id=pk(workshop), display_name=name,
-                                  name_key=fold(name)[:NAME_MAX],
+                                  name_key=name_key(name),
                                   token=secrets.token_urlsafe(24), user_id=actor.user_id)
         session.add(participant)
         session.flush()

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.models import Role, User, utcnow
 from core.services import accounts
 from core.settings import PROJECT_ROOT
-from tests.app.conftest import as_participant, as_user, fresh, texts
+from tests.app.conftest import as_participant, as_user, fresh, open_as_facilitator, texts
 from tests.conftest import PASSWORD, make_user
 
 CREATE_ADMIN = "FormSubmitter:first_admin-Créer le compte"
@@ -168,3 +168,20 @@ def test_a_broken_template_stops_the_start_with_a_clear_message(new_app, tmp_pat
     message = texts(at).replace("\\", "")  # the path is Markdown-escaped on screen
     assert "sources.yaml" in message and "sources.0.label" in message
     assert "n'est pas valide" in message
+
+
+def test_a_taken_name_is_refused_and_the_facilitator_shows_the_personal_link(
+        new_app, running_workshop_app):
+    at = new_app()
+    at.query_params["code"] = running_workshop_app["code"]
+    at.run()
+    at.switch_page("pages/join.py").run()
+    at.text_input(key="join_name").input("  ÉLISE ")
+    at.button(key=JOIN).click().run()
+    assert not at.exception
+    assert "Quelqu'un participe déjà sous le nom « Élise »" in texts(at)
+    assert "p" not in at.query_params  # she did not become Élise
+    facilitator = open_as_facilitator(new_app, running_workshop_app["workshop_id"],
+                                      "pages/facilitate.py")
+    links = [c.value for c in facilitator.code]
+    assert any(f"p={running_workshop_app['token']}" in link for link in links)

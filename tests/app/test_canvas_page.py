@@ -6,6 +6,7 @@ from sqlmodel import select
 from core.models import Canvas, CanvasRevision
 from core.services import canvas_links, canvases
 from tests.app.conftest import as_participant, as_user, fresh, texts
+from ui import render
 
 
 def open_page(at, workshop_id, canvas_id=None):
@@ -111,7 +112,9 @@ def test_a_member_comes_back_through_the_collectives_link(new_app, db, templates
     at.run()
     assert not at.exception
     at.switch_page("pages/canvas.py").run()
-    assert "Épicerie · Outille-toi — projet de territoire" in [b.label for b in at.button]
+    # The label is Markdown-escaped (a title is typed text): it shows as typed.
+    assert render.md("Épicerie · Outille-toi — projet de territoire") in [
+        b.label for b in at.button]
     at.sidebar.text_input(key="member_name").input("Josiane").run()
     at.button(key=f"open_canvas_{canvas.id}").click().run()
     at.text_area(key=f"canvas_{canvas.id}_ressources").input("Une chambre froide").run()

@@ -120,3 +120,29 @@ def test_a_participant_name_is_no_account(session, running_workshop):
     assert accounts.actor_for_username(session, actor.name) is None
     make_user(session, "zoe")
     assert accounts.actor_for_username(session, "zoe").username == "zoe"
+
+
+def test_secrets_are_private_and_the_setup_code_goes_once_spent(tmp_path):
+    """The data directory is 0700, the database and the setup code 0600; once the
+    administrator exists, the code's file is gone and no code is printed again."""
+    import stat
+
+    from core.db import dispose_engines, session_scope
+    from core.settings import Settings
+    from launch.startup import bootstrap
+
+    data = tmp_path / "var"
+    settings = Settings(database_url=f"sqlite:///{data / 'fabrique.db'}", data_dir=data,
+                        load_demo=False)
+    ready = bootstrap(settings)
+    mode = lambda path: stat.S_IMODE(path.stat().st_mode)  # noqa: E731
+    assert mode(data) == 0o700
+    assert mode(data / "fabrique.db") == 0o600
+    assert mode(data / "setup-code.txt") == 0o600
+    with session_scope(write=True, url=settings.resolved_database_url) as session:
+        accounts.create_first_admin(session=session, code=ready.setup_code, username="root",
+                                    name="Root", password=PASSWORD)
+    again = bootstrap(settings)
+    assert again.setup_code is None
+    assert not (data / "setup-code.txt").exists()
+    dispose_engines(settings.resolved_database_url)

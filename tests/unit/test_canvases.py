@@ -345,3 +345,33 @@ def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
     with pytest.raises(PermissionDenied):
         canvas_links.create_access(session=session, actor=other,
                                collective_id=workshop.collective_id)
+
+
+def test_after_the_workshop_its_participants_read(session, facilitator, running_workshop,
+                                                   templates):
+    from core.services import phases
+
+    elise = join(session, running_workshop, "Élise")
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    saved = canvases.save_section(session=session, actor=elise, canvas_id=canvas.id,
+                                  section_key="activite", text="Pendant l'atelier",
+                                  base_revision_id=None, templates=templates)
+    assert saved.saved is not None
+    phases.end(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    with pytest.raises(PermissionDenied, match="over"):
+        canvases.save_section(session=session, actor=elise, canvas_id=canvas.id,
+                              section_key="activite", text="Après", templates=templates,
+                              base_revision_id=saved.saved.id)
+    with pytest.raises(PermissionDenied, match="over"):
+        canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
+                                    section_key="activite", text="?", templates=templates)
+    # She still reads it; the facilitator still writes.
+    view = canvases.canvas_view(session=session, actor=elise, canvas_id=canvas.id,
+                                templates=templates)
+    assert view.text("activite") == "Pendant l'atelier"
+    assert canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                                 section_key="activite", text="Après, par Camille",
+                                 base_revision_id=saved.saved.id,
+                                 templates=templates).saved is not None

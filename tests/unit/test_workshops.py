@@ -71,13 +71,36 @@ def test_join_by_code_ignores_case_and_spaces(session, running_workshop):
     assert p.workshop_id == running_workshop.id
 
 
-def test_rejoining_with_the_same_name_is_the_same_person(session, running_workshop):
-    first = participants.join_workshop(session=session, code=running_workshop.join_code,
-                                       display_name="Élise Dupré")
-    again = participants.join_workshop(session=session, code=running_workshop.join_code,
-                                       display_name="  elise   dupre ")
+LOOK_ALIKES = ["Élise Dupré", "  elise   dupre ", "ÉLISE DUPRÉ", "E\u2060lise Dupré",
+               "El\u200dise Dupré", "Eli\u00adse Dupré", "\u0415lise Dupré",  # Cyrillic Е
+               "Еlisе Duprе"]
+
+
+def test_a_name_is_one_persons_and_look_alikes_are_that_name(session, running_workshop):
+    code = running_workshop.join_code
+    first = participants.join_workshop(session=session, code=code, display_name="Élise Dupré")
+    for name in LOOK_ALIKES:
+        with pytest.raises(PermissionDenied, match="déjà|already"):
+            participants.join_workshop(session=session, code=code, display_name=name)
+    # The browser that holds her personal token is her, whatever the spelling.
+    again = participants.join_workshop(session=session, code=code,
+                                       display_name="  elise   dupre ", token=first.token)
     assert again.id == first.id and again.token == first.token
+    with pytest.raises(PermissionDenied):
+        participants.join_workshop(session=session, code=code, display_name="Élise Dupré",
+                                   token="not-her-token")
     assert participants.actor_for_token(session, first.token).participant_id == first.id
+    # Another name is another person.
+    other = participants.join_workshop(session=session, code=code, display_name="Élise D.")
+    assert other.id != first.id
+
+
+@pytest.mark.parametrize("invisible", ["\u2060", "\u200d", "\u00ad", "\u202e", "\u3164",
+                                       "\u2800", "\u115f", "\u200d\u2060 \u3164"])
+def test_a_name_of_invisible_characters_is_refused(session, running_workshop, invisible):
+    with pytest.raises(InvalidInput):
+        participants.join_workshop(session=session, code=running_workshop.join_code,
+                                   display_name=invisible)
 
 
 def test_join_refusals(session, facilitator, running_workshop):
