@@ -252,10 +252,20 @@ def since_last_session() -> None:
     if not (is_facilitator or is_member):
         return
     with st.expander(_("What changed since…"), icon="🕰️"):
-        day = st.date_input(_("Since"), value=date.today().replace(day=1), key="since_day",
-                            format="DD/MM/YYYY", max_value=date.today())
-        since = datetime.combine(day, time.min, tzinfo=UTC)
         collective_id = None if is_member else screen.workshop.collective_id
+        held = calls.read(actions.sessions, collective_id=collective_id)
+        choices = [None, *range(len(held))]
+        picked = st.selectbox(
+            _("Since the workshop"), choices, key="since_workshop",
+            format_func=lambda i: _("a date I choose") if i is None
+            else f"{held[i][0]} ({held[i][1]:%d/%m/%Y})")
+        if picked is None:
+            day = st.date_input(_("Since"), value=date.today().replace(day=1),
+                                key="since_day", format="DD/MM/YYYY", max_value=date.today())
+            since = datetime.combine(day, time.min, tzinfo=UTC)
+        else:
+            since = held[picked][1]
+            since = since if since.tzinfo else since.replace(tzinfo=UTC)
         moved = calls.read(actions.changes_since, collective_id=collective_id, since=since)
         if not moved:
             st.caption(_("No next step changed since then."))

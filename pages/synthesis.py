@@ -14,6 +14,7 @@ from core.livrable.text import (
     action_cells,
     action_headers,
     participation_lines,
+    robustness_sentence,
     score_cells,
     score_headers,
 )
@@ -103,6 +104,9 @@ for section in found.sections:
             if any(r.score is not None for r in block.results):
                 st.altair_chart(charts.ranking(block.results, block.titles, _),
                                 width="stretch", theme=None)
+            sentence = robustness_sentence(found, block.robust)
+            if sentence:
+                st.caption(sentence)
     elif section == "projects":
         if not found.projects:
             st.caption(_("No canvas yet."))

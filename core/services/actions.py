@@ -327,6 +327,23 @@ def history(*, session: Session, actor: Actor, action_id: int) -> list[ChangeVie
                 ActionChange.action_id == action_id).order_by(col(ActionChange.id)))]
 
 
+def sessions(*, session: Session, actor: Actor,
+             collective_id: int | None = None) -> list[tuple[str, datetime]]:
+    """Return the collective's workshops as (title, when it was held or created), newest
+    first: the sessions "what changed since" can start from (members through their link
+    too)."""
+    if isinstance(actor, CollectiveActor):
+        collective_id = collective_member(session, actor).collective_id
+    elif collective_id is None:
+        raise InvalidInput(N_("Choose a collective first."))
+    else:
+        collective_for(session, actor, collective_id)
+    rows = session.exec(select(Workshop).where(Workshop.collective_id == collective_id,
+                                               col(Workshop.deleted_at).is_(None)))
+    held = [(w.title, w.phase_started_at or w.created_at) for w in rows]
+    return sorted(held, key=lambda item: item[1], reverse=True)
+
+
 def changes_since(*, session: Session, actor: Actor, collective_id: int | None,
                   since: datetime) -> list[tuple[ActionView, list[ChangeView]]]:
     """Return the collective's actions changed after ``since``, each with those changes

@@ -124,3 +124,22 @@ def test_menus_offer_next_steps_to_all_and_the_synthesis_to_the_facilitator(
     assert "next_steps" in nav_paths(phone) and "synthesis" not in nav_paths(phone)
     facilitator = as_user(new_app(), "camille").run()
     assert {"next_steps", "synthesis"} <= set(nav_paths(facilitator))
+
+
+def test_what_changed_since_a_workshop(new_app, db, running_workshop_app, templates):
+    to_next_steps(db, running_workshop_app)
+    from core import inputs
+    from core.services import actions
+
+    camille = running_workshop_app["facilitator"]
+    action = actions.add_action(session=db, actor=camille,
+                                workshop_id=running_workshop_app["workshop_id"],
+                                action_in=inputs.ActionCreate(what="Écrire au département"),
+                                templates=templates)
+    actions.set_status(session=db, actor=camille, action_id=action.id,
+                       status=ActionStatus.DOING, note="Brouillon prêt")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], NEXT_STEPS)
+    at.selectbox(key="since_workshop").select(0).run()  # since this workshop began
+    assert not at.exception
+    page = "\n".join(t.value for t in at.text)
+    assert "Brouillon prêt" in page and "Camille" in page

@@ -208,3 +208,22 @@ def test_another_collectives_link_reaches_nothing(session, facilitator, next_ste
     admin = make_user(session, "root")
     with pytest.raises(PermissionDenied):
         actions.workshop_actions(session=session, actor=admin, workshop_id=next_steps.id)
+
+
+def test_the_sessions_to_compare_against(session, facilitator, next_steps, templates):
+    from core.services import workshops
+
+    workshops.create_workshop(session=session, actor=facilitator,
+                              collective_id=next_steps.collective_id, title="Plus tard",
+                              workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+    held = actions.sessions(session=session, actor=facilitator,
+                            collective_id=next_steps.collective_id)
+    assert [title for title, _when in held] == ["Plus tard", "Atelier besoins"]
+    link = canvas_links.create_access(session=session, actor=facilitator,
+                                      collective_id=next_steps.collective_id,
+                                      role=AccessRole.READ)
+    member = canvas_links.actor_for_code(session, link.code, "Paul")
+    assert actions.sessions(session=session, actor=member) == held
+    elise = join(session, next_steps, "Élise")
+    with pytest.raises(PermissionDenied):
+        actions.sessions(session=session, actor=elise, collective_id=next_steps.collective_id)
