@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import inputs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EVALDATA = ROOT.parent / "shared" / "evaldata"
@@ -59,9 +61,12 @@ def bench_workshop(session: Any, workshop_format: str = "ideation-3h") -> BenchW
     session.commit()
     actor = actor_for_username(session, USERNAME)
     templates = load_templates(PROJECT_ROOT / "data")
-    collective = workshops.create_collective(session=session, actor=actor, name="Bench")
+    collective = workshops.create_collective(session=session, actor=actor,
+                                             collective_in=inputs.CollectiveCreate(name="Bench"))
     workshop = workshops.create_workshop(
-        session=session, actor=actor, collective_id=collective.id, title="Bench",
+        session=session, actor=actor, collective_id=collective.id,
+            workshop_in=inputs.WorkshopCreate(
+                title="Bench"),
         workshop_format=templates.formats[workshop_format], lang="fr")
     return BenchWorkshop(actor, templates, collective.id, workshop.id, workshop.join_code)
 

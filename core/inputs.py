@@ -129,6 +129,72 @@ class ProgressNote(SQLModel):
     note: Note = ""
 
 
+DESCRIPTION_MAX = 2000
+COMMENT_MAX = 2000
+
+
+def _optional_title(value: str) -> str:
+    return clean_optional(value, max_length=TITLE_MAX)
+
+
+def _description(value: str) -> str:
+    return clean_text(value, max_length=DESCRIPTION_MAX) if value.strip() else ""
+
+
+def _comment(value: str) -> str:
+    return clean_text(value, max_length=COMMENT_MAX)
+
+
+def _colour(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if len(text) != 7 or text[0] != "#" or any(c not in "0123456789abcdef" for c in text[1:]):
+        raise InvalidInput(N_("A colour is written #rrggbb."))
+    return text
+
+
+OptionalTitle = Annotated[str, AfterValidator(_optional_title)]
+Description = Annotated[str, AfterValidator(_description)]
+CommentText = Annotated[str, AfterValidator(_comment)]
+Colour = Annotated[str | None, AfterValidator(_colour)]
+
+
+class CollectiveCreate(SQLModel):
+    """A collective: its name, its territory, what it is about."""
+
+    name: Title
+    territory: OptionalTitle = ""
+    description: Description = ""
+
+
+class WorkshopCreate(SQLModel):
+    """A workshop's title and, if known, its day (its format comes from the templates)."""
+
+    title: Title
+    scheduled_on: date | None = None
+
+
+class GroupUpdate(SQLModel):
+    """A group's name and colour (#rrggbb; none: the next of the palette)."""
+
+    name: Title
+    color: Colour = None
+
+
+class GroupCreate(GroupUpdate):
+    """A new, empty group of needs or ideas."""
+
+    kind: CardKind = CardKind.IDEA
+
+
+class CommentCreate(SQLModel):
+    """A comment on a canvas section, or a reply to one (``parent_id``)."""
+
+    text: CommentText
+    parent_id: int | None = None
+
+
 class PhaseUpdate(SQLModel):
     """A phase's title, length and instructions."""
 

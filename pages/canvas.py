@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import canvas_pdf, policy
+from core import canvas_pdf, inputs, policy
 from core.errors import FabriqueError
 from core.models import AccessRole
 from core.policy import Act
@@ -315,9 +315,11 @@ def project_actions(cid: int) -> None:
 
 def add_comment(cid: int, section: str, parent_id: int | None) -> None:
     key = f"comment_{section}_{parent_id or 'new'}"
-    done = calls.call(canvas_comments.add_comment, defer_error=f"comment_{section}", canvas_id=cid,
-                        section_key=section, text=st.session_state.get(key, ""),
-                        templates=templates, parent_id=parent_id)
+    done = calls.call(canvas_comments.add_comment, defer_error=f"comment_{section}",
+                      canvas_id=cid, section_key=section, templates=templates,
+                      comment_in=inputs.typed(inputs.CommentCreate,
+                                              text=st.session_state.get(key, ""),
+                                              parent_id=parent_id))
     if done is not None:
         st.session_state[key] = ""
 

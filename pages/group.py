@@ -6,6 +6,7 @@ import re
 import streamlit as st
 from streamlit_sortables import sort_items
 
+from core import inputs
 from core.i18n import N_
 from core.models import CardKind
 from core.services import clusters
@@ -78,7 +79,8 @@ with (new_col.popover(_("New group"), icon="➕", width="stretch"),
     name = st.text_input(_("Name"), key="new_group_name", max_chars=160)
     color = st.color_picker(_("Colour"), value="#1971c2", key="new_group_color")
     if st.form_submit_button(_("Create the group"), type="primary") and _call(
-        clusters.create_group, workshop_id=workshop_id, name=name, kind=kind, color=color
+        clusters.create_group, workshop_id=workshop_id,
+        group_in=inputs.typed(inputs.GroupCreate, name=name, kind=kind, color=color)
     ):
         st.rerun()
 
@@ -196,8 +198,8 @@ if board.groups:
                 new_colour = colour_col.color_picker(_("Colour"), value=group.color,
                                                      key=f"group_color_{group.id}")
                 if st.form_submit_button(_("Save")) and _call(
-                    clusters.update_group, cluster_id=group.id, name=new_name,
-                    color=new_colour
+                    clusters.update_group, cluster_id=group.id,
+                    group_in=inputs.typed(inputs.GroupUpdate, name=new_name, color=new_colour)
                 ):
                     st.rerun()
             others = [g for g in names if g != group.id]

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import inputs
 from core.i18n import N_
 from core.models import WorkshopStatus
 from core.services import phases, workshops
@@ -83,7 +84,8 @@ with left, st.form("new_workshop"):
                               placeholder=_("e.g. Needs workshop — village hall"))
         if st.form_submit_button(_("Create the workshop"), type="primary"):
             created = calls.call(
-                workshops.create_workshop, collective_id=collective_id, title=title,
+                workshops.create_workshop, collective_id=collective_id,
+                workshop_in=inputs.typed(inputs.WorkshopCreate, title=title),
                 workshop_format=templates.formats[format_key], lang=lang(),
             )
             if created:
@@ -103,7 +105,8 @@ with right, st.form("new_collective"):
                               placeholder=_("Village, community of communes…"))
     description = st.text_area(_("Description (optional)"), key="new_collective_description")
     if st.form_submit_button(_("Create the collective"), type="primary") and calls.call(
-        workshops.create_collective, name=name, territory=territory, description=description
+        workshops.create_collective, collective_in=inputs.typed(
+            inputs.CollectiveCreate, name=name, territory=territory, description=description)
     ):
         calls.clear_after_success("new_collective_name", "new_collective_territory",
                                     "new_collective_description")

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session
 
+from core import inputs
 from core.actors import ParticipantActor, UserActor
 from core.db import dispose_engines, get_engine
 from core.migrate import upgrade
@@ -226,11 +227,13 @@ def other_facilitator(session: Session) -> UserActor:
 
 @pytest.fixture
 def workshop(session: Session, facilitator: UserActor, templates: Templates):
-    collective = workshops.create_collective(session=session, actor=facilitator,
-                                             name="Collectif de Miallet", territory="Dordogne")
+    collective = workshops.create_collective(
+        session=session, actor=facilitator,
+        collective_in=inputs.CollectiveCreate(name="Collectif de Miallet", territory="Dordogne"))
     return workshops.create_workshop(
         session=session, actor=facilitator, collective_id=collective.id,
-        title="Atelier besoins", workshop_format=templates.formats["outille-toi-2h"], lang="fr",
+        workshop_in=inputs.WorkshopCreate(title="Atelier besoins"),
+        workshop_format=templates.formats["outille-toi-2h"], lang="fr",
     )
 
 

@@ -11,14 +11,14 @@ from sqlmodel import Session, col, select
 from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
+from core.inputs import COMMENT_MAX, CommentCreate
 from core.models import Comment, pk, utcnow
 from core.policy import Act
 from core.services.access import canvas_for
 from core.services.canvases import author_of, template_of
 from core.templates import Templates
-from core.text import clean_text
 
-COMMENT_MAX = 2000
+__all__ = ["COMMENT_MAX", "CommentView", "add_comment", "comments", "set_resolved"]
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,12 @@ def comments(*, session: Session, actor: Actor, canvas_id: int) -> list[CommentV
 
 
 def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
-                text: str, templates: Templates, parent_id: int | None = None) -> CommentView:
+                comment_in: CommentCreate, templates: Templates) -> CommentView:
     """Comment on a section, or reply to a comment of that section."""
     canvas = canvas_for(session, actor, canvas_id, Act.COMMENT_CANVAS)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
+    parent_id = comment_in.parent_id
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
         if parent is None or parent.canvas_id != canvas_id or (
@@ -56,7 +57,7 @@ def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: 
         parent_id = parent.parent_id or pk(parent)  # one level of replies
     user_id, participant_id, name = author_of(session, actor)
     comment = Comment(canvas_id=canvas_id, section_key=section_key, parent_id=parent_id,
-                      text=clean_text(text, max_length=COMMENT_MAX), author_user_id=user_id,
+                      text=comment_in.text, author_user_id=user_id,
                       author_participant_id=participant_id, author_name=name)
     session.add(comment)
     session.commit()

@@ -15,6 +15,7 @@ from core import grouping
 from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
+from core.inputs import GroupCreate, GroupUpdate
 from core.models import (
     TITLE_MAX,
     Card,
@@ -123,16 +124,15 @@ def group_board(*, session: Session, actor: Actor, workshop_id: int,
     )
 
 
-def create_group(*, session: Session, actor: Actor, workshop_id: int, name: str,
-                 kind: CardKind | str = CardKind.IDEA, color: str | None = None) -> Cluster:
+def create_group(*, session: Session, actor: Actor, workshop_id: int,
+                 group_in: GroupCreate) -> Cluster:
     """Create an empty group."""
     facilitated_workshop(session, actor, workshop_id)
-    value = _kind(kind)
+    value = _kind(group_in.kind)
     existing = _live_groups(session, workshop_id, value)
     cluster = Cluster(
-        workshop_id=workshop_id, kind=value,
-        name=clean_text(name, max_length=TITLE_MAX, multiline=False),
-        color=_clean_colour(color) if color else PALETTE[len(existing) % len(PALETTE)],
+        workshop_id=workshop_id, kind=value, name=group_in.name,
+        color=group_in.color or PALETTE[len(existing) % len(PALETTE)],
         position=max((c.position for c in existing), default=-1) + 1,
     )
     session.add(cluster)
@@ -141,12 +141,13 @@ def create_group(*, session: Session, actor: Actor, workshop_id: int, name: str,
     return cluster
 
 
-def update_group(*, session: Session, actor: Actor, cluster_id: int, name: str,
-                 color: str) -> Cluster:
+def update_group(*, session: Session, actor: Actor, cluster_id: int,
+                 group_in: GroupUpdate) -> Cluster:
     """Rename and recolour a group."""
     cluster, workshop = _group(session, actor, cluster_id)
-    cluster.name = clean_text(name, max_length=TITLE_MAX, multiline=False)
-    cluster.color = _clean_colour(color)
+    cluster.name = group_in.name
+    if group_in.color:
+        cluster.color = group_in.color
     bump_board_revision(session, pk(workshop))
     session.commit()
     return cluster

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -13,8 +12,8 @@ from sqlmodel import Session, col, select
 from core.actors import Actor
 from core.errors import NotFound
 from core.i18n import N_
+from core.inputs import CollectiveCreate, WorkshopCreate
 from core.models import (
-    TITLE_MAX,
     AgendaPhase,
     Card,
     Collective,
@@ -31,7 +30,6 @@ from core.services.access import (
     workshop_for,
 )
 from core.templates import WorkshopFormat
-from core.text import clean_optional, clean_text
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH = 6
@@ -59,17 +57,12 @@ def list_collectives(*, session: Session, actor: Actor) -> list[Collective]:
     return list(session.exec(statement.order_by(col(Collective.created_at).desc())).all())
 
 
-def create_collective(
-    *, session: Session, actor: Actor, name: str, territory: str = "", description: str = ""
-) -> Collective:
+def create_collective(*, session: Session, actor: Actor,
+                      collective_in: CollectiveCreate) -> Collective:
     """Create a collective owned by the acting facilitator."""
     account = active_user(session, require_user(actor))
-    collective = Collective(
-        name=clean_text(name, max_length=TITLE_MAX, multiline=False),
-        territory=clean_optional(territory, max_length=TITLE_MAX),
-        description=clean_optional(description, max_length=2000),
-        owner_id=account.id,
-    )
+    collective = Collective(name=collective_in.name, territory=collective_in.territory,
+                            description=collective_in.description, owner_id=account.id)
     session.add(collective)
     session.commit()
     return collective
@@ -133,21 +126,15 @@ def insert_with_join_code(session: Session, workshop: Workshop) -> None:
     raise RuntimeError("could not find a free join code")  # pragma: no cover
 
 
-def create_workshop(
-    *, session: Session, actor: Actor, collective_id: int, title: str,
-    workshop_format: WorkshopFormat, lang: str, scheduled_on: date | None = None,
-) -> Workshop:
+def create_workshop(*, session: Session, actor: Actor, collective_id: int,
+                    workshop_in: WorkshopCreate, workshop_format: WorkshopFormat,
+                    lang: str) -> Workshop:
     """Create a workshop with a fresh join code and the agenda of ``workshop_format``."""
     collective_for(session, actor, collective_id)
     account = active_user(session, require_user(actor))
-    workshop = Workshop(
-        collective_id=collective_id,
-        title=clean_text(title, max_length=TITLE_MAX, multiline=False),
-        format_key=workshop_format.key,
-        join_code="",
-        scheduled_on=scheduled_on,
-        created_by_id=account.id,
-    )
+    workshop = Workshop(collective_id=collective_id, title=workshop_in.title,
+                        format_key=workshop_format.key, join_code="",
+                        scheduled_on=workshop_in.scheduled_on, created_by_id=account.id)
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, workshop_format, lang)
     session.commit()

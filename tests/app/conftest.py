@@ -11,6 +11,7 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from core import inputs
 from core.db import get_engine
 from core.settings import PROJECT_ROOT
 
@@ -113,9 +114,13 @@ def running_workshop_app(db, templates) -> dict:
     from tests.conftest import make_user, start_at
 
     camille = make_user(db, "camille")
-    collective = workshops.create_collective(session=db, actor=camille, name="Collectif test")
+    collective = workshops.create_collective(session=db, actor=camille,
+                                             collective_in=inputs.CollectiveCreate(
+                                                 name="Collectif test"))
     workshop = workshops.create_workshop(
-        session=db, actor=camille, collective_id=collective.id, title="Atelier du jeudi",
+        session=db, actor=camille, collective_id=collective.id,
+            workshop_in=inputs.WorkshopCreate(
+                title="Atelier du jeudi"),
         workshop_format=templates.formats["outille-toi-2h"], lang="fr",
     )
     start_at(db, camille, workshop)

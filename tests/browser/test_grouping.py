@@ -3,6 +3,7 @@ a reload."""
 
 from sqlmodel import select
 
+from core import inputs
 from core.db import session_scope
 from core.models import Card, CardKind, User
 from core.services import clusters, phases
@@ -18,9 +19,11 @@ def test_a_dragged_card_stays_in_its_new_group(server, new_context):
         workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
         housing = clusters.create_group(session=session, actor=admin, workshop_id=workshop.id,
-                                        name="Habiter", kind=CardKind.IDEA)
+                                        group_in=inputs.GroupCreate(name="Habiter",
+                                                                    kind=CardKind.IDEA))
         moving = clusters.create_group(session=session, actor=admin, workshop_id=workshop.id,
-                                       name="Se déplacer", kind=CardKind.IDEA)
+                                       group_in=inputs.GroupCreate(name="Se déplacer",
+                                                                   kind=CardKind.IDEA))
         idea = session.exec(select(Card).where(Card.text.startswith("Un habitat partagé"))).one()
         clusters.move_cards(session=session, actor=admin, workshop_id=workshop.id,
                             moves=[(idea.id, housing.id, 0)])

@@ -197,7 +197,8 @@ def test_another_collectives_link_reaches_nothing(session, facilitator, next_ste
     from core.services import workshops
 
     action = add(session, facilitator, next_steps, templates)
-    other = workshops.create_collective(session=session, actor=facilitator, name="Autre")
+    other = workshops.create_collective(session=session, actor=facilitator,
+                                        collective_in=inputs.CollectiveCreate(name="Autre"))
     link = canvas_links.create_access(session=session, actor=facilitator,
                                       collective_id=other.id)
     stranger = canvas_links.actor_for_code(session, link.code, "X")
@@ -214,7 +215,9 @@ def test_the_sessions_to_compare_against(session, facilitator, next_steps, templ
     from core.services import workshops
 
     workshops.create_workshop(session=session, actor=facilitator,
-                              collective_id=next_steps.collective_id, title="Plus tard",
+                              collective_id=next_steps.collective_id,
+                                  workshop_in=inputs.WorkshopCreate(
+                                      title="Plus tard"),
                               workshop_format=templates.formats["outille-toi-2h"], lang="fr")
     held = actions.sessions(session=session, actor=facilitator,
                             collective_id=next_steps.collective_id)

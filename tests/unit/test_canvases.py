@@ -137,12 +137,11 @@ def test_canvas_stamp_moves_with_every_write(session, facilitator, workshop, tem
                           section_key="pour-qui", text="Les aînés", base_revision_id=None,
                           templates=templates)
     seen.append(stamp())
-    comment = canvas_comments.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
-                                   section_key="pour-qui", text="Et les jeunes ?",
-                                   templates=templates)
+    thread = comment(session, facilitator, canvas, "Et les jeunes ?", templates,
+                     section="pour-qui")
     seen.append(stamp())
-    canvas_comments.set_resolved(session=session, actor=facilitator, comment_id=comment.id,
-                          resolved=True)
+    canvas_comments.set_resolved(session=session, actor=facilitator, comment_id=thread.id,
+                                 resolved=True)
     seen.append(stamp())
     assert len(set(seen)) == 4
     outsider = make_user(session, "outsider")
@@ -264,26 +263,26 @@ def test_pdf_export_reads_back_with_every_title_and_french_text(session, facilit
         assert " ".join(section.title("fr").split()) in text, section.key
 
 
+def comment(session, actor, canvas, text, templates, section="modele", parent_id=None):
+    return canvas_comments.add_comment(
+        session=session, actor=actor, canvas_id=canvas.id, section_key=section,
+        comment_in=inputs.CommentCreate(text=text, parent_id=parent_id), templates=templates)
+
+
 def test_comments_reply_and_resolve(session, facilitator, running_workshop, templates):
     canvas = canvases.start_canvas(session=session, actor=facilitator,
                                    workshop_id=running_workshop.id, templates=templates,
                                    title="Épicerie")
     elise = join(session, running_workshop, "Élise")
-    question = canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
-                                    section_key="modele", text="Et le loyer ?",
-                                    templates=templates)
-    answer = canvas_comments.add_comment(session=session, actor=facilitator, canvas_id=canvas.id,
-                                  section_key="modele", text="Prêté par la mairie",
-                                  templates=templates, parent_id=question.id)
+    question = comment(session, elise, canvas, "Et le loyer ?", templates)
+    answer = comment(session, facilitator, canvas, "Prêté par la mairie", templates,
+                     parent_id=question.id)
     # A reply to a reply joins the same thread.
-    again = canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
-                                 section_key="modele", text="Merci", templates=templates,
-                                 parent_id=answer.id)
+    again = comment(session, elise, canvas, "Merci", templates, parent_id=answer.id)
     assert answer.parent_id == question.id and again.parent_id == question.id
     with pytest.raises(InvalidInput):  # a reply belongs to the thread's section
-        canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
-                             section_key="activite", text="?", templates=templates,
-                             parent_id=question.id)
+        comment(session, elise, canvas, "?", templates, section="activite",
+                parent_id=question.id)
     canvas_comments.set_resolved(session=session, actor=elise, comment_id=question.id,
                                  resolved=True)
     found = canvas_comments.comments(session=session, actor=facilitator, canvas_id=canvas.id)
@@ -291,8 +290,7 @@ def test_comments_reply_and_resolve(session, facilitator, running_workshop, temp
                                                        ("Élise", False)]
     stranger = make_user(session, "autre")
     with pytest.raises(PermissionDenied):
-        canvas_comments.add_comment(session=session, actor=stranger, canvas_id=canvas.id,
-                             section_key="modele", text="Spam", templates=templates)
+        comment(session, stranger, canvas, "Spam", templates, section="modele")
 
 
 def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
@@ -324,8 +322,7 @@ def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
                               section_key="pour-qui", text="Autre", base_revision_id=saved.id,
                               templates=templates)
     with pytest.raises(PermissionDenied):
-        canvas_comments.add_comment(session=session, actor=reader, canvas_id=canvas.id,
-                             section_key="pour-qui", text="?", templates=templates)
+        comment(session, reader, canvas, "?", templates, section="pour-qui")
     # A member reaches nothing else: not the workshop's boards, not starting a canvas.
     with pytest.raises(PermissionDenied):
         cards.board(session=session, actor=member, workshop_id=workshop.id)
@@ -365,8 +362,7 @@ def test_after_the_workshop_its_participants_read(session, facilitator, running_
                               section_key="activite", text="Après", templates=templates,
                               base_revision_id=saved.saved.id)
     with pytest.raises(PermissionDenied, match="over"):
-        canvas_comments.add_comment(session=session, actor=elise, canvas_id=canvas.id,
-                                    section_key="activite", text="?", templates=templates)
+        comment(session, elise, canvas, "?", templates, section="activite")
     # She still reads it; the facilitator still writes.
     view = canvases.canvas_view(session=session, actor=elise, canvas_id=canvas.id,
                                 templates=templates)

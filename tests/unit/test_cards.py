@@ -112,9 +112,12 @@ def test_facilitator_cannot_plus_one(session, templates, facilitator, running_wo
 
 def test_participant_cannot_touch_another_workshop(session, templates, facilitator,
                                                    running_workshop, participant):
-    collective = workshops.create_collective(session=session, actor=facilitator, name="Autre")
+    collective = workshops.create_collective(session=session, actor=facilitator,
+                                             collective_in=inputs.CollectiveCreate(name="Autre"))
     other = workshops.create_workshop(session=session, actor=facilitator,
-                                      collective_id=collective.id, title="Autre atelier",
+                                      collective_id=collective.id,
+                                          workshop_in=inputs.WorkshopCreate(
+                                              title="Autre atelier"),
                                       workshop_format=templates.formats["ideation-3h"], lang="fr")
     phases.start(session=session, actor=facilitator, workshop_id=other.id)
     foreign = add(session, facilitator, other, templates=templates, text="Carte d'ailleurs")

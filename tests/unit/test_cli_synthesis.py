@@ -8,6 +8,7 @@ import sys
 from docx import Document
 from pypdf import PdfReader
 
+from core import inputs
 from core.db import dispose_engines
 from core.models import Role
 from core.settings import PROJECT_ROOT
@@ -31,9 +32,12 @@ def test_workshops_then_synthesis_by_code_and_by_id(session, sqlite_url, tmp_pat
     templates = load_templates(PROJECT_ROOT / "data")
     with Session(get_engine(sqlite_url, write=True), expire_on_commit=False) as db:
         admin = make_user(db, "root", Role.ADMIN)
-        collective = workshops.create_collective(session=db, actor=admin, name="Miallet\tbourg")
+        collective = workshops.create_collective(session=db, actor=admin,
+                                                 collective_in=inputs.CollectiveCreate(name="Miallet\tbourg"))
         workshop = workshops.create_workshop(
-            session=db, actor=admin, collective_id=collective.id, title="L’atelier « grange »",
+            session=db, actor=admin, collective_id=collective.id,
+                workshop_in=inputs.WorkshopCreate(
+                    title="L’atelier « grange »"),
             workshop_format=templates.formats["outille-toi-2h"], lang="fr")
         code, wid = workshop.join_code, workshop.id
     dispose_engines(sqlite_url)

@@ -64,9 +64,13 @@ def test_links_are_checked(session, facilitator, running_workshop, ideas, need, 
 def test_groups_move_merge_and_dissolve_without_losing_cards(session, facilitator,
                                                              running_workshop, ideas):
     waste = clusters.create_group(session=session, actor=facilitator,
-                                  workshop_id=running_workshop.id, name="Déchets")
+                                  workshop_id=running_workshop.id,
+                                      group_in=inputs.GroupCreate(
+                                          name="Déchets"))
     rides = clusters.create_group(session=session, actor=facilitator,
-                                  workshop_id=running_workshop.id, name="Mobilité")
+                                  workshop_id=running_workshop.id,
+                                      group_in=inputs.GroupCreate(
+                                          name="Mobilité"))
     assert waste.color != rides.color
     moved = clusters.move_cards(session=session, actor=facilitator,
                                 workshop_id=running_workshop.id,
@@ -78,7 +82,7 @@ def test_groups_move_merge_and_dissolve_without_losing_cards(session, facilitato
     assert set(unclassified) == {ideas[2].id, ideas[4].id, ideas[5].id}
 
     clusters.update_group(session=session, actor=facilitator, cluster_id=rides.id,
-                          name="Se déplacer", color="#123ABC")
+                          group_in=inputs.GroupUpdate(name="Se déplacer", color="#123ABC"))
     clusters.merge_groups(session=session, actor=facilitator, source_id=rides.id,
                           target_id=waste.id)
     groups, _ = grouped(session, facilitator, running_workshop)
@@ -93,19 +97,25 @@ def test_groups_move_merge_and_dissolve_without_losing_cards(session, facilitato
 def test_group_checks(session, facilitator, participant, running_workshop, ideas):
     with pytest.raises(PermissionDenied):
         clusters.create_group(session=session, actor=participant,
-                              workshop_id=running_workshop.id, name="Pirate")
+                              workshop_id=running_workshop.id,
+                                  group_in=inputs.GroupCreate(
+                                      name="Pirate"))
     with pytest.raises(InvalidInput):
         clusters.create_group(session=session, actor=facilitator,
-                              workshop_id=running_workshop.id, name="  ")
+                              workshop_id=running_workshop.id,
+                                  group_in=inputs.GroupCreate(
+                                      name="  "))
     group = clusters.create_group(session=session, actor=facilitator,
-                                  workshop_id=running_workshop.id, name="Besoins",
-                                  kind=CardKind.NEED)
+                                  workshop_id=running_workshop.id,
+                                      group_in=inputs.GroupCreate(
+                                          name="Besoins",
+                                          kind=CardKind.NEED))
     with pytest.raises(NotFound):  # an idea cannot go into a group of needs
         clusters.move_cards(session=session, actor=facilitator,
                             workshop_id=running_workshop.id, moves=[(ideas[0].id, group.id, 0)])
     with pytest.raises(InvalidInput):
         clusters.update_group(session=session, actor=facilitator, cluster_id=group.id,
-                              name="Besoins", color="red")
+                              group_in=inputs.GroupUpdate(name="Besoins", color="red"))
     with pytest.raises(PermissionDenied):
         clusters.move_cards(session=session, actor=participant,
                             workshop_id=running_workshop.id, moves=[(ideas[0].id, None, 0)])

@@ -86,8 +86,10 @@ def test_card_length_is_checked_by_the_database_too(session, running_workshop):
 
 
 def test_participant_names_are_unique_per_workshop(session, running_workshop, participant):
+    from core.names import name_key
+
     session.add(Participant(workshop_id=running_workshop.id, display_name="ELISE",
-                            name_key="elise", token="t" * 20))
+                            name_key=name_key("ELISE"), token="t" * 20))
     with pytest.raises(IntegrityError):
         session.commit()
 

@@ -103,9 +103,12 @@ def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facili
     with pytest.raises(PermissionDenied):
         scoring.set_weight(session=session, actor=participant,
                            criterion_id=setup["criteria"]["impact"], weight=5)
-    collective = workshops.create_collective(session=session, actor=facilitator, name="B")
+    collective = workshops.create_collective(session=session, actor=facilitator,
+                                             collective_in=inputs.CollectiveCreate(name="B"))
     other = workshops.create_workshop(session=session, actor=facilitator,
-                                      collective_id=collective.id, title="B",
+                                      collective_id=collective.id,
+                                          workshop_in=inputs.WorkshopCreate(
+                                              title="B"),
                                       workshop_format=templates.formats["ideation-3h"],
                                       lang="fr")
     phases.start(session=session, actor=facilitator, workshop_id=other.id)
@@ -165,7 +168,9 @@ def test_facilitator_votes_only_when_allowed(session, facilitator, setup):
 
 def test_groups_as_candidates_and_selection(session, templates, facilitator, setup):
     group = clusters.create_group(session=session, actor=facilitator,
-                                  workshop_id=setup["wid"], name="Mobilité")
+                                  workshop_id=setup["wid"],
+                                      group_in=inputs.GroupCreate(
+                                          name="Mobilité"))
     clusters.move_cards(session=session, actor=facilitator, workshop_id=setup["wid"],
                         moves=[(setup["ideas"][0].id, group.id, 0)])
     candidates = scoring.set_candidates(session=session, actor=facilitator,

@@ -188,7 +188,9 @@ def test_collective_synthesis_spans_its_workshops(session, facilitator, full_wor
     from core.services import workshops
 
     workshops.create_workshop(session=session, actor=facilitator,
-                              collective_id=full_workshop.collective_id, title="Deuxième",
+                              collective_id=full_workshop.collective_id,
+                                  workshop_in=inputs.WorkshopCreate(
+                                      title="Deuxième"),
                               workshop_format=templates.formats["outille-toi-2h"], lang="fr")
     found = synthesis.build(session=session, actor=facilitator, templates=templates, lang="en",
                             collective_id=full_workshop.collective_id)

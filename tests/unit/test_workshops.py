@@ -35,7 +35,9 @@ def test_codes_are_unique(session, facilitator, workshop, templates):
     codes = {workshop.join_code}
     for i in range(30):
         w = workshops.create_workshop(session=session, actor=facilitator,
-                                      collective_id=workshop.collective_id, title=f"A{i}",
+                                      collective_id=workshop.collective_id,
+                                          workshop_in=inputs.WorkshopCreate(
+                                              title=f"A{i}"),
                                       workshop_format=templates.formats["ideation-3h"],
                                       lang="en")
         codes.add(w.join_code)
@@ -57,7 +59,9 @@ def test_participant_cannot_run_the_workshop(session, running_workshop, particip
                                workshop_id=running_workshop.id)
     with pytest.raises(PermissionDenied):
         workshops.create_workshop(session=session, actor=participant,
-                                  collective_id=running_workshop.collective_id, title="X",
+                                  collective_id=running_workshop.collective_id,
+                                      workshop_in=inputs.WorkshopCreate(
+                                          title="X"),
                                   workshop_format=templates.formats["ideation-3h"], lang="fr")
     with pytest.raises(PermissionDenied):
         participants.list_participants(session=session, actor=participant,
