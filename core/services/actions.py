@@ -111,10 +111,14 @@ def _record(session: Session, actor: Actor, action: Action, change: str) -> None
                              author_participant_id=participant_id, author_name=name))
 
 
-def _touch(session: Session, action: Action) -> None:
+def _save(session: Session, actor: Actor, action: Action, change: str) -> Action:
+    """Record ``change`` in the action's history and commit, telling live screens."""
+    _record(session, actor, action, change)
     action.updated_at = utcnow()
     if action.workshop_id is not None:
         bump_board_revision(session, action.workshop_id)
+    session.commit()
+    return action
 
 
 def _who_for_action(session: Session, actor: Actor, action: Action) -> tuple[Who, Where]:
@@ -187,10 +191,7 @@ def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: A
                     proposed_by_participant_id=participant_id, created_by_user_id=user_id)
     session.add(action)
     session.flush()
-    _record(session, actor, action, "created")
-    _touch(session, action)
-    session.commit()
-    return action
+    return _save(session, actor, action, "created")
 
 
 def update_action(*, session: Session, actor: Actor, action_id: int, action_in: ActionUpdate,
@@ -204,10 +205,7 @@ def update_action(*, session: Session, actor: Actor, action_id: int, action_in: 
     action.due_on = action_in.due_on
     action.support_wanted = _check_supports(action_in.supports, templates)
     action.canvas_id = _canvas_of(session, action.collective_id, action_in.canvas_id)
-    _record(session, actor, action, "edited")
-    _touch(session, action)
-    session.commit()
-    return action
+    return _save(session, actor, action, "edited")
 
 
 def take_action(*, session: Session, actor: Actor, action_id: int) -> Action:
@@ -217,10 +215,7 @@ def take_action(*, session: Session, actor: Actor, action_id: int) -> Action:
     participant = session.get(Participant, actor.participant_id)
     action.who_participant_id = actor.participant_id
     action.who = participant.display_name if participant else actor.name
-    _record(session, actor, action, "taken")
-    _touch(session, action)
-    session.commit()
-    return action
+    return _save(session, actor, action, "taken")
 
 
 def set_status(*, session: Session, actor: Actor, action_id: int, status: ActionStatus,
@@ -233,10 +228,7 @@ def set_status(*, session: Session, actor: Actor, action_id: int, status: Action
         return action
     action.status = ActionStatus(status)
     action.note = new_note
-    _record(session, actor, action, "status")
-    _touch(session, action)
-    session.commit()
-    return action
+    return _save(session, actor, action, "status")
 
 
 def delete_action(*, session: Session, actor: Actor, action_id: int) -> Action:
@@ -244,9 +236,7 @@ def delete_action(*, session: Session, actor: Actor, action_id: int) -> Action:
     action = _action_for(session, actor, action_id, Act.EDIT_ACTION)
     if action.deleted_at is None:
         action.deleted_at = utcnow()
-        _record(session, actor, action, "deleted")
-        _touch(session, action)
-        session.commit()
+        _save(session, actor, action, "deleted")
     return action
 
 
@@ -255,9 +245,7 @@ def restore_action(*, session: Session, actor: Actor, action_id: int) -> Action:
     action = _action_for(session, actor, action_id, Act.EDIT_ACTION, deleted_too=True)
     if action.deleted_at is not None:
         action.deleted_at = None
-        _record(session, actor, action, "restored")
-        _touch(session, action)
-        session.commit()
+        _save(session, actor, action, "restored")
     return action
 
 

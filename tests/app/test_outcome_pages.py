@@ -13,11 +13,20 @@ SYNTHESIS = "pages/synthesis.py"
 
 
 def to_next_steps(db, running_workshop_app):
-    workshop = phases.phases_of(db, running_workshop_app["workshop_id"])[0].workshop_id
     from core.models import Workshop
 
-    start_at(db, running_workshop_app["facilitator"], db.get(Workshop, workshop),
-             PhaseKind.NEXT_STEPS)
+    start_at(db, running_workshop_app["facilitator"],
+             db.get(Workshop, running_workshop_app["workshop_id"]), PhaseKind.NEXT_STEPS)
+
+
+def add_action(db, running_workshop_app, templates, what: str):
+    """Write an action as the facilitator, straight through the service."""
+    from core import inputs
+    from core.services import actions
+
+    return actions.add_action(session=db, actor=running_workshop_app["facilitator"],
+                              workshop_id=running_workshop_app["workshop_id"],
+                              action_in=inputs.ActionCreate(what=what), templates=templates)
 
 
 def test_participant_proposes_an_action_for_herself(new_app, db, running_workshop_app):
@@ -72,14 +81,8 @@ def test_facilitator_follows_an_action_and_its_history(new_app, db, running_work
 def test_an_edit_link_updates_a_status_between_sessions(new_app, db, running_workshop_app,
                                                         templates):
     to_next_steps(db, running_workshop_app)
-    from core import inputs
-    from core.services import actions
-
     camille = running_workshop_app["facilitator"]
-    action = actions.add_action(session=db, actor=camille,
-                                workshop_id=running_workshop_app["workshop_id"],
-                                action_in=inputs.ActionCreate(what="Écrire au département"),
-                                templates=templates)
+    action = add_action(db, running_workshop_app, templates, "Écrire au département")
     phases.end(session=db, actor=camille, workshop_id=running_workshop_app["workshop_id"])
     link = canvas_links.create_access(session=db, actor=camille,
                                       collective_id=running_workshop_app["collective_id"])
@@ -128,14 +131,10 @@ def test_menus_offer_next_steps_to_all_and_the_synthesis_to_the_facilitator(
 
 def test_what_changed_since_a_workshop(new_app, db, running_workshop_app, templates):
     to_next_steps(db, running_workshop_app)
-    from core import inputs
     from core.services import actions
 
     camille = running_workshop_app["facilitator"]
-    action = actions.add_action(session=db, actor=camille,
-                                workshop_id=running_workshop_app["workshop_id"],
-                                action_in=inputs.ActionCreate(what="Écrire au département"),
-                                templates=templates)
+    action = add_action(db, running_workshop_app, templates, "Écrire au département")
     actions.set_status(session=db, actor=camille, action_id=action.id,
                        status=ActionStatus.DOING, note="Brouillon prêt")
     at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], NEXT_STEPS)
