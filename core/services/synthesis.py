@@ -282,7 +282,7 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
         workshops=len(chosen), participants=len(names), needs=len(needs), ideas=len(ideas),
         supports=sum(n.support_count for n in needs) + sum(i.support_count for i in ideas),
         ballots=ballots, actions=len(found_actions),
-        names=[] if anonymous else sorted(names, key=fold))
+        names=[] if anonymous else sorted(set(names), key=fold))
     return Synthesis(title=title, collective=collective.name, territory=collective.territory,
                      subtitle=subtitle, made_on=utcnow(), lang=lang, anonymous=anonymous,
                      sections=tuple(s for s in SECTIONS if s in sections),
