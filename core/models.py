@@ -536,6 +536,20 @@ class ActionChange(SQLModel, table=True):
 # --- application --------------------------------------------------------------------
 
 
+class Attempt(SQLModel, table=True):
+    """One try at something that can be guessed (a join code), from one client: counted to
+    slow guessing down, on every app server alike."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (Index("ix_attempt_lookup", "kind", "subject", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=120)
+    failed: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class AppSetting(SQLModel, table=True):
     """A value the application generated for itself (cookie key, first-run setup code)."""
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
     # When empty, the projector shows this machine's local network address.
     public_url: str = ""
+    # Behind a reverse proxy, the header holding the client's address (e.g.
+    # X-Forwarded-For); empty: the address the app server sees.
+    trusted_proxy_header: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -27,7 +27,8 @@ if submitted:
             participant = participants.join_workshop(
                 session=db, code=code, display_name=name,
                 token=st.session_state.get(identity.PARTICIPANT_KEY)
-                or st.query_params.get(identity.TOKEN_PARAM))
+                or st.query_params.get(identity.TOKEN_PARAM),
+                client=identity.client_address())
     except FabriqueError as error:
         calls.show_error(error)
     else:

@@ -120,6 +120,18 @@ def log_out() -> None:
     st.session_state[LOGGED_OUT_KEY] = True
 
 
+def client_address() -> str:
+    """Return the address this browser connects from (the configured proxy header's first
+    address behind a reverse proxy), to count its wrong tries."""
+    header = get_settings().trusted_proxy_header
+    if header:
+        forwarded = st.context.headers.get(header) or ""
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first
+    return st.context.ip_address or "unknown"
+
+
 def actor() -> Actor | None:
     """Return this run's actor."""
     return st.session_state.get(ACTOR_KEY)

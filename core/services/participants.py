@@ -8,17 +8,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.actors import Actor, ParticipantActor
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import Participant, WorkshopStatus, pk, utcnow
 from core.names import clean_name, name_key
+from core.services import limits
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import find_by_code
 
 
 def join_workshop(*, session: Session, code: str, display_name: str,
-                  token: str | None = None) -> Participant:
+                  token: str | None = None, client: str = "") -> Participant:
     """Join the workshop that ``code`` opens, under ``display_name``.
 
     A name is one person's: a name already taken in the workshop — or one that looks the
@@ -27,7 +28,18 @@ def join_workshop(*, session: Session, code: str, display_name: str,
     Someone who lost their phone comes back through the personal link the facilitator
     shows them. A name the facilitator removed cannot join again.
     """
-    workshop = find_by_code(session=session, code=code)
+    # Join codes can be guessed: each client's wrong codes slow its next tries down.
+    subject = f"join:{client}" if client else ""
+    if subject:
+        limits.check(session, "join", subject)
+    try:
+        workshop = find_by_code(session=session, code=code)
+    except NotFound:
+        if subject:
+            limits.record(session, "join", subject, failed=True)
+        raise
+    if subject:
+        limits.record(session, "join", subject, failed=False)
     if workshop.status == WorkshopStatus.ENDED:
         raise PermissionDenied(N_("This workshop is over: it can no longer be joined."))
     name = clean_name(display_name)
@@ -60,7 +72,7 @@ def join_workshop(*, session: Session, code: str, display_name: str,
         # Someone joined with the same name at the same moment: the name is theirs.
         session.rollback()
         return join_workshop(session=session, code=code, display_name=display_name,
-                             token=token)
+                             token=token, client=client)
     return participant
 
 

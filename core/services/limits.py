@@ -1,0 +1,49 @@
+"""Slow down guessing: after a few wrong tries from one client, each further try waits
+longer (2, 4, 8… seconds, up to a cap), counted in the database so that every app server
+applies the same limit. A right try starts the count again."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core.errors import PermissionDenied
+from core.i18n import N_
+from core.models import Attempt, utcnow
+
+FREE_FAILURES = 5  # wrong tries allowed before any wait
+WINDOW = timedelta(minutes=15)  # older failures are forgotten
+CAP_SECONDS = 300  # the longest wait between two tries
+
+
+def wait_seconds(session: Session, kind: str, subject: str, now: datetime | None = None) -> int:
+    """Return how long ``subject`` must still wait before trying ``kind`` again."""
+    now = now or utcnow()
+    rows = session.exec(select(Attempt.failed, Attempt.created_at).where(
+        Attempt.kind == kind, Attempt.subject == subject,
+        col(Attempt.created_at) > now - WINDOW).order_by(col(Attempt.id))).all()
+    failures: list[datetime] = []
+    for failed, at in rows:
+        failures = [*failures, at] if failed else []  # a right try starts again
+    if len(failures) < FREE_FAILURES:
+        return 0
+    delay = min(2 ** (len(failures) - FREE_FAILURES + 1), CAP_SECONDS)
+    last = failures[-1] if failures[-1].tzinfo else failures[-1].replace(tzinfo=now.tzinfo)
+    return max(0, math.ceil((last + timedelta(seconds=delay) - now).total_seconds()))
+
+
+def check(session: Session, kind: str, subject: str) -> None:
+    """Refuse a try made before the wait is over, saying how long to wait."""
+    seconds = wait_seconds(session, kind, subject)
+    if seconds > 0:
+        raise PermissionDenied(
+            N_("Too many wrong tries from here: wait {seconds} s, then try again."),
+            seconds=seconds)
+
+
+def record(session: Session, kind: str, subject: str, *, failed: bool) -> None:
+    """Remember one try (committed at once: a refusal that follows must not undo it)."""
+    session.add(Attempt(kind=kind, subject=subject[:120], failed=failed))
+    session.commit()
