@@ -10,7 +10,7 @@ soft. Who may do what is ``core.policy``'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
@@ -276,16 +276,22 @@ def workshop_actions(*, session: Session, actor: Actor, workshop_id: int) -> lis
     return _views(session, actor, rows)
 
 
+def _collective_of(session: Session, actor: Actor, collective_id: int | None) -> int:
+    """Return the collective asked about: a member's through their link, or the one the
+    facilitator names (after checking they manage it)."""
+    if isinstance(actor, CollectiveActor):
+        return collective_member(session, actor).collective_id
+    if collective_id is None:
+        raise InvalidInput(N_("Choose a collective first."))
+    collective_for(session, actor, collective_id)
+    return collective_id
+
+
 def collective_actions(*, session: Session, actor: Actor,
                        collective_id: int | None = None) -> list[ActionView]:
     """Return every next step of a collective (the facilitator names it; a member through
     the collective's link gets theirs)."""
-    if isinstance(actor, CollectiveActor):
-        collective_id = collective_member(session, actor).collective_id
-    elif collective_id is None:
-        raise InvalidInput(N_("Choose a collective first."))
-    else:
-        collective_for(session, actor, collective_id)
+    collective_id = _collective_of(session, actor, collective_id)
     rows = list(session.exec(_ordered(select(Action).where(
         Action.collective_id == collective_id))))
     return _views(session, actor, rows)
@@ -317,18 +323,15 @@ def history(*, session: Session, actor: Actor, action_id: int) -> list[ChangeVie
 
 def sessions(*, session: Session, actor: Actor,
              collective_id: int | None = None) -> list[tuple[str, datetime]]:
-    """Return the collective's workshops as (title, when it was held or created), newest
-    first: the sessions "what changed since" can start from (members through their link
-    too)."""
-    if isinstance(actor, CollectiveActor):
-        collective_id = collective_member(session, actor).collective_id
-    elif collective_id is None:
-        raise InvalidInput(N_("Choose a collective first."))
-    else:
-        collective_for(session, actor, collective_id)
+    """Return the collective's workshops as (title, the day it was planned for, else when
+    it was created), newest first: the sessions "what changed since" can start from
+    (members through their link too). Never a later moment than its start, so nothing
+    written during it is missed."""
+    collective_id = _collective_of(session, actor, collective_id)
     rows = session.exec(select(Workshop).where(Workshop.collective_id == collective_id,
                                                col(Workshop.deleted_at).is_(None)))
-    held = [(w.title, w.phase_started_at or w.created_at) for w in rows]
+    held = [(w.title, datetime.combine(w.scheduled_on, time.min, tzinfo=UTC)
+             if w.scheduled_on else w.created_at) for w in rows]
     return sorted(held, key=lambda item: item[1], reverse=True)
 
 
