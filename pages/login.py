@@ -49,21 +49,33 @@ if needs_admin:
                 st.success(_("Account created. You can log in now."), icon="✅")
                 st.rerun()
 else:
-    identity.authenticator().login(
-        location="main",
-        key="login_form",
-        fields={
-            "Form name": _("Facilitator login"),
-            "Username": _("Username"),
-            "Password": _("Password"),
-            "Login": _("Log in"),
-        },
-    )
-    status = st.session_state.get("authentication_status")
-    if status:
-        st.success(_("Logged in. Opening your workshops…"), icon="✅")
-    elif status is False:
-        st.error(_("Wrong username or password."), icon="⚠️")
+    # Our own form (the authenticator checks the password and writes its cookie): each
+    # try passes through the sign-in limits first.
+    auth = identity.authenticator()
+    with st.form("login_form", enter_to_submit=True):
+        st.subheader(_("Facilitator login"))
+        username = st.text_input(_("Username"), key="login_username", autocomplete="username")
+        password = st.text_input(_("Password"), type="password", key="login_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(_("Log in"), type="primary")
+    if submitted and username and password:
+        try:
+            with session_scope(write=True) as db:
+                ok = accounts.sign_in(
+                    session=db, username=username, client=identity.client_address(),
+                    check_password=lambda: bool(
+                        auth.authentication_controller.login(username, password)))
+        except FabriqueError as error:
+            calls.show_error(error)
+        else:
+            if ok:
+                auth.cookie_controller.set_cookie()
+                # The cookie's component reruns the app once it is written.
+                st.success(_("Logged in. Opening your workshops…"), icon="✅")
+            else:
+                st.error(_("Wrong username or password."), icon="⚠️")
+    elif submitted:
+        st.error(_("Type your username and password."), icon="⚠️")
 
 st.divider()
 st.markdown(_("**Taking part in a workshop?** You need no account."))

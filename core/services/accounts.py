@@ -14,6 +14,7 @@ from core.actors import Actor, UserActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import NAME_MAX, AppSetting, Collective, Role, User, pk, utcnow
+from core.services import limits
 from core.services.access import active_user, require_admin, require_user
 from core.text import clean_text
 
@@ -249,6 +250,28 @@ def operator(session: Session) -> UserActor:
         raise InvalidInput(N_("There is no administrator yet: open Fabrique and create it "
                               "with the setup code first."))
     return UserActor(user_id=pk(user), username=user.username, name=user.name, role=user.role)
+
+
+def sign_in(session: Session, *, username: str, client: str,
+            check_password: Callable[[], bool]) -> bool:
+    """Try to sign in as ``username`` from the address ``client``: ``check_password()``
+    checks the typed password (the authenticator's work) and says whether it was right.
+
+    Wrong passwords slow the next tries down, counted per client address (up to
+    ``limits.CAP_SECONDS``) and per account (up to ``limits.ACCOUNT_CAP_SECONDS``, so that
+    guessing from elsewhere never keeps the facilitator out for long); a try made before
+    its wait is over is refused without checking the password.
+    """
+    account = f"sign-in:{username.strip().lower()[:80]}"
+    address = f"sign-in:{client}" if client else ""
+    if address:
+        limits.check(session, "sign-in-address", address)
+    limits.check(session, "sign-in-account", account, cap=limits.ACCOUNT_CAP_SECONDS)
+    ok = bool(check_password())
+    if address:
+        limits.record(session, "sign-in-address", address, failed=not ok)
+    limits.record(session, "sign-in-account", account, failed=not ok)
+    return ok
 
 
 def actor_for_username(session: Session, username: str | None) -> UserActor | None:

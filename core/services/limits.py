@@ -15,10 +15,16 @@ from core.models import Attempt, utcnow
 
 FREE_FAILURES = 5  # wrong tries allowed before any wait
 WINDOW = timedelta(minutes=15)  # older failures are forgotten
-CAP_SECONDS = 300  # the longest wait between two tries
+CAP_SECONDS = 300  # the longest wait between two tries from one client address
+# An account can be guessed at from many addresses: its own count slows every try at it, but
+# never by more than this, so that whoever guesses elsewhere cannot lock the facilitator out
+# of the laptop in front of them for more than half a minute (their own address's count is
+# theirs alone and, with right passwords, stays at zero).
+ACCOUNT_CAP_SECONDS = 30
 
 
-def wait_seconds(session: Session, kind: str, subject: str, now: datetime | None = None) -> int:
+def wait_seconds(session: Session, kind: str, subject: str, now: datetime | None = None,
+                 *, cap: int = CAP_SECONDS) -> int:
     """Return how long ``subject`` must still wait before trying ``kind`` again."""
     now = now or utcnow()
     rows = session.exec(select(Attempt.failed, Attempt.created_at).where(
@@ -29,17 +35,17 @@ def wait_seconds(session: Session, kind: str, subject: str, now: datetime | None
         failures = [*failures, at] if failed else []  # a right try starts again
     if len(failures) < FREE_FAILURES:
         return 0
-    delay = min(2 ** (len(failures) - FREE_FAILURES + 1), CAP_SECONDS)
+    delay = min(2 ** (len(failures) - FREE_FAILURES + 1), cap)
     last = failures[-1] if failures[-1].tzinfo else failures[-1].replace(tzinfo=now.tzinfo)
     return max(0, math.ceil((last + timedelta(seconds=delay) - now).total_seconds()))
 
 
-def check(session: Session, kind: str, subject: str) -> None:
+def check(session: Session, kind: str, subject: str, *, cap: int = CAP_SECONDS) -> None:
     """Refuse a try made before the wait is over, saying how long to wait."""
-    seconds = wait_seconds(session, kind, subject)
+    seconds = wait_seconds(session, kind, subject, cap=cap)
     if seconds > 0:
         raise PermissionDenied(
-            N_("Too many wrong tries from here: wait {seconds} s, then try again."),
+            N_("Too many wrong tries: wait {seconds} s, then try again."),
             seconds=seconds)
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from core.models import Role, User, utcnow
-from core.services import accounts
+from core.services import accounts, limits
 from core.settings import PROJECT_ROOT
 from tests.app.conftest import as_participant, as_user, fresh, open_as_facilitator, texts
 from tests.conftest import PASSWORD, make_user
@@ -92,6 +92,23 @@ def test_login_form_refuses_a_wrong_password_then_logs_in(new_app, db):
     at.run()
     assert not at.exception
     assert "Collectifs et ateliers" in texts(at)
+
+
+def test_login_form_slows_down_a_guesser_with_a_clear_message(new_app, db):
+    make_user(db, "root", role=Role.ADMIN)
+    make_user(db, "camille")
+    at = new_app().run()
+    for _ in range(limits.FREE_FAILURES):
+        at.text_input[0].input("camille")
+        at.text_input[1].input("devinette")
+        at.button[0].click().run()
+        assert "Identifiant ou mot de passe incorrect" in texts(at)
+    # Even the right password waits now: the page says how long.
+    at.text_input[0].input("camille")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert "Trop d'essais manqués : attendez 2 s" in texts(at)
+    assert "Collectifs et ateliers" not in texts(at)
 
 
 def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
