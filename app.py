@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import policy
-from core.errors import FabriqueError
+from core.errors import DatabaseUnavailable, FabriqueError
 from ui import calls, identity, legacy_guard, render, screens, startup
 from ui.i18n import _, language_picker
 
@@ -62,4 +62,7 @@ else:
         else:
             st.sidebar.button(_("Leave this workshop"), key="leave_button",
                               on_click=identity.forget_participant)
-    navigation.run()
+    try:
+        navigation.run()
+    except DatabaseUnavailable:
+        calls.reconnecting()

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
+from core.errors import DatabaseUnavailable
+from core.i18n import N_
 from core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -79,11 +82,23 @@ def current_url() -> str:
     return get_settings().resolved_database_url
 
 
+# The database went away or stayed busy: PostgreSQL restarting or unreachable, SQLite
+# locked beyond the busy timeout. Not a refusal of what was asked: the same call may work a
+# moment later (pooled connections are checked before use, ``pool_pre_ping``).
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
+UNAVAILABLE = N_("The database did not answer: your text is kept, send it again in a moment.")
+
+
 @contextmanager
 def session_scope(*, write: bool = False, url: str | None = None) -> Iterator[Session]:
-    """Open a session; services commit their own writes."""
-    with Session(get_engine(url or current_url(), write=write), expire_on_commit=False) as session:
-        yield session
+    """Open a session; services commit their own writes. A lost database connection
+    becomes ``DatabaseUnavailable`` (a message for people, not a traceback)."""
+    try:
+        with Session(get_engine(url or current_url(), write=write),
+                     expire_on_commit=False) as session:
+            yield session
+    except CONNECTION_ERRORS as error:
+        raise DatabaseUnavailable(UNAVAILABLE) from error
 
 
 _migrated: set[str] = set()

@@ -28,3 +28,8 @@ class InvalidInput(FabriqueError):
 
 class TemplateError(FabriqueError):
     """A template file in ``data/`` is malformed."""
+
+
+class DatabaseUnavailable(FabriqueError):
+    """The database did not answer (restarting, unreachable, busy too long): nothing was
+    written by this call; the same call may work a moment later."""

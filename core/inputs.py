@@ -9,6 +9,7 @@ type becomes one too (``parse``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
@@ -18,7 +19,7 @@ from sqlmodel import SQLModel
 
 from core.errors import InvalidInput
 from core.i18n import N_
-from core.models import CARD_TEXT_MAX, NAME_MAX, TITLE_MAX, CardKind, PhaseKind
+from core.models import CARD_TEXT_MAX, CLIENT_KEY_MAX, NAME_MAX, TITLE_MAX, CardKind, PhaseKind
 from core.text import clean_optional, clean_text
 
 PHASE_MINUTES_MAX = 600
@@ -47,7 +48,21 @@ def _minutes(value: int) -> int:
     return value
 
 
+_CLIENT_KEY = re.compile(rf"^[A-Za-z0-9_-]{{16,{CLIENT_KEY_MAX}}}$")
+
+
+def _client_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _CLIENT_KEY.fullmatch(value):
+        raise InvalidInput(N_("This form is out of date: reload the page, then send again."))
+    return value
+
+
 CardText = Annotated[str, AfterValidator(_card_text)]
+# Made where a card, comment or action was typed (``ui/client_keys.py``): the same write
+# sent twice is stored once. None: nothing to recognise it by (a test, the command line).
+ClientKey = Annotated[str | None, AfterValidator(_client_key)]
 ShortOptional = Annotated[str, AfterValidator(_short_optional)]
 Title = Annotated[str, AfterValidator(_title)]
 Instructions = Annotated[str, AfterValidator(_instructions)]
@@ -71,6 +86,7 @@ class CardCreate(CardFields):
     kind: CardKind = CardKind.NEED
     need_ids: tuple[int, ...] = ()
     on_behalf: bool = False  # typed by the facilitator for someone without a phone
+    client_key: ClientKey = None
 
 
 class CardUpdate(CardFields):
@@ -121,6 +137,7 @@ class ActionCreate(ActionUpdate):
 
     due_on: Annotated[date | None, AfterValidator(_not_past)] = None
     for_me: bool = False
+    client_key: ClientKey = None
 
 
 class ProgressNote(SQLModel):
@@ -193,6 +210,7 @@ class CommentCreate(SQLModel):
 
     text: CommentText
     parent_id: int | None = None
+    client_key: ClientKey = None
 
 
 class PhaseUpdate(SQLModel):

@@ -19,6 +19,7 @@ from sqlmodel import Field, SQLModel
 CARD_TEXT_MAX = 500
 NAME_MAX = 80
 TITLE_MAX = 160
+CLIENT_KEY_MAX = 40  # a key made by the browser for one write (see Card.client_key)
 
 
 def utcnow() -> datetime:
@@ -265,6 +266,7 @@ class Card(SQLModel, table=True):
         _check_in("kind", CardKind, "ck_card_kind"),
         CheckConstraint(f"length(text) <= {CARD_TEXT_MAX}", name="ck_card_text_length"),
         Index("ix_card_workshop_kind", "workshop_id", "kind"),
+        Index("uq_card_client_key", "client_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -285,6 +287,9 @@ class Card(SQLModel, table=True):
     # False while a phase collects cards privately, until the facilitator reveals them.
     revealed: bool = True
     position: int = 0
+    # Made where the card was typed (the phone's browser): the same card sent twice — a
+    # double tap, a resend after the server restarted — is stored once (unique).
+    client_key: str | None = Field(default=None, max_length=CLIENT_KEY_MAX)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
@@ -474,6 +479,7 @@ class Comment(SQLModel, table=True):
     """A comment (or a reply) on a canvas section."""
 
     __tablename__ = "comment"
+    __table_args__ = (Index("uq_comment_client_key", "client_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     canvas_id: int = Field(foreign_key="canvas.id", index=True)
@@ -484,6 +490,7 @@ class Comment(SQLModel, table=True):
     author_participant_id: int | None = Field(default=None, foreign_key="participant.id")
     author_name: str = Field(default="", max_length=NAME_MAX)
     resolved_at: datetime | None = None
+    client_key: str | None = Field(default=None, max_length=CLIENT_KEY_MAX)  # as a card's
     created_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
 
@@ -492,7 +499,8 @@ class Action(SQLModel, table=True):
     """A next step: who does what by when, and which support is wanted."""
 
     __tablename__ = "action"
-    __table_args__ = (_check_in("status", ActionStatus, "ck_action_status"),)
+    __table_args__ = (_check_in("status", ActionStatus, "ck_action_status"),
+                      Index("uq_action_client_key", "client_key", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     collective_id: int = Field(foreign_key="collective.id", index=True)
@@ -510,6 +518,7 @@ class Action(SQLModel, table=True):
     note: str = Field(default="", max_length=500)  # where it stands, in a few words
     proposed_by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
     created_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    client_key: str | None = Field(default=None, max_length=CLIENT_KEY_MAX)  # as a card's
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None

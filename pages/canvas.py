@@ -20,7 +20,18 @@ from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
-from ui import calls, drafts, identity, legacy_guard, links, live, render, screens, startup
+from ui import (
+    calls,
+    client_keys,
+    drafts,
+    identity,
+    legacy_guard,
+    links,
+    live,
+    render,
+    screens,
+    startup,
+)
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -28,6 +39,7 @@ legacy_guard.page_setup()
 
 CANVAS_PARAM = "c"
 DRAFTS_KEY = "canvas_drafts"
+COMMENT_KEY = "comment_key"  # the browser-made key of the next comment
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
 actor = identity.require_actor()
@@ -315,13 +327,16 @@ def project_actions(cid: int) -> None:
 
 def add_comment(cid: int, section: str, parent_id: int | None) -> None:
     key = f"comment_{section}_{parent_id or 'new'}"
+    sent = client_keys.current(COMMENT_KEY)
     done = calls.call(canvas_comments.add_comment, defer_error=f"comment_{section}",
                       canvas_id=cid, section_key=section, templates=templates,
                       comment_in=inputs.typed(inputs.CommentCreate,
                                               text=st.session_state.get(key, ""),
-                                              parent_id=parent_id))
+                                              parent_id=parent_id,
+                                              client_key=sent))
     if done is not None:
         st.session_state[key] = ""
+        client_keys.used(COMMENT_KEY, sent)
 
 
 def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]) -> None:
@@ -442,6 +457,8 @@ def canvas_page(canvas_id: int) -> None:
             {k: st.session_state.get(base_key(canvas_id, k)) for k in keys},
             lambda draft: save_draft(canvas_id, draft), key=DRAFTS_KEY,
             scope=f"{canvas_id}:{identity.actor_tag(actor)}")
+    if may_comment:
+        client_keys.place(COMMENT_KEY)
     history_panel(view)
     changes_panel(view)
     pdf_col, md_col = st.columns(2)

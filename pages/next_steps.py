@@ -18,7 +18,7 @@ from core.policy import ACTION_BOARD, Act, Where
 from core.services import actions, canvas_links, canvases, participants
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
-from ui import calls, identity, legacy_guard, live, render, startup
+from ui import calls, client_keys, identity, legacy_guard, live, render, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen
 
@@ -96,6 +96,29 @@ def where_here(view: ActionView | None = None) -> Where:
 # --- capture ----------------------------------------------------------------------------
 
 
+def send_action() -> None:
+    """Store the step typed in the form (its "Ajouter" callback); empty the form only once
+    it is stored."""
+    state_ = st.session_state
+    who, sent_key = state_.get("action_who"), client_keys.current("action_key")
+    done = calls.call(
+        actions.add_action, defer_error="action_capture", workshop_id=workshop_id,
+        templates=templates, action_in=inputs.typed(
+            inputs.ActionCreate, what=state_.get("action_what", ""), for_me=who == ME,
+            who=state_.get("action_name", "") if who == SOMEONE else "",
+            who_participant_id=who if isinstance(who, int) else None,
+            due_on=state_.get("action_due"), supports=tuple(state_.get("action_supports", [])),
+            canvas_id=state_.get("action_project") or None, client_key=sent_key))
+    if done is None:
+        state_["action_refused"] = state_.get("action_what", "")
+        return
+    client_keys.used("action_key", sent_key)
+    state_["action_what"] = ""
+    state_["action_name"] = ""
+    state_["action_due"] = None
+    state_["action_supports"] = []
+
+
 def capture() -> None:
     """Write a next step (Enter adds it and keeps the cursor in the field)."""
     if not policy.may(actor, Act.PROPOSE_ACTION, where_here()):
@@ -111,35 +134,28 @@ def capture() -> None:
     who_options = [NOBODY, ME] if policy.is_participant(actor) else [
         NOBODY, *people, SOMEONE]
     calls.show_deferred_error("action_capture")
-    with st.form("action_capture", clear_on_submit=True, border=True):
-        what = st.text_input(_("What"), key="action_what", max_chars=500,
-                             placeholder=_("An action: meet, write, test…"))
+    # Emptied once stored, not when pressed (see ``ui/board.py``): a step whose sending
+    # failed stays in the form, to send again with the same key.
+    with st.form("action_capture", clear_on_submit=False, border=True):
+        st.text_input(_("What"), key="action_what", max_chars=500,
+                      placeholder=_("An action: meet, write, test…"))
         left, middle, right = st.columns(3)
-        who = left.selectbox(_("Who"), who_options, key="action_who", format_func=lambda o: {
+        left.selectbox(_("Who"), who_options, key="action_who", format_func=lambda o: {
             NOBODY: _("Nobody yet"), ME: _("Me"), SOMEONE: _("Someone else (type the name)")}
             .get(o, people.get(o, "?")))
-        name = left.text_input(_("Name (a member of the collective, a partner)"),
-                               key="action_name", max_chars=80) if is_facilitator else ""
-        due = middle.date_input(_("By when"), value=None, min_value=date.today(),
-                                key="action_due", format="DD/MM/YYYY")
-        project = right.selectbox(_("Project"), list(projects), key="action_project",
-                                  format_func=lambda k: projects[k])
-        supports = st.multiselect(_("Support wanted"), list(templates.supports),
-                                  key="action_supports",
-                                  format_func=lambda k: templates.support_label(k, lang()),
-                                  placeholder=_("Choose the support you would like"))
-        added = st.form_submit_button(_("Add"), type="primary", icon="➕")
-    if added:
-        done = calls.call(
-            actions.add_action, defer_error="action_capture", workshop_id=workshop_id,
-            templates=templates, action_in=inputs.typed(
-                inputs.ActionCreate, what=what, for_me=who == ME,
-                who=name if who == SOMEONE else "",
-                who_participant_id=who if isinstance(who, int) else None, due_on=due,
-                supports=tuple(supports), canvas_id=project or None))
-        if done is None:
-            st.session_state["action_refused"] = what
-            calls.rerun_here()
+        if is_facilitator:
+            left.text_input(_("Name (a member of the collective, a partner)"),
+                            key="action_name", max_chars=80)
+        middle.date_input(_("By when"), value=None, min_value=date.today(),
+                          key="action_due", format="DD/MM/YYYY")
+        right.selectbox(_("Project"), list(projects), key="action_project",
+                        format_func=lambda k: projects[k])
+        st.multiselect(_("Support wanted"), list(templates.supports),
+                       key="action_supports",
+                       format_func=lambda k: templates.support_label(k, lang()),
+                       placeholder=_("Choose the support you would like"))
+        st.form_submit_button(_("Add"), type="primary", icon="➕", on_click=send_action)
+        client_keys.place("action_key")
     refused = st.session_state.pop("action_refused", None)
     if refused:
         st.caption(_("Your text, to copy:"))

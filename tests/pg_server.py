@@ -59,8 +59,9 @@ class ThrowawayPostgres:
 
     def start(self) -> ThrowawayPostgres:
         data = self.folder / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "fabrique",
-                  "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+        if not data.exists():
+            self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "fabrique",
+                      "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
@@ -68,10 +69,17 @@ class ThrowawayPostgres:
                   "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start")
         return self
 
+    def halt(self) -> None:
+        """Stop the server as a restart does (its data kept: ``start`` brings it back)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"),
+                  "-m", "fast", "-w", "stop")
+
     def stop(self) -> None:
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"),
                       "-m", "immediate", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass  # already stopped (``halt``)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -21,7 +21,7 @@ from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards
 from core.services.cards import Board, CardView
 from core.templates import Templates
-from ui import calls, identity, live, render, startup
+from ui import calls, client_keys, identity, live, render, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -161,7 +161,7 @@ class CardBoard:
         shown_key = self.k("capture_shown")
         show = self.can_write or st.session_state.get(shown_key, False)
         st.session_state[shown_key] = self.can_write
-        if not show:
+        if not show or (refused and not self.can_write):
             calls.show_deferred_error(self.k("capture"))
             if refused:
                 st.caption(_("Your text, to copy:"))
@@ -175,39 +175,60 @@ class CardBoard:
         right.selectbox(_("Source"), [NO_CHOICE, *self.source_keys],
                         key=self.k("capture_source"), format_func=self.source_label)
         calls.show_deferred_error(self.k("capture"))
-        with st.form(self.k("capture"), clear_on_submit=True, border=False):
-            text = st.text_input(_(self.words.field), key=self.k("capture_text"),
-                                 max_chars=CARD_TEXT_MAX, placeholder=_(self.words.placeholder))
-            need_ids: list[int] = []
+        # Not ``clear_on_submit``: Streamlit's front end would empty the fields the moment
+        # "Ajouter" is pressed, and a card whose sending failed (server restarting, Wi-Fi
+        # gone) would vanish from the screen. The fields are emptied once the card is
+        # stored (``send``); until then the text stays, to send again — with the same
+        # browser-made key, so that a card stored unseen is not stored twice.
+        with st.form(self.k("capture"), clear_on_submit=False, border=False):
+            st.text_input(_(self.words.field), key=self.k("capture_text"),
+                          max_chars=CARD_TEXT_MAX, placeholder=_(self.words.placeholder))
             if self.kind == CardKind.IDEA:
-                need_ids = st.multiselect(
+                st.multiselect(
                     _("Which needs does it answer?"), list(self.needs),
                     key=self.k("capture_needs"), format_func=self.need_label,
                     placeholder=_("Choose needs (optional)"))
             with st.expander(_("Who said it, where? (optional)")):
                 a, b = st.columns(2)
-                author = a.text_input(_("Said by"), key=self.k("capture_author"), max_chars=80)
-                place = b.text_input(_("Place"), key=self.k("capture_place"), max_chars=80)
-                on_behalf = False
+                a.text_input(_("Said by"), key=self.k("capture_author"), max_chars=80)
+                b.text_input(_("Place"), key=self.k("capture_place"), max_chars=80)
                 if not self.is_participant:
-                    on_behalf = st.checkbox(
+                    st.checkbox(
                         _("Written for this person (no phone)"), key=self.k("on_behalf"),
                         help=_("The card shows that you typed it for them."))
-            added = st.form_submit_button(_("Add"), type="primary", icon="➕")
-        if added:
-            card = calls.call(
-                cards.add_card, defer_error=self.k("capture"), workshop_id=self.workshop_id,
-                card_in=inputs.typed(
-                    inputs.CardCreate, text=text, kind=self.kind,
-                    theme=st.session_state.get(self.k("capture_theme"), ""),
-                    source=st.session_state.get(self.k("capture_source"), ""),
-                    author_name=author, place=place, need_ids=need_ids,
-                    on_behalf=on_behalf and bool(author.strip())),
-                templates=self.templates,
-            )
-            if card is None:
-                st.session_state[self.k("refused_text")] = text
-                calls.rerun_here()
+            st.form_submit_button(_("Add"), type="primary", icon="➕", on_click=self.send)
+            client_keys.place(self.k("capture_key"))
+
+    def send(self) -> None:
+        """Store the card typed in the form (its "Ajouter" callback); empty the form only
+        once it is stored."""
+        state = st.session_state
+        text = state.get(self.k("capture_text"), "")
+        author = state.get(self.k("capture_author"), "")
+        sent_key = client_keys.current(self.k("capture_key"))
+        card = calls.call(
+            cards.add_card, defer_error=self.k("capture"), workshop_id=self.workshop_id,
+            card_in=inputs.typed(
+                inputs.CardCreate, text=text, kind=self.kind,
+                theme=state.get(self.k("capture_theme"), ""),
+                source=state.get(self.k("capture_source"), ""),
+                author_name=author, place=state.get(self.k("capture_place"), ""),
+                need_ids=state.get(self.k("capture_needs"), []),
+                on_behalf=state.get(self.k("on_behalf"), False) and bool(author.strip()),
+                client_key=sent_key),
+            templates=self.templates,
+        )
+        if card is None:
+            state[self.k("refused_text")] = text
+            return
+        client_keys.used(self.k("capture_key"), sent_key)
+        state[self.k("capture_text")] = ""
+        state[self.k("capture_author")] = ""
+        state[self.k("capture_place")] = ""
+        if self.kind == CardKind.IDEA:
+            state[self.k("capture_needs")] = []
+        if not self.is_participant:
+            state[self.k("on_behalf")] = False
 
     # --- callbacks -------------------------------------------------------------------
 

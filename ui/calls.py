@@ -3,19 +3,21 @@ language, shown now or kept for the next run; a success may empty the fields it 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core import inputs
 from core.db import session_scope
-from core.errors import FabriqueError
+from core.errors import DatabaseUnavailable, FabriqueError
 from ui import render
 from ui.i18n import _
 from ui.identity import require_actor
 
+RETRY_SECONDS = 2  # how often a page without its database asks again
 DEFERRED_ERROR_KEY = "_deferred_error"
 PENDING_CLEARS_KEY = "_pending_clears"
 
@@ -68,10 +70,22 @@ def read(service: Callable[..., T], /, **kwargs: Any) -> T:
         kwargs = _built(kwargs)
         with session_scope() as session:
             return service(session=session, actor=require_actor(), **kwargs)
+    except DatabaseUnavailable:
+        reconnecting()
     except FabriqueError as error:
         show_error(error)
         st.stop()
         raise  # pragma: no cover - st.stop raises
+
+
+def reconnecting() -> NoReturn:
+    """Show a short "reconnecting" state instead of the page (or of its live part), and
+    try again every few seconds until the database answers."""
+    st.warning(_("The database does not answer: reconnecting… Nothing you typed is lost."),
+               icon=":material/sync_problem:")
+    time.sleep(RETRY_SECONDS)
+    rerun_here()
+    raise AssertionError  # pragma: no cover - st.rerun raises
 
 
 def clear_after_success(*keys: str) -> None:

@@ -14,6 +14,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.db import session_scope
+from core.errors import DatabaseUnavailable
 from core.services import accounts, canvas_links, participants
 from core.settings import get_settings
 from ui import url_state
@@ -66,7 +67,16 @@ def _collective_member(code: str) -> Actor | None:
 
 
 def identify() -> Actor | None:
-    """Work out who is acting in this run and remember it for the pages."""
+    """Work out who is acting in this run and remember it for the pages. Without the
+    database (restarting), the last run's actor draws the menu; the page then says it is
+    reconnecting."""
+    try:
+        return _identify()
+    except DatabaseUnavailable:
+        return st.session_state.get(ACTOR_KEY)
+
+
+def _identify() -> Actor | None:
     signed_in = bool(st.session_state.get("authentication_status"))
     code = url_state.synced(COLLECTIVE_KEY, COLLECTIVE_PARAM)
     if code and not signed_in:

@@ -42,6 +42,7 @@ from core.services.access import (
     workshop_for,
 )
 from core.services.live_cache import bump_board_revision
+from core.services.once import insert_once
 from core.templates import Templates
 
 
@@ -188,9 +189,13 @@ def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: A
                     what=action_in.what, who=who, who_participant_id=who_id,
                     due_on=action_in.due_on,
                     support_wanted=_check_supports(action_in.supports, templates),
-                    proposed_by_participant_id=participant_id, created_by_user_id=user_id)
-    session.add(action)
-    session.flush()
+                    proposed_by_participant_id=participant_id, created_by_user_id=user_id,
+                    client_key=action_in.client_key)
+    action, new = insert_once(session, action, same_author=lambda stored: (
+        stored.proposed_by_participant_id, stored.created_by_user_id) == (
+        participant_id, user_id))
+    if not new:
+        return action  # sent twice: stored (and its change recorded) the first time
     return _save(session, actor, action, "created")
 
 

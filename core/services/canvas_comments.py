@@ -16,6 +16,7 @@ from core.models import Comment, pk, utcnow
 from core.policy import Act
 from core.services.access import canvas_for
 from core.services.canvases import author_of, template_of
+from core.services.once import insert_once
 from core.templates import Templates
 
 __all__ = ["COMMENT_MAX", "CommentView", "add_comment", "comments", "set_resolved"]
@@ -58,8 +59,10 @@ def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: 
     user_id, participant_id, name = author_of(session, actor)
     comment = Comment(canvas_id=canvas_id, section_key=section_key, parent_id=parent_id,
                       text=comment_in.text, author_user_id=user_id,
-                      author_participant_id=participant_id, author_name=name)
-    session.add(comment)
+                      author_participant_id=participant_id, author_name=name,
+                      client_key=comment_in.client_key)
+    comment, _new = insert_once(session, comment, same_author=lambda stored: (
+        stored.author_user_id, stored.author_participant_id) == (user_id, participant_id))
     session.commit()
     return CommentView(pk(comment), section_key, parent_id, comment.text, name,
                        comment.created_at, False)

@@ -36,6 +36,7 @@ from core.services.access import (
     workshop_for_writing,
 )
 from core.services.live_cache import bump_board_revision
+from core.services.once import insert_once
 from core.services.phases import writes_privately
 from core.templates import Templates
 
@@ -145,9 +146,12 @@ def add_card(*, session: Session, actor: Actor, workshop_id: int, card_in: CardC
         card.participant_id = actor.participant_id
     elif isinstance(actor, UserActor):
         card.user_id = actor.user_id
-    session.add(card)
+    card.client_key = card_in.client_key
+    card, new = insert_once(session, card, same_author=lambda stored: (
+        stored.participant_id, stored.user_id) == (card.participant_id, card.user_id))
+    if not new:
+        return card  # sent twice: stored the first time
     if card_in.need_ids:
-        session.flush()
         _apply_links(session, card, card_in.need_ids)
     bump_board_revision(session, workshop_id)
     session.commit()

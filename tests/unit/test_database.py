@@ -1,5 +1,7 @@
 """Database: SQLite settings, migrations up and down, constraints on both backends."""
 
+import socket
+
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
@@ -151,3 +153,19 @@ def test_upgrading_keeps_a_collectives_data(tmp_path):
         assert session.get(Workshop, 1).scoring_state == "setup"
         assert session.exec(text("SELECT text FROM card")).one()[0] == "Un besoin"
     dispose_engines(url)
+
+
+def test_a_database_that_does_not_answer_is_a_message_not_a_traceback(tmp_path):
+    """No server on that port: the call fails as ``DatabaseUnavailable`` (translated for
+    people), nothing else."""
+    from core.db import session_scope
+    from core.errors import DatabaseUnavailable
+    from core.i18n import translate
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing?connect_timeout=2"
+    with pytest.raises(DatabaseUnavailable) as failed, session_scope(url=url) as session:
+        session.execute(text("SELECT 1"))
+    assert translate("fr", failed.value.msgid).startswith("La base de données n'a pas répondu")

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core.i18n import translate
 from core.errors import NotFound, PermissionDenied
+from core.i18n import translate
 from core.models import Attempt
 from core.services import accounts, limits, participants
 

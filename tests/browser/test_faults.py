@@ -1,0 +1,139 @@
+"""Faults, in real browsers against a real server: (a) the server killed with SIGKILL while
+phones add cards, then restarted: every card a phone showed as added is stored, and a card
+resent after the restart is stored once; (b) PostgreSQL restarted during a workshop: people
+see a short, translated "reconnecting" state, no traceback, and their next card goes in."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlmodel import col, func, select
+
+from core.db import dispose_engines, session_scope
+from core.models import Card
+from tests.browser.conftest import ARTIFACTS, Server, join, prepare_database, wait_idle
+from tests.browser.test_live import open_explore, open_explore_in
+from tests.conftest import unavailable
+from tests.pg_server import start_throwaway
+
+RECONNECTING = "La base de données ne répond pas"
+
+
+def stored(url: str, workshop_id: int) -> dict[str, int]:
+    """Each card text of the workshop, with how many times it is stored."""
+    with session_scope(url=url) as session:
+        rows = session.exec(select(Card.text, func.count()).where(
+            Card.workshop_id == workshop_id, col(Card.deleted_at).is_(None))
+            .group_by(Card.text)).all()
+    return dict(rows)
+
+
+def wait_connected(page, timeout_s: float = 60) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                           timeout=timeout_s * 1000)
+    wait_idle(page)
+
+
+def test_kill_9_while_phones_add_cards_loses_none_and_doubles_none(server, new_context):
+    workshop_id, code = open_explore(server)
+    phones = []
+    for name in ("Paulette", "Marcel"):
+        page = new_context(viewport={"width": 390, "height": 844}).new_page()
+        join(page, server.url, code, name)
+        field = page.get_by_label("Nouveau besoin")
+        field.wait_for()
+        wait_idle(page)
+        phones.append((name, page, field))
+    typed: list[str] = []
+    chance = random.Random(7)
+    kills = resent = stored_unseen = 0
+
+    def add(name, page, field, text, wait=True):
+        typed.append(text)
+        field.fill(text)
+        field.press("Enter")
+        if wait:
+            wait_idle(page)
+
+    for crash in range(4):
+        for turn in range(2):
+            for name, page, field in phones:
+                add(name, page, field, f"{name} : besoin {crash}.{turn}")
+        # Both phones send and the server dies within 40 ms (before, while or just after
+        # storing their cards: a dead server's page takes no typing at all).
+        for name, page, field in phones if crash % 2 == 0 else phones[::-1]:
+            add(name, page, field, f"{name} : envoyé pendant la panne {crash}", wait=False)
+            time.sleep(chance.uniform(0.0, 0.02))
+        server.process.kill()  # SIGKILL: no cleanup, no goodbye
+        server.process.wait()
+        kills += 1
+        server.start()
+        for _name, page, field in phones:
+            wait_connected(page)
+            left = field.input_value()
+            if left:  # not shown as added: the text is still there, the person sends again
+                stored_unseen += stored(server.database_url, workshop_id).get(left, 0)
+                field.press("Enter")
+                wait_idle(page)
+                resent += 1
+    counts = stored(server.database_url, workshop_id)
+    print(f"\n{kills} kills, {len(typed)} cards typed, {resent} resent after a restart, "
+          f"{stored_unseen} of them already stored before the resend")
+    assert {text: counts.get(text, 0) for text in typed} == dict.fromkeys(typed, 1)
+    for name, page, _field in phones:  # each phone shows every card it added
+        for text in (t for t in typed if t.startswith(name)):
+            page.get_by_text(text, exact=True).first.wait_for(timeout=10_000)
+    assert "Traceback" not in server.log.read_text()
+
+
+@pytest.mark.postgres
+def test_postgresql_restarted_during_a_workshop(tmp_path, new_context):
+    database = start_throwaway()
+    if database is None:
+        unavailable("no PostgreSQL binaries on this machine to restart a server")
+    assert database is not None
+    url = make_url(database.url).set(database="postgres").render_as_string(
+        hide_password=False)
+    server = Server(tmp_path, database_url=url)
+    try:
+        prepare_database(url, tmp_path)
+        server.start()
+        workshop_id, code = open_explore_in(url)
+        dispose_engines(url)
+        phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+        join(phone, server.url, code, "Paulette")
+        field = phone.get_by_label("Nouveau besoin")
+        field.fill("Avant la coupure")
+        field.press("Enter")
+        phone.get_by_text("Avant la coupure", exact=True).wait_for()
+        wait_idle(phone)
+
+        database.halt()
+        # The live part of the page says it is reconnecting, in French, without a traceback.
+        phone.get_by_text(RECONNECTING).first.wait_for(timeout=15_000)
+        phone.get_by_text(RECONNECTING).first.scroll_into_view_if_needed()
+        phone.screenshot(path=str(ARTIFACTS / "postgresql-restarting-phone.png"))
+        # A card sent meanwhile is refused out loud, its text kept to send again.
+        field.fill("Pendant la coupure")
+        field.press("Enter")
+        phone.get_by_text("votre texte est gardé").first.wait_for(timeout=20_000)
+        assert phone.get_by_label("Nouveau besoin").input_value() == "Pendant la coupure"
+        assert phone.locator('[data-testid="stException"]').count() == 0
+
+        database.start()
+        phone.get_by_text(RECONNECTING).first.wait_for(state="detached", timeout=20_000)
+        field = phone.get_by_label("Nouveau besoin")
+        field.press("Enter")  # the same text, sent again: it goes in now
+        phone.get_by_text("Pendant la coupure", exact=True).first.wait_for(timeout=15_000)
+        wait_idle(phone)
+        assert phone.locator('[data-testid="stException"]').count() == 0
+        assert stored(url, workshop_id) | {} == {
+            **stored(url, workshop_id), "Avant la coupure": 1, "Pendant la coupure": 1}
+        assert "Traceback" not in server.log.read_text()
+    finally:
+        server.stop()
+        dispose_engines(url)
+        database.stop()
