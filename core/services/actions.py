@@ -285,7 +285,10 @@ def _collective_of(session: Session, actor: Actor, collective_id: int | None) ->
     """Return the collective asked about: a member's through their link, or the one the
     facilitator names (after checking they manage it)."""
     if isinstance(actor, CollectiveActor):
-        return collective_member(session, actor).collective_id
+        own = collective_member(session, actor).collective_id
+        if collective_id is not None and collective_id != own:
+            raise NotFound(N_("This collective does not exist or was deleted."))
+        return own
     if collective_id is None:
         raise InvalidInput(N_("Choose a collective first."))
     collective_for(session, actor, collective_id)

@@ -170,9 +170,9 @@ def dissolve_group(*, session: Session, actor: Actor, cluster_id: int) -> Cluste
 
 def merge_groups(*, session: Session, actor: Actor, source_id: int, target_id: int) -> Cluster:
     """Move every card of ``source`` into ``target`` and remove ``source``."""
+    source, workshop = _group(session, actor, source_id)  # rights first
     if source_id == target_id:
         raise InvalidInput(N_("Choose two different groups."))
-    source, workshop = _group(session, actor, source_id)
     target, _ = _group(session, actor, target_id)
     if (source.workshop_id, source.kind) != (target.workshop_id, target.kind):
         raise InvalidInput(N_("Only groups of the same board can be merged."))

@@ -382,7 +382,7 @@ def configure_votes(*, session: Session, actor: Actor, workshop_id: int, mode: V
     """Choose scores or dots, how many dots, and whether the facilitator votes too."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     if workshop.scoring_state != ScoringState.SETUP:
-        raise PermissionDenied(N_("The vote has started: its rules can no longer change."))
+        raise InvalidInput(N_("The vote has started: its rules can no longer change."))
     if not 1 <= dots_per_person <= MAX_DOTS:
         raise InvalidInput(N_("Give between 1 and {max} dots per person."), max=MAX_DOTS)
     workshop.vote_mode = VoteMode(mode)

@@ -153,7 +153,7 @@ def test_dot_voting(session, facilitator, setup, participant):
     scoring.set_dots(session=session, actor=participant, candidate_id=second, dots=1)
     board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=setup["wid"])
     assert board.finished == 1
-    with pytest.raises(PermissionDenied):  # the rules cannot change once the vote is open
+    with pytest.raises(InvalidInput):  # the rules cannot change once the vote is open
         scoring.configure_votes(session=session, actor=facilitator,
                                 workshop_id=setup["wid"], mode=VoteMode.SCORES)
     result = scoring.results(session=session, actor=facilitator, workshop_id=setup["wid"])
