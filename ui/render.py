@@ -43,13 +43,26 @@ BOARD_CSS = """
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>$~=])")
 
 
+# What a backslash does not stop (checked in Chromium): GitHub-style autolinks of bare
+# addresses ("http://…", "www.…", "a@b.fr") and Streamlit's ":material/…:" icons. An
+# invisible word joiner (U+2060) after the colon, before the dot of "www." and before "@"
+# breaks them; the text reads the same.
+_COLON_WORD = re.compile(r"\\:(?=[A-Za-z/])")
+_WWW_DOT = re.compile(r"(?i)(?<=www)\\\.")
+WORD_JOINER = "\u2060"
+
+
 def md(text: object) -> str:
     """Escape user text for a Markdown-rendering element (st.caption, st.error, toasts…).
 
     Streamlit's Markdown also reads ``:red[...]``, ``:material/…:`` and ``$…$``; every
-    punctuation mark that could start one is backslash-escaped.
+    punctuation mark that could start one is backslash-escaped, and what a backslash does
+    not stop (autolinks, icons) is broken by an invisible word joiner.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _COLON_WORD.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
+    escaped = _WWW_DOT.sub(lambda m: WORD_JOINER + m.group(0), escaped)
+    return escaped.replace("@", WORD_JOINER + "@")
 
 
 def line(text: str, *, icon: str = "", size: str = "1rem", bold: bool = False) -> str:

@@ -28,3 +28,15 @@ def test_limits():
 
 def test_fold():
     assert fold("  Élise   DUPRÉ ") == "elise dupre"
+
+
+def test_markdown_labels_break_what_a_backslash_does_not_stop():
+    """Autolinks and Streamlit's icons ignore backslashes (seen in Chromium): an invisible
+    word joiner breaks them, and the text reads the same once it is taken out."""
+    from ui.render import WORD_JOINER, md
+
+    typed = "http://203.0.113.9/x.png www.exemple.fr a@b.fr :material/home: :red[x]"
+    escaped = md(typed)
+    assert "http\\:\u2060//" in escaped and "www\u2060\\." in escaped
+    assert "a\u2060@" in escaped and "\\:\u2060material" in escaped
+    assert escaped.replace(WORD_JOINER, "").replace("\\", "") == typed
