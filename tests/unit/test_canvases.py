@@ -371,3 +371,23 @@ def test_after_the_workshop_its_participants_read(session, facilitator, running_
                                  section_key="activite", text="Après, par Camille",
                                  base_revision_id=saved.saved.id,
                                  templates=templates).saved is not None
+
+
+def test_markdown_export_keeps_typed_text_as_text(session, facilitator, workshop, templates):
+    """Raw HTML, links (``javascript:`` too), images and emphasis typed by people stay the
+    characters they typed once the export is rendered (markdown-it, CommonMark + HTML)."""
+    from markdown_it import MarkdownIt
+
+    hostile = ("<b>gras</b> <script>alert(1)</script> **fort** [lien](javascript:alert(1)) "
+               "![x](http://example.org/x.png)\n# titre\n1. liste")
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
+                                   templates=templates, title=hostile.splitlines()[0][:160])
+    canvases.save_section(session=session, actor=facilitator, canvas_id=canvas.id,
+                          section_key="modele", text=hostile, base_revision_id=None,
+                          templates=templates)
+    view = canvases.canvas_view(session=session, actor=facilitator, canvas_id=canvas.id,
+                                templates=templates)
+    html = MarkdownIt("commonmark", {"html": True}).render(canvases.markdown(view, "fr"))
+    for made in ("<b>", "<script>", "<strong>fort", "<a ", "<img", "<h1>titre", "<ol"):
+        assert made not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "**fort**" in html
