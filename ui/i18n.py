@@ -11,12 +11,19 @@ from core.settings import get_settings
 
 LANG_KEY = "lang"
 LANG_WIDGET_KEY = "_lang_widget"
+LANG_PARAM = "lang"  # in the page's address when someone chose another language
+
+
+def _default() -> str:
+    return normalize_language(get_settings().default_language)
 
 
 def lang() -> str:
-    """Return the session's language (the settings' default until someone picks one)."""
+    """Return the session's language: the one chosen (kept in the page's address, so a
+    reload or a link keeps it), else the settings' default."""
     if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = normalize_language(get_settings().default_language)
+        chosen = st.query_params.get(LANG_PARAM, "")
+        st.session_state[LANG_KEY] = chosen if chosen in LANGUAGES else _default()
     return st.session_state[LANG_KEY]
 
 
@@ -38,9 +45,16 @@ def language_picker() -> None:
     """Let the person switch between French and English.
 
     The choice lives under its own key: a widget's state is dropped on runs that do not
-    draw it, and the language must survive those.
+    draw it, and the language must survive those; a choice other than the default is kept
+    in the page's address (``?lang=en``), so a reload keeps it.
     """
     names = {"fr": "Français", "en": "English"}
+    # Navigation drops the query string: the choice is written back on every run.
+    if lang() != _default():
+        if st.query_params.get(LANG_PARAM) != lang():
+            st.query_params[LANG_PARAM] = lang()
+    elif LANG_PARAM in st.query_params:
+        del st.query_params[LANG_PARAM]
     st.sidebar.selectbox(
         "Langue / Language", LANGUAGES, index=LANGUAGES.index(lang()), key=LANG_WIDGET_KEY,
         format_func=names.__getitem__, on_change=_keep_language,

@@ -3,7 +3,7 @@ participant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +12,22 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core import inputs
-from core.db import get_engine
+from core.db import dispose_engines, get_engine
 from core.settings import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture
+def db_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """Pages run on a fresh SQLite file. What a page draws does not depend on the database:
+    the services under it run on SQLite and PostgreSQL in tests/unit, and the browser tests
+    run the whole app on PostgreSQL too (two servers, a restart). Halves this folder's time."""
+    from tests.conftest import _fresh_sqlite
+
+    url = _fresh_sqlite(sqlite_template, tmp_path)
+    yield url
+    dispose_engines(url)
 
 
 @pytest.fixture(autouse=True)

@@ -199,4 +199,4 @@ def test_a_name_written_in_markdown_stays_plain(new_app, db, running_workshop_ap
                                         display_name="**Zoé** :red[x] $y$")
     at = participant_on_explore(new_app, sneaky.token)
     greeting = next(c.value for c in at.caption if "Bonjour" in c.value)
-    assert r"\*\*Zoé\*\* \:red\[x\] \$y\$" in greeting
+    assert "\\*\\*Zoé\\*\\* \\:\u2060red\\[x\\] \\$y\\$" in greeting
