@@ -21,7 +21,7 @@ with st.form("change_password", clear_on_submit=True):
     again = st.text_input(_("New password again"), type="password", key="pw_again")
     if st.form_submit_button(_("Change the password"), type="primary"):
         if new != again:
-            st.error(_("The two passwords differ."), icon="⚠️")
+            st.error(_("The two passwords differ."), icon=":material/warning:")
         elif calls.call(accounts.change_password, user_id=user.user_id, new_password=new,
                           current_password=current):
-            st.success(_("Password changed."), icon="✅")
+            st.success(_("Password changed."), icon=":material/check_circle:")

@@ -106,12 +106,12 @@ def canvas_list() -> None:
         st.info(_("No canvas yet. The facilitator starts one from an idea the room "
                   "selected, or a blank one.") if not is_facilitator else
                 _("No canvas yet: start one below, from an idea the room selected or "
-                  "blank."), icon="🗒️")
+                  "blank."), icon=":material/sticky_note_2:")
     for canvas in found:
         template = templates.canvases.get(canvas.template_key)
         label = canvas.title + (f" · {template.name(lang())}" if template else "")
         # A title is typed by people (often an idea's text): text, never Markdown.
-        st.button(render.md(label), key=f"open_canvas_{canvas.id}", icon="📄",
+        st.button(render.md(label), key=f"open_canvas_{canvas.id}", icon=":material/description:",
                   on_click=open_canvas,
                   args=(canvas.id,), use_container_width=True)
     if is_facilitator:
@@ -126,14 +126,15 @@ def links_panel() -> None:
     roles = {AccessRole.EDIT: _("read, comment and edit"),
              AccessRole.COMMENT: _("read and comment"),
              AccessRole.READ: _("read only")}
-    with st.expander(_("The collective's link, between sessions"), icon="🔗"):
+    with st.expander(_("The collective's link, between sessions"), icon=":material/link:"):
         st.caption(_("Members open the collective's canvases with this link, without an "
                      "account. Revoke it and it stops working at once."))
         calls.show_deferred_error("collective_links")
         left, right = st.columns([2, 1])
         left.selectbox(_("It lets them"), list(roles), key="link_role",
                        format_func=roles.__getitem__)
-        right.button(_("Make a link"), key="make_link", icon="➕", on_click=lambda: calls.call(
+        right.button(_("Make a link"), key="make_link",
+                     icon=":material/add:", on_click=lambda: calls.call(
             canvas_links.create_access, defer_error="collective_links", collective_id=cid,
             role=AccessRole(st.session_state["link_role"])))
         for access in calls.read(canvas_links.list_access, collective_id=cid):
@@ -161,7 +162,7 @@ def start_canvas(candidates: dict[int, str]) -> None:
 def start_form() -> None:
     board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
     ranked = sorted(board.candidates, key=lambda c: not c.selected)
-    candidates = {c.id: ("✅ " if c.selected else "") + c.title for c in ranked}
+    candidates = {c.id: ("✓ " if c.selected else "") + c.title for c in ranked}
     st.subheader(_("Start a canvas"))
     calls.show_deferred_error("canvas_start")
     with st.form("start_canvas", border=True):
@@ -174,7 +175,8 @@ def start_form() -> None:
                             "marked as pre-filled."))
         st.text_input(_("Title"), key="canvas_title", max_chars=200,
                       placeholder=_("The idea's text if left empty"))
-        st.form_submit_button(_("Start"), type="primary", icon="➕", on_click=start_canvas,
+        st.form_submit_button(_("Start"), type="primary",
+                              icon=":material/add:", on_click=start_canvas,
                               args=(candidates,))
 
 
@@ -264,7 +266,7 @@ def conflict_panel(cid: int, section: CanvasSection) -> None:
     theirs, mine = st.session_state[conflict_key(cid, section.key)]
     st.warning(_("{name} saved this section while you were writing. Nothing is lost: "
                  "choose a text, or merge them.", name=render.md(theirs.author or "?")),
-               icon="✋")
+               icon=":material/pan_tool:")
     left, right = st.columns(2)
     left.caption(_("Their text"))
     left.html(render.paragraphs(theirs.text))
@@ -289,7 +291,8 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
         st.html(render.section_head(section.title(lang()), state_label,
                                     [q(lang()) for q in section.questions]))
         if latest is not None and latest.prefilled:
-            st.caption("🧾 " + _("Pre-filled from the workshop (needs, scores): check it."))
+            st.caption(":material/receipt_long: "
+                       + _("Pre-filled from the workshop (needs, scores): check it."))
         calls.show_deferred_error(f"canvas_save_{section.key}")
         if conflict_key(cid, section.key) in st.session_state:
             conflict_panel(cid, section)
@@ -301,9 +304,10 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
                      on_change=autosave, args=(cid, section.key))
         # Below the field, never above: an element added above it would redraw it.
         if latest is not None and latest.id != st.session_state.get(base_key(cid, section.key)):
-            st.caption("✋ " + _("{name} has just saved this section too: when yours is "
-                                "saved, you will see both texts.",
-                                name=render.md(latest.author or "?")))
+            st.caption(":material/pan_tool: "
+                       + _("{name} has just saved this section too: when yours is "
+                           "saved, you will see both texts.",
+                           name=render.md(latest.author or "?")))
         elif latest is not None:
             st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
                          when=latest.created_at.strftime("%d/%m %H:%M")))
@@ -345,7 +349,7 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
     open_count = sum(1 for c in threads if not c.resolved)
     label = ngettext("{n} comment", "{n} comments", len(threads)) + (
         " · " + ngettext("{n} open", "{n} open", open_count) if threads else "")
-    with st.expander(label, icon="💬", expanded=bool(open_count)):
+    with st.expander(label, icon=":material/chat:", expanded=bool(open_count)):
         calls.show_deferred_error(f"comment_{section.key}")
         for thread in threads:
             replies = [c for c in comments if c.parent_id == thread.id]
@@ -361,7 +365,8 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
                              max_chars=canvas_comments.COMMENT_MAX, on_change=add_comment,
                              args=(cid, section.key, thread.id),
                              placeholder=_("Reply, then Enter"))
-            resolve_col.button(_("Resolved"), key=f"resolve_{thread.id}", icon="✅",
+            resolve_col.button(_("Resolved"), key=f"resolve_{thread.id}",
+                               icon=":material/check_circle:",
                                on_click=lambda i=thread.id: calls.call(
                                    canvas_comments.set_resolved, comment_id=i, resolved=True))
         if not may_comment:
@@ -382,7 +387,7 @@ def diff_html(old: str, new: str) -> str:
 
 def history_panel(view: CanvasView) -> None:
     cid = view.canvas.id
-    with st.expander(_("History"), icon="🕓"):
+    with st.expander(_("History"), icon=":material/history:"):
         keys = [s.key for s in view.template.sections]
         section = st.selectbox(_("Section"), keys, key="history_section",
                                format_func=lambda k: view.template.section(k).title(lang()))
@@ -404,7 +409,7 @@ def history_panel(view: CanvasView) -> None:
             st.html(diff_html(by_id[older].text, by_id[newer].text))
             if older != ids[0] and may_edit:
                 st.button(_("Restore the text of {when}", when=labels[older]),
-                          key="restore_revision", icon="↩️",
+                          key="restore_revision", icon=":material/undo:",
                           on_click=lambda: calls.call(canvases.restore, revision_id=older,
                                                         templates=templates))
 
@@ -413,7 +418,7 @@ def changes_panel(view: CanvasView) -> None:
     days = calls.read(canvases.working_days, canvas_id=view.canvas.id)
     if not days:
         return
-    with st.expander(_("What changed since a session"), icon="🔁"):
+    with st.expander(_("What changed since a session"), icon=":material/sync:"):
         since = st.selectbox(_("Since"), days, index=min(1, len(days) - 1),
                              key="changes_since", format_func=lambda d: f"{d:%d/%m/%Y}")
         changed = calls.read(canvases.changed_since, canvas_id=view.canvas.id, since=since)
@@ -429,7 +434,8 @@ def canvas_page(canvas_id: int) -> None:
     keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id)))
     view: CanvasView = calls.read(canvases.canvas_view, canvas_id=canvas_id,
                                     templates=templates)
-    st.button(_("All canvases"), icon="⬅️", key="back_to_canvases", on_click=open_canvas,
+    st.button(_("All canvases"), icon=":material/arrow_back:", key="back_to_canvases",
+              on_click=open_canvas,
               args=(None,))
     st.title(render.md(view.canvas.title))
     st.caption(view.template.name(lang()) + " · " + view.template.description(lang()))
@@ -468,14 +474,14 @@ def canvas_page(canvas_id: int) -> None:
         pdf_col.download_button(_("Download (PDF, to print)"),
                                 lambda: canvas_pdf.canvas_pdf(view, lang()),
                                 file_name=f"canevas-{view.canvas.id}.pdf",
-                                mime="application/pdf", icon="🖨️", key="download_pdf",
+                                mime="application/pdf", icon=":material/print:", key="download_pdf",
                                 type="primary")
     except FabriqueError as error:
         with pdf_col:
             calls.show_error(error)
     md_col.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
                            file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
-                           icon="⬇️", key="download_markdown")
+                           icon=":material/download:", key="download_markdown")
 
 
 selected = chosen_canvas()

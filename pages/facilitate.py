@@ -43,25 +43,30 @@ calls.show_deferred_error("facilitate")
 
 # --- leading ------------------------------------------------------------------------------
 if state.status == WorkshopStatus.DRAFT:
-    st.button(_("Start the workshop"), type="primary", icon="▶️", key="start_workshop",
+    st.button(_("Start the workshop"), type="primary",
+              icon=":material/play_arrow:", key="start_workshop",
               on_click=_do, args=(phases.start,))
 elif state.status == WorkshopStatus.ENDED:
-    st.button(_("Reopen the workshop"), icon="🔁", key="reopen_workshop", on_click=_do,
+    st.button(_("Reopen the workshop"), icon=":material/sync:", key="reopen_workshop", on_click=_do,
               args=(phases.start,))
 else:
     back, pause, more, forward = st.columns(4)
-    back.button(_("Previous phase"), icon="⏮️", key="previous_phase", width="stretch",
+    back.button(_("Previous phase"),
+                icon=":material/skip_previous:", key="previous_phase", width="stretch",
                 disabled=not state.index, on_click=_do, args=(phases.previous_phase,))
     if state.clock is not None and state.clock.paused:
-        pause.button(_("Resume"), icon="▶️", key="resume", width="stretch", on_click=_do,
+        pause.button(_("Resume"),
+                     icon=":material/play_arrow:", key="resume", width="stretch", on_click=_do,
                      args=(phases.resume,))
     else:
-        pause.button(_("Pause"), icon="⏸️", key="pause", width="stretch", on_click=_do,
+        pause.button(_("Pause"),
+                     icon=":material/pause:", key="pause", width="stretch", on_click=_do,
                      args=(phases.pause,))
-    more.button(_("+5 min"), icon="⏱️", key="more_time", width="stretch", on_click=_do,
+    more.button(_("+5 min"),
+                icon=":material/timer:", key="more_time", width="stretch", on_click=_do,
                 args=(phases.add_time,))
     last = state.index is not None and state.index >= state.phases - 1
-    forward.button(_("Next phase"), icon="⏭️", key="next_phase", type="primary",
+    forward.button(_("Next phase"), icon=":material/skip_next:", key="next_phase", type="primary",
                    width="stretch", disabled=last, on_click=_do, args=(phases.next_phase,))
     if state.phase is not None:
         if state.phase.instructions:
@@ -73,10 +78,11 @@ else:
                           on_change=lambda p=state.phase.id: _act(
                               phases.set_locked, phase_id=p,
                               locked=st.session_state[f"lock_{p}"]))
-        options[1].button(_("Reveal the hidden cards"), icon="👁️", key="reveal_cards",
+        options[1].button(_("Reveal the hidden cards"),
+                          icon=":material/visibility:", key="reveal_cards",
                           help=_("Cards written privately become visible to everyone."),
                           on_click=_do, args=(phases.reveal_cards,))
-        options[2].button(_("End the workshop"), icon="🏁", key="end_workshop",
+        options[2].button(_("End the workshop"), icon=":material/flag:", key="end_workshop",
                           on_click=_do, args=(phases.end,))
 
 # --- joining and the projector ------------------------------------------------------------
@@ -86,7 +92,8 @@ with st.container(border=True):
     info.html(render.join_block(link, workshop.join_code, _("To join:")))
     code.html(render.qr(link, size=150))
     st.link_button(_("Open the projector view"), links.projector_link(workshop_id),
-                   icon="📽️", help=_("Opens in a new tab: drag it to the projector screen."))
+                   icon=":material/co_present:",
+                   help=_("Opens in a new tab: drag it to the projector screen."))
 
 # --- the agenda ---------------------------------------------------------------------------
 st.subheader(_("Agenda"))
@@ -95,9 +102,9 @@ total = sum(p.duration_min for p in rows)
 st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
 for phase in rows:
     now = phase.position == state.index and state.status == WorkshopStatus.RUNNING
-    marker = "▶️ " if now else ""
-    title = f"{marker}{phase.position + 1}. {phase.title} · {phase.duration_min} min"
-    with st.expander(render.md(title), expanded=False):
+    title = f"{phase.position + 1}. {phase.title} · {phase.duration_min} min"
+    with st.expander(render.md(title), expanded=False,
+                     icon=":material/play_arrow:" if now else None):
         with st.form(f"phase_form_{phase.id}", border=False):
             name = st.text_input(_("Title"), value=phase.title, max_chars=160,
                                  key=f"phase_title_{phase.id}")
@@ -111,17 +118,17 @@ for phase in rows:
                     instructions=text))
                 st.rerun()
         up, down, remove = st.columns(3)
-        up.button(_("Move up"), icon="⬆️", key=f"phase_up_{phase.id}",
+        up.button(_("Move up"), icon=":material/arrow_upward:", key=f"phase_up_{phase.id}",
                   disabled=phase.position == 0,
                   on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=-1))
-        down.button(_("Move down"), icon="⬇️", key=f"phase_down_{phase.id}",
+        down.button(_("Move down"), icon=":material/download:", key=f"phase_down_{phase.id}",
                     disabled=phase.position == len(rows) - 1,
                     on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=1))
-        remove.button(_("Remove"), icon="🗑️", key=f"phase_remove_{phase.id}",
+        remove.button(_("Remove"), icon=":material/delete:", key=f"phase_remove_{phase.id}",
                       disabled=now, on_click=lambda p=phase.id: _act(phases.remove_phase,
                                                                      phase_id=p))
-with st.expander(_("Add a phase"), icon="➕"), st.form("add_phase", clear_on_submit=True,
-                                                        border=False):
+with st.expander(_("Add a phase"), icon=":material/add:"), st.form(
+        "add_phase", clear_on_submit=True, border=False):
     kind = st.selectbox(_("Kind"), list(KINDS), format_func=lambda k: _(KINDS[k]),
                         key="new_phase_kind")
     name = st.text_input(_("Title"), key="new_phase_title", max_chars=160)
@@ -143,11 +150,12 @@ active = [p for p in present if now_time - p.last_seen_at <= ACTIVE_WITHIN]
 st.subheader(_("Participants ({active} active of {total})", active=len(active),
                total=len(present)))
 if not present:
-    st.info(_("Nobody has joined yet. Show the code or the QR code."), icon="🙋")
+    st.info(_("Nobody has joined yet. Show the code or the QR code."), icon=":material/front_hand:")
 for person in present:
     name_col, status_col, action_col = st.columns([3, 1, 2])
     name_col.html(render.line(person.display_name))
-    status_col.caption("🟢 " + _("active") if person in active else "⚪ " + _("away"))
+    status_col.caption(":material/circle: " + _("active") if person in active
+                       else ":material/radio_button_unchecked: " + _("away"))
     with action_col.popover(_("Rename or remove"), width="stretch"):
         new_name = st.text_input(_("Name"), value=person.display_name, max_chars=40,
                                  key=f"rename_{person.id}")

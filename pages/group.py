@@ -61,7 +61,7 @@ def read_only_board() -> None:
 if not screen.facilitates:
     st.caption(_("The facilitator arranges the groups; they appear here."))
     if not board.all_cards():
-        st.info(_("Nothing to group yet."), icon="🗂️")
+        st.info(_("Nothing to group yet."), icon=":material/category:")
     read_only_board()
     st.stop()
 
@@ -74,7 +74,7 @@ def _call(service, **kwargs):
 
 # --- toolbar ---------------------------------------------------------------------------
 new_col, suggest_col = st.columns([1, 2])
-with (new_col.popover(_("New group"), icon="➕", width="stretch"),
+with (new_col.popover(_("New group"), icon=":material/add:", width="stretch"),
       st.form("new_group", clear_on_submit=True, border=False)):
     name = st.text_input(_("Name"), key="new_group_name", max_chars=160)
     color = st.color_picker(_("Colour"), value="#1971c2", key="new_group_color")
@@ -120,7 +120,8 @@ def _reject() -> None:
 proposal = st.session_state.get(PROPOSAL_KEY)
 if proposal and proposal["kind"] != kind:
     proposal = None
-with suggest_col.expander(_("Suggest groups"), icon="✨", expanded=bool(proposal)):
+with suggest_col.expander(_("Suggest groups"),
+                          icon=":material/auto_awesome:", expanded=bool(proposal)):
     st.caption(_("Computed on this computer from the words of the cards; nothing moves "
                  "until you accept."))
     left, right = st.columns(2)
@@ -149,7 +150,7 @@ with suggest_col.expander(_("Suggest groups"), icon="✨", expanded=bool(proposa
 # --- drag and drop ---------------------------------------------------------------------
 if not board.all_cards():
     st.info(_("Nothing to group yet: add cards on the Explore or Ideas board first."),
-            icon="🗂️")
+            icon=":material/category:")
     st.stop()
 
 headers: list[str] = []
@@ -217,7 +218,7 @@ if board.groups:
                 on_click=lambda g=group.id: _call(clusters.dissolve_group, cluster_id=g))
 
 # --- close cards and duplicates --------------------------------------------------------
-with st.expander(_("Close cards and duplicates"), icon="🪞"):
+with st.expander(_("Close cards and duplicates"), icon=":material/content_copy:"):
     chosen = st.selectbox(_("Card"), list(labels), index=None, format_func=card_label,
                           key="similar_card", placeholder=_("Choose a card"))
     if chosen is not None:

@@ -12,9 +12,9 @@ from ui.i18n import _, lang
 legacy_guard.page_setup()
 
 STATUS_LABELS = {
-    WorkshopStatus.DRAFT: ("📝", N_("Not started")),
-    WorkshopStatus.RUNNING: ("🟢", N_("In progress")),
-    WorkshopStatus.ENDED: ("🏁", N_("Over")),
+    WorkshopStatus.DRAFT: (":material/edit_note:", N_("Not started")),
+    WorkshopStatus.RUNNING: (":material/circle:", N_("In progress")),
+    WorkshopStatus.ENDED: (":material/flag:", N_("Over")),
 }
 
 identity.require_user()
@@ -32,7 +32,7 @@ calls.show_deferred_error(HOME)
 
 if not collectives:
     st.info(_("No collective yet. Create the first one below: a village, a residency, "
-              "a group of people carrying projects for their territory."), icon="🌱")
+              "a group of people carrying projects for their territory."), icon=":material/eco:")
 
 for collective in collectives:
     with st.container(border=True):
@@ -91,7 +91,7 @@ with left, st.form("new_workshop"):
             if created:
                 calls.clear_after_success("new_workshop_title")
                 st.toast(_("Workshop created. Its code: {code}", code=created.join_code),
-                         icon="✅")
+                         icon=":material/check_circle:")
                 st.rerun()
     else:
         st.caption(_("Create a collective first."))

@@ -64,11 +64,11 @@ except FabriqueError as error:
 ready = ngettext("{n} card ready to import", "{n} cards ready to import", len(plan.drafts))
 if plan.blank:
     ready += " · " + ngettext("{n} empty row skipped", "{n} empty rows skipped", plan.blank)
-st.success(ready, icon="📋")
+st.success(ready, icon=":material/content_paste:")
 skip = False
 if plan.problems:
     st.error(ngettext("{n} row cannot be imported:", "{n} rows cannot be imported:",
-                      len(plan.problems)), icon="⚠️")
+                      len(plan.problems)), icon=":material/warning:")
     st.dataframe({_("Row"): [p.line for p in plan.problems],
                   _("Why"): [_(p.msgid, **p.params) for p in plan.problems]},
                  hide_index=True)
@@ -79,4 +79,5 @@ if st.button(_("Import"), type="primary", disabled=bool(plan.problems) and not s
     count = calls.call(import_cards, workshop_id=workshop_id, plan=plan,
                          kind=CardKind(kind), skip_rejected=skip)
     if count:
-        st.success(ngettext("{n} card imported.", "{n} cards imported.", count), icon="✅")
+        st.success(ngettext("{n} card imported.", "{n} cards imported.", count),
+                   icon=":material/check_circle:")

@@ -21,7 +21,7 @@ if needs_admin:
     st.info(
         _("Fabrique printed a setup code in the terminal where it was started "
           "(also saved in var/setup-code.txt). Type it below to prove you installed it."),
-        icon="🔐",
+        icon=":material/key:",
     )
     with st.form("first_admin"):
         code = st.text_input(_("Setup code"), key="setup_code")
@@ -36,7 +36,7 @@ if needs_admin:
         submitted = st.form_submit_button(_("Create the account"), type="primary")
     if submitted:
         if password != confirm:
-            st.error(_("The two passwords differ."), icon="⚠️")
+            st.error(_("The two passwords differ."), icon=":material/warning:")
         else:
             try:
                 with session_scope(write=True) as db:
@@ -46,7 +46,8 @@ if needs_admin:
                 calls.show_error(error)
             else:
                 startup.forget_setup_code()  # spent: its file is deleted
-                st.success(_("Account created. You can log in now."), icon="✅")
+                st.success(_("Account created. You can log in now."),
+                           icon=":material/check_circle:")
                 st.rerun()
 else:
     # Our own form (the authenticator checks the password and writes its cookie): each
@@ -71,11 +72,11 @@ else:
             if ok:
                 auth.cookie_controller.set_cookie()
                 # The cookie's component reruns the app once it is written.
-                st.success(_("Logged in. Opening your workshops…"), icon="✅")
+                st.success(_("Logged in. Opening your workshops…"), icon=":material/check_circle:")
             else:
-                st.error(_("Wrong username or password."), icon="⚠️")
+                st.error(_("Wrong username or password."), icon=":material/warning:")
     elif submitted:
-        st.error(_("Type your username and password."), icon="⚠️")
+        st.error(_("Type your username and password."), icon=":material/warning:")
 
 st.divider()
 st.markdown(_("**Taking part in a workshop?** You need no account."))

@@ -49,8 +49,9 @@ def details(view: ActionView) -> list[str]:
     who = view.who or _("nobody yet")
     when = view.due_on.strftime("%d/%m/%Y") if view.due_on else ""
     supports = ", ".join(templates.support_label(s, lang()) for s in view.supports)
-    return [f"#{view.id}", "👤 " + who, ("📅 " + when) if when else "",
-            ("🤝 " + supports) if supports else ""]
+    return [f"#{view.id}", ":material/person: " + who,
+            (":material/event: " + when) if when else "",
+            (":material/handshake: " + supports) if supports else ""]
 
 
 def list_html(views: list[ActionView]) -> str:
@@ -124,7 +125,8 @@ def capture() -> None:
     if not policy.may(actor, Act.PROPOSE_ACTION, where_here()):
         if policy.is_participant(actor) and state is not None and (
                 state.status == WorkshopStatus.RUNNING):
-            st.info(_("Next steps are written during the “next steps” phase."), icon="🔒")
+            st.info(_("Next steps are written during the “next steps” phase."),
+                    icon=":material/lock:")
         return
     projects = project_options()
     people = {} if not is_facilitator else {
@@ -154,7 +156,7 @@ def capture() -> None:
                        key="action_supports",
                        format_func=lambda k: templates.support_label(k, lang()),
                        placeholder=_("Choose the support you would like"))
-        st.form_submit_button(_("Add"), type="primary", icon="➕", on_click=send_action)
+        st.form_submit_button(_("Add"), type="primary", icon=":material/add:", on_click=send_action)
         client_keys.place("action_key")
     refused = st.session_state.pop("action_refused", None)
     if refused:
@@ -182,7 +184,8 @@ def controls(views: list[ActionView]) -> None:
     view = by_id[chosen]
     here = where_here(view)
     if policy.may(actor, Act.TAKE_ACTION, here) and not view.mine:
-        st.button(_("I'll do it"), key=f"take_{view.id}", icon="🙋", on_click=calls.call,
+        st.button(_("I'll do it"), key=f"take_{view.id}",
+                  icon=":material/front_hand:", on_click=calls.call,
                   args=(actions.take_action,),
                   kwargs={"action_id": view.id, "defer_error": "action_controls"})
     if policy.may(actor, Act.UPDATE_ACTION, here):
@@ -214,7 +217,7 @@ CHANGES = {"created": N_("written"), "edited": N_("edited"), "taken": N_("taken"
 
 def edit(view: ActionView) -> None:
     projects = project_options()
-    with st.expander(_("Edit this action"), icon="✏️"), st.form(f"edit_{view.id}"):
+    with st.expander(_("Edit this action"), icon=":material/edit:"), st.form(f"edit_{view.id}"):
         what = st.text_input(_("What"), value=view.what, max_chars=500,
                              key=f"edit_what_{view.id}")
         who = st.text_input(_("Who"), value=view.who, max_chars=80, key=f"edit_who_{view.id}")
@@ -239,7 +242,7 @@ def edit(view: ActionView) -> None:
                               else None, due_on=due, supports=tuple(supports),
                               canvas_id=project or None)) is not None:
                 st.rerun()
-        deleted = delete.form_submit_button(_("Delete"), icon="🗑️")
+        deleted = delete.form_submit_button(_("Delete"), icon=":material/delete:")
         if deleted and calls.call(actions.delete_action, defer_error="action_controls",
                                   action_id=view.id) is not None:
             st.rerun()
@@ -251,7 +254,7 @@ def deleted_bin() -> None:
     gone = calls.read(actions.deleted_actions, workshop_id=workshop_id)
     if not gone:
         return
-    with st.expander(_("Deleted actions ({n})", n=len(gone)), icon="🗑️"):
+    with st.expander(_("Deleted actions ({n})", n=len(gone)), icon=":material/delete:"):
         for view in gone:
             text, button = st.columns([4, 1])
             text.text(view.what)
@@ -267,7 +270,7 @@ def since_last_session() -> None:
     """What moved since a chosen date: actions (with who changed what), then canvases."""
     if not (is_facilitator or is_member):
         return
-    with st.expander(_("What changed since…"), icon="🕰️"):
+    with st.expander(_("What changed since…"), icon=":material/history:"):
         collective_id = None if is_member else screen.workshop.collective_id
         held = calls.read(actions.sessions, collective_id=collective_id)
         choices = [None, *range(len(held))]

@@ -25,9 +25,9 @@ st.metric(_("Finished"), f"{board.finished} / {board.voters}")
 if not board.workshop.results_revealed:
     if not is_facilitator:
         st.info(_("The results will appear here when the facilitator reveals them."),
-                icon="🙈")
+                icon=":material/visibility_off:")
         st.stop()
-    st.info(_("The results are hidden from the participants."), icon="🙈")
+    st.info(_("The results are hidden from the participants."), icon=":material/visibility_off:")
     reveal_col, peek_col = st.columns(2)
     reveal_col.button(_("Reveal the results"), type="primary", key="reveal_results",
                       on_click=lambda: calls.call(phases.reveal_results,
@@ -48,7 +48,7 @@ criteria = {c.id: pick({"fr": c.name_fr, "en": c.name_en}, lang()) for c in boar
 dots_mode = board.workshop.vote_mode == VoteMode.DOTS
 
 if board.changes:
-    with st.expander(_("The criteria changed after the vote began"), icon="📝",
+    with st.expander(_("The criteria changed after the vote began"), icon=":material/edit_note:",
                      expanded=True):
         for change in board.changes:
             if change.change == "weight":
@@ -71,17 +71,18 @@ else:
         _("Weighted score"): None if r.score is None else round(r.score, 2),
         _("Needs backing it"): evidence.get(r.candidate, 0),
         _("Disagreement"): None if r.disagreement is None else round(r.disagreement, 2),
-        _("To discuss"): "⚠️" if r.flagged else "",
+        _("To discuss"): _("yes") if r.flagged else "",
         _("I don't know"): r.abstentions,
         **{name: round(r.criterion_means[c], 2) if c in r.criterion_means else None
            for c, name in criteria.items()},
     } for r in result.scored])
 if table.empty:
-    st.info(_("No vote yet."), icon="🗳️")
+    st.info(_("No vote yet."), icon=":material/how_to_vote:")
     st.stop()
 
 leader = table.iloc[0]
-st.html(render.line(f"🏆 {leader[_('Candidate')]}", size="1.6rem", bold=True))
+st.html(render.line(str(leader[_("Candidate")]), icon="emoji_events", size="1.6rem",
+                    bold=True))
 st.dataframe(table, hide_index=True)
 st.download_button(_("Download (CSV)"),
                    spreadsheet.csv_bytes(list(table.columns), table.itertuples(index=False),
@@ -111,13 +112,13 @@ else:
         flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
         if flagged:
             st.warning(_("The room disagrees about: {names}. Worth talking it over.",
-                         names=render.md(", ".join(flagged))), icon="💬")
+                         names=render.md(", ".join(flagged))), icon=":material/chat:")
         show(charts.disagreement(result.scored, titles, _))
     robust = result.robustness
     if robust is not None:
         if robust.robust:
             st.success(_("The first place holds with equal weights and when any weight moves "
-                         "by one."), icon="🧱")
+                         "by one."), icon=":material/view_module:")
         else:
             lines = []
             if robust.equal_weights_leaders != robust.leaders:
@@ -127,7 +128,7 @@ else:
                 lines.append(_("{criterion} {delta:+d}: {names}",
                                criterion=criteria.get(criterion, "?"), delta=delta,
                                names=", ".join(titles.get(c, "?") for c in new)))
-            st.warning(_("The first place is fragile; it changes…"), icon="⚖️")
+            st.warning(_("The first place is fragile; it changes…"), icon=":material/balance:")
             st.html(render.bullet_list(lines))
 
 # --- selection for formalisation ----------------------------------------------------------
@@ -139,4 +140,4 @@ for candidate in board.candidates:
                         scoring.set_selected, candidate_id=c,
                         selected=st.session_state[f"select_{c}"]))
     elif candidate.selected:
-        st.html(render.line(f"✅ {candidate.title}"))
+        st.html(render.line(candidate.title, icon="check_circle"))

@@ -73,11 +73,11 @@ if is_facilitator:
     with controls[2]:
         screens.RESULTS.link(_("See the results"))
 
-    with st.expander(_("Prepare the vote"), icon="🛠️",
+    with st.expander(_("Prepare the vote"), icon=":material/build:",
                      expanded=board.state == ScoringState.SETUP):
         if board.has_scores:
             st.warning(_("Scores already exist: every change to the criteria is recorded "
-                         "and shown with the results."), icon="📝")
+                         "and shown with the results."), icon=":material/edit_note:")
         # Criteria set and weights.
         sets = templates.criteria_sets
         set_col, apply_col = st.columns([3, 1])
@@ -101,7 +101,7 @@ if is_facilitator:
                 on_change=lambda c=criterion.id: _call(
                     scoring.set_weight, criterion_id=c,
                     weight=float(st.session_state[f"weight_{c}"])))
-            remove_col.button("🗑️", key=f"remove_criterion_{criterion.id}",
+            remove_col.button(":material/delete:", key=f"remove_criterion_{criterion.id}",
                               help=_("Remove this criterion"),
                               on_click=lambda c=criterion.id: _call(
                                   scoring.remove_criterion, criterion_id=c))
@@ -169,13 +169,13 @@ if not policy.votes_here(screen.actor, facilitator_votes=workshop.facilitator_vo
     st.stop()
 st.subheader(_("My vote"))
 if not board.candidates:
-    st.info(_("The facilitator has not chosen what to score yet."), icon="⏳")
+    st.info(_("The facilitator has not chosen what to score yet."), icon=":material/hourglass_top:")
     st.stop()
 if board.state == ScoringState.SETUP:
-    st.info(_("The vote is not open yet."), icon="⏳")
+    st.info(_("The vote is not open yet."), icon=":material/hourglass_top:")
     st.stop()
 if board.state == ScoringState.CLOSED:
-    st.info(_("The vote is closed. Thank you!"), icon="🗳️")
+    st.info(_("The vote is closed. Thank you!"), icon=":material/how_to_vote:")
 can_vote = board.state == ScoringState.OPEN
 
 
@@ -192,8 +192,8 @@ def score_changed(candidate_id: int, criterion_id: int, previous: object) -> Non
 def candidate_header(candidate: CandidateView) -> None:
     st.html(render.line(candidate.title, size="1.25rem", bold=True))
     if candidate.evidence:
-        st.caption(ngettext("🎯 backed by {n} need", "🎯 backed by {n} needs",
-                            candidate.evidence))
+        st.caption(":material/target: " + ngettext("backed by {n} need", "backed by {n} needs",
+                                                   candidate.evidence))
 
 
 

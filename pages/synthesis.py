@@ -43,7 +43,7 @@ sections = st.multiselect(_("Sections"), list(synthesis.SECTIONS),
                           format_func=lambda s: _(synthesis.SECTION_TITLES[s]),
                           placeholder=_("Choose the sections"))
 if not sections:
-    st.info(_("Choose at least one section."), icon="👆")
+    st.info(_("Choose at least one section."), icon=":material/arrow_upward:")
     st.stop()
 
 found: Synthesis = calls.read(
@@ -59,7 +59,8 @@ for column, fmt, label in ((pdf_col, "pdf", _("Download (PDF)")),
                            (md_col, "md", _("Download (Markdown)"))):
     column.download_button(label, data=lambda fmt=fmt: livrable.write(found, fmt),
                            file_name=f"synthese-{slug}.{fmt}", mime=livrable.MEDIA_TYPES[fmt],
-                           key=f"synthesis_download_{fmt}", on_click="ignore", icon="⬇️")
+                           key=f"synthesis_download_{fmt}", on_click="ignore",
+                           icon=":material/download:")
 
 st.html(render.line(found.title, size="1.6rem", bold=True)
         + render.line(f"{found.subtitle} — {found.collective}", size="1rem"))
@@ -82,7 +83,7 @@ for section in found.sections:
             st.html(render.theme_header(theme.label, theme.color, len(theme.needs))
                     + render.bullet_list([
                         n.text + (f" ({n.source})" if n.source else "")
-                        + (f" — 👍 {n.supports}" if n.supports else "") for n in theme.needs]))
+                        + (f" — +{n.supports}" if n.supports else "") for n in theme.needs]))
     elif section == "groups":
         if not found.groups:
             st.caption(_("No group yet."))

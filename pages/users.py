@@ -41,7 +41,7 @@ for account in users:
             if st.form_submit_button(_("Set the password")) and calls.call(
                 accounts.change_password, user_id=account.id, new_password=new
             ):
-                st.success(_("Password changed."), icon="✅")
+                st.success(_("Password changed."), icon=":material/check_circle:")
 
 with st.form("new_account"):
     st.subheader(_("New facilitator account"))
@@ -58,5 +58,5 @@ with st.form("new_account"):
         if created:
             calls.clear_after_success("new_username", "new_name", "new_email", "new_password")
             st.toast(_("Account {username} created.", username=render.md(created.username)),
-                     icon="✅")
+                     icon=":material/check_circle:")
             st.rerun()

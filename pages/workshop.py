@@ -21,13 +21,15 @@ live.follow(workshop_id, state)
 
 if state.status == WorkshopStatus.DRAFT:
     st.info(_("The workshop has not started yet. This page moves on by itself when the "
-              "facilitator starts it."), icon="⏳")
+              "facilitator starts it."), icon=":material/hourglass_top:")
 elif state.status == WorkshopStatus.ENDED:
-    st.success(_("The workshop is over. Thank you for taking part!"), icon="🙏")
+    st.success(_("The workshop is over. Thank you for taking part!"),
+               icon=":material/volunteer_activism:")
 elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))
     if state.phase.instructions:
         st.html(render.line(state.phase.instructions, size="1.2rem"))
     target = live.screen_for(state)
     if target != screens.WORKSHOP:
-        st.page_link(target.path, label=_("Go to the board of this phase"), icon="👉")
+        st.page_link(target.path, label=_("Go to the board of this phase"),
+                     icon=":material/arrow_forward:")

@@ -119,7 +119,7 @@ class CardBoard:
         self.can_write = policy.may_write_board(self.actor, state.where(self.kind))
         if self.is_participant and state.status == WorkshopStatus.RUNNING and (
                 not self.can_write):
-            st.info(_(self.words.closed), icon="🔒")
+            st.info(_(self.words.closed), icon=":material/lock:")
         if self.kind == CardKind.IDEA:
             self.read_needs()
 
@@ -196,7 +196,8 @@ class CardBoard:
                     st.checkbox(
                         _("Written for this person (no phone)"), key=self.k("on_behalf"),
                         help=_("The card shows that you typed it for them."))
-            st.form_submit_button(_("Add"), type="primary", icon="➕", on_click=self.send)
+            st.form_submit_button(_("Add"), type="primary",
+                                  icon=":material/add:", on_click=self.send)
             client_keys.place(self.k("capture_key"))
 
     def send(self) -> None:
@@ -275,7 +276,8 @@ class CardBoard:
             mine = [c.id for c in current.cards if c.supported_by_me]
             st.session_state[self.k("supports")] = mine  # always the stored truth
             st.multiselect(
-                "👍 " + _(self.words.support), list(by_id), key=self.k("supports"),
+                ":material/thumb_up: " + _(self.words.support), list(by_id),
+                key=self.k("supports"),
                 format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
                 help=_(self.words.support_help), placeholder=_("Choose cards"),
                 select_all=False,
@@ -284,7 +286,7 @@ class CardBoard:
         if not editable:
             return
         label = _("My cards") if self.is_participant else _("Edit or delete a card")
-        with st.expander(label, icon="✏️",
+        with st.expander(label, icon=":material/edit:",
                          expanded=st.session_state.get(self.k("editing")) is not None):
             chosen = st.selectbox(
                 _("Card"), [c.id for c in editable], index=None, key=self.k("editing"),
@@ -316,7 +318,8 @@ class CardBoard:
             save_col, delete_col = st.columns(2)
             save_col.form_submit_button(_("Save"), type="primary", on_click=self.save,
                                         args=(view.id,))
-            delete_col.form_submit_button(_("Delete"), icon="🗑️", on_click=self.delete,
+            delete_col.form_submit_button(_("Delete"),
+                                          icon=":material/delete:", on_click=self.delete,
                                           args=(view.id,))
 
     def undo_banner(self, current: Board) -> None:
@@ -324,7 +327,7 @@ class CardBoard:
         undone = next((c for c in current.deleted if c.id == undo_id), None)
         if undone is not None:
             note, button = st.columns([4, 1])
-            note.warning(_("Card #{id} deleted.", id=undone.id), icon="🗑️")
+            note.warning(_("Card #{id} deleted.", id=undone.id), icon=":material/delete:")
             button.button(_("Undo"), key="undo_delete", type="primary", on_click=self.restore,
                           args=(undone.id,))
 
@@ -342,7 +345,7 @@ class CardBoard:
         sections = _shared_html(key, lambda: self.public_html(board, orphans_only))
         empty = ""
         if not board.cards and not board.hidden:
-            empty = render.notice("🗒️ " + _(self.words.empty))
+            empty = render.notice(_(self.words.empty))
         hidden = ""
         if board.hidden:
             label = (_("Written privately, hidden from the others until revealed")
@@ -368,12 +371,14 @@ class CardBoard:
             found = _card_html.get(key)
         if found is not None:
             return found
-        counts = (ngettext("🎯 answers {n} need", "🎯 answers {n} needs", len(card.links))
+        counts = (":material/target: " + ngettext("answers {n} need", "answers {n} needs",
+                                                   len(card.links))
                   if self.kind == CardKind.IDEA
-                  else ngettext("💡 {n} idea", "💡 {n} ideas", len(card.links))
+                  else ":material/lightbulb: " + ngettext("{n} idea", "{n} ideas",
+                                                           len(card.links))
                   if card.links else "")
-        extra = " · ".join(x for x in (counts, ("✍️ " + _("typed for them"))
-                                       if card.on_behalf else "") if x)
+        extra = [x for x in (counts, (":material/edit: " + _("typed for them"))
+                             if card.on_behalf else "") if x]
         html = render.public_card(card, self.templates, lang(), extra=extra,
                                   linked=list(linked), merged_label=_("Merged duplicate:"),
                                   me_label=_("you too"), own_label=_("yours"))
@@ -410,8 +415,8 @@ class CardBoard:
         if not self.needs:
             return ""
         orphans = [n for n in self.needs.values() if not n.links]
-        summary = ngettext("🎯 {n} need still without an idea",
-                           "🎯 {n} needs still without an idea", len(orphans))
+        summary = ngettext("{n} need still without an idea",
+                           "{n} needs still without an idea", len(orphans))
         items = ([f"#{n.id} · {n.text}" for n in orphans] if orphans
                  else [_("Every need has at least one idea.")])
         return render.details(summary, items, opened=0 < len(orphans) <= ORPHANS_SHOWN_OPEN)
@@ -419,7 +424,8 @@ class CardBoard:
     def deleted_bin(self, current: Board) -> None:
         if not current.deleted:
             return
-        with st.expander(_("Deleted cards ({n})", n=len(current.deleted)), icon="🗑️"):
+        with st.expander(_("Deleted cards ({n})", n=len(current.deleted)),
+                         icon=":material/delete:"):
             for view in current.deleted:
                 text_col, button_col = st.columns([5, 1])
                 text_col.html(render.line(f"#{view.id} · {view.text}"))

@@ -27,7 +27,7 @@ T = TypeVar("T")
 def show_error(error: FabriqueError) -> None:
     """Show a core refusal in the session's language (its values escaped: they may be typed)."""
     params = {name: render.md(value) for name, value in error.params.items()}
-    st.error(_(error.msgid, **params), icon="⚠️")
+    st.error(_(error.msgid, **params), icon=":material/warning:")
 
 
 def call(service: Callable[..., T], /, *, defer_error: str | None = None,

@@ -20,7 +20,7 @@ from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
-from ui import calls, identity, screens
+from ui import calls, identity, render, screens
 from ui.i18n import _
 
 TOUCH_EVERY_SECONDS = 30
@@ -54,10 +54,12 @@ def timer_html(state: LiveState, *, big: bool = False) -> str:
         return ""
     css = "fab-timer" + (" over" if state.clock.overrun else "") + (
         " paused" if state.clock.paused else "")
-    label = state.clock.label() + (" ⏸" if state.clock.paused else "")
+    label = escape(state.clock.label()) + (" " + render.icon("pause") if state.clock.paused
+                                           else "")
     title = _("Over time") if state.clock.overrun else _("Time left")
     style = " style='font-size:3.2rem'" if big else ""
-    return f"<span class='{css}' title='{escape(title)}'{style}>⏱ {escape(label)}</span>"
+    return (f"<span class='{css}' title='{escape(title)}'{style}>{render.icon('timer')} "
+            f"{label}</span>")
 
 
 def phase_bar_html(state: LiveState) -> str:
@@ -128,7 +130,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
                 st.session_state[FOLLOWED_KEY] = (state.index, state.status)
                 st.switch_page(screen_for(state).path)
             if held or (stay is not None and screen_for(state) != stay):
-                st.page_link(screen_for(state).path, icon="👉",
+                st.page_link(screen_for(state).path, icon=":material/arrow_forward:",
                              label=_("The workshop moved on: go to the current step"))
         held = policy.is_participant(identity.actor()) and st.session_state.get(
             HOLD_KEY, False)

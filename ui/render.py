@@ -65,10 +65,33 @@ def md(text: object) -> str:
     return escaped.replace("@", WORD_JOINER + "@")
 
 
+# Streamlit's bundled Material Symbols font (the one its ":material/…:" icons use): icons
+# that need no emoji font from the system, which a village-hall laptop may well lack.
+_ICON_STYLE = ("font-family:'Material Symbols Rounded';font-weight:400;font-style:normal;"
+               "font-size:1.15em;line-height:1;vertical-align:-0.2em;display:inline-block;"
+               "white-space:nowrap;font-feature-settings:'liga';-webkit-font-smoothing:"
+               "antialiased;user-select:none")
+_ICON_PREFIX = re.compile(r"^:material/([a-z0-9_]+):\s*")
+
+
+def icon(name: str) -> str:
+    """Return a Material Symbols icon as HTML (``name`` as in ``:material/name:``)."""
+    return f"<span aria-hidden='true' translate='no' style=\"{_ICON_STYLE}\">{escape(name)}</span>"
+
+
+def icon_text(text: str) -> str:
+    """Return ``text`` as safe HTML, its leading ``:material/name:`` (ours, never typed by
+    people: they only reach the rest) drawn as the icon."""
+    found = _ICON_PREFIX.match(text)
+    if found is None:
+        return escape(text)
+    return icon(found.group(1)) + " " + escape(text[found.end():])
+
+
 def line(text: str, *, icon: str = "", size: str = "1rem", bold: bool = False) -> str:
-    """Return one line of user text as safe HTML."""
+    """Return one line of user text as safe HTML (``icon``: a Material Symbols name)."""
     weight = "600" if bold else "400"
-    prefix = f"{escape(icon)} " if icon else ""
+    prefix = f"{globals()['icon'](icon.removeprefix(':material/').rstrip(':'))} " if icon else ""
     return (f"<div style='font-size:{size};font-weight:{weight};overflow-wrap:anywhere'>"
             f"{prefix}{escape(text)}</div>")
 
@@ -135,7 +158,7 @@ def comment(thread, replies: list, resolved_label: str) -> str:
         return (f"<div class='fab-comment'><div class='fab-card-meta'>{escape(item.author)}"
                 f" · {escape(when)}</div><div class='fab-paragraphs'>{escape(item.text)}"
                 f"</div></div>")
-    mark = (f" <span class='fab-card-meta'>✅ {escape(resolved_label)}</span>"
+    mark = (f" <span class='fab-card-meta'>{icon('check_circle')} {escape(resolved_label)}</span>"
             if thread.resolved else "")
     body = one(thread) + "".join(
         f"<div class='fab-reply'>{one(r)}</div>" for r in replies)
@@ -258,7 +281,7 @@ def projector_cards(name: str, color: str, texts: list[str], *, count: bool = Tr
             + f"</div><div class='fab-projector-grid'>{cards_html}</div></div>")
 
 
-def public_card(card, templates: Templates, lang: str, *, extra: str, linked: list[str],
+def public_card(card, templates: Templates, lang: str, *, extra: list[str], linked: list[str],
                 merged_label: str, me_label: str, own_label: str) -> str:
     """Return a card everyone sees alike; "you too" and "yours" are hidden marks that a
     reader's own style rule (``personal_marks``) shows."""
@@ -271,13 +294,13 @@ def public_card(card, templates: Templates, lang: str, *, extra: str, linked: li
     if author:
         details.append(author)
     if card.place:
-        details.append("📍 " + card.place)
+        details.append(":material/location_on: " + card.place)
     if card.support_count:
-        details.append(f"👍 {card.support_count}")
-    if extra:
-        details.append(extra)
-    meta = " · ".join(escape(d) for d in details)
-    marks = (f"<span class='fab-mark fab-me-{card.id}'> · 👍 {escape(me_label)}</span>"
+        details.append(f":material/thumb_up: {card.support_count}")
+    details.extend(extra)
+    meta = " · ".join(icon_text(d) for d in details)
+    marks = (f"<span class='fab-mark fab-me-{card.id}'> · {icon('thumb_up')} "
+             f"{escape(me_label)}</span>"
              f"<span class='fab-mark fab-own-{card.id}'> · {escape(own_label)}</span>")
     links = "".join(f"<li>{escape(text)}</li>" for text in linked)
     merged = "".join(f"<li>{escape(text)}</li>" for text in card.merged_texts)
@@ -318,7 +341,7 @@ def action_card(what: str, *, status: str, status_label: str, details: list[str]
                 note: str = "") -> str:
     """Return a next step as a card: what, then who / when / support, its status."""
     color = STATUS_COLOURS.get(status, "#868e96")
-    meta = " · ".join(escape(d) for d in details if d)
+    meta = " · ".join(icon_text(d) for d in details if d)
     done = " style='text-decoration:line-through'" if status == "abandoned" else ""
     return (f"<div class='fab-card' style='border-left-color:{color}'>"
             f"<div class='fab-card-text'{done}>{escape(what)}</div>"

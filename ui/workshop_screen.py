@@ -50,7 +50,7 @@ def open_workshop_screen(title: str | None, *, facilitator: bool = False,
     if workshop_id is None:
         if title is None and empty_title is not None:
             st.title(empty_title)
-        st.info(_("Open a workshop first, from your collectives."), icon="👈")
+        st.info(_("Open a workshop first, from your collectives."), icon=":material/arrow_back:")
         if policy.facilitates(actor):
             screens.HOME.link()
         st.stop()

@@ -164,7 +164,7 @@ def test_participant_adds_and_says_it_concerns_them(new_app, db, running_worksho
     assert not at.exception
     fresh(db)
     assert len(db.exec(select(CardSupport)).all()) == 1
-    assert "👍 1" in board_html(at) and "vous aussi" in board_html(at)
+    assert "thumb_up</span> 1" in board_html(at) and "vous aussi" in board_html(at)
     at.multiselect(key="need_supports").unselect(card_id).run()
     fresh(db)
     assert db.exec(select(CardSupport)).one().withdrawn_at is not None

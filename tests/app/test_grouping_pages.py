@@ -30,10 +30,10 @@ def test_an_idea_answers_needs_and_orphan_needs_show(new_app, db, templates,
     at.multiselect(key="idea_capture_needs").select(needs[0].id)
     at.button(key="FormSubmitter:idea_capture-Ajouter").click().run()
     assert not at.exception
-    assert "🎯 répond à 1 besoin" in html(at)
+    assert "target</span> répond à 1 besoin" in html(at)
     assert "1 besoin encore sans idée" in html(at)
     at.switch_page("pages/explore.py").run()
-    assert "💡 1 idée" in html(at)
+    assert "lightbulb</span> 1 idée" in html(at)
     at.toggle(key="need_orphans").set_value(True).run()
     assert "Pas de bus le dimanche" in html(at)
     assert "Trop de déchets dans les fossés" not in html(at)

@@ -46,7 +46,7 @@ def test_participant_proposes_an_action_for_herself(new_app, db, running_worksho
         "Appeler la mairie pour la grange", "Élise", "collectivite")
     at.run()
     page = texts(at)
-    assert "Appeler la mairie pour la grange" in page and "👤 Élise" in page
+    assert "Appeler la mairie pour la grange" in page and "person</span> Élise" in page
     assert "Le collectif" in page  # grouped by project: the collective as a whole
 
 

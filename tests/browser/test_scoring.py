@@ -69,7 +69,8 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
     wait_idle(facilitator)
     # Repair café: impact (5+4)/2 = 4.5, effort 1 → 5 (Marcel abstains): 4.75.
     # Épicerie: impact 2.5, effort (4, 3) → (2, 3): 2.5 → 2.5. The repair café leads.
-    facilitator.get_by_text(f"🏆 {IDEAS[0]}").wait_for()
+    leader = facilitator.get_by_text(IDEAS[0]).filter(has_text="emoji_events").first
+    leader.wait_for()  # first, with the trophy (Material Symbols' "emoji_events")
     with session_scope(url=server.database_url) as session:
         titles = {c.id: c.text for c in session.exec(select(Card))}
         result = scoring.results(session=session, actor=actor_for_username(session, ADMIN),

@@ -118,7 +118,9 @@ def test_no_user_text_through_unsafe_html():
 def test_offline_configuration():
     config = (PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert re.search(r"gatherUsageStats\s*=\s*false", config)
-    assert ":material/" not in APP_SOURCE  # material page icons are fetched remotely
+    # A ":material/…:" page icon (the favicon) is fetched from Google's servers; the menu's
+    # and buttons' material icons use the font Streamlit bundles.
+    assert "page_icon=\":material" not in APP_SOURCE
     for path in list((PROJECT_ROOT / "pages").glob("*.py")) + [PROJECT_ROOT / "app.py"]:
         assert "https://" not in path.read_text(encoding="utf-8"), path.name
 
@@ -136,3 +138,19 @@ def test_readme_prints_the_rights_table():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     printed = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
     assert printed == policy.rules_markdown()
+
+
+def test_no_emoji_in_the_interface():
+    """Emoji are empty boxes on a laptop without an emoji font (a village hall's may well
+    lack one): icons come from Streamlit's bundled Material Symbols (``:material/…:``, or
+    ``render.icon`` in HTML)."""
+    emoji = re.compile("[\U0001F000-\U0001FAFF\u2600-\u2712\u2714-\u27BF\u2B00-\u2BFF"
+                       "\u23E9-\u23FA\uFE0F]")
+    found = [f"{path.relative_to(PROJECT_ROOT)}:{number}"
+             for path in [*PROJECT_ROOT.glob("pages/*.py"), *PROJECT_ROOT.glob("ui/*.py"),
+                          PROJECT_ROOT / "app.py"]
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if emoji.search(line)]
+    assert found == []
+    for catalog in PROJECT_ROOT.glob("core/locale/*/LC_MESSAGES/messages.po"):
+        assert not emoji.search(catalog.read_text()), catalog
