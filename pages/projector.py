@@ -12,6 +12,8 @@ from ui import calls, legacy_guard, links, live, render, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen
 
+LATEST_SHOWN = 4  # two rows of the wall's two columns: what was just written
+
 legacy_guard.page_setup()
 
 screen = open_workshop_screen(None, facilitator=True, css=render.PROJECTOR_CSS,
@@ -61,6 +63,13 @@ def wall_html(state: LiveState) -> list[str]:
         if hidden:
             blocks.append(render.projector_text(
                 _("{n} cards written, revealed together soon.", n=hidden), small=True))
+        if len(shown) > LATEST_SHOWN:
+            # Newest first, above the themes: with many cards the themes run below the
+            # screen, and a card just written must be seen at once.
+            newest = sorted(shown, key=lambda v: v.id, reverse=True)[:LATEST_SHOWN]
+            blocks.append(render.projector_latest(_("Just written"), [
+                (v.text, templates.themes[v.theme].color if v.theme in templates.themes
+                 else "#868e96") for v in newest]))
         groups: dict[str, list] = {}
         for view in shown:
             groups.setdefault(view.theme, []).append(view)

@@ -281,6 +281,17 @@ def projector_cards(name: str, color: str, texts: list[str], *, count: bool = Tr
             + f"</div><div class='fab-projector-grid'>{cards_html}</div></div>")
 
 
+def projector_latest(name: str, cards: list[tuple[str, str]]) -> str:
+    """Return the newest cards (text, theme colour), each in its theme's colour, as the
+    band at the top of the wall: what was just written is always on the screen."""
+    cards_html = "".join(
+        f"<div class='fab-projector-card fab-latest' style='border-left-color:{escape(color)}'>"
+        f"{escape(text)}</div>" for text, color in cards)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"{icon('schedule')} {escape(name)}</div>"
+            f"<div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
 def public_card(card, templates: Templates, lang: str, *, extra: list[str], linked: list[str],
                 merged_label: str, me_label: str, own_label: str) -> str:
     """Return a card everyone sees alike; "you too" and "yours" are hidden marks that a

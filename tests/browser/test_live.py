@@ -223,3 +223,37 @@ def _port_free(port: int) -> bool:
 
 
 pytestmark = pytest.mark.browser
+
+
+def test_the_newest_card_is_on_the_wall_however_many_there_are(server, new_context):
+    """80 cards across every theme (and none), then a phone's new one: the 1920×1080 wall
+    shows it without scrolling, in the band of the cards just written."""
+    from core import inputs
+    from core.services import cards
+    from core.settings import PROJECT_ROOT
+    from core.templates import load_templates
+
+    templates = load_templates(PROJECT_ROOT / "data")
+    workshop_id, code = open_explore(server)
+    themes = [*templates.themes, ""]
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        for index in range(80):
+            cards.add_card(session=session, actor=admin, workshop_id=workshop_id,
+                           templates=templates, card_in=inputs.CardCreate(
+                               text=f"Besoin numéro {index} du mur", theme=themes[index % len(
+                                   themes)]))
+    wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    login(wall, server.url)
+    wall.goto(f"{server.url}/projector?w={workshop_id}")
+    wait_idle(wall)
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    join(phone, server.url, code, "Paulette")
+    field = phone.get_by_label("Nouveau besoin")
+    field.fill("Une navette vers le marché, sans thème")
+    field.press("Enter")
+    newest = wall.locator(".fab-latest", has_text="Une navette vers le marché, sans thème")
+    newest.wait_for(timeout=10_000)
+    box = newest.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1080
+    wall.screenshot(path=str(ARTIFACTS / "projector-newest-after-80-cards.png"))
