@@ -9,7 +9,7 @@ from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from ui import calls, legacy_guard, links, live, render, startup
-from ui.i18n import _, lang
+from ui.i18n import _, lang, number
 from ui.workshop_screen import open_workshop_screen
 
 LATEST_SHOWN = 4  # two rows of the wall's two columns: what was just written
@@ -92,9 +92,11 @@ def wall_html(state: LiveState) -> list[str]:
             _("{done} / {total} have voted", done=board.finished, total=board.voters)))
         if board.workshop.results_revealed and result is not None:
             titles = {c.id: c.title for c in board.candidates}
-            ranked = [f"{r.rank}. {titles.get(r.candidate, '?')}" for r in result.scored
-                      if r.rank is not None][:5]
-            blocks.append(render.projector_cards(_("Results"), "#c2410c", ranked))
+            ranked = [r for r in result.scored if r.rank is not None][:5]
+            best = max((r.score or 0.0 for r in ranked), default=0.0) or 1.0
+            blocks.append(render.projector_ranking(_("Results"), [
+                (r.rank, titles.get(r.candidate, "?"), number(r.score or 0.0),
+                 (r.score or 0.0) / best) for r in ranked if r.rank is not None]))
     elif phase.kind == PhaseKind.FORMALISE:
         blocks += canvases_wall()
     elif phase.kind == PhaseKind.NEXT_STEPS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from babel.numbers import format_decimal
 
 from core.i18n import LANGUAGES, normalize_language, translate, translate_plural
 from core.settings import get_settings
@@ -35,6 +36,12 @@ def _(msgid: str, **params: Any) -> str:
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     """Translate a message that depends on a count."""
     return translate_plural(lang(), singular, plural, n, **params)
+
+
+def number(value: float, digits: int = 2) -> str:
+    """Return a number as the session's language writes it (Babel: 4,56 in French)."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=lang())
 
 
 def _keep_language() -> None:

@@ -243,6 +243,14 @@ PROJECTOR_CSS = """
 [data-testid="stToolbar"],[data-testid="stDecoration"]{display:none !important;}
 [data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem !important;}
 .fab-projector-head{display:flex;align-items:baseline;gap:2rem;margin-bottom:.6rem;}
+.fab-rank-row{display:flex;align-items:center;gap:1.2rem;margin:.5rem 0;font-size:2.2rem;}
+.fab-rank{font-weight:800;width:3rem;text-align:right;color:#c2410c;}
+.fab-rank-body{flex:1;min-width:0;}
+.fab-rank-title{font-weight:600;overflow-wrap:anywhere;line-height:1.2;}
+.fab-rank-bar{height:1.1rem;background:#f1f3f5;border-radius:.55rem;margin-top:.3rem;}
+.fab-rank-bar>div{height:100%;background:#c2410c;border-radius:.55rem;}
+.fab-rank-score{font-weight:800;font-variant-numeric:tabular-nums;min-width:5rem;
+  text-align:right;}
 .fab-projector-title{font-size:56px;font-weight:800;line-height:1.1;overflow-wrap:anywhere;}
 .fab-projector-head .fab-timer{margin-left:auto;font-size:72px !important;}
 .fab-projector-text{font-size:40px;line-height:1.3;margin:.4rem 0;white-space:pre-wrap;
@@ -279,6 +287,20 @@ def projector_cards(name: str, color: str, texts: list[str], *, count: bool = Tr
             f"{escape(name)}"
             + (f" <span class='fab-count'>({len(texts)})</span>" if count else "")
             + f"</div><div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
+def projector_ranking(name: str, rows: list[tuple[int, str, str, float]]) -> str:
+    """Return the ranking for the wall: rank, title, score (already written for the
+    language) and a bar of ``fraction`` (0–1) of the leader's score, readable from the
+    back of the hall."""
+    lines = "".join(
+        f"<div class='fab-rank-row'><div class='fab-rank'>{rank}</div>"
+        f"<div class='fab-rank-body'><div class='fab-rank-title'>{escape(title)}</div>"
+        f"<div class='fab-rank-bar'><div style='width:{max(0.0, min(1.0, fraction)) * 100:.0f}%'>"
+        f"</div></div></div><div class='fab-rank-score'>{escape(score)}</div></div>"
+        for rank, title, score, fraction in rows)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"{icon('leaderboard')} {escape(name)}</div>{lines}</div>")
 
 
 def projector_latest(name: str, cards: list[tuple[str, str]]) -> str:

@@ -4,10 +4,10 @@ from sqlmodel import col, select
 
 from core import inputs
 from core.db import session_scope
-from core.models import Card, CardKind, Score
+from core.models import Card, CardKind, PhaseKind, Score
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, join, login, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login, wait_idle
 
 IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 
@@ -78,3 +78,24 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
         assert [titles[c.card_id] for r in result.scored
                 for c in result.board.candidates if c.id == r.candidate] == IDEAS
         assert abs(result.scored[0].score - 4.75) < 1e-9
+
+    # The wall shows the ranking with its scores, written the French way, and bars.
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        index = next(p.position for p in phases.phases_of(session, workshop_id)
+                     if p.kind == PhaseKind.SCORE)
+        phases.go_to(session=session, actor=admin, workshop_id=workshop_id, index=index)
+    wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    login(wall, server.url)
+    wall.goto(f"{server.url}/projector?w={workshop_id}")
+    wait_idle(wall)
+    rows = wall.locator(".fab-rank-row")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    assert rows.nth(0).locator(".fab-rank-score").inner_text() == "4,75"
+    assert rows.nth(1).locator(".fab-rank-score").inner_text() == "2,50"
+    widths = [rows.nth(i).locator(".fab-rank-bar > div").bounding_box()["width"]
+              for i in range(2)]
+    assert widths[0] > widths[1] > 0
+    assert float(rows.nth(0).evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
+    wall.screenshot(path=str(ARTIFACTS / "projector-results.png"))
