@@ -51,23 +51,26 @@ elif state.status == WorkshopStatus.ENDED:
               args=(phases.start,))
 else:
     back, pause, more, forward = st.columns(4)
-    back.button(_("Previous phase"),
+    back.button(_("Previous phase"), shortcut="Shift+Left",
                 icon=":material/skip_previous:", key="previous_phase", width="stretch",
                 disabled=not state.index, on_click=_do, args=(phases.previous_phase,))
     if state.clock is not None and state.clock.paused:
-        pause.button(_("Resume"),
+        pause.button(_("Resume"), shortcut="P",
                      icon=":material/play_arrow:", key="resume", width="stretch", on_click=_do,
                      args=(phases.resume,))
     else:
-        pause.button(_("Pause"),
+        pause.button(_("Pause"), shortcut="P",
                      icon=":material/pause:", key="pause", width="stretch", on_click=_do,
                      args=(phases.pause,))
-    more.button(_("+5 min"),
+    more.button(_("+5 min"), shortcut="T",
                 icon=":material/timer:", key="more_time", width="stretch", on_click=_do,
                 args=(phases.add_time,))
     last = state.index is not None and state.index >= state.phases - 1
     forward.button(_("Next phase"), icon=":material/skip_next:", key="next_phase", type="primary",
-                   width="stretch", disabled=last, on_click=_do, args=(phases.next_phase,))
+                   shortcut="Shift+Right", width="stretch", disabled=last, on_click=_do,
+                   args=(phases.next_phase,))
+    st.caption(_("Keys: Shift+→ next phase, Shift+← previous, P pause or resume, "
+                 "T five more minutes (not while typing in a field)."))
     if state.phase is not None:
         if state.phase.instructions:
             st.caption(render.md(state.phase.instructions))
@@ -82,8 +85,12 @@ else:
                           icon=":material/visibility:", key="reveal_cards",
                           help=_("Cards written privately become visible to everyone."),
                           on_click=_do, args=(phases.reveal_cards,))
-        options[2].button(_("End the workshop"), icon=":material/flag:", key="end_workshop",
-                          on_click=_do, args=(phases.end,))
+        # Ending is not undone by a stray click: it asks first.
+        with options[2].popover(_("End the workshop"), icon=":material/flag:"):
+            st.write(_("Everyone's boards become read-only; the canvases and next steps "
+                       "go on through the collective's links. You can reopen it."))
+            st.button(_("Yes, end it"), icon=":material/flag:", key="end_workshop",
+                      type="primary", on_click=_do, args=(phases.end,))
 
 # --- joining and the projector ------------------------------------------------------------
 link = links.join_link(workshop.join_code)
@@ -94,53 +101,6 @@ with st.container(border=True):
     st.link_button(_("Open the projector view"), links.projector_link(workshop_id),
                    icon=":material/co_present:",
                    help=_("Opens in a new tab: drag it to the projector screen."))
-
-# --- the agenda ---------------------------------------------------------------------------
-st.subheader(_("Agenda"))
-rows = calls.read(workshops.agenda, workshop_id=workshop_id)
-total = sum(p.duration_min for p in rows)
-st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
-for phase in rows:
-    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING
-    title = f"{phase.position + 1}. {phase.title} · {phase.duration_min} min"
-    with st.expander(render.md(title), expanded=False,
-                     icon=":material/play_arrow:" if now else None):
-        with st.form(f"phase_form_{phase.id}", border=False):
-            name = st.text_input(_("Title"), value=phase.title, max_chars=160,
-                                 key=f"phase_title_{phase.id}")
-            minutes = st.number_input(_("Duration (minutes)"), 0, 600, phase.duration_min,
-                                      key=f"phase_minutes_{phase.id}")
-            text = st.text_area(_("Instructions for participants"), value=phase.instructions,
-                                key=f"phase_instructions_{phase.id}", max_chars=2000)
-            if st.form_submit_button(_("Save")):
-                _act(phases.update_phase, phase_id=phase.id, phase_in=inputs.typed(
-                    inputs.PhaseUpdate, title=name, duration_min=int(minutes),
-                    instructions=text))
-                st.rerun()
-        up, down, remove = st.columns(3)
-        up.button(_("Move up"), icon=":material/arrow_upward:", key=f"phase_up_{phase.id}",
-                  disabled=phase.position == 0,
-                  on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=-1))
-        down.button(_("Move down"), icon=":material/download:", key=f"phase_down_{phase.id}",
-                    disabled=phase.position == len(rows) - 1,
-                    on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=1))
-        remove.button(_("Remove"), icon=":material/delete:", key=f"phase_remove_{phase.id}",
-                      disabled=now, on_click=lambda p=phase.id: _act(phases.remove_phase,
-                                                                     phase_id=p))
-with st.expander(_("Add a phase"), icon=":material/add:"), st.form(
-        "add_phase", clear_on_submit=True, border=False):
-    kind = st.selectbox(_("Kind"), list(KINDS), format_func=lambda k: _(KINDS[k]),
-                        key="new_phase_kind")
-    name = st.text_input(_("Title"), key="new_phase_title", max_chars=160)
-    minutes = st.number_input(_("Duration (minutes)"), 0, 600, 15, key="new_phase_minutes")
-    text = st.text_area(_("Instructions for participants"), key="new_phase_instructions")
-    private = st.checkbox(_("Participants write privately, then you reveal"),
-                          key="new_phase_private")
-    if st.form_submit_button(_("Add the phase"), type="primary"):
-        _act(phases.add_phase, workshop_id=workshop_id, phase_in=inputs.typed(
-            inputs.PhaseCreate, kind=PhaseKind(kind), title=name, duration_min=int(minutes),
-            instructions=text, private_writing=private))
-        st.rerun()
 
 # --- participants -------------------------------------------------------------------------
 people = calls.read(participants.list_participants, workshop_id=workshop_id)
@@ -173,3 +133,52 @@ for person in present:
                   help=_("Their cards stay; they can no longer take part."),
                   on_click=lambda p=person.id: _act(participants.remove_participant,
                                                     participant_id=p))
+
+# --- the agenda ---------------------------------------------------------------------------
+st.subheader(_("Agenda"))
+rows = calls.read(workshops.agenda, workshop_id=workshop_id)
+total = sum(p.duration_min for p in rows)
+st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
+for phase in rows:
+    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING
+    title = f"{phase.position + 1}. {phase.title} · {phase.duration_min} min"
+    with st.expander(render.md(title), expanded=False, key=f"phase_open_{phase.id}",
+                     on_change="rerun", icon=":material/play_arrow:" if now else None):
+        with st.form(f"phase_form_{phase.id}", border=False):
+            name = st.text_input(_("Title"), value=phase.title, max_chars=160,
+                                 key=f"phase_title_{phase.id}")
+            minutes = st.number_input(_("Duration (minutes)"), 0, 600, phase.duration_min,
+                                      key=f"phase_minutes_{phase.id}")
+            text = st.text_area(_("Instructions for participants"), value=phase.instructions,
+                                key=f"phase_instructions_{phase.id}", max_chars=2000)
+            if st.form_submit_button(_("Save")):
+                _act(phases.update_phase, phase_id=phase.id, phase_in=inputs.typed(
+                    inputs.PhaseUpdate, title=name, duration_min=int(minutes),
+                    instructions=text))
+                st.rerun()
+        up, down, remove = st.columns(3)
+        up.button(_("Move up"), icon=":material/arrow_upward:", key=f"phase_up_{phase.id}",
+                  disabled=phase.position == 0,
+                  on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=-1))
+        down.button(_("Move down"), icon=":material/arrow_downward:", key=f"phase_down_{phase.id}",
+                    disabled=phase.position == len(rows) - 1,
+                    on_click=lambda p=phase.id: _act(phases.move_phase, phase_id=p, offset=1))
+        remove.button(_("Remove"), icon=":material/delete:", key=f"phase_remove_{phase.id}",
+                      disabled=now, on_click=lambda p=phase.id: _act(phases.remove_phase,
+                                                                     phase_id=p))
+# Keyed: it stays open while several phases are added in a row.
+with st.expander(_("Add a phase"), icon=":material/add:", key="add_phase_open",
+                 on_change="rerun"), st.form(
+        "add_phase", clear_on_submit=True, border=False):
+    kind = st.selectbox(_("Kind"), list(KINDS), format_func=lambda k: _(KINDS[k]),
+                        key="new_phase_kind")
+    name = st.text_input(_("Title"), key="new_phase_title", max_chars=160)
+    minutes = st.number_input(_("Duration (minutes)"), 0, 600, 15, key="new_phase_minutes")
+    text = st.text_area(_("Instructions for participants"), key="new_phase_instructions")
+    private = st.checkbox(_("Participants write privately, then you reveal"),
+                          key="new_phase_private")
+    if st.form_submit_button(_("Add the phase"), type="primary"):
+        _act(phases.add_phase, workshop_id=workshop_id, phase_in=inputs.typed(
+            inputs.PhaseCreate, kind=PhaseKind(kind), title=name, duration_min=int(minutes),
+            instructions=text, private_writing=private))
+        st.rerun()

@@ -51,9 +51,13 @@ if is_facilitator:
     templates = startup.templates()
     controls = st.columns(4)
     if board.state == ScoringState.SETUP:
+        # Without criteria yet, the set shown below ("Criteria set") is taken: one click.
         controls[0].button(_("Open the vote"), type="primary", key="open_vote",
-                           on_click=lambda: _call(phases.open_scoring,
-                                                  workshop_id=workshop_id))
+                           on_click=lambda: _call(
+                               phases.open_scoring, workshop_id=workshop_id,
+                               criteria_set=templates.criteria_sets.get(
+                                   st.session_state.get("criteria_set", ""),
+                                   templates.default_criteria_set)))
     elif board.state == ScoringState.OPEN:
         controls[0].button(_("Close the vote"), type="primary", key="close_vote",
                            on_click=lambda: _call(phases.close_scoring,

@@ -37,12 +37,13 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.services import live_cache
+from core.services import live_cache, scoring
 from core.services.access import (
     check_can_see_live,
     facilitated_workshop,
 )
 from core.services.live_cache import bump_board_revision
+from core.templates import CriteriaSet
 from core.timer import Clock, clock
 
 EXTRA_TIME_SECONDS = 300
@@ -292,9 +293,19 @@ def set_locked(*, session: Session, actor: Actor, phase_id: int, locked: bool) -
 # --- the vote ------------------------------------------------------------------------
 
 
-def open_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Open the vote (there must be candidates, and criteria when scoring)."""
+def open_scoring(*, session: Session, actor: Actor, workshop_id: int,
+                 criteria_set: CriteriaSet | None = None) -> Workshop:
+    """Open the vote (there must be candidates, and criteria when scoring). A scoring vote
+    without criteria yet takes ``criteria_set`` (the set the facilitator sees offered): the
+    vote opens in one action."""
     workshop = facilitated_workshop(session, actor, workshop_id)
+    if criteria_set is not None and workshop.vote_mode == VoteMode.SCORES and not (
+            session.exec(select(Criterion.id).where(
+                Criterion.workshop_id == workshop_id,
+                col(Criterion.deleted_at).is_(None))).first()):
+        scoring.apply_criteria_set(session=session, actor=actor, workshop_id=workshop_id,
+                                   criteria_set=criteria_set)
+        session.refresh(workshop)
     reason = vote_unready(session, workshop)
     if reason is not None:
         raise InvalidInput(reason)

@@ -58,6 +58,28 @@ def test_facilitator_prepares_and_opens_the_vote(new_app, db, templates,
     assert "0 / 1" in [m.value for m in at.metric]
 
 
+def test_the_vote_opens_in_one_click_with_the_set_shown(new_app, db, templates,
+                                                       running_workshop_app):
+    """Candidates chosen, no criteria set applied: "Ouvrir le vote" opens it with the set
+    the page shows (the default one), without "Utiliser ce jeu" first."""
+    wid = running_workshop_app["workshop_id"]
+    idea = cards.add_card(session=db, actor=running_workshop_app["facilitator"],
+                          workshop_id=wid, templates=templates,
+                          card_in=inputs.CardCreate(text=IDEAS[0], kind=CardKind.IDEA))
+    scoring.set_candidates(session=db, actor=running_workshop_app["facilitator"],
+                           workshop_id=wid, card_ids=[idea.id])
+    at = page(new_app, wid, "pages/score.py")
+    assert at.selectbox(key="criteria_set").value == templates.default_criteria_set.key
+    at.button(key="open_vote").click().run()
+    assert not at.exception and not at.error
+    fresh(db)
+    assert db.get(Workshop, wid).scoring_state == "open"
+    board = scoring.scoring_board(session=db, actor=running_workshop_app["facilitator"],
+                                  workshop_id=wid)
+    assert [c.key for c in board.criteria] == [
+        c.key for c in templates.default_criteria_set.criteria]
+
+
 def test_participant_scores_and_abstains(new_app, db, templates, running_workshop_app):
     candidates, criteria = prepared(db, templates, running_workshop_app)
     at = as_participant(new_app(), running_workshop_app["token"]).run()

@@ -257,3 +257,45 @@ def test_the_newest_card_is_on_the_wall_however_many_there_are(server, new_conte
     box = newest.bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1080
     wall.screenshot(path=str(ARTIFACTS / "projector-newest-after-80-cards.png"))
+
+
+def test_keys_move_the_workshop_and_ending_asks_first(server, new_context):
+    """Shift+→ next phase, P pause, T five more minutes, Shift+← back; "Terminer l'atelier"
+    asks before ending."""
+    workshop_id, _code = open_explore(server)
+    page = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    login(page, server.url)
+    page.goto(f"{server.url}/facilitate?w={workshop_id}")
+    wait_idle(page)
+
+    def state():
+        with session_scope(url=server.database_url) as session:
+            return phases.live_state(session=session,
+                                     actor=actor_for_username(session, ADMIN),
+                                     workshop_id=workshop_id)
+
+    def press(key: str) -> None:
+        page.locator("h1").first.click()  # not in a field: keys there are for typing
+        page.keyboard.press(key)
+        wait_idle(page)
+
+    start = state()
+    press("Shift+ArrowRight")
+    assert state().index == start.index + 1
+    press("p")
+    assert state().clock.paused
+    press("p")
+    assert not state().clock.paused
+    before = state().clock.remaining
+    press("t")
+    assert state().clock.remaining > before + 250
+    press("Shift+ArrowLeft")
+    assert state().index == start.index
+
+    page.get_by_role("button", name="Terminer l'atelier").click()
+    confirm = page.get_by_role("button", name="Oui, terminer")
+    confirm.wait_for()
+    assert state().status == "running"  # one click only opened the question
+    confirm.click()
+    wait_idle(page)
+    assert state().status == "ended"

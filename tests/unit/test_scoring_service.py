@@ -196,3 +196,30 @@ def test_facilitator_votes_as_one_more_voter_when_allowed(session, facilitator, 
     assert board.voters == 2  # Élise and the facilitator's own ballot
     result = scoring.results(session=session, actor=facilitator, workshop_id=setup["wid"])
     assert result.scored[0].criterion_means[setup["criteria"]["impact"]] == 4.0
+
+
+def test_the_vote_opens_in_one_action_with_the_set_offered(session, templates, facilitator,
+                                                           running_workshop):
+    """No criteria chosen yet: "Ouvrir le vote" takes the set the page offers, and opens."""
+    wid = running_workshop.id
+    idea = cards.add_card(session=session, actor=facilitator, workshop_id=wid,
+                          templates=templates, card_in=inputs.CardCreate(
+                              text="Un repair café", kind=CardKind.IDEA))
+    scoring.set_candidates(session=session, actor=facilitator, workshop_id=wid,
+                           card_ids=[idea.id])
+    with pytest.raises(InvalidInput, match="criteria first"):
+        phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+    default = templates.default_criteria_set
+    opened = phases.open_scoring(session=session, actor=facilitator, workshop_id=wid,
+                                 criteria_set=default)
+    assert opened.scoring_state == "open"
+    board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+    assert [c.key for c in board.criteria] == [c.key for c in default.criteria]
+    # Criteria already chosen are kept: the set offered is only for a vote without any.
+    phases.close_scoring(session=session, actor=facilitator, workshop_id=wid)
+    scoring.remove_criterion(session=session, actor=facilitator,
+                             criterion_id=board.criteria[0].id)
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid,
+                        criteria_set=default)
+    again = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+    assert len(again.criteria) == len(default.criteria) - 1
