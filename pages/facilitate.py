@@ -94,6 +94,10 @@ else:
 
 # --- joining and the projector ------------------------------------------------------------
 link = links.join_link(workshop.join_code)
+if links.only_this_computer():
+    st.warning(_("Fabrique listens on this computer only: phones cannot open this address "
+                 "nor its QR code. Start it with `make run` (every network interface) or set "
+                 "FABRIQUE_PUBLIC_URL."), icon=":material/wifi_off:")
 with st.container(border=True):
     info, code = st.columns([3, 1])
     info.html(render.join_block(link, workshop.join_code, _("To join:")))

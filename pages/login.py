@@ -5,8 +5,12 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import accounts
-from ui import calls, identity, legacy_guard, screens, startup
+from core.settings import get_settings
+from launch.startup import SETUP_CODE_FILE
+from ui import calls, identity, legacy_guard, render, screens, startup
 from ui.i18n import _
+
+CREATED_KEY = "_admin_created"
 
 legacy_guard.page_setup()
 
@@ -20,7 +24,8 @@ if needs_admin:
     st.subheader(_("First start: create the administrator account"))
     st.info(
         _("Fabrique printed a setup code in the terminal where it was started "
-          "(also saved in var/setup-code.txt). Type it below to prove you installed it."),
+          "(also saved in {path}). Type it below to prove you installed it.",
+          path=render.md(get_settings().data_dir / SETUP_CODE_FILE)),
         icon=":material/key:",
     )
     with st.form("first_admin"):
@@ -46,10 +51,11 @@ if needs_admin:
                 calls.show_error(error)
             else:
                 startup.forget_setup_code()  # spent: its file is deleted
-                st.success(_("Account created. You can log in now."),
-                           icon=":material/check_circle:")
+                st.session_state[CREATED_KEY] = True  # said after the rerun, above the login
                 st.rerun()
 else:
+    if st.session_state.pop(CREATED_KEY, False):
+        st.success(_("Account created. You can log in now."), icon=":material/check_circle:")
     # Our own form (the authenticator checks the password and writes its cookie): each
     # try passes through the sign-in limits first.
     auth = identity.authenticator()

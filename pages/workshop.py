@@ -4,7 +4,7 @@ The page follows the facilitator: a new phase takes everyone to its board."""
 import streamlit as st
 
 from core import policy
-from core.models import WorkshopStatus
+from core.models import PhaseKind, WorkshopStatus
 from ui import legacy_guard, live, render, screens
 from ui.i18n import _
 from ui.workshop_screen import open_workshop_screen
@@ -27,6 +27,11 @@ elif state.status == WorkshopStatus.ENDED:
                icon=":material/volunteer_activism:")
 elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))
+    if state.phase.kind == PhaseKind.WELCOME and policy.is_participant(screen.actor):
+        # The welcome's instructions speak to the room ("scan the QR code to join"):
+        # this person is told first that they have joined already.
+        st.success(_("You are in. The next step appears here by itself when the "
+                     "facilitator moves on."), icon=":material/check_circle:")
     if state.phase.instructions:
         st.html(render.line(state.phase.instructions, size="1.2rem"))
     target = live.screen_for(state)

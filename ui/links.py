@@ -19,6 +19,16 @@ def join_link(code: str) -> str:
                     lan=lan_address(), port=settings.app_port)
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def only_this_computer() -> bool:
+    """Say whether phones cannot reach this server: it listens on the loopback address
+    only (``make run HOST=127.0.0.1``) and no public address is configured."""
+    address = str(st.get_option("server.address") or "")
+    return address in LOOPBACK and not get_settings().public_url
+
+
 def projector_link(workshop_id: int) -> str:
     """Return the projector's address: on its own app server when there is one (same host
     as this page, so the facilitator's sign-in cookie goes along), else on this one."""

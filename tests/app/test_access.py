@@ -58,6 +58,9 @@ def test_first_start_creates_the_admin_with_the_setup_code(new_app, db, tmp_path
     at = new_app().run()
     assert "Premier démarrage" in texts(at)
     code = (tmp_path / "var" / "setup-code.txt").read_text().strip()
+    # The page names where the code's file really is (the data directory of this run).
+    assert str(tmp_path / "var" / "setup-code.txt").replace("-", "\\-").replace(
+        ".", "\\.").replace("_", "\\_") in texts(at)
 
     def fill(setup_code):
         at.text_input(key="setup_code").input(setup_code)
@@ -76,6 +79,7 @@ def test_first_start_creates_the_admin_with_the_setup_code(new_app, db, tmp_path
     fresh(db)
     assert accounts.has_admin(db)
     assert "Connexion animateur·rice" in texts(at)  # the login form replaced the setup form
+    assert "Compte créé. Vous pouvez vous connecter." in texts(at)  # said after the rerun
 
 
 def test_login_form_refuses_a_wrong_password_then_logs_in(new_app, db):

@@ -137,3 +137,30 @@ def test_a_participant_follows_even_when_their_page_reran_after_the_phase_change
     at.run()
     assert not at.exception
     assert "Nouvelle idée" in [t.label for t in at.text_input], texts(at)
+
+
+def test_a_joined_participant_is_told_so_before_the_rooms_instructions(new_app, db,
+                                                                      running_workshop_app):
+    """The welcome's instructions speak to the room; someone already in is told so."""
+    from core.services import phases
+
+    phases.go_to(session=db, actor=running_workshop_app["facilitator"],
+                 workshop_id=running_workshop_app["workshop_id"], index=0)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page("pages/workshop.py").run()
+    page = texts(at)
+    assert "Vous y êtes" in page
+    assert "Vérifiez que vous voyez" in page  # the room's instructions still follow
+
+
+def test_the_facilitator_is_warned_when_phones_cannot_reach_the_server(
+        new_app, running_workshop_app, monkeypatch):
+    import streamlit
+
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"],
+                             "pages/facilitate.py")
+    assert "n'écoute que sur cet ordinateur" not in texts(at)
+    monkeypatch.setattr(streamlit, "get_option", lambda name, _get=streamlit.get_option: (
+        "127.0.0.1" if name == "server.address" else _get(name)))
+    at.run()
+    assert "n'écoute que sur cet ordinateur" in texts(at)
