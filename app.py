@@ -21,6 +21,9 @@ except FabriqueError as error:
     startup_error = error
 
 language_picker()
+# Streamlit writes "Press Enter to submit form" (English, no parameter to change it) under
+# every field of a form: hidden by its test id, as the projector hides the sidebar.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 if startup_error is not None:
     # Even a broken start goes through st.navigation, or Streamlit would serve pages/.

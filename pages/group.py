@@ -142,7 +142,8 @@ with suggest_col.expander(_("Suggest groups"),
                 keep_col.checkbox(_("Keep"), key=f"proposal_keep_{index}")
                 name_col.text_input(_("Name"), key=f"proposal_name_{index}", max_chars=160)
                 st.multiselect(_("Cards"), list(group.card_ids),
-                               key=f"proposal_cards_{index}", format_func=card_label)
+                               key=f"proposal_cards_{index}", format_func=card_label,
+                               placeholder=_("Choose…"))
         accept_col, reject_col = st.columns(2)
         accept_col.button(_("Create the ticked groups"), type="primary", on_click=_accept)
         reject_col.button(_("Reject the suggestion"), on_click=_reject)

@@ -4,7 +4,7 @@ an all-or-nothing import."""
 import streamlit as st
 
 from core.errors import FabriqueError
-from core.imports import ImportPlan, import_cards, plan_import, read_csv
+from core.imports import MAX_BYTES, ImportPlan, import_cards, plan_import, read_csv
 from core.models import CardKind
 from ui import calls, legacy_guard, render, startup
 from ui.i18n import _, ngettext
@@ -22,7 +22,8 @@ st.html(render.line(workshop.title, size="1.2rem", bold=True))
 st.write(_("A CSV file, as a spreadsheet saves it: UTF-8 or Windows-1252, columns separated "
            "by commas or semicolons, one card per row, a first row of column names."))
 
-upload = st.file_uploader(_("CSV file"), type=["csv", "txt"], key="import_file")
+upload = st.file_uploader(_("CSV file"), type=["csv", "txt"], key="import_file",
+                          max_upload_size=MAX_BYTES // (1024 * 1024))  # what the import takes
 if upload is None:
     st.stop()
 try:

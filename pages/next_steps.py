@@ -226,7 +226,8 @@ def edit(view: ActionView) -> None:
         supports = st.multiselect(_("Support wanted"), list(templates.supports),
                                   default=[s for s in view.supports if s in templates.supports],
                                   key=f"edit_supports_{view.id}",
-                                  format_func=lambda k: templates.support_label(k, lang()))
+                                  format_func=lambda k: templates.support_label(k, lang()),
+                                  placeholder=_("Choose…"))
         keys = list(projects)
         project = st.selectbox(_("Project"), keys, key=f"edit_project_{view.id}",
                                index=keys.index(view.canvas_id or COLLECTIVE)

@@ -135,11 +135,11 @@ if is_facilitator:
             picked_ideas = st.multiselect(
                 _("Ideas"), list(idea_text), key="candidate_ideas",
                 default=[c.card_id for c in board.candidates if c.card_id in idea_text],
-                format_func=lambda i: f"#{i} · {idea_text[i]}")
+                format_func=lambda i: f"#{i} · {idea_text[i]}", placeholder=_("Choose…"))
             picked_groups = st.multiselect(
                 _("Groups"), list(group_name), key="candidate_groups",
                 default=[c.cluster_id for c in board.candidates if c.cluster_id in group_name],
-                format_func=group_name.__getitem__)
+                format_func=group_name.__getitem__, placeholder=_("Choose…"))
             if st.form_submit_button(_("Save the candidates")) and _call(
                 scoring.set_candidates, workshop_id=workshop_id, card_ids=picked_ideas,
                 cluster_ids=picked_groups

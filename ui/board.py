@@ -310,7 +310,8 @@ class CardBoard:
             if self.kind == CardKind.IDEA:
                 st.multiselect(_("Which needs does it answer?"), list(self.needs),
                                default=[n for n in view.links if n in self.needs],
-                               key=self.k(f"edit_needs_{view.id}"), format_func=self.need_label)
+                               key=self.k(f"edit_needs_{view.id}"), format_func=self.need_label,
+                               placeholder=_("Choose…"))
             st.text_input(_("Said by"), value=view.author_name, max_chars=80,
                           key=self.k(f"edit_author_{view.id}"))
             st.text_input(_("Place"), value=view.place, max_chars=80,

@@ -154,3 +154,15 @@ def test_no_emoji_in_the_interface():
     assert found == []
     for catalog in PROJECT_ROOT.glob("core/locale/*/LC_MESSAGES/messages.po"):
         assert not emoji.search(catalog.read_text()), catalog
+
+
+def test_every_multiselect_says_what_to_choose_in_the_persons_language():
+    """Without ``placeholder``, Streamlit writes "Choose options" in English."""
+    missing = []
+    for path in [*PROJECT_ROOT.glob("pages/*.py"), *PROJECT_ROOT.glob("ui/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "multiselect"
+                    and "placeholder" not in {k.arg for k in node.keywords}):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []
