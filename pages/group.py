@@ -12,8 +12,9 @@ from core.models import CardKind
 from core.services import clusters
 from core.services.cards import CardView
 from core.services.clusters import GroupBoard, ProposedGroup
+from core.services.phases import LiveState
 from ui import calls, legacy_guard, live, render
-from ui.i18n import _, ngettext
+from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -22,13 +23,41 @@ ITEM_CHARS = 110
 PROPOSAL_KEY = "group_proposal"
 KINDS = {CardKind.IDEA: N_("Ideas"), CardKind.NEED: N_("Needs")}
 _ITEM_ID = re.compile(r"^#(\d+) ")
+GROUPS_CSS = ("<style>.fab-groups-grid{display:grid;gap:.8rem;"
+              "grid-template-columns:repeat(auto-fill,minmax(260px,1fr));}</style>")
 
 screen = open_workshop_screen(_("Group"))
 workshop_id = screen.workshop_id
-live.follow(workshop_id, screen.state)
 kind = st.segmented_control(_("Cards to group"), list(KINDS), key="group_kind",
                             default=CardKind.IDEA,
                             format_func=lambda k: _(KINDS[k])) or CardKind.IDEA
+
+
+def groups_html(state: LiveState) -> str:
+    """The groups as HTML, what participants see, redrawn live: a group made or a card moved
+    by the facilitator shows at the next tick (read again only when the board moved)."""
+    key = (state.revision, kind, lang())
+    drawn = st.session_state.get("group_drawn")
+    if drawn is not None and drawn[0] == key:
+        return drawn[1]
+    shown: GroupBoard = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
+    sections = [(_("Not grouped yet"), "#868e96", shown.unclassified)] + [
+        (g.name, g.color, g.cards) for g in shown.groups]
+    blocks = [render.group_block(name, color, [v.text for v in views])
+              for name, color, views in sections if views]
+    html = ("<div class='fab-groups-grid'>" + "".join(blocks) + "</div>" if blocks
+            else render.notice(_("Nothing to group yet.")))
+    st.session_state["group_drawn"] = (key, html)
+    return html
+
+
+if not screen.facilitates:
+    st.caption(_("The facilitator arranges the groups; they appear here."))
+    st.html(GROUPS_CSS)
+    live.follow(workshop_id, screen.state, content=groups_html)
+    st.stop()
+
+live.follow(workshop_id, screen.state)
 board: GroupBoard = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
 labels = {c.id: c for c in board.all_cards()}
 
@@ -47,23 +76,6 @@ def card_label(card_id: int) -> str:
     view = labels.get(card_id)
     return f"#{card_id} · {short(view)}" if view else f"#{card_id}"
 
-
-def read_only_board() -> None:
-    """The groups as HTML: what participants (and the projector) see."""
-    columns = st.columns(3)
-    sections = [(_("Not grouped yet"), "#868e96", board.unclassified)] + [
-        (g.name, g.color, g.cards) for g in board.groups]
-    for index, (name, color, views) in enumerate(s for s in sections if s[2]):
-        with columns[index % 3]:
-            st.html(render.group_block(name, color, [v.text for v in views]))
-
-
-if not screen.facilitates:
-    st.caption(_("The facilitator arranges the groups; they appear here."))
-    if not board.all_cards():
-        st.info(_("Nothing to group yet."), icon=":material/category:")
-    read_only_board()
-    st.stop()
 
 calls.show_deferred_error("group")
 

@@ -51,3 +51,37 @@ def test_a_dragged_card_stays_in_its_new_group(server, new_context):
     moved = page.frame_locator(FRAME).locator(".sortable-container", has_text="Se déplacer")
     moved.locator(".sortable-item", has_text=f"#{idea_id} ").wait_for()
     assert "Un habitat partagé" in moved.inner_text()
+
+
+def test_the_phones_regrouper_follows_the_facilitator(server, new_context):
+    """A phone on Regrouper (read-only) shows a group the facilitator makes and the card
+    moved into it within a couple of seconds, without a reload."""
+    import time
+
+    from tests.browser.conftest import join
+
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(DEMO_WORKSHOP).one()
+        phases.start(session=session, actor=admin, workshop_id=workshop.id)
+        index = next(p.position for p in phases.phases_of(session, workshop.id)
+                     if p.kind == "group")
+        phases.go_to(session=session, actor=admin, workshop_id=workshop.id, index=index)
+        idea = session.exec(select(Card).where(Card.text.startswith("Un habitat partagé"))).one()
+        workshop_id, code, idea_id = workshop.id, workshop.join_code, idea.id
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    join(phone, server.url, code, "Paulette")
+    phone.wait_for_url("**/group?**")
+    phone.locator(".fab-group", has_text="Non classées").first.wait_for()
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        group = clusters.create_group(session=session, actor=admin, workshop_id=workshop_id,
+                                      group_in=inputs.GroupCreate(name="Habiter autrement",
+                                                                  kind=CardKind.IDEA))
+        clusters.move_cards(session=session, actor=admin, workshop_id=workshop_id,
+                            moves=[(idea_id, group.id, 0)])
+    start = time.monotonic()
+    block = phone.locator(".fab-group", has_text="Habiter autrement")
+    block.wait_for(timeout=10_000)
+    assert time.monotonic() - start < 3
+    assert "Un habitat partagé" in block.inner_text()
