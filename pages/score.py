@@ -7,6 +7,7 @@ from core import policy
 from core.i18n import N_, pick
 from core.models import CardKind, Criterion, ScoringState, VoteMode
 from core.services import cards, clusters, phases, scoring
+from core.services.phases import LiveState
 from core.services.scoring import CandidateView
 from ui import calls, legacy_guard, live, render, screens, startup
 from ui.i18n import _, lang, ngettext
@@ -21,10 +22,25 @@ STATE_LABELS = {ScoringState.SETUP: N_("Being prepared"),
 
 screen = open_workshop_screen(_("Score"))
 workshop_id = screen.workshop_id
-live.follow(workshop_id, screen.state)
+is_facilitator = screen.facilitates
+
+
+def progress_html(state: LiveState) -> str:
+    """Who has finished, redrawn live for the facilitator (read again only when a ballot
+    moved the board's revision)."""
+    key = (state.revision, lang())
+    drawn = st.session_state.get("progress_drawn")
+    if drawn is None or drawn[0] != key:
+        now = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
+        drawn = (key, render.line(_("Finished: {done} / {total}", done=now.finished,
+                                    total=now.voters), size="1.3rem", bold=True))
+        st.session_state["progress_drawn"] = drawn
+    return drawn[1]
+
+
+live.follow(workshop_id, screen.state, content=progress_html if is_facilitator else None)
 board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
 workshop = board.workshop
-is_facilitator = screen.facilitates
 
 
 def criterion_name(criterion: Criterion) -> str:
@@ -42,9 +58,10 @@ def _call(service, **kwargs):
 calls.show_deferred_error("score")
 state_col, progress_col = st.columns(2)
 state_col.metric(_("Vote"), _(STATE_LABELS[board.state]))
-progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
-                    help=_("Participants who have scored every candidate on every criterion "
-                           "(or placed all their dots)."))
+if not is_facilitator:  # the facilitator's is live, under the phase bar
+    progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
+                        help=_("Participants who have scored every candidate on every "
+                               "criterion (or placed all their dots)."))
 
 # --- the facilitator prepares and runs the vote ---------------------------------------
 if is_facilitator:

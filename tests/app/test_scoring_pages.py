@@ -55,7 +55,7 @@ def test_facilitator_prepares_and_opens_the_vote(new_app, db, templates,
     board = scoring.scoring_board(session=db, actor=running_workshop_app["facilitator"],
                                   workshop_id=wid)
     assert [c.title for c in board.candidates] == IDEAS
-    assert "0 / 1" in [m.value for m in at.metric]
+    assert "Ont terminé : 0 / 1" in "".join(str(h.proto.body) for h in at.get("html"))
 
 
 def test_the_vote_opens_in_one_click_with_the_set_shown(new_app, db, templates,

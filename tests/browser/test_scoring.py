@@ -99,3 +99,30 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
     assert widths[0] > widths[1] > 0
     assert float(rows.nth(0).evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
     wall.screenshot(path=str(ARTIFACTS / "projector-results.png"))
+
+
+def test_the_facilitators_vote_progress_follows_the_ballots(server, new_context):
+    """"Ont terminé" moves on the facilitator's Évaluer page as ballots come in, without a
+    reload (the wall and this page say the same)."""
+    import time
+
+    from core.services import participants
+
+    workshop_id, code, candidates = prepare(server)
+    page = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    login(page, server.url)
+    with session_scope(write=True, url=server.database_url) as session:
+        voter = participants.join_workshop(session=session, code=code, display_name="Lucie")
+        actor = participants.actor_for_token(session, voter.token)
+    page.goto(f"{server.url}/score?w={workshop_id}")
+    wait_idle(page)
+    page.get_by_text("Ont terminé : 0 / 1").wait_for()
+    with session_scope(write=True, url=server.database_url) as session:
+        board = scoring.scoring_board(session=session, actor=actor, workshop_id=workshop_id)
+        for candidate in candidates:
+            for criterion in board.criteria:
+                scoring.submit_score(session=session, actor=actor, candidate_id=candidate,
+                                     criterion_id=criterion.id, value=3)
+    start = time.monotonic()
+    page.get_by_text("Ont terminé : 1 / 1").wait_for(timeout=10_000)
+    assert time.monotonic() - start < 3
