@@ -97,11 +97,22 @@ def chosen_canvas() -> int | None:
 
 # --- the list, and starting a canvas ------------------------------------------------------
 
+def listed() -> list:
+    return (calls.read(canvas_links.collective_canvases) if is_member else
+            calls.read(canvases.list_canvases, workshop_id=workshop_id))
+
+
 def canvas_list() -> None:
-    keep_live()
+    found = listed()
+    shown = tuple((c.id, c.title) for c in found)
+
+    def watch() -> None:
+        # A canvas started, renamed or deleted elsewhere: the list is drawn again.
+        if tuple((c.id, c.title) for c in listed()) != shown:
+            st.rerun(scope="app")
+
+    keep_live(watch)
     st.title(_("Formalise"))
-    found = (calls.read(canvas_links.collective_canvases) if is_member else
-             calls.read(canvases.list_canvases, workshop_id=workshop_id))
     if not found:
         st.info(_("No canvas yet. The facilitator starts one from an idea the room "
                   "selected, or a blank one.") if not is_facilitator else

@@ -201,3 +201,21 @@ def test_a_text_that_never_reached_the_server_is_sent_on_return(server, new_cont
     again.goto(address)
     assert wait_saved(server, "Les aînés du bourg") == ["Les aînés du bourg"]
     again.get_by_text("Enregistré par Paulette").wait_for()
+
+
+def test_a_canvas_started_by_the_facilitator_appears_in_the_phones_list(server, new_context):
+    code, _first = prepare(server)
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    token = join(page, server.url, code, "Paulette")
+    page.goto(f"{server.url}/canvas?p={token}")
+    page.get_by_role("button", name="Épicerie-café du bourg").wait_for()
+    wait_idle(page)
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(DEMO_WORKSHOP).one()
+        canvases.start_canvas(session=session, actor=admin, workshop_id=workshop.id,
+                              templates=load_templates(PROJECT_ROOT / "data"),
+                              title="Garage solidaire")
+    start = time.monotonic()
+    page.get_by_role("button", name="Garage solidaire").wait_for(timeout=10_000)
+    assert time.monotonic() - start < 4
