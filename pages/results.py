@@ -10,7 +10,7 @@ from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import phases, scoring
 from ui import calls, legacy_guard, live, render
-from ui.i18n import _, lang
+from ui.i18n import _, lang, number
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -83,7 +83,11 @@ if table.empty:
 leader = table.iloc[0]
 st.html(render.line(str(leader[_("Candidate")]), icon="emoji_events", size="1.6rem",
                     bold=True))
-st.dataframe(table, hide_index=True)
+# Numbers written as the language writes them (4,56 in French), sorted as numbers.
+decimals = [name for name in table.columns if table[name].dtype.kind == "f"]
+st.dataframe(table.style.format(
+    {name: lambda v: "" if pd.isna(v) else number(v) for name in decimals}),
+    hide_index=True)
 st.download_button(_("Download (CSV)"),
                    spreadsheet.csv_bytes(list(table.columns), table.itertuples(index=False),
                                          lang=lang()),

@@ -1,5 +1,7 @@
 """Évaluer (pages/score.py) and Résultats (pages/results.py), facilitator and participant."""
 
+import re
+
 from sqlmodel import select
 
 from core import inputs
@@ -127,6 +129,13 @@ def test_revealed_results_show_ranking_charts_and_selection(new_app, db, templat
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Piste"]) == IDEAS and list(table["Rang"]) == [1, 2]
+    # Shown the French way (sorted as numbers: the values underneath stay numbers).
+    import pyarrow
+
+    shown = pyarrow.ipc.open_stream(
+        at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    scores = [v for v in shown["Score pondéré"] if v]
+    assert scores and all(re.fullmatch(r"\d,\d\d", v) for v in scores)
     for view in ("criteria", "matrix", "disagreement", "ranking"):
         at.segmented_control(key="results_view").set_value(view).run()
         assert not at.exception
