@@ -13,6 +13,7 @@ from ui.i18n import _, lang, number
 from ui.workshop_screen import open_workshop_screen
 
 LATEST_SHOWN = 4  # two rows of the wall's two columns: what was just written
+EXCHANGE_SHOWN = 10  # the needs shown while the room talks, most "ça me concerne" first
 
 legacy_guard.page_setup()
 
@@ -46,10 +47,20 @@ def wall(state: LiveState) -> str:
     return cached[1]
 
 
+def welcoming(state: LiveState) -> bool:
+    """Before the start and during the welcome, the wall is mostly the way in."""
+    return state.status == WorkshopStatus.DRAFT or (
+        state.status == WorkshopStatus.RUNNING and state.phase is not None
+        and state.phase.kind == PhaseKind.WELCOME)
+
+
 def wall_html(state: LiveState) -> list[str]:
     phase = state.phase
-    if state.status == WorkshopStatus.DRAFT:
-        return [render.projector_text(_("Welcome! The workshop starts soon."))]
+    if welcoming(state):
+        link = links.join_link(workshop.join_code)
+        text = (_("Welcome! The workshop starts soon.") if phase is None
+                or state.status == WorkshopStatus.DRAFT else phase.instructions)
+        return [render.welcome_wall(link, workshop.join_code, _("Join the workshop:"), text)]
     if state.status == WorkshopStatus.ENDED or phase is None:
         return closing_wall()
     blocks = []
@@ -85,6 +96,9 @@ def wall_html(state: LiveState) -> list[str]:
             for group in grouped.groups:
                 blocks.append(render.projector_cards(
                     group.name, group.color, [c.text for c in group.cards if c.revealed]))
+            left = [c.text for c in grouped.unclassified if c.revealed]
+            if kind == CardKind.IDEA and left:  # what the room still has to place
+                blocks.append(render.projector_cards(_("Not grouped yet"), "#868e96", left))
     elif phase.kind == PhaseKind.SCORE:
         board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
@@ -99,6 +113,18 @@ def wall_html(state: LiveState) -> list[str]:
                  (r.score or 0.0) / best) for r in ranked if r.rank is not None]))
     elif phase.kind == PhaseKind.FORMALISE:
         blocks += canvases_wall()
+    elif phase.kind == PhaseKind.EXCHANGE:
+        # Time to talk: the needs that concern the most people first.
+        if phase.instructions:
+            blocks.append(render.projector_text(phase.instructions, small=True))
+        needs = calls.read(cards.board, workshop_id=workshop_id, kind=CardKind.NEED)
+        ranked = sorted((c for c in needs.cards if c.revealed),
+                        key=lambda c: (-c.support_count, c.id))[:EXCHANGE_SHOWN]
+        if ranked:
+            blocks.append(render.projector_latest(_("Needs to talk about"), [
+                (c.text + (f" · +{c.support_count}" if c.support_count else ""),
+                 templates.themes[c.theme].color if c.theme in templates.themes
+                 else "#868e96") for c in ranked], icon_name="forum"))
     elif phase.kind == PhaseKind.NEXT_STEPS:
         if phase.instructions:
             blocks.append(render.projector_text(phase.instructions, small=True))
@@ -153,12 +179,15 @@ def closing_wall() -> list[str]:
     return blocks
 
 
-main, side = st.columns([3, 1], gap="large")
-with main:
+if welcoming(drawn):  # the way in takes the whole wall (a phase change redraws the page)
     live.follow(workshop_id, drawn, bar=header, content=wall,
                 interval=get_settings().projector_interval)
-
-with side:
-    link = links.join_link(workshop.join_code)
-    st.html(render.qr(link, size=300))
-    st.html(render.join_block(link, workshop.join_code, _("Join the workshop:")))
+else:
+    main, side = st.columns([3, 1], gap="large")
+    with main:
+        live.follow(workshop_id, drawn, bar=header, content=wall,
+                    interval=get_settings().projector_interval)
+    with side:
+        link = links.join_link(workshop.join_code)
+        st.html(render.qr(link, size=300))
+        st.html(render.join_block(link, workshop.join_code, _("Join the workshop:")))

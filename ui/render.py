@@ -230,6 +230,17 @@ def join_block(url: str, code: str, intro: str) -> str:
             f"<div class='fab-join-code'>{escape(code)}</div></div>")
 
 
+def welcome_wall(url: str, code: str, intro: str, text: str) -> str:
+    """Return the welcome wall: the QR code and the code fill the screen, to be read and
+    scanned from the back of the hall; the address and the room's instructions beside."""
+    return (f"<div class='fab-welcome'>{qr(url, size=620)}<div class='fab-welcome-side'>"
+            f"<div class='fab-welcome-intro'>{escape(intro)}</div>"
+            f"<div class='fab-welcome-code'>{escape(code)}</div>"
+            f"<div class='fab-welcome-url'>{escape(url)}</div>"
+            + (f"<div class='fab-welcome-text'>{escape(text)}</div>" if text else "")
+            + "</div></div>")
+
+
 def qr(url: str, *, size: int = 220) -> str:
     """Return a QR code of ``url`` (made on this machine) at ``size`` pixels."""
     return (f"<div class='fab-qr'><img src='{escape(qr_data_uri(url))}' "
@@ -243,6 +254,12 @@ PROJECTOR_CSS = """
 [data-testid="stToolbar"],[data-testid="stDecoration"]{display:none !important;}
 [data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem !important;}
 .fab-projector-head{display:flex;align-items:baseline;gap:2rem;margin-bottom:.6rem;}
+.fab-welcome{display:flex;align-items:center;gap:4rem;margin-top:1rem;}
+.fab-welcome-side{min-width:0;}
+.fab-welcome-intro{font-size:2.6rem;font-weight:600;}
+.fab-welcome-code{font-size:9rem;font-weight:800;letter-spacing:.6rem;line-height:1.1;}
+.fab-welcome-url{font-size:2rem;overflow-wrap:anywhere;color:#343a40;}
+.fab-welcome-text{font-size:2.2rem;margin-top:1.5rem;line-height:1.3;}
 .fab-rank-row{display:flex;align-items:center;gap:1.2rem;margin:.5rem 0;font-size:2.2rem;}
 .fab-rank{font-weight:800;width:3rem;text-align:right;color:#c2410c;}
 .fab-rank-body{flex:1;min-width:0;}
@@ -303,14 +320,15 @@ def projector_ranking(name: str, rows: list[tuple[int, str, str, float]]) -> str
             f"{icon('leaderboard')} {escape(name)}</div>{lines}</div>")
 
 
-def projector_latest(name: str, cards: list[tuple[str, str]]) -> str:
+def projector_latest(name: str, cards: list[tuple[str, str]], *,
+                     icon_name: str = "schedule") -> str:
     """Return the newest cards (text, theme colour), each in its theme's colour, as the
     band at the top of the wall: what was just written is always on the screen."""
     cards_html = "".join(
         f"<div class='fab-projector-card fab-latest' style='border-left-color:{escape(color)}'>"
         f"{escape(text)}</div>" for text, color in cards)
     return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
-            f"{icon('schedule')} {escape(name)}</div>"
+            f"{icon(icon_name)} {escape(name)}</div>"
             f"<div class='fab-projector-grid'>{cards_html}</div></div>")
 
 

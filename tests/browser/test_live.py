@@ -299,3 +299,50 @@ def test_keys_move_the_workshop_and_ending_asks_first(server, new_context):
     confirm.click()
     wait_idle(page)
     assert state().status == "ended"
+
+
+def test_the_wall_in_every_phase(server, new_context):
+    """The demo workshop's wall, phase by phase, at 1920×1080 (screenshots kept): the
+    welcome is the way in (QR code and code filling the screen), the exchange shows the
+    needs that concern the most people, each board phase its cards."""
+    with session_scope(url=server.database_url) as session:
+        workshop = session.exec(DEMO_WORKSHOP).one()
+        workshop_id, code = workshop.id, workshop.join_code
+        agenda = [(p.kind, p.title) for p in phases.phases_of(session, workshop_id)]
+    wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    login(wall, server.url)
+    wall.goto(f"{server.url}/projector?w={workshop_id}")
+    wait_idle(wall)
+    wall.screenshot(path=str(ARTIFACTS / "wall-0-before-the-start.png"))
+    expected = {
+        PhaseKind.EXPLORE: "Alimentation et agriculture locale",
+        PhaseKind.EXCHANGE: "Les besoins à discuter",
+        PhaseKind.IDEAS: "Un habitat partagé",
+    }
+    with session_scope(write=True, url=server.database_url) as session:
+        phases.start(session=session, actor=actor_for_username(session, ADMIN),
+                     workshop_id=workshop_id)
+    for index, (kind, title) in enumerate(agenda):
+        with session_scope(write=True, url=server.database_url) as session:
+            phases.go_to(session=session, actor=actor_for_username(session, ADMIN),
+                         workshop_id=workshop_id, index=index)
+        wall.locator(".fab-projector-title", has_text=title).wait_for()
+        wait_idle(wall)
+        if kind == PhaseKind.WELCOME:
+            qr = wall.locator(".fab-welcome img")
+            qr.wait_for()
+            # The start redraws the whole wall: measure once it has settled.
+            wall.wait_for_function("() => { const i = document.querySelector("
+                                   "'.fab-welcome img'); return i && i.width >= 600; }")
+            code_box = wall.locator(".fab-welcome-code")
+            assert code_box.inner_text() == code
+            assert float(code_box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 100
+        if kind in expected:
+            wall.get_by_text(expected[kind]).first.wait_for()
+        wall.screenshot(path=str(ARTIFACTS / f"wall-{index + 1}-{kind.value}.png"))
+    with session_scope(write=True, url=server.database_url) as session:
+        phases.end(session=session, actor=actor_for_username(session, ADMIN),
+                   workshop_id=workshop_id)
+    wall.wait_for_timeout(1500)
+    wait_idle(wall)
+    wall.screenshot(path=str(ARTIFACTS / "wall-9-ended.png"))
