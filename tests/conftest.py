@@ -10,6 +10,7 @@ Where neither exists, the PostgreSQL tests are deselected, said once. With
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -201,10 +202,17 @@ def templates() -> Templates:
     return load_templates(PROJECT_ROOT / "data")
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD's bcrypt hash, made once: bcrypt is slow on purpose (~0.3 s a hash), and
+    the tests make hundreds of accounts; every one of them takes the same password."""
+    return accounts.hash_password(PASSWORD)
+
+
 def make_user(session: Session, username: str, role: Role = Role.FACILITATOR) -> UserActor:
     """Create an account directly (the way the first admin or an admin would)."""
     user = User(username=username, name=username.title(),
-                password_hash=accounts.hash_password(PASSWORD), role=role.value)
+                password_hash=password_hash(), role=role.value)
     session.add(user)
     session.commit()
     return UserActor(user_id=user.id, username=user.username, name=user.name, role=user.role)

@@ -58,7 +58,7 @@ def test_kill_9_while_phones_add_cards_loses_none_and_doubles_none(server, new_c
         if wait:
             wait_idle(page)
 
-    for crash in range(4):
+    for crash in range(3):
         for turn in range(2):
             for name, page, field in phones:
                 add(name, page, field, f"{name} : besoin {crash}.{turn}")

@@ -185,7 +185,7 @@ def test_hostile_text_stays_text_on_every_page(server, new_context):
                PhaseKind.FORMALISE: "canvas", PhaseKind.NEXT_STEPS: "next_steps"}
     for kind, screen in screens.items():
         _go(server.database_url, world, kind)
-        wall.reload()
+        wall.locator(".fab-projector-title").first.wait_for()
         check(wall, f"projector in {kind.value}")
         phone.goto(re.sub(r"/[a-z_]*\?", f"/{screen}?", phone.url, count=1))
         check(phone, f"phone: {screen}")

@@ -22,7 +22,7 @@ def run(url, tmp_path, *args):
                           env=env, capture_output=True, timeout=120, check=False)
 
 
-def test_workshops_then_synthesis_by_code_and_by_id(session, sqlite_url, tmp_path):
+def test_workshops_then_synthesis_by_code_and_by_id(sqlite_url, tmp_path):
     from sqlmodel import Session
 
     from core.db import get_engine
