@@ -20,6 +20,8 @@ from core.models import PhaseKind
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
 
 
+NO_THEME_COLOR = "#868e96"  # cards without a theme, on every board
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -220,6 +222,11 @@ class Templates:
         """Return the set marked default (else the first)."""
         return next((s for s in self.criteria_sets.values() if s.default),
                     next(iter(self.criteria_sets.values())))
+
+    def theme_color(self, key: str) -> str:
+        """Return a theme's colour (grey for no theme or an unknown one)."""
+        theme = self.themes.get(key)
+        return theme.color if theme else NO_THEME_COLOR
 
     def theme_label(self, key: str, lang: str) -> str:
         theme = self.themes.get(key)

@@ -46,7 +46,7 @@ for collective in collectives:
             workshop = summary.workshop
             icon, status = STATUS_LABELS[workshop.status]
             cols = st.columns([5, 2, 2, 3])
-            cols[0].html(render.line(workshop.title, icon=icon, size="1.15rem", bold=True))
+            cols[0].html(render.line(workshop.title, icon_name=icon, size="1.15rem", bold=True))
             cols[1].metric(_("Code"), workshop.join_code)
             cols[2].metric(_("Cards"), summary.cards,
                            help=_("{n} participants", n=summary.participants))

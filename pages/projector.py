@@ -8,6 +8,7 @@ from core.services import actions, canvases, cards, clusters, scoring
 from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
+from core.templates import NO_THEME_COLOR
 from ui import calls, legacy_guard, links, live, render, startup
 from ui.i18n import _, lang, number
 from ui.workshop_screen import open_workshop_screen
@@ -79,17 +80,15 @@ def wall_html(state: LiveState) -> list[str]:
             # screen, and a card just written must be seen at once.
             newest = sorted(shown, key=lambda v: v.id, reverse=True)[:LATEST_SHOWN]
             blocks.append(render.projector_latest(_("Just written"), [
-                (v.text, templates.themes[v.theme].color if v.theme in templates.themes
-                 else "#868e96") for v in newest]))
+                (v.text, templates.theme_color(v.theme)) for v in newest]))
         groups: dict[str, list] = {}
         for view in shown:
             groups.setdefault(view.theme, []).append(view)
         for key in [k for k in templates.themes if k in groups] + [
                 k for k in groups if k not in templates.themes]:
-            theme = templates.themes.get(key)
             blocks.append(render.projector_cards(
                 templates.theme_label(key, lang()) if key else _("No theme"),
-                theme.color if theme else "#868e96", [v.text for v in groups[key]]))
+                templates.theme_color(key), [v.text for v in groups[key]]))
     elif phase.kind == PhaseKind.GROUP:
         for kind in (CardKind.IDEA, CardKind.NEED):
             grouped = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
@@ -98,7 +97,7 @@ def wall_html(state: LiveState) -> list[str]:
                     group.name, group.color, [c.text for c in group.cards if c.revealed]))
             left = [c.text for c in grouped.unclassified if c.revealed]
             if kind == CardKind.IDEA and left:  # what the room still has to place
-                blocks.append(render.projector_cards(_("Not grouped yet"), "#868e96", left))
+                blocks.append(render.projector_cards(_("Not grouped yet"), NO_THEME_COLOR, left))
     elif phase.kind == PhaseKind.SCORE:
         board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
@@ -123,8 +122,7 @@ def wall_html(state: LiveState) -> list[str]:
         if ranked:
             blocks.append(render.projector_latest(_("Needs to talk about"), [
                 (c.text + (f" · +{c.support_count}" if c.support_count else ""),
-                 templates.themes[c.theme].color if c.theme in templates.themes
-                 else "#868e96") for c in ranked], icon_name="forum"))
+                 templates.theme_color(c.theme)) for c in ranked], icon_name="forum"))
     elif phase.kind == PhaseKind.NEXT_STEPS:
         if phase.instructions:
             blocks.append(render.projector_text(phase.instructions, small=True))

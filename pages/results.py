@@ -81,7 +81,7 @@ if table.empty:
     st.stop()
 
 leader = table.iloc[0]
-st.html(render.line(str(leader[_("Candidate")]), icon="emoji_events", size="1.6rem",
+st.html(render.line(str(leader[_("Candidate")]), icon_name="emoji_events", size="1.6rem",
                     bold=True))
 # Numbers written as the language writes them (4,56 in French), sorted as numbers.
 decimals = [name for name in table.columns if table[name].dtype.kind == "f"]
@@ -144,4 +144,4 @@ for candidate in board.candidates:
                         scoring.set_selected, candidate_id=c,
                         selected=st.session_state[f"select_{c}"]))
     elif candidate.selected:
-        st.html(render.line(candidate.title, icon="check_circle"))
+        st.html(render.line(candidate.title, icon_name="check_circle"))

@@ -25,6 +25,11 @@ workshop_id = screen.workshop_id
 is_facilitator = screen.facilitates
 
 
+def finished_line(now: scoring.ScoringBoard) -> str:
+    return render.line(_("Finished: {done} / {total}", done=now.finished, total=now.voters),
+                       size="1.3rem", bold=True)
+
+
 def progress_html(state: LiveState) -> str:
     """Who has finished, redrawn live for the facilitator (read again only when a ballot
     moved the board's revision)."""
@@ -32,15 +37,16 @@ def progress_html(state: LiveState) -> str:
     drawn = st.session_state.get("progress_drawn")
     if drawn is None or drawn[0] != key:
         now = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
-        drawn = (key, render.line(_("Finished: {done} / {total}", done=now.finished,
-                                    total=now.voters), size="1.3rem", bold=True))
+        drawn = (key, finished_line(now))
         st.session_state["progress_drawn"] = drawn
     return drawn[1]
 
 
-live.follow(workshop_id, screen.state, content=progress_html if is_facilitator else None)
 board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
 workshop = board.workshop
+# This run's board is the live line's first drawing: no second read of it.
+st.session_state["progress_drawn"] = ((screen.state.revision, lang()), finished_line(board))
+live.follow(workshop_id, screen.state, content=progress_html if is_facilitator else None)
 
 
 def criterion_name(criterion: Criterion) -> str:

@@ -75,7 +75,9 @@ _ICON_PREFIX = re.compile(r"^:material/([a-z0-9_]+):\s*")
 
 
 def icon(name: str) -> str:
-    """Return a Material Symbols icon as HTML (``name`` as in ``:material/name:``)."""
+    """Return a Material Symbols icon as HTML (``name`` as in ``:material/name:``, or the
+    whole ``:material/name:``)."""
+    name = name.removeprefix(":material/").rstrip(":")
     return f"<span aria-hidden='true' translate='no' style=\"{_ICON_STYLE}\">{escape(name)}</span>"
 
 
@@ -88,10 +90,10 @@ def icon_text(text: str) -> str:
     return icon(found.group(1)) + " " + escape(text[found.end():])
 
 
-def line(text: str, *, icon: str = "", size: str = "1rem", bold: bool = False) -> str:
-    """Return one line of user text as safe HTML (``icon``: a Material Symbols name)."""
+def line(text: str, *, icon_name: str = "", size: str = "1rem", bold: bool = False) -> str:
+    """Return one line of user text as safe HTML (``icon_name``: a Material Symbols name)."""
     weight = "600" if bold else "400"
-    prefix = f"{globals()['icon'](icon.removeprefix(':material/').rstrip(':'))} " if icon else ""
+    prefix = f"{icon(icon_name)} " if icon_name else ""
     return (f"<div style='font-size:{size};font-weight:{weight};overflow-wrap:anywhere'>"
             f"{prefix}{escape(text)}</div>")
 
@@ -336,8 +338,7 @@ def public_card(card, templates: Templates, lang: str, *, extra: list[str], link
                 merged_label: str, me_label: str, own_label: str) -> str:
     """Return a card everyone sees alike; "you too" and "yours" are hidden marks that a
     reader's own style rule (``personal_marks``) shows."""
-    theme = templates.themes.get(card.theme)
-    color = theme.color if theme else "#868e96"
+    color = templates.theme_color(card.theme)
     details = [f"#{card.id}"]
     if card.source:
         details.append(templates.source_label(card.source, lang))
