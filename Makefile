@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 # it on this laptop. browser.serverAddress stops Streamlit from looking up an external IP.
 HOST   ?= 0.0.0.0
 PORT   ?= 8501
+AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: install install-dev run test lint i18n lock
 
@@ -33,8 +34,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint $(AXE)
 	$(BIN)/pytest
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
+# tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).
+$(AXE): tests/browser/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
 
 # Extract messages from the code and merge them into both catalogs; then translate
 # what `pytest tests/unit/test_i18n.py` reports as missing.

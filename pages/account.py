@@ -14,7 +14,7 @@ st.text(_("Name: {name}", name=user.name))
 st.text(_("Username: {username}", username=user.username))
 
 with st.form("change_password", clear_on_submit=True):
-    st.subheader(_("Change my password"))
+    st.header(_("Change my password"))
     current = st.text_input(_("Current password"), type="password", key="pw_current")
     new = st.text_input(_("New password"), type="password", key="pw_new",
                         help=_("At least {min} characters.", min=accounts.PASSWORD_MIN))

@@ -32,7 +32,7 @@ from ui import (
     screens,
     startup,
 )
-from ui.i18n import _, lang, ngettext
+from ui.i18n import _, date_label, lang, moment_label, ngettext
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -174,7 +174,7 @@ def start_form() -> None:
     board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
     ranked = sorted(board.candidates, key=lambda c: not c.selected)
     candidates = {c.id: ("✓ " if c.selected else "") + c.title for c in ranked}
-    st.subheader(_("Start a canvas"))
+    st.header(_("Start a canvas"))
     calls.show_deferred_error("canvas_start")
     with st.form("start_canvas", border=True):
         st.selectbox(_("Template"), list(templates.canvases), key="canvas_template",
@@ -321,7 +321,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
                            name=render.md(latest.author or "?")))
         elif latest is not None:
             st.caption(_("Saved by {name}, {when}", name=render.md(latest.author or "?"),
-                         when=latest.created_at.strftime("%d/%m %H:%M")))
+                         when=moment_label(latest.created_at, year=False)))
         if section.evidence == "actions":
             project_actions(cid)
         comment_thread(cid, section, comments)
@@ -336,7 +336,7 @@ def project_actions(cid: int) -> None:
         return
     st.html(render.bullet_list([
         f"{a.what} — {a.who or _('nobody yet')}"
-        + (f" — {a.due_on:%d/%m/%Y}" if a.due_on else "")
+        + (f" — {date_label(a.due_on)}" if a.due_on else "")
         + f" — {_(STATUS_LABELS[a.status])}" for a in found]))
 
 
@@ -364,7 +364,8 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
         calls.show_deferred_error(f"comment_{section.key}")
         for thread in threads:
             replies = [c for c in comments if c.parent_id == thread.id]
-            st.html(render.comment(thread, replies, _("resolved")))
+            st.html(render.comment(thread, replies, _("resolved"),
+                                   lambda t: moment_label(t, year=False)))
             if not may_comment:
                 continue
             if thread.resolved:
@@ -407,7 +408,7 @@ def history_panel(view: CanvasView) -> None:
         if not revisions:
             st.caption(_("Nothing written in this section yet."))
             return
-        labels = {r.id: f"{r.created_at:%d/%m/%Y %H:%M} · {r.author or '?'}"
+        labels = {r.id: f"{moment_label(r.created_at)} · {r.author or '?'}"
                   + (" · " + _("pre-filled") if r.prefilled else "") for r in revisions}
         ids = [r.id for r in revisions]
         left, right = st.columns(2)
@@ -431,7 +432,7 @@ def changes_panel(view: CanvasView) -> None:
         return
     with st.expander(_("What changed since a session"), icon=":material/sync:"):
         since = st.selectbox(_("Since"), days, index=min(1, len(days) - 1),
-                             key="changes_since", format_func=lambda d: f"{d:%d/%m/%Y}")
+                             key="changes_since", format_func=date_label)
         changed = calls.read(canvases.changed_since, canvas_id=view.canvas.id, since=since)
         if not changed:
             st.caption(_("Nothing changed since then."))

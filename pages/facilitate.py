@@ -111,7 +111,7 @@ people = calls.read(participants.list_participants, workshop_id=workshop_id)
 present = [p for p in people if p.removed_at is None]
 now_time = utcnow()
 active = [p for p in present if now_time - p.last_seen_at <= ACTIVE_WITHIN]
-st.subheader(_("Participants ({active} active of {total})", active=len(active),
+st.header(_("Participants ({active} active of {total})", active=len(active),
                total=len(present)))
 if not present:
     st.info(_("Nobody has joined yet. Show the code or the QR code."), icon=":material/front_hand:")
@@ -139,7 +139,7 @@ for person in present:
                                                     participant_id=p))
 
 # --- the agenda ---------------------------------------------------------------------------
-st.subheader(_("Agenda"))
+st.header(_("Agenda"))
 rows = calls.read(workshops.agenda, workshop_id=workshop_id)
 total = sum(p.duration_min for p in rows)
 st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))

@@ -200,7 +200,7 @@ if moves and calls.call(clusters.move_cards, workshop_id=workshop_id, moves=move
 
 # --- groups: rename, colour, merge, dissolve -------------------------------------------
 if board.groups:
-    st.subheader(_("Groups"))
+    st.header(_("Groups"))
     names = {g.id: g.name for g in board.groups}
     for group in board.groups:
         with st.expander(f"{render.md(group.name)} · "

@@ -67,7 +67,7 @@ for collective in collectives:
 st.divider()
 left, right = st.columns(2)
 with left, st.form("new_workshop"):
-    st.subheader(_("New workshop"))
+    st.header(_("New workshop"))
     if collectives:
         collective_id = st.selectbox(
             _("Collective"), [c.id for c in collectives], key="new_workshop_collective",
@@ -98,7 +98,7 @@ with left, st.form("new_workshop"):
         st.form_submit_button(_("Create the workshop"), disabled=True)
 
 with right, st.form("new_collective"):
-    st.subheader(_("New collective"))
+    st.header(_("New collective"))
     name = st.text_input(_("Name"), key="new_collective_name",
                          placeholder=_("e.g. Residency of Miallet"))
     territory = st.text_input(_("Territory"), key="new_collective_territory",

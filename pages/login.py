@@ -21,7 +21,7 @@ with session_scope() as db:
     needs_admin = not accounts.has_admin(db)
 
 if needs_admin:
-    st.subheader(_("First start: create the administrator account"))
+    st.header(_("First start: create the administrator account"))
     st.info(
         _("Fabrique printed a setup code in the terminal where it was started "
           "(also saved in {path}). Type it below to prove you installed it.",
@@ -60,7 +60,7 @@ else:
     # try passes through the sign-in limits first.
     auth = identity.authenticator()
     with st.form("login_form", enter_to_submit=True):
-        st.subheader(_("Facilitator login"))
+        st.header(_("Facilitator login"))
         username = st.text_input(_("Username"), key="login_username", autocomplete="username")
         password = st.text_input(_("Password"), type="password", key="login_password",
                                  autocomplete="current-password")

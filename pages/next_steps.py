@@ -19,7 +19,7 @@ from core.services import actions, canvas_links, canvases, participants
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
 from ui import calls, client_keys, identity, legacy_guard, live, render, startup
-from ui.i18n import _, lang
+from ui.i18n import _, date_label, lang, moment_label
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -47,7 +47,7 @@ def status_label(status: str) -> str:
 
 def details(view: ActionView) -> list[str]:
     who = view.who or _("nobody yet")
-    when = view.due_on.strftime("%d/%m/%Y") if view.due_on else ""
+    when = date_label(view.due_on) if view.due_on else ""
     supports = ", ".join(templates.support_label(s, lang()) for s in view.supports)
     return [f"#{view.id}", ":material/person: " + who,
             (":material/event: " + when) if when else "",
@@ -174,7 +174,7 @@ def controls(views: list[ActionView]) -> None:
     if not mine:
         return
     by_id = {v.id: v for v in mine}
-    st.subheader(_("Follow an action"))
+    st.header(_("Follow an action"))
     calls.show_deferred_error("action_controls")
     chosen = st.selectbox(_("Action"), list(by_id), key="action_chosen", index=None,
                           placeholder=_("Choose an action"),
@@ -205,7 +205,7 @@ def controls(views: list[ActionView]) -> None:
         edit(view)
     with st.expander(_("History")):
         for change in calls.read(actions.history, action_id=view.id):
-            st.text(f"{change.created_at:%d/%m/%Y %H:%M} · {change.author or '—'} · "
+            st.text(f"{moment_label(change.created_at)} · {change.author or '—'} · "
                     f"{_(CHANGES.get(change.change, change.change))} · "
                     f"{status_label(change.status)}"
                     + (f" · {change.note}" if change.note else ""))
@@ -278,7 +278,7 @@ def since_last_session() -> None:
         picked = st.selectbox(
             _("Since the workshop"), choices, key="since_workshop",
             format_func=lambda i: _("a date I choose") if i is None
-            else f"{held[i][0]} ({held[i][1]:%d/%m/%Y})")
+            else f"{held[i][0]} ({date_label(held[i][1])})")
         if picked is None:
             day = st.date_input(_("Since"), value=date.today().replace(day=1),
                                 key="since_day", format="DD/MM/YYYY", max_value=date.today())
@@ -292,7 +292,7 @@ def since_last_session() -> None:
         for view, changes in moved:
             st.html(render.line(view.what, bold=True))
             for change in changes:
-                st.text(f"{change.created_at:%d/%m/%Y} · {change.author or '—'} · "
+                st.text(f"{date_label(change.created_at)} · {change.author or '—'} · "
                         f"{_(CHANGES.get(change.change, change.change))} · "
                         f"{status_label(change.status)}"
                         + (f" · {change.note}" if change.note else ""))

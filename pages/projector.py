@@ -3,14 +3,14 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 
 import streamlit as st
 
-from core.models import CardKind, PhaseKind, WorkshopStatus
+from core.models import CardKind, PhaseKind, VoteMode, WorkshopStatus
 from core.services import actions, canvases, cards, clusters, scoring
 from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from core.templates import NO_THEME_COLOR
 from ui import calls, legacy_guard, links, live, render, startup
-from ui.i18n import _, lang, number
+from ui.i18n import _, date_label, lang, ngettext, number
 from ui.workshop_screen import open_workshop_screen
 
 LATEST_SHOWN = 4  # two rows of the wall's two columns: what was just written
@@ -105,11 +105,17 @@ def wall_html(state: LiveState) -> list[str]:
             _("{done} / {total} have voted", done=board.finished, total=board.voters)))
         if board.workshop.results_revealed and result is not None:
             titles = {c.id: c.title for c in board.candidates}
-            ranked = [r for r in result.scored if r.rank is not None][:5]
-            best = max((r.score or 0.0 for r in ranked), default=0.0) or 1.0
+            if board.workshop.vote_mode == VoteMode.DOTS:
+                # (rank, candidate, what it got, as a number for the bar)
+                rows = [(rank, c, ngettext("{n} dot", "{n} dots", total),
+                         float(total)) for c, total, rank in result.dots if rank is not None]
+            else:
+                rows = [(r.rank, r.candidate, number(r.score or 0.0), r.score or 0.0)
+                        for r in result.scored if r.rank is not None]
+            best = max((row[3] for row in rows[:5]), default=0.0) or 1.0
             blocks.append(render.projector_ranking(_("Results"), [
-                (r.rank, titles.get(r.candidate, "?"), number(r.score or 0.0),
-                 (r.score or 0.0) / best) for r in ranked if r.rank is not None]))
+                (rank, titles.get(c, "?"), shown, value / best)
+                for rank, c, shown, value in rows[:5]]))
     elif phase.kind == PhaseKind.FORMALISE:
         blocks += canvases_wall()
     elif phase.kind == PhaseKind.EXCHANGE:
@@ -146,7 +152,7 @@ def canvases_wall() -> list[str]:
         filled = [s.title(lang()) for s in view.template.sections if states[s.key] != "empty"]
         blocks.append(render.projector_cards(
             f"{canvas.title} — " + _("{done} / {total} sections filled", done=len(filled),
-                                    total=len(states)), "#c2410c", filled, count=False))
+                                    total=len(states)), "#b03a0a", filled, count=False))
     return blocks
 
 
@@ -158,7 +164,7 @@ def actions_wall() -> list[str]:
     groups: dict[str, list[tuple[str, str, str]]] = {}
     for view in views:
         meta = " · ".join(x for x in (view.who or _("nobody yet"),
-                                      view.due_on.strftime("%d/%m") if view.due_on else "",
+                                      date_label(view.due_on, year=False) if view.due_on else "",
                                       _(STATUS_LABELS[view.status])) if x)
         groups.setdefault(view.project or _("The collective"), []).append(
             (view.what, meta, view.status))
@@ -179,12 +185,12 @@ def closing_wall() -> list[str]:
 
 if welcoming(drawn):  # the way in takes the whole wall (a phase change redraws the page)
     live.follow(workshop_id, drawn, bar=header, content=wall,
-                interval=get_settings().projector_interval)
+                interval=get_settings().projector_interval, on_top=False)
 else:
     main, side = st.columns([3, 1], gap="large")
     with main:
         live.follow(workshop_id, drawn, bar=header, content=wall,
-                    interval=get_settings().projector_interval)
+                    interval=get_settings().projector_interval, on_top=False)
     with side:
         link = links.join_link(workshop.join_code)
         st.html(render.qr(link, size=300))

@@ -76,7 +76,8 @@ else:
         **{name: round(r.criterion_means[c], 2) if c in r.criterion_means else None
            for c, name in criteria.items()},
     } for r in result.scored])
-if table.empty:
+nothing_scored = not dots_mode and all(r.score is None for r in result.scored)
+if table.empty or nothing_scored:
     st.info(_("No vote yet."), icon=":material/how_to_vote:")
     st.stop()
 
@@ -95,7 +96,7 @@ st.download_button(_("Download (CSV)"),
 
 # --- charts -------------------------------------------------------------------------------
 if dots_mode:
-    show(charts.dots(result.dots, titles, _))
+    show(charts.dots(result.dots, titles, lang()))
 else:
     # One chart at a time: easier to read on a wall, and only that one is built.
     views = {"ranking": N_("Ranking"), "criteria": N_("Criteria"),
@@ -103,21 +104,21 @@ else:
     view = st.segmented_control(_("View"), list(views), key="results_view",
                                 default="ranking", format_func=lambda v: _(views[v]))
     if view in (None, "ranking"):
-        show(charts.ranking(result.scored, titles, _))
+        show(charts.ranking(result.scored, titles, lang()))
     elif view == "criteria":
         st.caption(_("Mean per criterion, turned so that 5 is always best (an effort of 1 "
                      "counts 5)."))
-        show(charts.heatmap(result.scored, titles, criteria, _))
+        show(charts.heatmap(result.scored, titles, criteria, lang()))
     elif view == "matrix":
         st.caption(_("Up: impact; right: feasibility; the bigger the point, the more needs "
                      "back it."))
-        show(charts.matrix(result.scored, titles, evidence, _))
+        show(charts.matrix(result.scored, titles, evidence, lang()))
     else:
         flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
         if flagged:
             st.warning(_("The room disagrees about: {names}. Worth talking it over.",
                          names=render.md(", ".join(flagged))), icon=":material/chat:")
-        show(charts.disagreement(result.scored, titles, _))
+        show(charts.disagreement(result.scored, titles, lang()))
     robust = result.robustness
     if robust is not None:
         if robust.robust:
@@ -136,7 +137,7 @@ else:
             st.html(render.bullet_list(lines))
 
 # --- selection for formalisation ----------------------------------------------------------
-st.subheader(_("Going on to formalisation"))
+st.header(_("Going on to formalisation"))
 for candidate in board.candidates:
     if is_facilitator:
         st.checkbox(render.md(candidate.title), value=candidate.selected,

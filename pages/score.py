@@ -194,7 +194,7 @@ if is_facilitator:
 # --- the ballot -------------------------------------------------------------------------
 if not policy.votes_here(screen.actor, facilitator_votes=workshop.facilitator_votes):
     st.stop()
-st.subheader(_("My vote"))
+st.header(_("My vote"))
 if not board.candidates:
     st.info(_("The facilitator has not chosen what to score yet."), icon=":material/hourglass_top:")
     st.stop()

@@ -88,7 +88,7 @@ for section in found.sections:
         if not found.groups:
             st.caption(_("No group yet."))
         for group in found.groups:
-            st.html(render.group_block(group.name, "#c2410c", group.cards))
+            st.html(render.group_block(group.name, "#b03a0a", group.cards))
     elif section == "ideas":
         if not found.ideas:
             st.caption(_("No idea yet."))
@@ -103,7 +103,7 @@ for section in found.sections:
                 st.subheader(block.workshop)
             table(score_headers(found), [score_cells(found, line) for line in block.lines])
             if any(r.score is not None for r in block.results):
-                st.altair_chart(charts.ranking(block.results, block.titles, _),
+                st.altair_chart(charts.ranking(block.results, block.titles, lang()),
                                 width="stretch", theme=None)
             sentence = robustness_sentence(found, block.robust)
             if sentence:

@@ -44,7 +44,7 @@ for account in users:
                 st.success(_("Password changed."), icon=":material/check_circle:")
 
 with st.form("new_account"):
-    st.subheader(_("New facilitator account"))
+    st.header(_("New facilitator account"))
     username = st.text_input(_("Username"), key="new_username")
     name = st.text_input(_("Name"), key="new_name")
     email = st.text_input(_("Email (optional)"), key="new_email")

@@ -114,8 +114,8 @@ class CardBoard:
         if self.is_participant:
             st.caption(_(self.words.greeting, name=render.md(self.actor.name)))
         else:
-            st.html(render.line(workshop.title, size="1.1rem", bold=True))
-            st.caption(_("Join code: {code}", code=workshop.join_code))
+            st.html(render.title_and_note(
+                workshop.title, _("Join code: {code}", code=workshop.join_code)))
         self.can_write = policy.may_write_board(self.actor, state.where(self.kind))
         if self.is_participant and state.status == WorkshopStatus.RUNNING and (
                 not self.can_write):
@@ -169,11 +169,17 @@ class CardBoard:
             return
         if refused:
             st.session_state[self.k("capture_text")] = refused
-        left, right = st.columns(2)
-        left.selectbox(_("Theme"), [NO_CHOICE, *self.theme_keys], key=self.k("capture_theme"),
-                       format_func=self.theme_label)
-        right.selectbox(_("Source"), [NO_CHOICE, *self.source_keys],
-                        key=self.k("capture_source"), format_func=self.source_label)
+        # One row on a laptop (theme, source, then the card), so that the board starts
+        # within a 768-pixel-high screen; stacked in that order on a phone.
+        theme_col, source_col, card_col = st.columns([1, 1, 2.4])
+        theme_col.selectbox(_("Theme"), [NO_CHOICE, *self.theme_keys],
+                            key=self.k("capture_theme"), format_func=self.theme_label)
+        source_col.selectbox(_("Source"), [NO_CHOICE, *self.source_keys],
+                             key=self.k("capture_source"), format_func=self.source_label)
+        with card_col:
+            self.capture_form()
+
+    def capture_form(self) -> None:
         calls.show_deferred_error(self.k("capture"))
         # Not ``clear_on_submit``: Streamlit's front end would empty the fields the moment
         # "Ajouter" is pressed, and a card whose sending failed (server restarting, Wi-Fi
@@ -188,7 +194,8 @@ class CardBoard:
                     _("Which needs does it answer?"), list(self.needs),
                     key=self.k("capture_needs"), format_func=self.need_label,
                     placeholder=_("Choose needs (optional)"))
-            with st.expander(_("Who said it, where? (optional)")):
+            more, add = st.columns([3, 1], vertical_alignment="top")
+            with more.expander(_("Who said it, where? (optional)")):
                 a, b = st.columns(2)
                 a.text_input(_("Said by"), key=self.k("capture_author"), max_chars=80)
                 b.text_input(_("Place"), key=self.k("capture_place"), max_chars=80)
@@ -196,8 +203,8 @@ class CardBoard:
                     st.checkbox(
                         _("Written for this person (no phone)"), key=self.k("on_behalf"),
                         help=_("The card shows that you typed it for them."))
-            st.form_submit_button(_("Add"), type="primary",
-                                  icon=":material/add:", on_click=self.send)
+            add.form_submit_button(_("Add"), type="primary", icon=":material/add:",
+                                   on_click=self.send, width="stretch")
             client_keys.place(self.k("capture_key"))
 
     def send(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 
 from core.i18n import LANGUAGES, normalize_language, translate, translate_plural
@@ -42,6 +44,20 @@ def number(value: float, digits: int = 2) -> str:
     """Return a number as the session's language writes it (Babel: 4,56 in French)."""
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     return format_decimal(value, format=pattern, locale=lang())
+
+
+def date_label(value: dt.date, *, year: bool = True) -> str:
+    """Return a date as the session's language writes it (Babel): "29 nov. 2026",
+    "Nov 29, 2026"; without the year: "29 nov.", "Nov 29"."""
+    if year:
+        return format_date(value, format="medium", locale=lang())
+    return format_skeleton("MMMd", value, locale=lang())
+
+
+def moment_label(value: dt.datetime, *, year: bool = True) -> str:
+    """Return a date and time as the session's language writes them: "29 nov. 2026 14:05",
+    "Nov 29, 2026 2:05 PM" (without the year: "29 nov. 14:05")."""
+    return f"{date_label(value, year=year)} {format_time(value, format='short', locale=lang())}"
 
 
 def _keep_language() -> None:

@@ -36,7 +36,18 @@ PHASE_CSS = """
 .fab-timer{margin-left:auto;font-variant-numeric:tabular-nums;font-weight:700;
   font-size:1.4rem;}
 .fab-timer.over{color:#c92a2a;}
-.fab-timer.paused{color:#868e96;}
+.fab-timer.paused{color:#5c636a;}
+/* On a phone, a page whose form comes first (Explorer, Idées…) keeps its phase and timer
+   pinned at the top, in the space above the title, one line: never below the form. */
+@media (max-width: 640px){
+  .fab-phase-pin{position:fixed;top:3.5rem;left:.6rem;right:.6rem;z-index:100;}
+  .fab-phase-pin .fab-phase{flex-wrap:nowrap;gap:.6rem;padding:.35rem .7rem;
+    box-shadow:0 2px 6px rgba(0,0,0,.12);}
+  .fab-phase-pin .fab-phase-title{font-size:1rem;white-space:nowrap;overflow:hidden;
+    text-overflow:ellipsis;min-width:0;}
+  .fab-phase-pin .fab-phase-step{white-space:nowrap;}
+  .fab-phase-pin .fab-timer{font-size:1.2rem;white-space:nowrap;}
+}
 </style>
 """
 
@@ -94,7 +105,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
            content: Callable[[LiveState], str] | None = None,
            stay: screens.Screen | None = None, watch: Callable[[], None] | None = None,
-           interval: float | None = None) -> None:
+           interval: float | None = None, on_top: bool = True) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
@@ -106,7 +117,8 @@ def follow(workshop_id: int, drawn: LiveState, *,
     where people write long texts: leaving it would drop what is being typed), where a
     link to the phase's page is offered instead. Phones poll less often than the wall
     (``participant_interval``), the wall more often (``interval``). ``watch`` runs at each
-    tick too (a page's own check).
+    tick too (a page's own check). With ``content`` (drawn after the page's form), the phase
+    bar is pinned at the top of a phone's screen (``on_top``; the wall has its own).
     """
     st.html(PHASE_CSS)
     settings = get_settings()
@@ -138,7 +150,10 @@ def follow(workshop_id: int, drawn: LiveState, *,
             st.rerun(scope="app")
         if watch is not None:
             watch()
-        st.html((bar or phase_bar_html)(state) + (content(state) if content else ""))
+        drawn_bar = (bar or phase_bar_html)(state)
+        if content is not None and on_top:
+            drawn_bar = f"<div class='fab-phase-pin'>{drawn_bar}</div>"
+        st.html(drawn_bar + (content(state) if content else ""))
 
     poll()
 

@@ -4,6 +4,8 @@ it shows exactly as typed and can neither run nor restyle the page."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
 from html import escape
 
 from core.joining import qr_data_uri
@@ -11,6 +13,7 @@ from core.templates import Templates
 
 BOARD_CSS = """
 <style>
+.fab-muted{color:#5c636a;font-weight:400;font-size:.95rem;}
 .fab-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px;}
 .fab-cell{border:1px solid #dee2e6;border-radius:10px;padding:10px 12px;background:#fff;}
 .fab-card{border-left:6px solid #868e96;padding:4px 2px 4px 12px;}
@@ -98,6 +101,12 @@ def line(text: str, *, icon_name: str = "", size: str = "1rem", bold: bool = Fal
             f"{prefix}{escape(text)}</div>")
 
 
+def title_and_note(title: str, note: str) -> str:
+    """Return a bold line of user text followed, on the same line, by a grey note."""
+    return (f"<div style='font-size:1.1rem;overflow-wrap:anywhere'><b>{escape(title)}</b>"
+            f" <span class='fab-muted'>· {escape(note)}</span></div>")
+
+
 def notice(text: str) -> str:
     """Return an information box (like ``st.info``) inside an HTML block."""
     return f"<div class='fab-notice'>{escape(text)}</div>"
@@ -153,10 +162,12 @@ def word_diff(runs: list[tuple[str, str]], summary: str) -> str:
             f"<div class='fab-diff'>{' '.join(parts)}</div>")
 
 
-def comment(thread, replies: list, resolved_label: str) -> str:
-    """Return a comment thread: the comment, its replies, faded once resolved."""
+def comment(thread, replies: list, resolved_label: str,
+            moment: Callable[[datetime], str]) -> str:
+    """Return a comment thread: the comment, its replies, faded once resolved (``moment``
+    writes a date and time for the reader's language)."""
     def one(item) -> str:
-        when = item.created_at.strftime("%d/%m %H:%M")
+        when = moment(item.created_at)
         return (f"<div class='fab-comment'><div class='fab-card-meta'>{escape(item.author)}"
                 f" · {escape(when)}</div><div class='fab-paragraphs'>{escape(item.text)}"
                 f"</div></div>")
@@ -263,11 +274,11 @@ PROJECTOR_CSS = """
 .fab-welcome-url{font-size:2rem;overflow-wrap:anywhere;color:#343a40;}
 .fab-welcome-text{font-size:2.2rem;margin-top:1.5rem;line-height:1.3;}
 .fab-rank-row{display:flex;align-items:center;gap:1.2rem;margin:.5rem 0;font-size:2.2rem;}
-.fab-rank{font-weight:800;width:3rem;text-align:right;color:#c2410c;}
+.fab-rank{font-weight:800;width:3rem;text-align:right;color:#b03a0a;}
 .fab-rank-body{flex:1;min-width:0;}
 .fab-rank-title{font-weight:600;overflow-wrap:anywhere;line-height:1.2;}
 .fab-rank-bar{height:1.1rem;background:#f1f3f5;border-radius:.55rem;margin-top:.3rem;}
-.fab-rank-bar>div{height:100%;background:#c2410c;border-radius:.55rem;}
+.fab-rank-bar>div{height:100%;background:#b03a0a;border-radius:.55rem;}
 .fab-rank-score{font-weight:800;font-variant-numeric:tabular-nums;min-width:5rem;
   text-align:right;}
 .fab-projector-title{font-size:56px;font-weight:800;line-height:1.1;overflow-wrap:anywhere;}
@@ -375,7 +386,7 @@ def personal_marks(supported: frozenset[int], mine: frozenset[int]) -> str:
 
 def heading(text: str) -> str:
     """Return a section heading (inside an HTML block)."""
-    return f"<h3 class='fab-heading'>{escape(text)}</h3>"
+    return f"<h2 class='fab-heading'>{escape(text)}</h2>"
 
 
 def details(summary: str, items: list[str], *, opened: bool = False) -> str:
@@ -405,8 +416,8 @@ def action_card(what: str, *, status: str, status_label: str, details: list[str]
 
 def action_group(project: str, cards_html: list[str]) -> str:
     """Return one project's next steps (cards already escaped) as a grid."""
-    return (f"<h3 class='fab-heading'>{escape(project)} "
-            f"<span class='fab-count'>({len(cards_html)})</span></h3>"
+    return (f"<h2 class='fab-heading'>{escape(project)} "
+            f"<span class='fab-count'>({len(cards_html)})</span></h2>"
             "<div class='fab-grid'>"
             + "".join(f"<div class='fab-cell'>{c}</div>" for c in cards_html) + "</div>")
 

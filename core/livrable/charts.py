@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 from core import charts
-from core.i18n import translate
 from core.services.synthesis import ScoringBlock, Synthesis
 
 RENDER_SECONDS: list[float] = []  # time spent drawing, for the bench
@@ -19,8 +18,7 @@ def ranking_png(synthesis: Synthesis, block: ScoringBlock) -> bytes | None:
     import vl_convert
 
     started = time.perf_counter()
-    chart = charts.ranking(block.results, block.titles,
-                           lambda msgid: translate(synthesis.lang, msgid))
+    chart = charts.ranking(block.results, block.titles, synthesis.lang)
     png = vl_convert.vegalite_to_png(chart.to_json(), scale=2)
     RENDER_SECONDS.append(time.perf_counter() - started)
     return png

@@ -142,3 +142,30 @@ def test_what_changed_since_a_workshop(new_app, db, running_workshop_app, templa
     assert not at.exception
     page = "\n".join(t.value for t in at.text)
     assert "Brouillon prêt" in page and "Camille" in page
+
+
+def test_dates_are_written_for_the_language(new_app, db, running_workshop_app, templates):
+    """A due date and a history line read "29 nov. 2099" in French, "Nov 29, 2099" in
+    English (Babel), never "29/11/2026"."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from core import inputs
+    from core.services import actions
+
+    to_next_steps(db, running_workshop_app)
+    due = dt.date(2099, 11, 29)
+    actions.add_action(session=db, actor=running_workshop_app["facilitator"],
+                       workshop_id=running_workshop_app["workshop_id"], templates=templates,
+                       action_in=inputs.ActionCreate(what="Réserver la salle", due_on=due))
+    today = format_date(dt.datetime.now(dt.UTC), "medium", locale="fr")
+    at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], NEXT_STEPS)
+    at.selectbox(key="since_workshop").select(0).run()
+    page = texts(at)
+    assert "event</span> 29 nov. 2099" in page, page
+    assert today in "\n".join(t.value for t in at.text)  # the history line
+    assert "29/11/2099" not in page
+    at.session_state["lang"] = "en"
+    at.run()
+    assert "event</span> Nov 29, 2099" in texts(at)

@@ -225,5 +225,47 @@ def login(page, base_url: str, username: str = ADMIN, password: str = PASSWORD) 
     wait_idle(page)
 
 
+# --- accessibility -------------------------------------------------------------------
+
+AXE = PROJECT_ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+# What axe finds in Streamlit's own markup, which the project cannot change (listed in the
+# README): rule id → the Streamlit element (data-testid) it sits in.
+STREAMLIT_OWN = {
+    # The menu with sections: <ul> holding <div> sections holding <li> pages
+    # (frontend/app/src/components/Sidebar/SidebarNav.tsx, generateNavSections).
+    "list": "stSidebarNav",
+    "listitem": "stSidebarNav",
+}
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  const inside = (selector) => {
+    const el = document.querySelector(selector);
+    const owner = el && el.closest('[data-testid]');
+    return owner ? owner.dataset.testid : '';
+  };
+  const nav = (selector) => {
+    const el = document.querySelector(selector);
+    return el && el.closest('[data-testid="stSidebarNav"]') ? 'stSidebarNav' : inside(selector);
+  };
+  return result.violations
+    .filter((v) => v.impact !== 'minor')
+    .flatMap((v) => v.nodes.map((n) => ({
+      rule: v.id, impact: v.impact, target: n.target.join(' '), within: nav(n.target[0]),
+      html: n.html.slice(0, 160), summary: (n.failureSummary || '').slice(-200)})));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now, but for those of minor impact and
+    Streamlit's own (axe-core comes from the npm package in tests/browser/axe, injected by
+    Playwright: nothing is fetched)."""
+    if not AXE.exists():
+        unavailable(f"axe-core is not installed ({AXE}): npm ci --prefix tests/browser/axe")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(AXE_RUN)
+    return [v for v in found if STREAMLIT_OWN.get(v["rule"]) != v["within"]]
+
+
 # The demo's workshop to run: the newest (the demo also holds an earlier, ended one).
 DEMO_WORKSHOP = select(Workshop).order_by(col(Workshop.id).desc()).limit(1)

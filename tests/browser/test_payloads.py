@@ -2,7 +2,10 @@
 by a facilitator, a participant's phone, the projector (in each phase) and a member through
 the collective's link. Nothing may leave the machine (the context fixture fails the test
 on any request off loopback), no dialog may open, no script may run, and no Markdown or
-HTML typed by people may style the page: the payloads show as the characters typed."""
+HTML typed by people may style the page: the payloads show as the characters typed.
+
+Each of those page states is also checked by axe-core (accessibility): no violation of
+moderate impact or above, but for Streamlit's own menu markup (conftest.STREAMLIT_OWN)."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from core.services import (
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.templates import load_templates
-from tests.browser.conftest import ADMIN, ARTIFACTS, join, login, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, axe_violations, join, login, wait_idle
 
 # An address of TEST-NET-3: a browser that asks for it has let a participant's text make a
 # request off this machine.
@@ -146,6 +149,7 @@ def test_hostile_text_stays_text_on_every_page(server, new_context):
     world = _world(server.database_url)
     dialogs: list[str] = []
     seen: dict[str, list[str]] = {}
+    barriers: dict[str, list[dict]] = {}
     literal = 0
 
     def watch(page):
@@ -156,6 +160,7 @@ def test_hostile_text_stays_text_on_every_page(server, new_context):
         nonlocal literal
         wait_idle(page)
         seen[label] = page.evaluate(SCAN)
+        barriers[label] = axe_violations(page)
         body = page.inner_text("body")
         literal += ":red[rouge]" in body
 
@@ -211,6 +216,9 @@ def test_hostile_text_stays_text_on_every_page(server, new_context):
 
     print(f"\n{len(seen)} page states × 2 payloads (a name-sized and a long one), "
           f"the literal text seen on {literal} of them")
+    print(f"axe-core on the same {len(barriers)} page states: "
+          f"{sum(map(len, barriers.values()))} violations (moderate and above)")
     assert {label: found for label, found in seen.items() if found} == {}
     assert dialogs == []
+    assert {label: found for label, found in barriers.items() if found} == {}
     assert literal >= len(seen) * 2 // 3  # the payloads are there, shown as typed

@@ -4,7 +4,7 @@ from sqlmodel import col, select
 
 from core import inputs
 from core.db import session_scope
-from core.models import Card, CardKind, PhaseKind, Score
+from core.models import Card, CardKind, PhaseKind, Score, VoteMode
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
 from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login, wait_idle
@@ -12,7 +12,7 @@ from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login,
 IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 
 
-def prepare(server):
+def prepare(server, mode: VoteMode = VoteMode.SCORES):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(DEMO_WORKSHOP).one()
@@ -27,6 +27,9 @@ def prepare(server):
         candidates = scoring.set_candidates(session=session, actor=admin,
                                             workshop_id=workshop.id,
                                             card_ids=[i.id for i in ideas])
+        if mode != VoteMode.SCORES:
+            scoring.configure_votes(session=session, actor=admin, workshop_id=workshop.id,
+                                    mode=mode, dots_per_person=5)
         phases.open_scoring(session=session, actor=admin, workshop_id=workshop.id)
         return workshop.id, workshop.join_code, [c.id for c in candidates]
 
@@ -126,3 +129,37 @@ def test_the_facilitators_vote_progress_follows_the_ballots(server, new_context)
     start = time.monotonic()
     page.get_by_text("Ont terminé : 1 / 1").wait_for(timeout=10_000)
     assert time.monotonic() - start < 3
+
+
+def test_the_wall_ranks_a_vote_by_dots(server, new_context):
+    """In a vote by dots the wall's ranking counts dots, with bars."""
+    from core.services import participants
+
+    workshop_id, code, candidates = prepare(server, VoteMode.DOTS)
+    with session_scope(write=True, url=server.database_url) as session:
+        for name, dots in (("Lucie", (1, 4)), ("Paul", (2, 3))):
+            voter = participants.join_workshop(session=session, code=code, display_name=name)
+            actor = participants.actor_for_token(session, voter.token)
+            for candidate, n in zip(candidates, dots, strict=True):
+                scoring.set_dots(session=session, actor=actor, candidate_id=candidate, dots=n)
+        admin = actor_for_username(session, ADMIN)
+        index = next(p.position for p in phases.phases_of(session, workshop_id)
+                     if p.kind == PhaseKind.SCORE)
+        phases.go_to(session=session, actor=admin, workshop_id=workshop_id, index=index)
+        phases.close_scoring(session=session, actor=admin, workshop_id=workshop_id)
+        phases.reveal_results(session=session, actor=admin, workshop_id=workshop_id)
+    wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    login(wall, server.url)
+    wall.goto(f"{server.url}/projector?w={workshop_id}")
+    rows = wall.locator(".fab-rank-row")
+    rows.first.wait_for()
+    wait_idle(wall)
+    assert rows.count() == 2
+    assert [rows.nth(i).locator(".fab-rank-title").inner_text() for i in range(2)] == [
+        IDEAS[1], IDEAS[0]]
+    assert [rows.nth(i).locator(".fab-rank-score").inner_text() for i in range(2)] == [
+        "7 gommettes", "3 gommettes"]
+    widths = [rows.nth(i).locator(".fab-rank-bar > div").bounding_box()["width"]
+              for i in range(2)]
+    assert widths[0] > 2 * widths[1] > 0
+    wall.screenshot(path=str(ARTIFACTS / "projector-results-dots.png"))
