@@ -48,7 +48,7 @@ $(AXE): tests/browser/axe/package-lock.json
 # what `pytest tests/unit/test_i18n.py` reports as missing.
 i18n: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
-		--sort-output --omit-header -o core/locale/messages.pot app.py pages ui core
+		--sort-output --omit-header -o core/locale/messages.pot app.py pages ui core launch
 	$(BIN)/pybabel update -i core/locale/messages.pot -d core/locale -D messages \
 		--no-fuzzy-matching --ignore-obsolete
 

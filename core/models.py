@@ -8,6 +8,7 @@ their enum (``EnumText``).
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -151,8 +152,15 @@ class Collective(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
     # Stable key of a collective loaded from a file (the demo), so loading is idempotent.
     slug: str | None = Field(default=None, max_length=80, unique=True)
+    # The same wherever the collective is moved (core/transfer.py): a file imported twice,
+    # or into the instance it came from, does not make a second copy.
+    uid: str = Field(default_factory=lambda: str(uuid.uuid4()), max_length=36, unique=True,
+                     index=True)
     owner_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    # Days after a workshop ends before its participants' names are anonymised (None: kept).
+    retention_days: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Soft delete; the rows are purged FABRIQUE_PURGE_AFTER_DAYS later (core/services/privacy).
     deleted_at: datetime | None = None
 
 
@@ -194,6 +202,7 @@ class Workshop(SQLModel, table=True):
     results_revealed: bool = False
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None  # when it last ended (retention counts from it)
     deleted_at: datetime | None = None
 
 
@@ -237,6 +246,8 @@ class Participant(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     removed_at: datetime | None = None
+    # Name replaced by "Participant·e n", token revoked; what they wrote is kept.
+    anonymised_at: datetime | None = None
 
 
 # --- boards -------------------------------------------------------------------------

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # Behind a reverse proxy, the header holding the client's address (e.g.
     # X-Forwarded-For); empty: the address the app server sees.
     trusted_proxy_header: str = ""
+    # Automatic backups made when a workshop ends, kept in the data directory's backups/
+    # (0: none).
+    backups_kept: int = Field(default=10, ge=0, le=1000)
+    # Days a deleted collective can still be brought back before its rows are purged.
+    purge_after_days: int = Field(default=30, ge=0, le=3650)
 
     @property
     def resolved_database_url(self) -> str:

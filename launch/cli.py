@@ -55,13 +55,36 @@ def main(argv: list[str] | None = None) -> int:
                                help="no participant's name in it")
     synthesis_cmd.add_argument("--lang", choices=LANGUAGES, default=None,
                                help="language (default: FABRIQUE_DEFAULT_LANGUAGE)")
+    commands.add_parser(
+        "collectives", help="List collectives: id, name, number of workshops (tab-separated, "
+                            "one per line).")
+    export_cmd = commands.add_parser(
+        "export", help="Write everything of one collective to a JSON file, to import it in "
+                       "another Fabrique (format: data/schemas/collective-v1.schema.json).")
+    export_cmd.add_argument("collective", type=int, help="the collective's id")
+    export_cmd.add_argument("--out", type=Path, required=True, help="file to write")
+    import_cmd = commands.add_parser(
+        "import", help="Create the collective of a file written by 'fabrique export' (never "
+                       "overwrites; a file already imported is not imported twice); print "
+                       "its id.")
+    import_cmd.add_argument("file", type=Path, help="the JSON file")
+    backup_cmd = commands.add_parser(
+        "backup", help="Back the database up to a file, safe while the app runs (SQLite's "
+                       "online backup; PostgreSQL: pg_dump).")
+    backup_cmd.add_argument("file", type=Path, help="file to write")
+    restore_cmd = commands.add_parser(
+        "restore", help="Replace the SQLite database by a backup (refused while Fabrique "
+                        "runs; the database replaced is kept aside).")
+    restore_cmd.add_argument("file", type=Path, help="a file written by 'fabrique backup'")
     args = parser.parse_args(argv)
+    if args.command in ("backup", "restore"):
+        return _backup(get_settings(), args)
     if args.command == "cluster":
         return _cluster(args.file, args.text_column, args.groups, args.output)
     settings = get_settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port, wall=not args.no_wall)
-    if args.command in ("workshops", "synthesis"):
+    if args.command in ("workshops", "synthesis", "collectives", "export", "import"):
         return _as_operator(settings, args)
     if args.command == "migrate":
         bootstrap(settings)
@@ -77,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
-    """Run ``workshops`` or ``synthesis`` as the machine's administrator; a refusal is a
-    message on standard error and exit status 2."""
+    """Run an operator's command (``workshops``, ``synthesis``, ``collectives``, ``export``,
+    ``import``) as the machine's administrator; a refusal is a message on standard error
+    and exit status 2."""
     from core import livrable
-    from core.services import accounts, synthesis, workshops
+    from core.services import accounts, synthesis, transfer, workshops
     from core.templates import load_templates
 
     name = f"fabrique {args.command}"
@@ -96,6 +120,26 @@ def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
                         workshop.id, workshop.join_code, collective.name, workshop.title,
                         workshop.status)))
                 return 0
+            if args.command == "collectives":
+                for collective, count in workshops.all_collectives(session=session,
+                                                                   actor=actor):
+                    print("\t".join(_cell(v) for v in (collective.id, collective.name, count)))
+                return 0
+            if args.command == "import":
+                done = transfer.import_collective(session=session, actor=actor,
+                                                  data=args.file.read_bytes())
+                print(done.collective_id)
+                print(translate(lang, N_("“{name}” was already here: nothing imported.")
+                                if done.already_here else
+                                N_("“{name}” imported: {rows} rows."),
+                                name=done.name, rows=done.rows), file=sys.stderr)
+                return 0
+            if args.command == "export":
+                data = transfer.dumps(transfer.export_collective(
+                    session=session, actor=actor, collective_id=args.collective))
+                args.out.write_bytes(data)
+                print(f"{args.out} ({len(data):,} bytes)", file=sys.stderr)
+                return 0
             workshop = workshops.find_workshop(session=session, actor=actor,
                                                reference=args.workshop)
             found = synthesis.build(session=session, actor=actor, lang=lang,
@@ -110,6 +154,30 @@ def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
     print(f"{args.out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    """``fabrique backup FILE`` / ``fabrique restore FILE``."""
+    from core import backup
+
+    lang = settings.default_language
+    url = settings.resolved_database_url
+    try:
+        if args.command == "backup":
+            done = backup.backup(url, args.file)
+            print(f"{done.path} ({done.size:,} bytes)")
+        else:
+            done = backup.restore(url, args.file)
+            print(translate(lang, N_("Restored {file} into {target}."), file=str(args.file),
+                            target=str(done.path)))
+            if done.kept_aside is not None:
+                print(translate(lang, N_("The database it replaced is kept in {file}."),
+                                file=str(done.kept_aside)))
+    except FabriqueError as error:
+        print(f"fabrique {args.command}: {translate(lang, error.msgid, **error.params)}",
+              file=sys.stderr)
+        return 2
     return 0
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from core import inputs
 from core.i18n import N_
 from core.models import PhaseKind, WorkshopStatus, utcnow
-from core.services import participants, phases, workshops
+from core.services import participants, phases, privacy, workshops
 from ui import calls, legacy_guard, links, live, render
 from ui.i18n import _
 from ui.workshop_screen import open_workshop_screen
@@ -137,6 +137,12 @@ for person in present:
                   help=_("Their cards stay; they can no longer take part."),
                   on_click=lambda p=person.id: _act(participants.remove_participant,
                                                     participant_id=p))
+        sure = st.checkbox(_("Anonymise: their name becomes a number everywhere and their "
+                             "link stops working; what they wrote stays. It cannot be "
+                             "undone."), key=f"anonymise_sure_{person.id}")
+        st.button(_("Anonymise"), key=f"anonymise_{person.id}", icon=":material/person_off:",
+                  disabled=not sure, on_click=lambda p=person.id: _act(
+                      privacy.anonymise_participant, participant_id=p))
 
 # --- the agenda ---------------------------------------------------------------------------
 st.header(_("Agenda"))

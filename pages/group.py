@@ -13,7 +13,7 @@ from core.services import clusters
 from core.services.cards import CardView
 from core.services.clusters import GroupBoard, ProposedGroup
 from core.services.phases import LiveState
-from ui import calls, legacy_guard, live, render
+from ui import calls, downloads, legacy_guard, live, render
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -201,6 +201,7 @@ if moves and calls.call(clusters.move_cards, workshop_id=workshop_id, moves=move
 # --- groups: rename, colour, merge, dissolve -------------------------------------------
 if board.groups:
     st.header(_("Groups"))
+    downloads.sheet_button("groups", workshop_id, _("Download the groups (CSV)"))
     names = {g.id: g.name for g in board.groups}
     for group in board.groups:
         with st.expander(f"{render.md(group.name)} · "

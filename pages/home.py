@@ -5,8 +5,9 @@ import streamlit as st
 from core import inputs
 from core.i18n import N_
 from core.models import WorkshopStatus
-from core.services import phases, workshops
-from ui import calls, identity, legacy_guard, render, screens, startup
+from core.services import phases, privacy, transfer, workshops
+from core.settings import get_settings
+from ui import calls, downloads, identity, legacy_guard, render, screens, startup
 from ui.i18n import _, lang
 
 legacy_guard.page_setup()
@@ -17,7 +18,7 @@ STATUS_LABELS = {
     WorkshopStatus.ENDED: (":material/flag:", N_("Over")),
 }
 
-identity.require_user()
+user = identity.require_user()
 HOME = "home"
 st.title(_("Collectives and workshops"))
 templates = startup.templates()
@@ -26,6 +27,37 @@ collectives = calls.read(workshops.list_collectives)
 
 def _act(service, workshop_id: int) -> None:
     calls.call(service, defer_error=HOME, workshop_id=workshop_id)
+
+
+def _delete(collective_id: int) -> None:
+    if calls.call(privacy.delete_collective, defer_error=HOME, collective_id=collective_id,
+                  confirm=st.session_state.get(f"delete_confirm_{collective_id}", "")):
+        st.toast(_("Collective deleted. An administrator can bring it back for {days} days.",
+                   days=get_settings().purge_after_days), icon=":material/delete:")
+
+
+def _retention(collective_id: int) -> None:
+    days = st.session_state[f"retention_{collective_id}"]
+    if calls.call(privacy.set_retention, defer_error=HOME, collective_id=collective_id,
+                  days=int(days) if days else None):
+        st.toast(_("Saved."), icon=":material/check_circle:")
+
+
+def collective_data(collective) -> None:
+    """The collective's data: its file for another Fabrique, how long names are kept,
+    deleting it."""
+    with st.popover(_("Data and privacy"), icon=":material/database:"):
+        downloads.collective_button(collective.id, collective.name)
+        st.number_input(
+            _("Anonymise participants' names this many days after a workshop ends "
+              "(0: keep them)"), min_value=0, max_value=privacy.RETENTION_MAX_DAYS, step=30,
+            value=collective.retention_days or 0, key=f"retention_{collective.id}",
+            on_change=_retention, args=(collective.id,))
+        st.divider()
+        st.text_input(_("To delete this collective, type its name"),
+                      key=f"delete_confirm_{collective.id}", placeholder=collective.name)
+        st.button(_("Delete the collective"), key=f"delete_{collective.id}",
+                  icon=":material/delete:", on_click=_delete, args=(collective.id,))
 
 
 calls.show_deferred_error(HOME)
@@ -63,6 +95,7 @@ for collective in collectives:
                 else:
                     st.button(_("End"), key=f"end_{workshop.id}", on_click=_act,
                               args=(phases.end, workshop.id))
+        collective_data(collective)
 
 st.divider()
 left, right = st.columns(2)
@@ -111,3 +144,38 @@ with right, st.form("new_collective"):
         calls.clear_after_success("new_collective_name", "new_collective_territory",
                                     "new_collective_description")
         st.rerun()
+
+
+# --- a collective from another Fabrique; deleted collectives (admin) ---------------------
+def _import() -> None:
+    uploaded = st.session_state.get("import_collective_file")
+    if uploaded is None:
+        return
+    done = calls.call(transfer.import_collective, defer_error=HOME, data=uploaded.getvalue())
+    if done is not None:
+        st.session_state["import_collective_done"] = (
+            _("“{name}” was already here: nothing imported.", name=done.name)
+            if done.already_here else _("“{name}” imported: {rows} rows.", name=done.name,
+                                        rows=done.rows))
+
+
+with st.expander(_("Import a collective from another Fabrique"), icon=":material/upload:"):
+    st.file_uploader(_("The collective's file (JSON, from “Download the collective”)"),
+                     type=["json"], key="import_collective_file", max_upload_size=200)
+    st.button(_("Import"), key="import_collective", on_click=_import, type="primary")
+    if "import_collective_done" in st.session_state:
+        st.success(st.session_state.pop("import_collective_done"),
+                   icon=":material/check_circle:")
+
+if user.is_admin:
+    deleted = calls.read(privacy.deleted_collectives)
+    if deleted:
+        with st.expander(_("Deleted collectives ({n})", n=len(deleted)),
+                         icon=":material/restore_from_trash:"):
+            for gone in deleted:
+                name_col, button_col = st.columns([4, 1])
+                name_col.html(render.line(gone.name))
+                button_col.button(_("Bring back"), key=f"restore_collective_{gone.id}",
+                                  on_click=lambda c=gone.id: calls.call(
+                                      privacy.restore_collective, defer_error=HOME,
+                                      collective_id=c))

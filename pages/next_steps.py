@@ -18,7 +18,7 @@ from core.policy import ACTION_BOARD, Act, Where
 from core.services import actions, canvas_links, canvases, participants
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
-from ui import calls, client_keys, identity, legacy_guard, live, render, startup
+from ui import calls, client_keys, downloads, identity, legacy_guard, live, render, startup
 from ui.i18n import _, date_label, lang, moment_label
 from ui.workshop_screen import open_workshop_screen
 
@@ -328,3 +328,5 @@ else:
     live.follow(workshop_id, state, content=live_list)
     deleted_bin()
     since_last_session()
+    if is_facilitator:
+        downloads.sheet_button("actions", workshop_id, _("Download the next steps (CSV)"))

@@ -9,7 +9,7 @@ from core import charts, spreadsheet
 from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import phases, scoring
-from ui import calls, legacy_guard, live, render
+from ui import calls, downloads, legacy_guard, live, render
 from ui.i18n import _, lang, number
 from ui.workshop_screen import open_workshop_screen
 
@@ -93,6 +93,9 @@ st.download_button(_("Download (CSV)"),
                    spreadsheet.csv_bytes(list(table.columns), table.itertuples(index=False),
                                          lang=lang()),
                    file_name="resultats.csv", mime="text/csv", key="download_results")
+if is_facilitator:
+    downloads.sheet_button("raw_scores", workshop_id,
+                           _("Download the scores per person (CSV)"))
 
 # --- charts -------------------------------------------------------------------------------
 if dots_mode:

@@ -20,7 +20,7 @@ from core.livrable.text import (
 )
 from core.services import synthesis
 from core.services.synthesis import Synthesis
-from ui import calls, legacy_guard, render, startup
+from ui import calls, downloads, legacy_guard, render, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen
 
@@ -61,6 +61,8 @@ for column, fmt, label in ((pdf_col, "pdf", _("Download (PDF)")),
                            file_name=f"synthese-{slug}.{fmt}", mime=livrable.MEDIA_TYPES[fmt],
                            key=f"synthesis_download_{fmt}", on_click="ignore",
                            icon=":material/download:")
+if scope == WORKSHOP:
+    downloads.sheets_zip_button(screen.workshop_id, named=named)
 
 st.html(render.line(found.title, size="1.6rem", bold=True)
         + render.line(f"{found.subtitle} — {found.collective}", size="1rem"))

@@ -34,6 +34,10 @@ from core.settings import PROJECT_ROOT
 from core.templates import Templates, load_templates
 from tests.pg_server import find_binaries, start_throwaway
 
+# No automatic backup when a test ends a workshop (it would write into the project's var/);
+# the backup tests ask for them in their own data directory.
+os.environ["FABRIQUE_BACKUPS_KEPT"] = "0"
+
 PG_ENV = "FABRIQUE_TEST_POSTGRES_URL"
 REQUIRE_ENV = "FABRIQUE_REQUIRE_ALL"
 PASSWORD = "un mot de passe solide"
@@ -173,6 +177,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
     """Return a fresh SQLite database URL (for tests about SQLite itself)."""
     url = _fresh_sqlite(sqlite_template, tmp_path)
+    yield url
+    dispose_engines(url)
+
+
+@pytest.fixture
+def other_sqlite(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """Return a second fresh SQLite database URL, beside the test's own (``db_url`` and
+    ``sqlite_url`` are one file): for moving data from one database to another."""
+    path = tmp_path / "other.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
     yield url
     dispose_engines(url)
 

@@ -21,7 +21,7 @@ from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards
 from core.services.cards import Board, CardView
 from core.templates import Templates
-from ui import calls, client_keys, identity, live, render, startup
+from ui import calls, client_keys, downloads, identity, live, render, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -144,6 +144,9 @@ class CardBoard:
         # The phase bar and the cards are live: redrawn when anyone changes the board.
         live.follow(self.workshop_id, state, content=self.live_cards)
         self.deleted_bin(current)
+        if not self.is_participant:
+            downloads.sheet_button("cards", self.workshop_id,
+                                   _("Download the cards (CSV)"))
 
     def read_needs(self) -> None:
         """Read the workshop's needs, which ideas link to."""

@@ -13,6 +13,7 @@ Who may write on which board in which phase is ``core.policy``'s.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,6 +46,8 @@ from core.services.access import (
 from core.services.live_cache import bump_board_revision
 from core.templates import CriteriaSet
 from core.timer import Clock, clock
+
+log = logging.getLogger(__name__)
 
 EXTRA_TIME_SECONDS = 300
 
@@ -268,7 +271,28 @@ def end(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     _leave(session, workshop, current_phase(session, workshop))
     workshop.status = WorkshopStatus.ENDED
     workshop.paused_at = None
-    return _commit(session, workshop)
+    workshop.ended_at = utcnow()
+    ended = _commit(session, workshop)
+    _after_end(session, ended)
+    return ended
+
+
+def _after_end(session: Session, workshop: Workshop) -> None:
+    """What follows the end of a workshop: the retention of names of ended workshops is
+    applied, and the database is backed up into the data directory (SQLite; PostgreSQL
+    with pg_dump where installed). Neither may undo the end: failures are logged."""
+    from core import backup
+    from core.services import privacy
+    from core.settings import get_settings
+
+    settings = get_settings()
+    try:
+        privacy.apply_retention(session)
+    except Exception:  # noqa: BLE001 - logged; the workshop has ended anyway
+        session.rollback()
+        log.exception("retention after the end of workshop %s", workshop.id)
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    backup.automatic(url, settings.data_dir, settings.backups_kept, f"atelier-{workshop.id}")
 
 
 def reveal_cards(*, session: Session, actor: Actor, workshop_id: int) -> int:

@@ -186,6 +186,19 @@ def all_workshops(*, session: Session, actor: Actor) -> list[tuple[Workshop, Col
     return [(w, c) for w, c in rows]
 
 
+def all_collectives(*, session: Session, actor: Actor) -> list[tuple[Collective, int]]:
+    """Return every collective with its number of workshops, by id (admin)."""
+    require_admin(session, actor)
+    counts = (select(Workshop.collective_id, func.count().label("n"))
+              .where(col(Workshop.deleted_at).is_(None))
+              .group_by(col(Workshop.collective_id)).subquery())
+    rows = session.exec(select(Collective, counts.c.n)
+                        .join(counts, counts.c.collective_id == col(Collective.id), isouter=True)
+                        .where(col(Collective.deleted_at).is_(None))
+                        .order_by(col(Collective.id))).all()
+    return [(c, n or 0) for c, n in rows]
+
+
 def find_workshop(*, session: Session, actor: Actor, reference: str) -> Workshop:
     """Return the workshop named by its id or its join code, if the actor may see it."""
     reference = reference.strip()

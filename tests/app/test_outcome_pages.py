@@ -102,7 +102,7 @@ def test_an_edit_link_updates_a_status_between_sessions(new_app, db, running_wor
         ActionStatus.DONE, "Envoyé le 3")
 
 
-def test_synthesis_page_shows_the_chosen_sections_and_offers_three_files(
+def test_synthesis_page_shows_the_chosen_sections_and_offers_its_files(
         new_app, db, running_workshop_app):
     at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], SYNTHESIS)
     page = texts(at)
@@ -111,8 +111,9 @@ def test_synthesis_page_shows_the_chosen_sections_and_offers_three_files(
         assert heading in [h.value for h in at.header], heading
     assert "1 participant·es." in page
     assert "Élise" not in page  # anonymous by default
-    downloads = [b for b in at.get("download_button")]
-    assert len(downloads) == 3
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Télécharger (PDF)", "Télécharger (Word, DOCX)",
+                         "Télécharger (Markdown)", "Télécharger les tableaux (ZIP)"]
     at.multiselect(key="synthesis_sections").set_value(["actions"]).run()
     assert [h.value for h in at.header] == ["Prochaines étapes"]
     at.multiselect(key="synthesis_sections").set_value(["participation"]).run()

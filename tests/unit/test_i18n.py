@@ -12,7 +12,7 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 def extracted_messages() -> set[str]:
     found: set[str] = set()
-    for folder in ("app.py", "pages", "ui", "core"):
+    for folder in ("app.py", "pages", "ui", "core", "launch"):
         path = PROJECT_ROOT / folder
         if path.is_file():
             from babel.messages.extract import extract_from_file

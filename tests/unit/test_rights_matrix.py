@@ -203,6 +203,17 @@ CASES: dict[str, tuple[Act, str, T]] = {
                                         lambda w: {"participant_id": w.participant_row}),
     "participants.rename_participant": (Act.FACILITATE, EXPLORE, lambda w: {
         "participant_id": w.participant_row, "display_name": "Élise B."}),
+    # personal data, exports, moving a collective
+    "privacy.anonymise_participant": (Act.FACILITATE, EXPLORE,
+                                      lambda w: {"participant_id": w.participant_row}),
+    "privacy.set_retention": (Act.MANAGE_COLLECTIVE, EXPLORE,
+                              lambda w: {"collective_id": w.collective, "days": 30}),
+    "privacy.delete_collective": (Act.MANAGE_COLLECTIVE, EXPLORE, lambda w: {
+        "collective_id": w.collective, "confirm": "not its name"}),
+    "exports.sheets": (Act.FACILITATE, EXPLORE, lambda w: {
+        "workshop_id": w.workshop, "templates": w.templates, "lang": "fr"}),
+    "transfer.export_collective": (Act.MANAGE_COLLECTIVE, EXPLORE,
+                                   lambda w: {"collective_id": w.collective}),
     # phases
     "phases.add_phase": (Act.FACILITATE, EXPLORE, lambda w: {
         "workshop_id": w.workshop,
@@ -275,10 +286,15 @@ LEFT_OUT = {
     "accounts.list_users": "admin only, accounts (tests/unit/test_accounts.py)",
     "accounts.set_active": "admin only, accounts (tests/unit/test_accounts.py)",
     "workshops.all_workshops": "admin only, every collective (tests/unit/test_workshops.py)",
+    "workshops.all_collectives": "admin only, every collective (tests/unit/test_privacy.py)",
     "workshops.create_collective": "any facilitator starts a collective of their own",
     "workshops.list_collectives": "each facilitator's own list (tests/unit/test_workshops.py)",
     "canvas_links.collective_canvases": "the link's own collective (tests/unit/test_canvases.py)",
     "participants.touch": "a participant's own presence (tests/unit/test_joining.py)",
+    "privacy.deleted_collectives": "admin only, every collective (tests/unit/test_privacy.py)",
+    "privacy.restore_collective": "admin only, every collective (tests/unit/test_privacy.py)",
+    "transfer.import_collective": "any facilitator brings a collective of their own "
+                                  "(tests/unit/test_transfer.py)",
 }
 
 STAGES = list(Stage)
