@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from core.db import ensure_schema, is_sqlite, session_scope
 from core.services import accounts
@@ -60,6 +61,20 @@ class Ready:
     setup_code: str | None
 
 
+def housekeeping(session: Session, settings: Settings) -> None:
+    """The jobs that keep personal data no longer than said (README, "Personal data"):
+    collectives deleted ``purge_after_days`` ago are purged, and participants of ended
+    workshops past their collective's retention period are anonymised. At start-up, and
+    hourly on each app server (``ui/startup.py``)."""
+    from core.services import privacy
+
+    purged = privacy.purge_deleted(session, settings.purge_after_days)
+    anonymised = privacy.apply_retention(session)
+    if purged or anonymised:
+        print(f"Fabrique: {len(purged)} deleted collective(s) purged, {anonymised} "
+              "participant(s) anonymised (retention)", file=sys.stderr, flush=True)
+
+
 def bootstrap(settings: Settings) -> Ready:
     """Migrate the database, load templates and the demo collective, prepare first run.
 
@@ -76,6 +91,7 @@ def bootstrap(settings: Settings) -> Ready:
             for path in demo_files(settings.templates_dir):
                 load_demo(session=session, path=path, templates=templates,
                           lang=settings.default_language)
+        housekeeping(session, settings)
         code = accounts.setup_code(session)
         configured = settings.cookie_key.get_secret_value() if settings.cookie_key else None
         accounts.cookie_key(session, configured)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
+import time
 
 import streamlit as st
 
+from core.db import session_scope
 from core.settings import get_settings
 from core.templates import Templates, load_templates
-from launch.startup import Ready, bootstrap, remove_setup_code
+from launch.startup import Ready, bootstrap, housekeeping, remove_setup_code
 
 # Every browser tab runs its script in a thread of this one process. Database drivers give
 # the interpreter lock back during each call and must win it again after: with dozens of
@@ -37,11 +40,25 @@ def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
     return ready
 
 
+HOUSEKEEPING_EVERY = 3600.0  # seconds
+_housekeeping = {"last": time.monotonic(), "lock": threading.Lock()}
+
+
 def ensure_ready() -> Ready:
-    """Migrate, load templates and the demo, once per server process and database."""
+    """Migrate, load templates and the demo, once per server process and database; and,
+    hourly, purge and anonymise what is due (``launch.startup.housekeeping``)."""
     settings = get_settings()
-    return _bootstrap_once(settings.resolved_database_url, str(settings.templates_dir),
-                           settings.load_demo)
+    ready = _bootstrap_once(settings.resolved_database_url, str(settings.templates_dir),
+                            settings.load_demo)
+    if time.monotonic() - _housekeeping["last"] >= HOUSEKEEPING_EVERY and \
+            _housekeeping["lock"].acquire(blocking=False):
+        try:
+            _housekeeping["last"] = time.monotonic()
+            with session_scope(write=True) as session:
+                housekeeping(session, settings)
+        finally:
+            _housekeeping["lock"].release()
+    return ready
 
 
 def forget_setup_code() -> None:

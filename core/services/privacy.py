@@ -183,10 +183,12 @@ def purge_deleted(session: Session, after_days: int, now: dt.datetime | None = N
     cutoff = now - dt.timedelta(days=after_days)
     old = [c for c in session.exec(select(Collective).where(
         col(Collective.deleted_at).is_not(None))).all() if _aware(c.deleted_at) <= cutoff]
-    for collective in old:
-        _purge(session, pk(collective))
+    ids = [pk(c) for c in old]
+    for collective_id in ids:
+        _purge(session, collective_id)
     session.commit()
-    return [pk(c) for c in old]
+    session.expire_all()  # the rows are gone: nothing kept in this session says otherwise
+    return ids
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime:

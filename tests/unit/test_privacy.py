@@ -201,3 +201,30 @@ def test_a_backup_is_made_when_a_workshop_ends(sqlite_url, monkeypatch, tmp_path
     with closing(sqlite3.connect(made[-1])) as copy:
         assert copy.execute("SELECT count(*) FROM workshop WHERE status = 'ended'"
                             ).fetchone()[0] == 1
+
+
+def test_start_up_purges_and_anonymises_what_is_due(session, facilitator, running_workshop):
+    """launch.startup.housekeeping: what each app server runs at start and hourly."""
+    from core.settings import Settings
+    from launch.startup import housekeeping
+
+    join(session, running_workshop, NAME)
+    privacy.set_retention(session=session, actor=facilitator,
+                          collective_id=running_workshop.collective_id, days=1)
+    phases.end(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    other = workshops.create_collective(session=session, actor=facilitator,
+                                        collective_in=inputs.CollectiveCreate(name="Ancien"))
+    privacy.delete_collective(session=session, actor=facilitator, collective_id=other.id,
+                              confirm="Ancien")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    for row in (session.get(Workshop, running_workshop.id), session.get(Collective, other.id)):
+        if isinstance(row, Workshop):
+            row.ended_at = long_ago
+        else:
+            row.deleted_at = long_ago
+        session.add(row)
+    session.commit()
+    other_id = other.id
+    housekeeping(session, Settings(purge_after_days=30))
+    assert session.get(Collective, other_id) is None
+    assert everywhere(session, "Zéphyrine") == []
