@@ -53,7 +53,8 @@ else:
     back, pause, more, forward = st.columns(4)
     back.button(_("Previous phase"), shortcut="Shift+Left",
                 icon=":material/skip_previous:", key="previous_phase", width="stretch",
-                disabled=not state.index, on_click=_do, args=(phases.previous_phase,))
+                disabled=not state.index, on_click=_do, args=(phases.previous_phase,),
+                kwargs={"from_index": state.index})
     if state.clock is not None and state.clock.paused:
         pause.button(_("Resume"), shortcut="P",
                      icon=":material/play_arrow:", key="resume", width="stretch", on_click=_do,
@@ -68,7 +69,7 @@ else:
     last = state.index is not None and state.index >= state.phases - 1
     forward.button(_("Next phase"), icon=":material/skip_next:", key="next_phase", type="primary",
                    shortcut="Shift+Right", width="stretch", disabled=last, on_click=_do,
-                   args=(phases.next_phase,))
+                   args=(phases.next_phase,), kwargs={"from_index": state.index})
     st.caption(_("Keys: Shift+→ next phase, Shift+← previous, P pause or resume, "
                  "T five more minutes (not while typing in a field)."))
     if state.phase is not None:

@@ -225,16 +225,24 @@ def go_to(*, session: Session, actor: Actor, workshop_id: int, index: int) -> Wo
     return _commit(session, workshop)
 
 
-def next_phase(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Move everyone to the next phase."""
+def next_phase(*, session: Session, actor: Actor, workshop_id: int,
+               from_index: int | None = None) -> Workshop:
+    """Move everyone to the next phase. With ``from_index`` (the phase the facilitator's
+    screen showed), only from that phase: a button pressed twice, or a press sent again,
+    moves once."""
     workshop = facilitated_workshop(session, actor, workshop_id)
+    if from_index is not None and workshop.current_phase != from_index:
+        return workshop
     index = (workshop.current_phase if workshop.current_phase is not None else -1) + 1
     return go_to(session=session, actor=actor, workshop_id=workshop_id, index=index)
 
 
-def previous_phase(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Move everyone back to the previous phase."""
+def previous_phase(*, session: Session, actor: Actor, workshop_id: int,
+                   from_index: int | None = None) -> Workshop:
+    """Move everyone back to the previous phase (``from_index``: as for ``next_phase``)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
+    if from_index is not None and workshop.current_phase != from_index:
+        return workshop
     index = (workshop.current_phase or 0) - 1
     return go_to(session=session, actor=actor, workshop_id=workshop_id, index=index)
 

@@ -189,3 +189,18 @@ def test_live_polls_see_this_servers_changes_at_once_and_others_within_the_memo(
                                     participant_id=marc.participant_id)
     with pytest.raises(PermissionDenied):
         phases.live_state(session=session, actor=marc, workshop_id=workshop.id)
+
+
+def test_a_press_sent_twice_moves_one_phase(session, facilitator, workshop):
+    """The page sends the phase it showed: the same press again does not skip a phase."""
+    phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
+    for _ in range(2):
+        phases.next_phase(session=session, actor=facilitator, workshop_id=workshop.id,
+                          from_index=0)
+    assert phases.live_state(session=session, actor=facilitator,
+                             workshop_id=workshop.id).index == 1
+    for _ in range(2):
+        phases.previous_phase(session=session, actor=facilitator, workshop_id=workshop.id,
+                              from_index=1)
+    assert phases.live_state(session=session, actor=facilitator,
+                             workshop_id=workshop.id).index == 0
