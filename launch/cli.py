@@ -11,14 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.db import ensure_schema, session_scope
 from core.errors import FabriqueError, InvalidInput
-from core.grouping import suggest_groups
 from core.i18n import LANGUAGES, N_, translate
-from core.imports import read_csv
 from core.livrable import FORMATS
 from core.settings import Settings, get_settings
-from launch.startup import bootstrap
+
+# What each command needs is imported inside it (the database layer, scikit-learn, the
+# PDF and Word writers): a command starts without loading what it does not use.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings, args.host, args.port, wall=not args.no_wall)
     if args.command in ("workshops", "synthesis", "collectives", "export", "import"):
         return _as_operator(settings, args)
+    from core.db import session_scope
+    from launch.startup import bootstrap
+
     if args.command == "migrate":
         bootstrap(settings)
         print(f"Database ready: {settings.resolved_database_url.split('@')[-1]}")
@@ -104,6 +106,7 @@ def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
     ``import``) as the machine's administrator; a refusal is a message on standard error
     and exit status 2."""
     from core import livrable
+    from core.db import ensure_schema, session_scope
     from core.services import accounts, synthesis, transfer, workshops
     from core.templates import load_templates
 
@@ -195,6 +198,8 @@ def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
     database on ``port + 1`` for the projector. Each app server is one Python process: with
     sixty phones on one, the wall's updates wait behind theirs (bench/load.py); on its own,
     the wall stays within half a second. The facilitator's "projector" button opens it."""
+    from launch.startup import bootstrap
+
     bootstrap(settings)  # migrations, demo, setup code: once, before both servers start
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", host,
                "--browser.serverAddress", "localhost"]
@@ -234,6 +239,9 @@ GROUP_NAME_COLUMN = "nom_du_groupe"
 
 def _cluster(path: Path, text_column: str, groups: int | None, output: Path | None) -> int:
     """Write the rows back with their suggested group number and name."""
+    from core.grouping import suggest_groups
+    from core.imports import read_csv
+
     try:
         table = read_csv(path.read_bytes())
         if text_column not in table.columns:

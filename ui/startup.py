@@ -4,6 +4,7 @@ templates and the demo (``launch.startup``)."""
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 import threading
 import time
@@ -33,6 +34,10 @@ GC_THRESHOLDS = (20_000, 20, 20)
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     ready = bootstrap(get_settings())
+    # Suggested groupings need scikit-learn (about 1 s to import): loaded in the background
+    # now, so that the first "Suggest groups" of the day does not wait for it.
+    threading.Thread(target=importlib.import_module, args=("core.grouping",),
+                     daemon=True).start()
     if gc.get_threshold() != GC_THRESHOLDS:  # once per process
         gc.collect()
         gc.freeze()

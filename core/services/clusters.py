@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core import grouping
 from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
@@ -278,6 +277,8 @@ def suggest(*, session: Session, actor: Actor, workshop_id: int,
             kind: CardKind | str = CardKind.IDEA, k: int | None = None,
             only_unclassified: bool = False) -> list[ProposedGroup]:
     """Suggest groups for the board's cards, computed on this machine (nothing moves)."""
+    from core import grouping  # scikit-learn: loaded when first asked for, not at start
+
     current = group_board(session=session, actor=actor, workshop_id=workshop_id, kind=kind)
     facilitated_workshop(session, actor, workshop_id)
     cards = current.unclassified if only_unclassified else current.all_cards()
@@ -329,6 +330,8 @@ def accept_groups(*, session: Session, actor: Actor, workshop_id: int,
 def similar_cards(*, session: Session, actor: Actor, card_id: int,
                   top: int = 5) -> list[tuple[CardView, float]]:
     """Return the cards of the same board closest to ``card_id`` (to spot duplicates)."""
+    from core import grouping
+
     card = session.get(Card, card_id)
     if card is None or card.workshop_id is None:
         raise NotFound(N_("This card does not exist."))
