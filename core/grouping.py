@@ -1,20 +1,23 @@
 """Suggested groupings of cards, computed on this machine from their French text.
 
-Method (chosen by measurement, see ``bench/grouping.py`` and the README):
+Method (chosen by measurement over every shared French set, see ``bench/grouping.py`` and
+the README):
 
 1. Words: lower case, elisions removed (l', d', qu', jusqu'…), French function words
    dropped, Snowball French stemmer (``déchets``/``déchet``, ``covoiturer``/``covoiturage``
    fall together), accents folded.
 2. TF-IDF with sublinear term frequency on those stems, side by side with TF-IDF on the
    character 4-grams of the accent-folded text (half weight): they link what the stemmer
-   keeps apart ("déchetterie"/"déchets", "covoiturer"/"covoiturage") and survive typos.
-   Once there are more than 100 cards, rare features are dropped (stems seen once,
-   4-grams seen in fewer than three cards).
-3. Non-negative matrix factorisation with the Kullback-Leibler loss (the natural loss for
-   word counts): each topic is a weighted set of words, each card goes to its strongest
-   topic. A topic's most telling words (weight × exclusivity) name its group.
-4. Unless the facilitator sets it, the number of groups comes from the eigengap of the
-   normalised Laplacian of the cards' 10-nearest-neighbour cosine graph, between 2 and 12.
+   keeps apart ("déchetterie"/"déchets") and survive typos. Beyond 100 cards, rare
+   features are dropped (stems seen once, 4-grams seen in fewer than three cards).
+3. The cards' nearest-neighbour graph (cosine), faintly joined where a Kullback-Leibler
+   NMF on the words puts cards in the same topic, cut into exactly K groups by spectral
+   clustering; an empty group (rare) takes the least typical card of the largest.
+4. Unless the facilitator sets it, K is the cut of the graph's spectral embedding into 2
+   to 20 groups with the best modularity (resolution 0.8); the three best K are returned
+   to choose from.
+5. Names: the words most of a group's cards hold and few others do, never a function
+   word nor a proper name; the typical card is the closest to the group's centre.
 
 "Cartes proches" compares one card with the others by the cosine similarity of the same
 features, so a typo or a plural does not hide a duplicate.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,16 +41,18 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 from scipy.sparse import csr_matrix, hstack
-from scipy.sparse.csgraph import laplacian
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 MIN_GROUPS = 2
-MAX_GROUPS = 12
-NEIGHBOURS = 10
-SAMPLE_FOR_K = 800
+MAX_GROUPS = 20  # the most groups a number chosen automatically may reach
+MAX_ASKED = 48  # the most groups one may ask for
+SAMPLE_FOR_K = 1500
+# Below 1, modularity favours fewer, broader groups; 0.8 was chosen by the mean error over
+# the shared sets (bench/grouping.py), not per set.
+MODULARITY_RESOLUTION = 0.8
 KEYWORDS_PER_GROUP = 3
 
 _STOPWORDS_FILE = Path(__file__).with_name("lang") / "fr_stopwords.txt"
@@ -91,10 +97,12 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SuggestedGroup:
-    """A proposed group: the positions of its cards in the input, and its telling words."""
+    """A proposed group: the positions of its cards in the input, its telling words, and
+    the position of its most typical card (the closest to the group's centre)."""
 
     keywords: tuple[str, ...]
     members: tuple[int, ...]
+    typical: int = -1
 
     @property
     def name(self) -> str:
@@ -109,6 +117,7 @@ class Suggestion:
     groups: tuple[SuggestedGroup, ...]
     k: int
     k_was_chosen: bool
+    likely_k: tuple[int, ...] = ()  # the most likely numbers of groups, best first
 
     def labels(self, n: int) -> list[int]:
         """Return, for each of the ``n`` input texts, the index of its group."""
@@ -147,69 +156,178 @@ def features(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
     return matrix, vocabulary
 
 
-def choose_k(matrix: csr_matrix, *, seed: int = 0) -> int:
-    """Estimate the number of groups from the eigengap of a k-NN graph's Laplacian."""
+GRAPH_NEIGHBOURS = 25
+NMF_NUDGE = 0.01  # weight of "the same topic" beside the neighbours' graph
+NMF_ITERATIONS = 200
+
+
+def neighbour_graph(matrix: csr_matrix, neighbours: int = GRAPH_NEIGHBOURS) -> csr_matrix:
+    """Return the cards' symmetric nearest-neighbour graph (edges of 1 or ½: one card is
+    among the other's nearest by cosine, or both are)."""
     n = matrix.shape[0]
+    # A few neighbours for a few cards (a complete graph says nothing), 25 from 625 cards.
+    neighbours = min(neighbours, max(3, round(n ** 0.5)), n - 1)
+    graph = NearestNeighbors(n_neighbors=neighbours + 1, metric="cosine").fit(
+        matrix).kneighbors_graph(matrix, mode="connectivity")
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    return (0.5 * (graph + graph.T)).tocsr()
+
+
+def _modularity(graph: csr_matrix, labels: np.ndarray, resolution: float) -> float:
+    """Newman's modularity of a partition of ``graph`` at ``resolution``."""
+    total = graph.sum()
+    degrees = np.asarray(graph.sum(axis=1)).ravel()
+    members = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))))
+    inside = (members @ graph @ members.T).diagonal()
+    volume = members @ degrees
+    return float((inside / total - resolution * (volume / total) ** 2).sum())
+
+
+def likely_ks(graph: csr_matrix, *, seed: int = 0, count: int = 3) -> list[int]:
+    """Return the ``count`` most likely numbers of groups, most likely first: the cuts of
+    the graph's spectral embedding into 2…``MAX_GROUPS`` groups, ranked by their modularity
+    at ``MODULARITY_RESOLUTION`` (on a sample of the cards beyond ``SAMPLE_FOR_K``)."""
+    from sklearn.cluster._spectral import cluster_qr
+    from sklearn.manifold import spectral_embedding
+
+    n = graph.shape[0]
     if n <= MIN_GROUPS + 1:
-        return max(1, min(n, MIN_GROUPS))
-    rows = np.random.default_rng(seed).choice(n, min(SAMPLE_FOR_K, n), replace=False)
-    sample = normalize(matrix[np.sort(rows)])
-    neighbours = min(NEIGHBOURS, sample.shape[0] - 1)
-    graph = NearestNeighbors(n_neighbors=neighbours + 1, metric="cosine").fit(sample)
-    adjacency = graph.kneighbors_graph(sample, mode="connectivity")
-    adjacency = ((adjacency + adjacency.T) > 0).astype(float)
-    adjacency.setdiag(0)
-    eigenvalues = np.linalg.eigvalsh(laplacian(adjacency, normed=True).toarray())
-    top = min(MAX_GROUPS, sample.shape[0] - 1)
-    gaps = np.diff(eigenvalues[: top + 1])
-    # gaps[k - 1] is the jump after the k smallest eigenvalues: k groups.
-    best = max(range(MIN_GROUPS, top + 1), key=lambda k: gaps[k - 1])
-    return int(best)
+        return [max(1, min(n, MIN_GROUPS))]
+    if n > SAMPLE_FOR_K:
+        rows = np.sort(np.random.default_rng(seed).choice(n, SAMPLE_FOR_K, replace=False))
+        graph = graph[rows][:, rows]
+    top = min(MAX_GROUPS, graph.shape[0] - 2)
+    with warnings.catch_warnings():  # a graph in pieces is fine: pieces are groups
+        warnings.simplefilter("ignore", UserWarning)
+        embedding = spectral_embedding(graph, n_components=top + 1, random_state=seed,
+                                       drop_first=False)
+    scores = {k: _modularity(graph, cluster_qr(embedding[:, :k]), MODULARITY_RESOLUTION)
+              for k in range(MIN_GROUPS, top + 1)}
+    return sorted(scores, key=lambda k: -scores[k])[:count]
+
+
+def choose_k(matrix: csr_matrix, *, seed: int = 0) -> int:
+    """Estimate the number of groups (the most likely of ``likely_ks``)."""
+    return likely_ks(neighbour_graph(normalize(matrix)), seed=seed, count=1)[0]
+
+
+def _partition(matrix: csr_matrix, words_count: int, graph: csr_matrix, k: int,
+               seed: int) -> np.ndarray:
+    """Return each card's group (0…k-1): spectral clustering of the neighbours' graph,
+    nudged by the topics of a Kullback-Leibler NMF on the words (cards of one topic are
+    joined by a faint edge)."""
+    from sklearn.cluster import SpectralClustering
+
+    n = matrix.shape[0]
+    words_part = matrix[:, :words_count]
+    affinity = graph
+    if words_count and words_part.nnz:
+        topics = NMF(n_components=min(k, words_count), init="nndsvda",
+                     beta_loss="kullback-leibler", solver="mu", max_iter=NMF_ITERATIONS,
+                     random_state=seed).fit_transform(words_part)
+        topic = topics.argmax(axis=1)
+        same = csr_matrix((np.ones(n), (np.arange(n), topic)), shape=(n, topics.shape[1]))
+        affinity = graph + NMF_NUDGE * (same @ same.T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        labels = SpectralClustering(n_clusters=k, affinity="precomputed", random_state=seed,
+                                    assign_labels="cluster_qr").fit_predict(affinity)
+    return _exactly(labels, k, normalize(matrix))
+
+
+def _exactly(labels: np.ndarray, k: int, matrix: csr_matrix) -> np.ndarray:
+    """Make sure there are ``k`` non-empty groups: an empty one takes, from the largest
+    group, the card farthest from that group's centre."""
+    labels = labels.copy()
+    for missing in [g for g in range(k) if not (labels == g).any()]:
+        counts = np.bincount(labels, minlength=k)
+        largest = int(counts.argmax())
+        members = np.flatnonzero(labels == largest)
+        centre = np.asarray(matrix[members].mean(axis=0)).ravel()
+        closeness = np.asarray(matrix[members] @ centre).ravel()
+        labels[members[int(closeness.argmin())]] = missing
+    return labels
 
 
 def suggest_groups(texts: Sequence[str], k: int | None = None, *, seed: int = 0) -> Suggestion:
-    """Suggest ``k`` groups for ``texts`` (``k`` chosen automatically when None).
-
-    Texts with no content word at all form a last group without keywords.
-    """
+    """Suggest exactly ``k`` groups for ``texts`` (``k`` chosen automatically when None;
+    fewer only when there are fewer texts). Every text goes to a group: one without any
+    content word goes with the texts it shares letters with."""
     n = len(texts)
     if n == 0:
         return Suggestion(groups=(), k=0, k_was_chosen=k is None)
     matrix, vocabulary = features(texts)
-    # A card without any content word has nothing to be grouped by.
-    empty = np.asarray(matrix[:, : len(vocabulary)].getnnz(axis=1) == 0)
-    filled = np.flatnonzero(~empty)
     chosen = k is None
-    if len(filled) == 0:
-        return Suggestion(groups=(SuggestedGroup((), tuple(range(n))),), k=1,
-                          k_was_chosen=chosen)
-    body = matrix[filled]
+    if n < 3 or matrix.shape[1] == 0:
+        return Suggestion(groups=(_Names(texts, matrix, vocabulary).group(tuple(range(n))),),
+                          k=1, k_was_chosen=chosen)
+    unit = normalize(matrix)
+    graph = neighbour_graph(unit)
+    likely = likely_ks(graph, seed=seed)
     if k is None:
-        k = choose_k(body, seed=seed)
-    k = max(1, min(int(k), len(filled), body.shape[1]))
-    model = NMF(n_components=k, init="nndsvda", beta_loss="kullback-leibler", solver="mu",
-                max_iter=500, random_state=seed)
-    weights = model.fit_transform(body)
-    topics = model.components_
-    assignment = weights.argmax(axis=1)
+        k = likely[0]
+    k = max(1, min(int(k), n - 1))
+    labels = np.zeros(n, dtype=int) if k == 1 else _partition(
+        matrix, len(vocabulary), graph, k, seed)
+    names = _Names(texts, matrix, vocabulary)
+    groups = [names.group(tuple(int(i) for i in np.flatnonzero(labels == g)))
+              for g in range(k)]
+    groups.sort(key=lambda g: -len(g.members))
+    return Suggestion(groups=tuple(groups), k=k, k_was_chosen=chosen,
+                      likely_k=tuple(likely))
 
-    surface_forms = _surface_forms(texts)
-    word_topics = topics[:, : len(vocabulary)]  # name groups by words, not 4-grams
-    exclusivity = word_topics / (word_topics.sum(axis=0, keepdims=True) + 1e-12)
-    groups: list[SuggestedGroup] = []
-    for topic in range(k):
-        members = tuple(int(filled[i]) for i in np.flatnonzero(assignment == topic))
-        if not members:
-            continue
-        score = word_topics[topic] * exclusivity[topic]
-        top_terms = [vocabulary[i] for i in np.argsort(score)[::-1][:KEYWORDS_PER_GROUP]
-                     if score[i] > 0]
-        groups.append(SuggestedGroup(tuple(surface_forms.get(t, t) for t in top_terms),
-                                     members))
-    if empty.any():
-        groups.append(SuggestedGroup((), tuple(int(i) for i in np.flatnonzero(empty))))
-    groups.sort(key=lambda g: (not g.keywords, -len(g.members)))
-    return Suggestion(groups=tuple(groups), k=k, k_was_chosen=chosen)
+
+class _Names:
+    """Names and typical cards of groups of ``texts`` (what they share is computed once)."""
+
+    def __init__(self, texts: Sequence[str], matrix: csr_matrix,
+                 vocabulary: np.ndarray) -> None:
+        self.matrix, self.vocabulary = matrix, vocabulary
+        self.unit = normalize(matrix)
+        self.words = (matrix[:, : len(vocabulary)] > 0).tocsr()
+        self.everywhere = np.asarray(self.words.sum(axis=0)).ravel()
+        self.surface = _surface_forms(texts)
+        self.proper = _proper_names(texts)
+
+    def group(self, members: tuple[int, ...]) -> SuggestedGroup:
+        """A group of ``members``: its telling words and its most typical card."""
+        rows = self.unit[list(members)]
+        centre = np.asarray(rows.mean(axis=0)).ravel()
+        typical = members[int(np.asarray(rows @ centre).ravel().argmax())] if members else -1
+        return SuggestedGroup(keywords=self.keywords(members), members=members,
+                              typical=typical)
+
+    def keywords(self, members: tuple[int, ...]) -> tuple[str, ...]:
+        """The group's most telling content words: held by many of its cards and found
+        mostly in it, never a function word nor a proper name (a place, a person)."""
+        if not len(self.vocabulary) or not members:
+            return ()
+        inside = np.asarray(self.words[list(members)].sum(axis=0)).ravel()
+        # How many of the group's cards hold the word × how much of the word is in it.
+        score = (inside / len(members)) * (inside / np.maximum(self.everywhere, 1))
+        order = [i for i in np.argsort(score)[::-1][: 4 * KEYWORDS_PER_GROUP + 20]
+                 if inside[i] >= min(2, len(members)) and score[i] > 0
+                 and self.vocabulary[i] not in self.proper]
+        return tuple(self.surface.get(self.vocabulary[i], self.vocabulary[i])
+                     for i in order[:KEYWORDS_PER_GROUP])
+
+
+def _proper_names(texts: Sequence[str]) -> frozenset[str]:
+    """Stems of words written with a capital inside sentences most of the time: places and
+    people ("Thiviers", "Miallet"), which do not say what a group is about."""
+    capital: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for text in texts:
+        for position, match in enumerate(_WORD.finditer(_ELISION.sub(" ", text))):
+            word = match.group(0)
+            if len(word) < 2 or word.lower() in stopwords():
+                continue
+            key = stem(word.lower())
+            total[key] += 1
+            if position > 0 and word[0].isupper() and not word.isupper():
+                capital[key] += 1
+    return frozenset(key for key, n in total.items() if capital[key] >= 0.6 * n)
 
 
 def _surface_forms(texts: Sequence[str]) -> dict[str, str]:

@@ -97,6 +97,15 @@ with (new_col.popover(_("New group"), icon=":material/add:", width="stretch"),
         st.rerun()
 
 
+def _propose_likely() -> None:
+    """Suggest again with one of the likely numbers of groups."""
+    chosen = st.session_state.get("suggest_likely")
+    if chosen:
+        st.session_state["suggest_auto"] = False
+        st.session_state["suggest_k"] = int(chosen)
+        _propose()
+
+
 def _propose() -> None:
     automatic = st.session_state.get("suggest_auto", True)
     proposal = _call(
@@ -148,11 +157,20 @@ with suggest_col.expander(_("Suggest groups"),
         st.write(ngettext("{n} group suggested. Untick, rename or remove cards, then accept.",
                           "{n} groups suggested. Untick, rename or remove cards, then accept.",
                           len(groups)))
+        if groups and len(groups[0].likely_k) > 1:
+            st.pills(_("The most likely numbers of groups"), list(groups[0].likely_k),
+                     key="suggest_likely", on_change=_propose_likely,
+                     help=_("Computed from how the cards resemble each other; choose one "
+                            "to suggest again."))
         for index, group in enumerate(groups):
             with st.container(border=True):
                 keep_col, name_col = st.columns([1, 5])
                 keep_col.checkbox(_("Keep"), key=f"proposal_keep_{index}")
                 name_col.text_input(_("Name"), key=f"proposal_name_{index}", max_chars=160)
+                if group.typical_id is not None and group.typical_id in labels:
+                    st.html(render.line(_("Typical card: {text}",
+                                          text=labels[group.typical_id].text),
+                                        icon_name="format_quote", size=".95rem"))
                 st.multiselect(_("Cards"), list(group.card_ids),
                                key=f"proposal_cards_{index}", format_func=card_label,
                                placeholder=_("Choose…"))

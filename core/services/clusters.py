@@ -63,10 +63,13 @@ class GroupBoard:
 
 @dataclass(frozen=True)
 class ProposedGroup:
-    """A suggested group: its proposed name and cards."""
+    """A suggested group: its proposed name and cards, its most typical card, and the
+    suggestion's most likely numbers of groups (best first)."""
 
     name: str
     card_ids: tuple[int, ...]
+    typical_id: int | None = None
+    likely_k: tuple[int, ...] = ()
 
 
 def _kind(kind: CardKind | str) -> CardKind:
@@ -282,10 +285,12 @@ def suggest(*, session: Session, actor: Actor, workshop_id: int,
     current = group_board(session=session, actor=actor, workshop_id=workshop_id, kind=kind)
     facilitated_workshop(session, actor, workshop_id)
     cards = current.unclassified if only_unclassified else current.all_cards()
-    if k is not None and not 1 <= k <= grouping.MAX_GROUPS * 4:
-        raise InvalidInput(N_("Ask for between 1 and {max} groups."), max=grouping.MAX_GROUPS * 4)
+    if k is not None and not 1 <= k <= grouping.MAX_ASKED:
+        raise InvalidInput(N_("Ask for between 1 and {max} groups."), max=grouping.MAX_ASKED)
     suggestion = grouping.suggest_groups([c.text for c in cards], k)
-    return [ProposedGroup(g.name, tuple(cards[i].id for i in g.members))
+    return [ProposedGroup(g.name, tuple(cards[i].id for i in g.members),
+                          cards[g.typical].id if g.typical >= 0 else None,
+                          suggestion.likely_k)
             for g in suggestion.groups]
 
 

@@ -48,6 +48,10 @@ def test_suggest_review_and_accept_groups(new_app, db, templates, running_worksh
     assert not at.exception
     names = [at.text_input(key=f"proposal_name_{i}").value for i in range(2)]
     assert any(n.startswith("déchets") for n in names)
+    # Each suggestion shows its most typical card; the likely numbers of groups are offered.
+    typical = [e.proto.body for e in at.get("html") if "Carte typique" in e.proto.body]
+    assert len(typical) == 2 and all(any(i.text in t for i in ideas) for t in typical)
+    assert [e for e in at.get("button_group") if "suggest_likely" in str(e.proto.id)]
     fresh(db)
     assert db.exec(select(Cluster)).all() == []  # nothing moved yet
     waste = next(i for i, n in enumerate(names) if n.startswith("déchets"))

@@ -174,3 +174,44 @@ def test_similar_cards(session, templates, facilitator, running_workshop, ideas)
                                                     kind=CardKind.IDEA), templates=templates)
     found = clusters.similar_cards(session=session, actor=facilitator, card_id=ideas[3].id)
     assert found[0][0].id == twin.id and found[0][1] > 0.6
+
+
+def test_the_command_line_and_the_app_group_alike(session, templates, facilitator,
+                                                  running_workshop, tmp_path):
+    """`fabrique cluster` on a file and "Suggérer des groupes" on the same cards."""
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    from core.settings import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "tests" / "data" / "egalite_sample.csv").open(encoding="utf-8") as f:
+        # Texts a card keeps as they are (one line, single spaces): the same input to both.
+        texts = [t for t in (row["synthese"] for row in csv.DictReader(f))
+                 if t == " ".join(t.split())][:80]
+    source = tmp_path / "idees.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["n", "idée"])
+        writer.writerows([i, t] for i, t in enumerate(texts))
+    done = subprocess.run([sys.executable, "-m", "launch.cli", "cluster", str(source),
+                           "--text-column", "idée", "--groups", "4"], cwd=PROJECT_ROOT,
+                          capture_output=True, check=True)
+    output = done.stdout.decode("utf-8-sig")
+    delimiter = ";" if ";" in output.splitlines()[0] else ","  # as the file it read
+    rows = list(csv.reader(io.StringIO(output, newline=""), delimiter=delimiter))[1:]
+    by_cli: dict[str, set[str]] = {}
+    for _n, text, group, _name in rows:
+        by_cli.setdefault(group, set()).add(text)
+
+    for text in texts:
+        cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,
+                       templates=templates,
+                       card_in=inputs.CardCreate(text=text, kind=CardKind.IDEA))
+    proposal = clusters.suggest(session=session, actor=facilitator,
+                                workshop_id=running_workshop.id, k=4)
+    text_of = {c.id: c.text for c in clusters.group_board(
+        session=session, actor=facilitator, workshop_id=running_workshop.id).all_cards()}
+    by_app = [{text_of[i] for i in group.card_ids} for group in proposal]
+    assert sorted(map(sorted, by_app)) == sorted(map(sorted, by_cli.values()))

@@ -1,8 +1,12 @@
-"""Suggested groupings on small French examples whose right answer is obvious."""
+"""Suggested groupings: small French examples whose right answer is obvious, then a
+sample of real citizen ideas."""
+
+import csv
+from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score
 
-from core.grouping import similar, suggest_groups, terms, words
+from core.grouping import similar, stopwords, suggest_groups, terms, words
 
 WASTE = [
     "Ramassage des déchets trop rare",
@@ -55,10 +59,15 @@ def test_group_names_use_words_people_wrote():
             assert any(keyword in text.lower() for text in WASTE + MOBILITY), keyword
 
 
-def test_cards_without_content_words_are_kept_apart():
-    suggestion = suggest_groups([*WASTE, "et le la", ""], k=1)
-    misc = [g for g in suggestion.groups if not g.keywords]
-    assert misc and set(misc[0].members) == {5, 6}
+def test_k_means_k_and_every_card_has_a_group():
+    """Cards without a content word go with the group they are nearest to (no extra
+    unnamed group): K groups asked, K given."""
+    texts = [*WASTE, *MOBILITY, "et le la", "", "!!!"]
+    for k in (1, 2, 3, 5):
+        suggestion = suggest_groups(texts, k=k)
+        assert len(suggestion.groups) == k == suggestion.k
+        assert sorted(m for g in suggestion.groups for m in g.members) == list(range(len(texts)))
+        assert all(g.members for g in suggestion.groups)
 
 
 def test_edge_cases():
@@ -73,3 +82,52 @@ def test_similar_cards_find_duplicates_despite_accents_and_punctuation():
     found = similar(texts, 0)
     assert found[0][0] == len(texts) - 1 and found[0][1] > 0.6
     assert all(index not in range(5, 10) for index, _ in found)
+
+
+# --- on real text: a sample of the Égalité consultation (tests/data/README.md) ---------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "egalite_sample.csv"
+
+
+def sample() -> tuple[list[str], list[str]]:
+    with SAMPLE.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["synthese"] for r in rows], [r["theme_label"] for r in rows]
+
+
+def test_exactly_k_groups_for_k_from_2_to_12():
+    texts, _themes = sample()
+    for k in range(2, 13):
+        suggestion = suggest_groups(texts, k=k)
+        assert len(suggestion.groups) == k, k
+        assert sorted(m for g in suggestion.groups for m in g.members) == list(range(len(texts)))
+        assert all(g.members and 0 <= g.typical < len(texts) and g.typical in g.members
+                   for g in suggestion.groups)
+
+
+def test_the_sample_is_grouped_by_theme_and_named_with_content_words():
+    texts, themes = sample()
+    suggestion = suggest_groups(texts, k=4)
+    assert adjusted_rand_score(themes, suggestion.labels(len(texts))) > 0.3
+    stop = stopwords()
+    for group in suggestion.groups:
+        assert 1 <= len(group.keywords) <= 3, group
+        assert not [w for w in group.keywords if w.lower() in stop], group.keywords
+    automatic = suggest_groups(texts)
+    assert automatic.k_was_chosen and len(automatic.likely_k) == 3
+    assert automatic.k == automatic.likely_k[0]
+
+
+def test_place_names_never_name_a_group():
+    texts = [f"{t} à Thiviers" for t in WASTE] + [f"{t} depuis Thiviers" for t in MOBILITY]
+    for group in suggest_groups(texts, k=2).groups:
+        assert "thiviers" not in {w.lower() for w in group.keywords}, group.keywords
+        assert "vers" not in group.keywords and "depuis" not in group.keywords
+
+
+def test_five_thousand_cards_are_grouped():
+    texts, _themes = sample()
+    many = [f"{text} ({i // len(texts)})" for i, text in enumerate(texts * 21)][:5000]
+    suggestion = suggest_groups(many, k=10)
+    assert len(suggestion.groups) == 10
+    assert sum(len(g.members) for g in suggestion.groups) == 5000
