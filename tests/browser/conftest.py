@@ -225,6 +225,19 @@ def login(page, base_url: str, username: str = ADMIN, password: str = PASSWORD) 
     wait_idle(page)
 
 
+def font_px(locator) -> float:
+    """The computed font size of what ``locator`` finds. A live wall redraws its HTML as
+    its timer ticks, so the element found may be replaced before it is measured (a detached
+    element has no style): measure again until it is in the page."""
+    for _ in range(50):
+        size = locator.evaluate("e => e.isConnected ? parseFloat(getComputedStyle(e).fontSize)"
+                                " : -1")
+        if size > 0:
+            return float(size)
+        locator.page.wait_for_timeout(50)
+    raise AssertionError(f"{locator} was never measured in the page")
+
+
 # --- accessibility -------------------------------------------------------------------
 
 AXE = PROJECT_ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     DEMO_WORKSHOP,
     Server,
     axe_violations,
+    font_px,
     join,
     login,
     prepare_database,
@@ -93,7 +94,7 @@ def test_a_card_reaches_the_projector_without_reload(server, new_context):
     # Readable from the back of the hall: cards in 32 px or more on a 1920×1080 wall, the
     # join code in large type, and no sidebar.
     card = wall.get_by_text("Une navette vers le marché du samedi").first
-    assert float(card.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
+    assert font_px(card) >= 32
     assert wall.locator('[data-testid="stSidebar"]').count() == 0 or not wall.locator(
         '[data-testid="stSidebar"]').is_visible()
     # The QR code is drawn (Streamlit's sanitiser drops inline SVG: it is an image).
@@ -325,7 +326,7 @@ def test_the_wall_in_every_phase(server, new_context):
                                    "'.fab-welcome img'); return i && i.width >= 600; }")
             code_box = wall.locator(".fab-welcome-code")
             assert code_box.inner_text() == code
-            assert float(code_box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 100
+            assert font_px(code_box) >= 100
         if kind in expected:
             wall.get_by_text(expected[kind]).first.wait_for()
         wall.screenshot(path=str(ARTIFACTS / f"wall-{index + 1}-{kind.value}.png"))

@@ -7,7 +7,15 @@ from core.db import session_scope
 from core.models import Card, CardKind, PhaseKind, Score, VoteMode
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
-from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login, wait_idle
+from tests.browser.conftest import (
+    ADMIN,
+    ARTIFACTS,
+    DEMO_WORKSHOP,
+    font_px,
+    join,
+    login,
+    wait_idle,
+)
 
 IDEAS = ["Un repair café mensuel", "Une épicerie solidaire au bourg"]
 
@@ -100,7 +108,7 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
     widths = [rows.nth(i).locator(".fab-rank-bar > div").bounding_box()["width"]
               for i in range(2)]
     assert widths[0] > widths[1] > 0
-    assert float(rows.nth(0).evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32
+    assert font_px(rows.nth(0)) >= 32
     wall.screenshot(path=str(ARTIFACTS / "projector-results.png"))
 
 
