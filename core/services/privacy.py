@@ -74,15 +74,17 @@ def _anonymise(session: Session, participant: Participant, now: dt.datetime) -> 
          select(Action.id).where(Action.collective_id == workshop.collective_id),
          ActionChange.action_id),
         (Action.who, Action.who_participant_id, None, None),
-        (Card.author_name, Card.participant_id, None, None),
+        # On a card, "said by" may name someone else than who typed it: by name only.
+        (Card.author_name, None, None, None),
     )
     for column, linked, owners, owner_column in places:
         table = column.class_  # type: ignore[attr-defined]
         where = (col(owner_column).in_(owners) if owners is not None
                  else col(table.collective_id) == workshop.collective_id)
-        rows = session.execute(select(table.id, column, linked).where(where)).all()
-        ids = [row[0] for row in rows
-               if row[2] == pid and row[1] or row[1] and fold(row[1]) == old]
+        rows = session.execute(select(table.id, column, linked if linked is not None
+                                      else table.id).where(where)).all()
+        ids = [row[0] for row in rows if row[1] and (
+            (linked is not None and row[2] == pid) or fold(row[1]) == old)]
         if ids:
             session.execute(update(table).where(col(table.id).in_(ids))
                             .values({column.key: new}))  # type: ignore[attr-defined]

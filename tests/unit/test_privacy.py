@@ -22,6 +22,7 @@ from core.models import (
     ActionStatus,
     Canvas,
     CanvasRevision,
+    Card,
     CardKind,
     Collective,
     Comment,
@@ -70,6 +71,9 @@ def test_anonymised_name_is_nowhere(session, facilitator, running_workshop, temp
     cards.add_card(session=session, actor=facilitator, workshop_id=workshop.id,
                    templates=templates, card_in=inputs.CardCreate(
                        text="Noté pour elle", author_name=NAME.upper(), on_behalf=True))
+    quoted = cards.add_card(session=session, actor=person, workshop_id=workshop.id,
+                            templates=templates, card_in=inputs.CardCreate(
+                                text="Ce que dit le maire", author_name="Le maire"))
     start_at(session, facilitator, workshop, PhaseKind.NEXT_STEPS)
     action = actions.add_action(session=session, actor=person, workshop_id=workshop.id,
                                 templates=templates,
@@ -97,6 +101,7 @@ def test_anonymised_name_is_nowhere(session, facilitator, running_workshop, temp
     assert everywhere(session, "Zéphyrine") == []
     assert participants.actor_for_token(session, old_token) is None  # the link is revoked
     assert session.get(Action, action.id).who == new
+    assert session.get(Card, quoted.id).author_name == "Le maire"  # someone else's words
     assert "Marcel" in [p.display_name for p in session.exec(select(Participant)).scalars()]
 
     # Nor in any export: the collective's file, the spreadsheets (named), the synthesis.
