@@ -4,7 +4,6 @@ templates and the demo (``launch.startup``)."""
 from __future__ import annotations
 
 import gc
-import importlib
 import sys
 import threading
 import time
@@ -34,10 +33,6 @@ GC_THRESHOLDS = (20_000, 20, 20)
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     ready = bootstrap(get_settings())
-    # Suggested groupings need scikit-learn (about 1 s to import): loaded in the background
-    # now, so that the first "Suggest groups" of the day does not wait for it.
-    threading.Thread(target=importlib.import_module, args=("core.grouping",),
-                     daemon=True).start()
     if gc.get_threshold() != GC_THRESHOLDS:  # once per process
         gc.collect()
         gc.freeze()
