@@ -153,9 +153,10 @@ def _import() -> None:
         return
     done = calls.call(transfer.import_collective, defer_error=HOME, data=uploaded.getvalue())
     if done is not None:
+        name = render.md(done.name)  # the file's text, shown as typed (st.success is Markdown)
         st.session_state["import_collective_done"] = (
-            _("“{name}” was already here: nothing imported.", name=done.name)
-            if done.already_here else _("“{name}” imported: {rows} rows.", name=done.name,
+            _("“{name}” was already here: nothing imported.", name=name)
+            if done.already_here else _("“{name}” imported: {rows} rows.", name=name,
                                         rows=done.rows))
 
 

@@ -103,7 +103,10 @@ def test_a_laptop_collective_opens_on_a_postgresql_server(tmp_path, new_context,
         wait_idle(there)
         there.get_by_role("heading", name=demo["canvas"]).wait_for()
         latest = demo["revisions"][-1][1].split("\n")[0][:40]
-        there.get_by_text(latest).first.wait_for()
+        # In a field (its value) or as text, wherever the canvas shows it.
+        there.wait_for_function(
+            """(t) => [...document.querySelectorAll('textarea')].some((a) => a.value.includes(t))
+                      || document.body.innerText.includes(t)""", arg=latest)
         there.get_by_text("Historique").first.wait_for()
         there.screenshot(path=str(ARTIFACTS / "moved-canvas-on-postgresql.png"), full_page=True)
         there.goto(f"{server.url}/next_steps?w={workshop.id}")
