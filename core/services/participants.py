@@ -103,12 +103,18 @@ def touch(*, session: Session, actor: Actor) -> Participant:
     return participant
 
 
-def remove_participant(*, session: Session, actor: Actor, participant_id: int) -> Participant:
-    """Remove someone from the workshop (their cards stay; they cannot come back)."""
+def facilitated_participant(session: Session, actor: Actor, participant_id: int) -> Participant:
+    """Return a participant of a workshop ``actor`` facilitates, or refuse."""
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise InvalidInput(N_("This participant does not exist."))
     facilitated_workshop(session, actor, participant.workshop_id)
+    return participant
+
+
+def remove_participant(*, session: Session, actor: Actor, participant_id: int) -> Participant:
+    """Remove someone from the workshop (their cards stay; they cannot come back)."""
+    participant = facilitated_participant(session, actor, participant_id)
     participant.removed_at = participant.removed_at or utcnow()
     session.commit()
     return participant

@@ -42,8 +42,9 @@ from core.models import (
 )
 from core.names import name_key
 from core.services import transfer
-from core.services.access import collective_for, facilitated_workshop, require_admin
+from core.services.access import collective_for, require_admin
 from core.services.live_cache import bump_board_revision
+from core.services.participants import facilitated_participant
 from core.settings import get_settings
 from core.text import fold
 
@@ -100,10 +101,7 @@ def _anonymise(session: Session, participant: Participant, now: dt.datetime) -> 
 
 def anonymise_participant(*, session: Session, actor: Actor, participant_id: int) -> str:
     """Anonymise a participant of a workshop one facilitates; return their new name."""
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound(N_("This participant does not exist."))
-    facilitated_workshop(session, actor, participant.workshop_id)
+    participant = facilitated_participant(session, actor, participant_id)
     if participant.anonymised_at is not None:
         return participant.display_name
     new = _anonymise(session, participant, utcnow())
