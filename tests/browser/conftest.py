@@ -238,6 +238,18 @@ def font_px(locator) -> float:
     raise AssertionError(f"{locator} was never measured in the page")
 
 
+def box_of(locator) -> dict:
+    """The bounding box of what ``locator`` finds, measured again while the element is being
+    redrawn (a live screen replaces its HTML as its timer ticks or its fragment reruns;
+    between the two Playwright sees no box)."""
+    for _ in range(50):
+        box = locator.bounding_box()
+        if box is not None:
+            return box
+        locator.page.wait_for_timeout(50)
+    raise AssertionError(f"{locator} never had a box in the page")
+
+
 # --- accessibility -------------------------------------------------------------------
 
 AXE = PROJECT_ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -11,7 +11,7 @@ from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.templates import load_templates
-from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, box_of, join, wait_idle
 
 
 def prepare(server) -> tuple[str, int]:
@@ -95,9 +95,9 @@ def test_a_saved_section_appears_on_the_other_screens(server, new_context):
 def test_the_wide_canvas_is_a_grid(server, new_context):
     code, canvas_id = prepare(server)
     page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
-    need = page.locator(".st-key-section-besoin").bounding_box()
-    who = page.locator(".st-key-section-pour-qui").bounding_box()
-    value = page.locator(".st-key-section-valeur").bounding_box()
+    need = box_of(page.locator(".st-key-section-besoin"))
+    who = box_of(page.locator(".st-key-section-pour-qui"))
+    value = box_of(page.locator(".st-key-section-valeur"))
     assert abs(need["y"] - who["y"]) < 5 and who["x"] > need["x"] + need["width"] - 5
     assert value["y"] > need["y"] + need["height"] - 5  # the next row
 

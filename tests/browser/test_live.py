@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     DEMO_WORKSHOP,
     Server,
     axe_violations,
+    box_of,
     font_px,
     join,
     login,
@@ -101,9 +102,9 @@ def test_a_card_reaches_the_projector_without_reload(server, new_context):
     qr = wall.locator(".fab-qr img")
     qr.wait_for()
     assert qr.evaluate("img => img.complete && img.naturalWidth") > 100
-    assert qr.bounding_box()["width"] >= 250
+    assert box_of(qr)["width"] >= 250
     newest = wall.locator(".fab-latest", has_text="Une navette vers le marché du samedi")
-    box = newest.bounding_box()
+    box = box_of(newest)
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1080
     wall.screenshot(path=str(ARTIFACTS / "projector-1920x1080.png"))
 
@@ -349,16 +350,16 @@ def test_explore_fits_a_laptop_and_a_phone_sees_the_phase_first(server, new_cont
     login(laptop, server.url)
     laptop.goto(f"{server.url}/explore?w={workshop_id}")
     wait_idle(laptop)
-    first_card = laptop.locator(".fab-card").first.bounding_box()
+    first_card = box_of(laptop.locator(".fab-card").first)
     assert first_card is not None and first_card["y"] + 40 < 768, first_card
 
     phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     join(phone, server.url, code, "Marcel")
     bar = phone.locator(".fab-phase-pin .fab-phase")
     field = phone.get_by_label("Nouveau besoin")
-    assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= field.bounding_box()["y"]
+    assert box_of(bar)["y"] + box_of(bar)["height"] <= box_of(field)["y"]
     assert "Constats et besoins" in bar.inner_text()
     phone.mouse.wheel(0, 1500)
     phone.wait_for_timeout(300)
-    box = bar.bounding_box()
+    box = box_of(bar)
     assert box is not None and 0 <= box["y"] < 120, box  # still at the top of the screen

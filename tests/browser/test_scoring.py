@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     ADMIN,
     ARTIFACTS,
     DEMO_WORKSHOP,
+    box_of,
     font_px,
     join,
     login,
@@ -105,7 +106,7 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
     assert rows.count() == 2
     assert rows.nth(0).locator(".fab-rank-score").inner_text() == "4,75"
     assert rows.nth(1).locator(".fab-rank-score").inner_text() == "2,50"
-    widths = [rows.nth(i).locator(".fab-rank-bar > div").bounding_box()["width"]
+    widths = [box_of(rows.nth(i).locator(".fab-rank-bar > div"))["width"]
               for i in range(2)]
     assert widths[0] > widths[1] > 0
     assert font_px(rows.nth(0)) >= 32
@@ -167,7 +168,7 @@ def test_the_wall_ranks_a_vote_by_dots(server, new_context):
         IDEAS[1], IDEAS[0]]
     assert [rows.nth(i).locator(".fab-rank-score").inner_text() for i in range(2)] == [
         "7 gommettes", "3 gommettes"]
-    widths = [rows.nth(i).locator(".fab-rank-bar > div").bounding_box()["width"]
+    widths = [box_of(rows.nth(i).locator(".fab-rank-bar > div"))["width"]
               for i in range(2)]
     assert widths[0] > 2 * widths[1] > 0
     wall.screenshot(path=str(ARTIFACTS / "projector-results-dots.png"))
