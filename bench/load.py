@@ -47,6 +47,8 @@ from tests.browser.conftest import (  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 
 MARKER = re.compile(r"LOAD-\d+-\d+")
+WATCHING: list[asyncio.Task] = []  # what each card's phone was shown, checked aside
+PHASE_CHANGED = [0.0]  # when the facilitator moved the workshop to the vote (monotonic)
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
             ForwardMsg.FINISHED_EARLY_FOR_RERUN}
 
@@ -66,7 +68,15 @@ class Client:
         self.reader: asyncio.Task | None = None
         self.poller: asyncio.Task | None = None
         self.runs = 0
+        self.received = 0  # bytes
+        # The values this tab's widgets hold (user key → (field, value)): a browser sends
+        # every widget's value with every rerun, its polls included; triggers only once.
+        self.values: dict[str, tuple[str, object]] = {}
         self.cached: set[str] = set()  # big elements this tab holds (Streamlit's cache)
+        # What this tab was shown: the markers of cards in any element, and the alerts
+        # (error and warning boxes), each with when it arrived.
+        self.markers_seen: dict[str, float] = {}
+        self.alerts: list[tuple[float, str]] = []
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
@@ -82,6 +92,7 @@ class Client:
 
     async def _read(self) -> None:
         async for data in self.ws:
+            self.received += len(data)
             msg = ForwardMsg()
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
@@ -89,6 +100,14 @@ class Client:
                 self.cached.add(msg.hash)
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
+                now = time.monotonic()
+                element_type = element.WhichOneof("type")
+                if element_type in ("html", "markdown"):  # a board, not a form's field
+                    for found in MARKER.findall(element.SerializeToString().decode(
+                            "utf-8", "replace")):
+                        self.markers_seen.setdefault(found, now)
+                if element_type == "alert":
+                    self.alerts.append((now, element.alert.body))
                 widget = getattr(element, element.WhichOneof("type") or "", None)
                 widget_id = getattr(widget, "id", "") if widget is not None else ""
                 if widget_id.startswith("$$ID-"):
@@ -121,6 +140,11 @@ class Client:
             # As a browser does: the server sends a reference for a big element it holds.
             client.cached_message_hashes.extend(sorted(self.cached))
             for key, field, value in states or []:
+                if "trigger" not in field:
+                    self.values[key] = (field, value)
+            triggers = [(k, f, v) for k, f, v in states or [] if "trigger" in f]
+            values = [(k, f, v) for k, (f, v) in self.values.items() if k in self.widgets]
+            for key, field, value in values + triggers:
                 state = client.widget_states.widgets.add()
                 state.id = self.widgets[key]
                 if field == "string_array_value":
@@ -197,24 +221,53 @@ async def join_workshop(client: Client, code: str, name: str, errors: list[str])
     return True
 
 
+async def outcome_of(client: Client, marker: str, since: float, wait: float = 30) -> str:
+    """What the phone was shown after sending the card ``marker``: "shown" (on its board),
+    "refused: …" (an alert arrived), or "nothing" within ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if marker in client.markers_seen:
+            return "shown"
+        alerts = [body for at, body in client.alerts if at >= since]
+        if alerts:
+            return "refused: " + alerts[0][:90]
+        await asyncio.sleep(0.2)
+    return "nothing"
+
+
 async def participant(port: int, code: str, number: int, args, sent: dict[str, float],
                       ready: asyncio.Event, scoring_open: asyncio.Event,
-                      ballots: list[int], errors: list[str]) -> Client:
+                      ballots: list[int], errors: list[str],
+                      outcomes: dict[str, str], phase_delays: list[float]) -> Client:
     client = Client(port, query=f"code={code}")
     await client.connect()
     await asyncio.sleep(random.uniform(0, args.join_spread))
     if not await join_workshop(client, code, f"Participant {number}", errors):
         return client
     client.start_polling()
+    explore_page = client.page_hash  # where the join landed: the needs' page
     await ready.wait()
     for index in range(args.cards):
         await asyncio.sleep(random.uniform(0.5, args.write_spread / args.cards))
         marker = f"LOAD-{number}-{index}"
+        if client.page_hash != explore_page:
+            # The phone was taken to the next phase: the form is no longer on its screen,
+            # nothing can be sent (a browser would not send it).
+            outcomes[marker] = "moved on before sending"
+            continue
         text = f"Besoin {marker} : une navette pour le marché du samedi"
-        await client.rerun(states=[
-            ("need_capture_text", "string_value", text),
-            ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)],
-            on_send=lambda marker=marker: sent.__setitem__(marker, time.time() * 1000))
+        since = time.monotonic()
+        try:
+            await client.rerun(states=[
+                ("need_capture_text", "string_value", text),
+                ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)],
+                on_send=lambda marker=marker: sent.__setitem__(marker, time.time() * 1000))
+        except TimeoutError:
+            errors.append(f"{marker}: the run of its submission did not finish in 60 s")
+
+        async def note(marker: str = marker, since: float = since) -> None:
+            outcomes[marker] = await outcome_of(client, marker, since)
+        WATCHING.append(asyncio.create_task(note()))
     await scoring_open.wait()
     # The phase change moves the page to "Évaluer" at the next poll.
     deadline = time.monotonic() + 30
@@ -224,11 +277,12 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
                           f"{client.fragments}, runs {client.runs}, {client.query})")
             return client
         await asyncio.sleep(0.2)
+    phase_delays.append(time.monotonic() - PHASE_CHANGED[0])
     await client.settle()  # the whole ballot, not its first widgets
     await asyncio.sleep(random.uniform(0, 3))
     for key in sorted(k for k in client.widgets if k.startswith("score_")):
-        await client.rerun(states=[(key, "string_array_value", [str(random.randint(1, 5))])])
         ballots.append(1)
+        await client.rerun(states=[(key, "string_array_value", [str(random.randint(1, 5))])])
     return client
 
 
@@ -315,21 +369,32 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         sent: dict[str, float] = {}
         ballots: list[int] = []
         errors: list[str] = []
+        outcomes: dict[str, str] = {}
+        phase_delays: list[float] = []
         ready, scoring_open = asyncio.Event(), asyncio.Event()
         tasks = [asyncio.create_task(participant(server.port, code, n, args, sent, ready,
-                                                 scoring_open, ballots, errors))
+                                                 scoring_open, ballots, errors, outcomes,
+                                                 phase_delays))
                  for n in range(args.participants)]
         await asyncio.sleep(args.join_spread + 5)
         memory_joined = rss_kib(server.process.pid)
         ready.set()
-        await asyncio.sleep(args.write_spread + 5)
+        # The facilitator moves on once every card has been sent (the figures are about
+        # the server, not about a race with the facilitator), or at a deadline.
+        deadline = time.monotonic() + args.write_spread + args.explore_extra
+        while time.monotonic() < deadline and len(sent) < args.participants * args.cards:
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(2)
         with session_scope(write=True, url=server.database_url) as session:
             admin = actor_for_username(session, ADMIN)
             score_phase = next(p.position for p in phases.phases_of(session, wid)
                                if p.kind == PhaseKind.SCORE)
             phases.go_to(session=session, actor=admin, workshop_id=wid, index=score_phase)
+        PHASE_CHANGED[0] = time.monotonic()
         scoring_open.set()
         clients = await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*WATCHING)
+        WATCHING.clear()
         elapsed = time.monotonic() - started
         cpu_used = sum(cpu_seconds(s.process.pid) for s in servers) - cpu_before
         harness_cpu = time.process_time() - harness_cpu
@@ -354,7 +419,23 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
     drawing = [seen[m] - frames[m] for m in sent if m in frames and m in seen]
     to_store = [stored_at[m] - t for m, t in sent.items() if m in stored_at]
     to_wall = [seen[m] - stored_at[m] for m in sent if m in seen and m in stored_at]
+    # Each card from the phone's side: stored or not, and what the phone was shown.
+    kinds: dict[str, int] = {}
+    kinds["not sent: the phone was already on the next phase"] = sum(
+        1 for o in outcomes.values() if o == "moved on before sending")
+    for marker in sent:
+        shown = outcomes.get(marker, "nothing")
+        kind = ("stored" if marker in stored else "not stored") + ", " + (
+            "shown" if shown == "shown" else "refused out loud" if shown.startswith("refused")
+            else "nothing shown")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    refusals = sorted({o for o in outcomes.values() if o.startswith("refused")})
     return {
+        "outcomes": kinds, "refusals": refusals,
+        "phase_p95": percentile(phase_delays, 0.95) if phase_delays else None,
+        "phase_max": max(phase_delays) if phase_delays else None,
+        "on_new_phase": len(phase_delays),
+        "silently_lost": kinds.get("not stored, nothing shown", 0),
         "participants": args.participants, "cards_sent": len(sent),
         "cards_stored": len(stored), "cards_on_wall": len(latencies),
         "lost_cards": len(set(sent) - stored), "scores_sent": len(ballots),
@@ -413,6 +494,15 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     print(f"  lost writes: {result['lost_cards']} cards of {result['cards_sent']}, "
           f"{result['lost_scores']} scores of {result['scores_sent']} "
           f"(stored: {result['cards_stored']} cards, {result['scores_stored']} scores)")
+    if result["phase_p95"] is not None:
+        print(f"  phase change → ballot on the phone: p95 {result['phase_p95']:.1f} s, max "
+              f"{result['phase_max']:.1f} s ({result['on_new_phase']} / "
+              f"{result['participants']} participants)")
+    print("  from the phones' side: " + ", ".join(
+        f"{kind} {n}" for kind, n in sorted(result["outcomes"].items())))
+    print(f"  SILENTLY LOST (not stored, the phone shown nothing): {result['silently_lost']}")
+    for refusal in result["refusals"][:3]:
+        print(f"    {refusal}")
     print(f"  server memory per connected session: "
           f"{result['memory_per_session_kib'] / 1024:.2f} MiB")
     print(f"  server CPU during the run: {result['cpu_percent']:.0f} % of one core "
@@ -448,6 +538,9 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=3, help="cards per participant")
     parser.add_argument("--join-spread", type=float, default=10.0)
     parser.add_argument("--write-spread", type=float, default=30.0)
+    parser.add_argument("--explore-extra", type=float, default=60.0,
+                        help="seconds the needs phase may last beyond --write-spread while "
+                             "cards are still being sent")
     parser.add_argument("--interval", type=float, default=None,
                         help="projector's poll (as `fabrique serve`: 0.25 s on the wall's own "
                              "server, else 0.5 s)")

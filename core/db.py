@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from core.errors import DatabaseUnavailable
@@ -18,6 +20,11 @@ from core.i18n import N_
 from core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL = 30  # connections kept per app server (twice as many more at peaks)
+# PostgreSQL connections left to everything but the app servers: the command line
+# (backups, exports, migrations), psql, a monitoring agent.
+POSTGRES_MARGIN = 10
+POOL_WAIT_SECONDS = 60  # how long a run waits for a free connection before saying so
 
 
 def is_sqlite(url: str) -> bool:
@@ -25,30 +32,38 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-@lru_cache(maxsize=32)
 def get_engine(url: str, *, write: bool = False) -> Engine:
     """Return the engine for ``url``, creating it on first use.
 
     On SQLite a second engine serves writes: its transactions start with
     ``BEGIN IMMEDIATE``, so a writer waits for the lock (busy timeout) instead of
-    failing with "database is locked" when it upgrades a read transaction.
+    failing with "database is locked" when it upgrades a read transaction. On PostgreSQL
+    one engine (one pool) serves both.
     """
+    return _engine(url, write and is_sqlite(url))
+
+
+@lru_cache(maxsize=32)
+def _engine(url: str, write: bool) -> Engine:
+    """Create the engine of ``get_engine`` (kept per URL and role, always called alike)."""
     # Every browser tab is a Streamlit session whose script thread takes a connection on
     # each run or poll; a room of 60 needs more than SQLAlchemy's default 5 + 10, or threads
     # queue for a connection and overflow connections are closed and reopened each time.
-    pool = get_settings().db_pool_size
+    settings = get_settings()
     if not is_sqlite(url):
-        if write:
-            return get_engine(url)
-        return create_engine(url, pool_pre_ping=True, pool_size=pool,
-                             max_overflow=pool * 2, pool_timeout=60)
+        # A fixed number of connections, within what the server accepts: a run beyond it
+        # waits for one (``POOL_WAIT_SECONDS``) instead of being refused by PostgreSQL.
+        pool = settings.db_pool_size or postgres_share(url, settings.app_processes)
+        return create_engine(url, pool_pre_ping=True, pool_size=pool, max_overflow=0,
+                             pool_timeout=POOL_WAIT_SECONDS)
+    pool = settings.db_pool_size or SQLITE_POOL
 
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        pool_size=pool, max_overflow=pool * 2, pool_timeout=60,
+        pool_size=pool, max_overflow=pool * 2, pool_timeout=POOL_WAIT_SECONDS,
     )
 
     @event.listens_for(engine, "connect")
@@ -71,6 +86,30 @@ def get_engine(url: str, *, write: bool = False) -> Engine:
     return engine
 
 
+def postgres_share(url: str, processes: int) -> int:
+    """Return the connections one of ``processes`` app servers may keep open on the
+    PostgreSQL server at ``url``: what it allows to ordinary users, less a margin for the
+    command line, divided among the app servers (at least 2)."""
+    probe = create_engine(url, poolclass=NullPool)
+    try:
+        with probe.connect() as connection:
+            allowed = int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+            reserved = sum(int(connection.exec_driver_sql(f"SHOW {name}").scalar_one())
+                           for name in _reserved_settings(connection))
+    finally:
+        probe.dispose()
+    return max(2, (allowed - reserved - POSTGRES_MARGIN) // processes)
+
+
+def _reserved_settings(connection) -> list[str]:
+    """The settings holding connections kept for superusers (and, from PostgreSQL 16, for
+    the roles given ``pg_use_reserved_connections``)."""
+    names = connection.exec_driver_sql(
+        "SELECT name FROM pg_settings WHERE name IN "
+        "('superuser_reserved_connections', 'reserved_connections')").scalars().all()
+    return sorted(names)
+
+
 def dispose_engines(url: str) -> None:
     """Close every pooled connection to ``url`` (tests drop their databases after)."""
     for write in (False, True):
@@ -85,7 +124,8 @@ def current_url() -> str:
 # The database went away or stayed busy: PostgreSQL restarting or unreachable, SQLite
 # locked beyond the busy timeout. Not a refusal of what was asked: the same call may work a
 # moment later (pooled connections are checked before use, ``pool_pre_ping``).
-CONNECTION_ERRORS = (OperationalError, InterfaceError)
+# A run that waited ``POOL_WAIT_SECONDS`` for a connection is told the same.
+CONNECTION_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 UNAVAILABLE = N_("The database did not answer: your text is kept, send it again in a moment.")
 
 

@@ -34,9 +34,14 @@ class Settings(BaseSettings):
     default_language: Literal["fr", "en"] = "fr"
     load_demo: bool = True
     templates_dir: Path = DATA_TEMPLATES_DIR
-    # Database connections kept open per app server (and twice as many more at peaks).
-    # With PostgreSQL, keep replicas × 3 × this under the server's max_connections.
-    db_pool_size: int = Field(default=30, ge=1, le=500)
+    # Database connections per app server. Empty: on SQLite 30 (plus 60 at peaks); on
+    # PostgreSQL a share of what the server allows (max_connections less the reserved ones
+    # and a margin for the command line, divided among the app servers), never more: a
+    # person waits for a connection instead of the database refusing one.
+    db_pool_size: int | None = Field(default=None, ge=1, le=500)
+    # How many app server processes share the database (`fabrique serve` sets it to the
+    # servers it starts; behind a load balancer, the number of servers on every machine).
+    app_processes: int = Field(default=1, ge=1, le=200)
     # Seconds between two polls of the projector (`fabrique serve` sets 0.25 on the wall's
     # own server, where it waits behind no one)...
     projector_interval: float = Field(default=0.5, ge=0.1, le=10)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from core.errors import FabriqueError, InvalidInput
@@ -193,44 +195,93 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 WALL_INTERVAL = 0.25  # seconds between the wall's polls, on its own server
 
 
+RESTARTS_PER_MINUTE = 5  # beyond, a child that keeps dying is left stopped, and said so
+
+
 def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
     """Run the app on ``port`` and, unless ``wall`` is off, a second app server on the same
     database on ``port + 1`` for the projector. Each app server is one Python process: with
     sixty phones on one, the wall's updates wait behind theirs (bench/load.py); on its own,
-    the wall stays within half a second. The facilitator's "projector" button opens it."""
+    the wall stays within half a second. The facilitator's "projector" button opens it.
+
+    The projector's server is watched: if it stops (killed, out of memory), it is started
+    again at once, and the facilitator's screen says so while it is away
+    (``ui/startup.wall_reachable``). Stopping the app stops both.
+    """
     from launch.startup import bootstrap
 
     bootstrap(settings)  # migrations, demo, setup code: once, before both servers start
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", host,
                "--browser.serverAddress", "localhost"]
     env = dict(os.environ)
-    servers: list[subprocess.Popen] = []
+    # Each server's share of PostgreSQL's connections (core/db.py), unless the operator
+    # counted the servers of every machine behind a load balancer.
+    env.setdefault("FABRIQUE_APP_PROCESSES", str(2 if wall else 1))
+    wall_child: _Child | None = None
     # Stopped by a service manager (SIGTERM) as by Ctrl+C: both servers stop with it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    main_server: subprocess.Popen | None = None
     try:
         if wall:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            with (settings.data_dir / "wall-server.log").open("ab") as log:
-                servers.append(subprocess.Popen(  # noqa: S603 - our own command line
-                    [*command, "--server.port", str(port + 1), "--server.headless", "true"],
-                    env={"FABRIQUE_PROJECTOR_INTERVAL": str(WALL_INTERVAL), **env,
-                         "FABRIQUE_APP_PORT": str(port)}, stdout=log,
-                    stderr=subprocess.STDOUT))
+            wall_child = _Child(
+                [*command, "--server.port", str(port + 1), "--server.headless", "true"],
+                {"FABRIQUE_PROJECTOR_INTERVAL": str(WALL_INTERVAL), **env,
+                 "FABRIQUE_APP_PORT": str(port)},
+                settings.data_dir / "wall-server.log", label=f"projector (port {port + 1})")
+            wall_child.start()
             env["FABRIQUE_WALL_PORT"] = str(port + 1)
         main_server = subprocess.Popen([*command, "--server.port", str(port)], env=env)  # noqa: S603
-        servers.append(main_server)
-        return main_server.wait()
+        while main_server.poll() is None:
+            if wall_child is not None:
+                wall_child.watch()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                main_server.wait(timeout=1)
+        return main_server.returncode
     except KeyboardInterrupt:
         return 0
     finally:
-        for server in servers:
+        for server in ([main_server] if main_server else []) + (
+                [wall_child.process] if wall_child and wall_child.process else []):
             if server.poll() is None:
                 server.terminate()
-        for server in servers:
             try:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+class _Child:
+    """A server ``fabrique serve`` started and keeps running: started again when it stops,
+    unless it stopped ``RESTARTS_PER_MINUTE`` times within a minute."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], log: Path, *,
+                 label: str) -> None:
+        self.argv, self.env, self.log, self.label = argv, env, log, label
+        self.process: subprocess.Popen | None = None
+        self.restarts: list[float] = []
+        self.given_up = False
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+                self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def watch(self) -> None:
+        """Start the server again if it stopped (called every second)."""
+        if self.process is None or self.given_up or self.process.poll() is None:
+            return
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < 60] + [now]
+        if len(self.restarts) > RESTARTS_PER_MINUTE:
+            self.given_up = True
+            print(f"fabrique serve: the {self.label} server keeps stopping (exit status "
+                  f"{self.process.returncode}); left stopped, see {self.log}",
+                  file=sys.stderr, flush=True)
+            return
+        print(f"fabrique serve: the {self.label} server stopped (exit status "
+              f"{self.process.returncode}); starting it again", file=sys.stderr, flush=True)
+        self.start()
 
 
 GROUP_COLUMN = "groupe"

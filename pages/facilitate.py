@@ -106,6 +106,10 @@ with st.container(border=True):
     st.link_button(_("Open the projector view"), links.projector_link(workshop_id),
                    icon=":material/co_present:",
                    help=_("Opens in a new tab: drag it to the projector screen."))
+    if not links.wall_answers():
+        st.warning(_("The projector's server does not answer: it is being started again. "
+                     "Reload the projector's tab in a few seconds."),
+                   icon=":material/sync_problem:")
 
 # --- participants -------------------------------------------------------------------------
 people = calls.read(participants.list_participants, workshop_id=workshop_id)

@@ -3,6 +3,7 @@ canvases (this laptop's network address on a hall's Wi-Fi, or the public address
 
 from __future__ import annotations
 
+import socket
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -40,6 +41,22 @@ def projector_link(workshop_id: int) -> str:
     host = f"[{here.hostname}]" if ":" in here.hostname else here.hostname
     return urlunsplit((here.scheme or "http", f"{host}:{port}", "/projector",
                        f"w={workshop_id}", ""))
+
+
+def wall_answers() -> bool:
+    """Say whether the projector's own app server answers (True when there is none: the
+    projector is on this server). ``fabrique serve`` starts it again if it stops; until
+    then its button would lead to a closed port."""
+    port = get_settings().wall_port
+    if not port:
+        return True
+    address = str(st.get_option("server.address") or "")
+    host = "127.0.0.1" if address in ("", "0.0.0.0", "::") else address  # noqa: S104
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def personal_link(token: str) -> str:

@@ -109,8 +109,8 @@ def follow(workshop_id: int, drawn: LiveState, *,
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
-    (HTML, rebuilt from a cache unless the revision moved), as one element: each element is
-    a message from the server to the screen, and sixty screens poll. Only a change of phase,
+    (HTML, rebuilt from a cache unless the revision moved; sent as a reference while it does
+    not change). Only a change of phase,
     status, vote or lock reruns the whole page — a new card does not: with sixty screens,
     a full rerun of every page for every card would not keep up. Participants follow the
     facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
@@ -153,7 +153,16 @@ def follow(workshop_id: int, drawn: LiveState, *,
         drawn_bar = (bar or phase_bar_html)(state)
         if content is not None and on_top:
             drawn_bar = f"<div class='fab-phase-pin'>{drawn_bar}</div>"
-        st.html(drawn_bar + (content(state) if content else ""))
+        # Two elements: the bar, whose timer changes at each tick, and the content, the
+        # same from one tick to the next until someone changes the board. Streamlit sends
+        # an element the screen already holds as a reference to it (its hash), so a
+        # board of 300 cards costs a few bytes per tick instead of 230 KiB, and the
+        # screen does not redraw it (bench/poll.py).
+        st.html(render.Built(drawn_bar))
+        if content is not None:
+            drawn_content = content(state)
+            if drawn_content:
+                st.html(render.Built(drawn_content))
 
     poll()
 

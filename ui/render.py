@@ -55,6 +55,21 @@ _WWW_DOT = re.compile(r"(?i)(?<=www)\\\.")
 WORD_JOINER = "\u2060"
 
 
+class Built:
+    """HTML built here, handed to ``st.html`` as is. Streamlit dedents and strips a plain
+    string's every line first (``textwrap.dedent``): on a live board of 300 cards, redrawn
+    at each tick of every phone, that was a third of the server's time (bench/poll.py).
+    An object with ``_repr_html_`` is taken as it is (Streamlit's documented way)."""
+
+    __slots__ = ("html",)
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
 def md(text: object) -> str:
     """Escape user text for a Markdown-rendering element (st.caption, st.error, toasts…).
 

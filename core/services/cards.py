@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -236,6 +236,9 @@ class _Snapshot:
     merged: dict[int, list[tuple[int, str]]]
     # The revealed cards as public cards, built by the first live reader.
     public: tuple[PublicCard, ...] | None = None
+    # Each reader's own marks (supported, mine, hidden), by participant (None: a
+    # facilitator): a phone polls the same revision every second.
+    personal: dict[int | None, tuple] = field(default_factory=dict)
 
 
 _snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
@@ -357,17 +360,20 @@ def live_board(*, session: Session, actor: Actor, workshop_id: int,
     else:
         workshop = workshop_for(session, actor, workshop_id)
         snapshot, current = _snapshot(session, workshop, CardKind(kind)), workshop.board_revision
-    live = [r for r in snapshot.rows if r.deleted_at is None]
-    public = snapshot.public
-    if public is None:
-        # Two threads may both build it; the results are equal, so no lock is needed.
-        public = snapshot.public = tuple(_public(r, snapshot) for r in live if r.revealed)
     me = actor.participant_id if isinstance(actor, ParticipantActor) else None
-    supported = frozenset(r.id for r in live if me in snapshot.supporters.get(r.id, ()))
-    mine = frozenset(r.id for r in live if me is not None and r.participant_id == me)
-    hidden = tuple(_public(r, snapshot) for r in live
-                   if not r.revealed and (me is None or r.participant_id == me))
-    return LiveBoard(current or 0, public, supported, mine, hidden)
+    # Two threads may both build these; the results are equal, so no lock is needed.
+    marks = snapshot.personal.get(me)
+    if marks is None or snapshot.public is None:
+        live = [r for r in snapshot.rows if r.deleted_at is None]
+        if snapshot.public is None:
+            snapshot.public = tuple(_public(r, snapshot) for r in live if r.revealed)
+        marks = snapshot.personal[me] = (
+            frozenset(r.id for r in live if me in snapshot.supporters.get(r.id, ())),
+            frozenset(r.id for r in live if me is not None and r.participant_id == me),
+            tuple(_public(r, snapshot) for r in live
+                  if not r.revealed and (me is None or r.participant_id == me)))
+    supported, mine, hidden = marks
+    return LiveBoard(current or 0, snapshot.public, supported, mine, hidden)
 
 
 def board(*, session: Session, actor: Actor, workshop_id: int,

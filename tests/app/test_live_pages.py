@@ -164,3 +164,20 @@ def test_the_facilitator_is_warned_when_phones_cannot_reach_the_server(
         "127.0.0.1" if name == "server.address" else _get(name)))
     at.run()
     assert "n'écoute que sur cet ordinateur" in texts(at)
+
+
+def test_the_facilitator_is_told_when_the_projectors_server_does_not_answer(
+        new_app, running_workshop_app, monkeypatch):
+    """``fabrique serve`` restarts the projector's server when it stops; meanwhile the
+    facilitator's screen says so next to the button that would lead to a closed port."""
+    import socket
+
+    with socket.socket() as listening:  # a server that answers
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        monkeypatch.setenv("FABRIQUE_WALL_PORT", str(listening.getsockname()[1]))
+        at = open_as_facilitator(new_app, running_workshop_app["workshop_id"],
+                                 "pages/facilitate.py")
+        assert "serveur de la projection ne répond pas" not in texts(at)
+    at.run()  # the port is closed now
+    assert "serveur de la projection ne répond pas" in texts(at)

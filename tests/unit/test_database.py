@@ -169,3 +169,50 @@ def test_a_database_that_does_not_answer_is_a_message_not_a_traceback(tmp_path):
     with pytest.raises(DatabaseUnavailable) as failed, session_scope(url=url) as session:
         session.execute(text("SELECT 1"))
     assert translate("fr", failed.value.msgid).startswith("La base de données n'a pas répondu")
+
+
+@pytest.mark.postgres
+def test_app_servers_stay_within_the_connections_postgresql_allows(postgres_server):
+    """With the default settings, the app servers together never ask PostgreSQL for more
+    connections than it accepts from ordinary users, margin for the command line kept; each
+    still has a useful share."""
+    from core.db import POSTGRES_MARGIN, postgres_share
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(postgres_server, poolclass=NullPool)
+    with engine.connect() as connection:
+        allowed = int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(connection.exec_driver_sql(
+            "SHOW superuser_reserved_connections").scalar_one())
+    engine.dispose()
+    for processes in (1, 2, 3, 8):
+        share = postgres_share(postgres_server, processes)
+        assert processes * share + reserved + POSTGRES_MARGIN <= allowed, processes
+        assert share >= (allowed - reserved - POSTGRES_MARGIN) // processes - 1
+    assert postgres_share(postgres_server, 2) >= 20
+
+
+def test_waiting_for_a_connection_is_a_message_not_a_traceback(db_url, monkeypatch):
+    """Every connection of the server's share in use: the next run waits, then is told
+    the database did not answer (its text kept) — never a traceback."""
+    import core.db
+    from core.db import is_sqlite, session_scope
+    from core.errors import DatabaseUnavailable
+
+    monkeypatch.setenv("FABRIQUE_DB_POOL_SIZE", "2")
+    monkeypatch.setattr(core.db, "POOL_WAIT_SECONDS", 1)
+    # A new engine, made with these settings (engines are kept per URL).
+    url = db_url + ("?timeout=10" if is_sqlite(db_url) else "?application_name=pool_test")
+    capacity = 2 * 3 if is_sqlite(url) else 2  # SQLite: twice as many more at peaks
+    held = [get_engine(url).connect() for _ in range(capacity)]
+    try:
+        with pytest.raises(DatabaseUnavailable), session_scope(url=url) as session:
+            session.execute(text("SELECT 1"))
+    finally:
+        for connection in held:
+            connection.close()
+    with session_scope(url=url) as session:  # a connection given back is used again
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+    dispose_engines(url)
