@@ -379,12 +379,13 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         await asyncio.sleep(args.join_spread + 5)
         memory_joined = rss_kib(server.process.pid)
         ready.set()
-        # The facilitator moves on once every card has been sent (the figures are about
-        # the server, not about a race with the facilitator), or at a deadline.
+        # The facilitator moves on once every card has been sent and its phone has seen
+        # it added (the figures are about the server, not about a race with the
+        # facilitator), or at a deadline.
         deadline = time.monotonic() + args.write_spread + args.explore_extra
-        while time.monotonic() < deadline and len(sent) < args.participants * args.cards:
+        while time.monotonic() < deadline and len(outcomes) < args.participants * args.cards:
             await asyncio.sleep(0.5)
-        await asyncio.sleep(2)
+        explore_lasted = time.monotonic() - started
         with session_scope(write=True, url=server.database_url) as session:
             admin = actor_for_username(session, ADMIN)
             score_phase = next(p.position for p in phases.phases_of(session, wid)
@@ -431,7 +432,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         kinds[kind] = kinds.get(kind, 0) + 1
     refusals = sorted({o for o in outcomes.values() if o.startswith("refused")})
     return {
-        "outcomes": kinds, "refusals": refusals,
+        "outcomes": kinds, "refusals": refusals, "explore_lasted": explore_lasted,
         "phase_p95": percentile(phase_delays, 0.95) if phase_delays else None,
         "phase_max": max(phase_delays) if phase_delays else None,
         "on_new_phase": len(phase_delays),
@@ -494,6 +495,8 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     print(f"  lost writes: {result['lost_cards']} cards of {result['cards_sent']}, "
           f"{result['lost_scores']} scores of {result['scores_sent']} "
           f"(stored: {result['cards_stored']} cards, {result['scores_stored']} scores)")
+    print(f"  the needs phase lasted {result['explore_lasted']:.0f} s (moved on once every "
+          f"phone had seen its cards added, or at --write-spread + --explore-extra)")
     if result["phase_p95"] is not None:
         print(f"  phase change → ballot on the phone: p95 {result['phase_p95']:.1f} s, max "
               f"{result['phase_max']:.1f} s ({result['on_new_phase']} / "

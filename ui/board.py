@@ -28,6 +28,10 @@ from ui.workshop_screen import open_workshop_screen
 NO_CHOICE = ""
 LINK_LABEL_CHARS = 70
 ORPHANS_SHOWN_OPEN = 8
+# The newest cards a phone's live board shows, unless its reader asks for every card: a
+# room of 300 writes 900 cards, which no phone screen reads, and which every phone would
+# be sent again at each tick (the whole board is on the wall and the facilitator's screen).
+PHONE_CARDS = 40
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,10 @@ class CardBoard:
         current = drawn["current"]
         if self.kind == CardKind.NEED and current.cards:
             st.toggle(_("Only needs without an idea"), key=self.k("orphans"))
+        if self.is_participant and len(current.cards) > PHONE_CARDS:
+            st.toggle(_("Show every card"), key=self.k("all_cards"),
+                      help=_("Otherwise the {n} newest cards: the wall shows them all.",
+                             n=PHONE_CARDS))
         # The phase bar and the cards are live: redrawn when anyone changes the board.
         live.follow(self.workshop_id, state, content=self.live_cards)
         self.deleted_bin(current)
@@ -351,9 +359,11 @@ class CardBoard:
         self.language = lang()
         board = calls.read(cards.live_board, workshop_id=self.workshop_id, kind=self.kind,
                              revision=state.revision)
+        newest = (PHONE_CARDS if self.is_participant and len(board.cards) > PHONE_CARDS
+                  and not st.session_state.get(self.k("all_cards")) else None)
         key = (startup.database_key(), self.workshop_id, self.kind.value, board.revision,
-               orphans_only, lang())
-        sections = _shared_html(key, lambda: self.public_html(board, orphans_only))
+               orphans_only, newest, lang())
+        sections = _shared_html(key, lambda: self.public_html(board, orphans_only, newest))
         empty = ""
         if not board.cards and not board.hidden:
             empty = render.notice(_(self.words.empty))
@@ -399,18 +409,25 @@ class CardBoard:
                 _card_html.popitem(last=False)
         return html
 
-    def public_html(self, board: cards.LiveBoard, orphans_only: bool) -> list[str]:
+    def public_html(self, board: cards.LiveBoard, orphans_only: bool,
+                    newest: int | None = None) -> list[str]:
         """Return the public board as HTML: the needs without an idea (ideas board), then
-        one block per theme. Built once per revision and shared by every screen."""
+        one block per theme (only the ``newest`` cards, if given). Built once per revision
+        and shared by every screen."""
         orphans = self.orphans_html()
         shown = [c for c in board.cards if not c.links] if orphans_only else list(board.cards)
+        sections = [orphans]
+        if newest is not None and len(shown) > newest:
+            sections.append(render.notice(_(
+                "The {n} newest cards of {total}: every card is on the wall, or switch on "
+                "“Show every card”.", n=newest, total=len(shown))))
+            shown = sorted(shown, key=lambda c: c.id)[-newest:]
         groups: dict[str, list[cards.PublicCard]] = {}
         for card in shown:
             groups.setdefault(card.theme, []).append(card)
         order = [k for k in self.theme_keys if k in groups]
         order += [k for k in groups if k not in self.templates.themes and k != NO_CHOICE]
         order += [NO_CHOICE] if NO_CHOICE in groups else []
-        sections = [orphans]
         for key in order:
             theme = self.templates.themes.get(key)
             sections.append(render.theme_section(

@@ -181,3 +181,30 @@ def test_the_facilitator_is_told_when_the_projectors_server_does_not_answer(
         assert "serveur de la projection ne répond pas" not in texts(at)
     at.run()  # the port is closed now
     assert "serveur de la projection ne répond pas" in texts(at)
+
+
+def test_a_phone_shows_the_newest_cards_of_a_big_board_and_every_card_on_request(
+        new_app, db, templates, running_workshop_app):
+    """A room of 300 writes 900 cards: a phone's live board holds the 40 newest (each
+    phone is sent its board at every tick), says so, and shows them all when asked; the
+    facilitator's board always has every card."""
+    from ui.board import PHONE_CARDS
+
+    wid = running_workshop_app["workshop_id"]
+    for n in range(PHONE_CARDS + 5):
+        cards.add_card(session=db, actor=running_workshop_app["facilitator"],
+                       workshop_id=wid, templates=templates,
+                       card_in=inputs.CardCreate(text=f"Besoin numéro {n:03d}",
+                                                 kind=CardKind.NEED))
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    board = html(at)
+    assert "Besoin numéro 044" in board and "Besoin numéro 005" in board
+    assert "Besoin numéro 004" not in board and "Besoin numéro 000" not in board
+    assert f"Les {PHONE_CARDS} dernières cartes sur {PHONE_CARDS + 5}" in board
+    at.toggle(key="need_all_cards").set_value(True).run()
+    board = html(at)
+    assert "Besoin numéro 000" in board and "Besoin numéro 044" in board
+    assert "dernières cartes sur" not in board
+    facilitator = open_as_facilitator(new_app, wid, "pages/explore.py")
+    assert "Besoin numéro 000" in html(facilitator)
+    assert "dernières cartes sur" not in html(facilitator)

@@ -130,19 +130,8 @@ def test_the_next_phase_moves_the_participant(server, new_context):
 
 
 @pytest.mark.postgres
-def test_two_servers_on_one_postgresql_database(tmp_path, new_context, postgres_server):
-    url = postgres_server
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"fabrique_live_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+def test_two_servers_on_one_postgresql_database(tmp_path, new_context, pg_database):
+    database_url = pg_database
     first = Server(tmp_path / "a", database_url)
     second = Server(tmp_path / "b", database_url)
     for server in (first, second):
@@ -166,11 +155,6 @@ def test_two_servers_on_one_postgresql_database(tmp_path, new_context, postgres_
     finally:
         first.stop()
         second.stop()
-        from core.db import dispose_engines
-        dispose_engines(database_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_context):

@@ -176,10 +176,10 @@ def test_app_servers_stay_within_the_connections_postgresql_allows(postgres_serv
     """With the default settings, the app servers together never ask PostgreSQL for more
     connections than it accepts from ordinary users, margin for the command line kept; each
     still has a useful share."""
-    from core.db import POSTGRES_MARGIN, postgres_share
-
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
+
+    from core.db import POSTGRES_MARGIN, postgres_share
 
     engine = create_engine(postgres_server, poolclass=NullPool)
     with engine.connect() as connection:
