@@ -108,6 +108,8 @@ class Client:
                         self.markers_seen.setdefault(found, now)
                 if element_type == "alert":
                     self.alerts.append((now, element.alert.body))
+                elif element_type == "exception":  # an error box (details hidden)
+                    self.alerts.append((now, "error: " + element.exception.type))
                 widget = getattr(element, element.WhichOneof("type") or "", None)
                 widget_id = getattr(widget, "id", "") if widget is not None else ""
                 if widget_id.startswith("$$ID-"):
