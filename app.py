@@ -5,7 +5,7 @@ import streamlit as st
 from core import policy
 from core.errors import DatabaseUnavailable, FabriqueError
 from core.settings import PROJECT_ROOT
-from ui import calls, identity, legacy_guard, render, screens, startup
+from ui import calls, identity, legacy_guard, placement, render, screens, startup
 from ui.i18n import _, language_picker
 
 # A local image: a ":material/…:" page icon makes the browser fetch the favicon from
@@ -57,6 +57,11 @@ else:
                                      screens.CANVAS, screens.NEXT_STEPS)}
     else:
         pages = {"": menu(screens.LOGIN, screens.JOIN)}
+    if placement.server_for(actor) is not None:
+        # A participant belongs on one of the participant servers (`fabrique serve`):
+        # whatever page they asked for, this server only sends them on.
+        pages = {"": [st.Page(lambda: placement.send_on(actor), title="Fabrique",
+                              url_path="workshop", default=True)]}
 
     navigation = st.navigation(pages)
     if actor is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import re
@@ -72,6 +73,7 @@ class Client:
         # The values this tab's widgets hold (user key → (field, value)): a browser sends
         # every widget's value with every rerun, its polls included; triggers only once.
         self.values: dict[str, tuple[str, object]] = {}
+        self.sent_to: int | None = None  # the port a participant server sends it to
         self.cached: set[str] = set()  # big elements this tab holds (Streamlit's cache)
         # What this tab was shown: the markers of cards in any element, and the alerts
         # (error and warning boxes), each with when it arrived.
@@ -110,6 +112,10 @@ class Client:
                     self.alerts.append((now, element.alert.body))
                 elif element_type == "exception":  # an error box (details hidden)
                     self.alerts.append((now, "error: " + element.exception.type))
+                elif (element_type == "bidi_component"
+                      and element.bidi_component.component_name.endswith("placement")):
+                    # ui/placement.py: this participant belongs on another app server.
+                    self.sent_to = int(json.loads(element.bidi_component.json)["port"])
                 widget = getattr(element, element.WhichOneof("type") or "", None)
                 widget_id = getattr(widget, "id", "") if widget is not None else ""
                 if widget_id.startswith("$$ID-"):
@@ -220,6 +226,16 @@ async def join_workshop(client: Client, code: str, name: str, errors: list[str])
             return False
         await asyncio.sleep(0.1)
     await client.settle()
+    if client.sent_to is not None:
+        # Sent on to a participant server (fabrique serve): the browser loads the same
+        # address on that port, its token in the query.
+        await client.close()
+        client.url = f"ws://127.0.0.1:{client.sent_to}/_stcore/stream"
+        client.sent_to, client.widgets, client.fragments = None, {}, {}
+        client.page_hash = ""
+        await client.connect()
+        await client.rerun(page_name="workshop")
+        await client.settle()
     return True
 
 
@@ -288,7 +304,8 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
     return client
 
 
-async def scenario(server: Server, args, wall_server: Server | None = None) -> dict:
+async def scenario(server: Server, args, wall_server: Server | None = None,
+                   helpers: list[Server] | None = None) -> dict:
     from playwright.async_api import async_playwright
     from sqlmodel import col, select
 
@@ -300,6 +317,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
 
     templates = load_templates(ROOT / "data")
     with session_scope(write=True, url=server.database_url) as session:
+        scores_before = len(session.exec(select(Score)).all())  # the demo's own
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
         wid, code = workshop.id, workshop.join_code
@@ -365,7 +383,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         await warm.close()
         harness_cpu = time.process_time()
         memory_before = rss_kib(server.process.pid)
-        servers = [server] + ([wall_server] if wall_server else [])
+        servers = [server] + ([wall_server] if wall_server else []) + (helpers or [])
         cpu_before = sum(cpu_seconds(s.process.pid) for s in servers)
         started = time.monotonic()
         sent: dict[str, float] = {}
@@ -416,7 +434,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None) -> d
         stored_at = {m.group(0): created.timestamp() * 1000 for text, created in rows
                      for m in [MARKER.search(text)] if m}
         stored = set(stored_at)
-        scores = len(session.exec(select(Score)).all())
+        scores = len(session.exec(select(Score)).all()) - scores_before
     latencies = [seen[m] - t for m, t in sent.items() if m in seen]
     to_browser = [frames[m] - stored_at[m] for m in sent if m in frames and m in stored_at]
     drawing = [seen[m] - frames[m] for m in sent if m in frames and m in seen]
@@ -466,6 +484,16 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     server.env["FABRIQUE_PROJECTOR_INTERVAL"] = str(args.interval)
     server.env["FABRIQUE_PARTICIPANT_INTERVAL"] = str(args.participant_interval)
     prepare_database(server.database_url, data_dir)
+    # Participant servers (fabrique serve --participant-servers N): phones that join on
+    # the main server are sent on to them (ui/placement.py).
+    helpers = [Server(data_dir, server.database_url) for _ in range(args.participant_servers)]
+    for helper in helpers:
+        helper.log = data_dir / f"participant-server-{helper.port}.log"
+        helper.env.update({k: v for k, v in server.env.items() if k.startswith("FABRIQUE_")},
+                          FABRIQUE_APP_PORT=str(server.port))
+        helper.start()
+    if helpers:
+        server.env["FABRIQUE_PARTICIPANT_PORTS"] = ",".join(str(h.port) for h in helpers)
     server.start()
     wall_server = None
     if args.wall_server:
@@ -475,15 +503,19 @@ def run_on(database_url: str | None, args, label: str) -> dict:
                                 if k.startswith("FABRIQUE_")})
         wall_server.start()
     try:
-        result = asyncio.run(scenario(server, args, wall_server))
+        result = asyncio.run(scenario(server, args, wall_server, helpers))
     finally:
         server.stop()
+        for helper in helpers:
+            helper.stop()
         if wall_server:
             wall_server.stop()
     print(f"\n{label}: {result['participants']} participants, live interval "
           f"{args.interval} s on the projector, {args.participant_interval} s on phones, "
           f"{result['elapsed']:.0f} s" + (", projector on its own app server"
-                                          if args.wall_server else ""))
+                                          if args.wall_server else "")
+          + (f", {args.participant_servers} participant server(s)"
+             if args.participant_servers else ""))
     if result["p50"] is not None:
         print(f"  card submitted → on the projector: p50 {result['p50']:.0f} ms, "
               f"p95 {result['p95']:.0f} ms, max {result['max']:.0f} ms "
@@ -552,6 +584,8 @@ def main() -> None:
     parser.add_argument("--participant-interval", type=float, default=1.0)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--participant-servers", type=int, default=0, metavar="N",
+                        help="app servers for the phones, as fabrique serve starts them")
     parser.add_argument("--wall-server", action="store_true",
                         help="the projector on a second app server (same database)")
     args = parser.parse_args()

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     wall_port: int = Field(default=0, ge=0, le=65535)
     # On the projector's own server: the port everyone else uses (for the join address).
     app_port: int = Field(default=0, ge=0, le=65535)
+    # On the main server: the ports of the participant servers `fabrique serve
+    # --participant-servers N` started ("8503,8504"); participants are sent on to them.
+    participant_ports: str = Field(default="", pattern=r"^[0-9, ]*$")
+    # How many participant servers `fabrique serve` starts (README, "Big rooms").
+    participant_servers: int = Field(default=0, ge=0, le=32)
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
     # When empty, the projector shows this machine's local network address.
     public_url: str = ""
@@ -66,6 +71,11 @@ class Settings(BaseSettings):
     backups_kept: int = Field(default=10, ge=0, le=1000)
     # Days a deleted collective can still be brought back before its rows are purged.
     purge_after_days: int = Field(default=30, ge=0, le=3650)
+
+    @property
+    def participant_port_list(self) -> list[int]:
+        """Return ``participant_ports`` as numbers."""
+        return [int(p) for p in self.participant_ports.replace(" ", "").split(",") if p]
 
     @property
     def resolved_database_url(self) -> str:

@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on")  # noqa: S104
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--no-wall", action="store_true",
-                       help="one app server only (the projector shares it)")
+                       help="no app server of its own for the projector")
+    serve.add_argument("--participant-servers", type=int, default=None, metavar="N",
+                       help="app servers for participants' phones, on the ports after the "
+                            "projector's, for rooms of more than 150 (default: "
+                            "FABRIQUE_PARTICIPANT_SERVERS, else none; see README)")
     cluster = commands.add_parser(
         "cluster", help="Suggest groups for the rows of a CSV file (as the app does).")
     cluster.add_argument("file", type=Path, help="CSV file: UTF-8 or Windows-1252, ',' or ';'")
@@ -84,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cluster(args.file, args.text_column, args.groups, args.output)
     settings = get_settings()
     if args.command == "serve":
-        return _serve(settings, args.host, args.port, wall=not args.no_wall)
+        return _serve(settings, args.host, args.port, wall=not args.no_wall,
+                      participant_servers=args.participant_servers)
     if args.command in ("workshops", "synthesis", "collectives", "export", "import"):
         return _as_operator(settings, args)
     from core.db import session_scope
@@ -198,51 +203,67 @@ WALL_INTERVAL = 0.25  # seconds between the wall's polls, on its own server
 RESTARTS_PER_MINUTE = 5  # beyond, a child that keeps dying is left stopped, and said so
 
 
-def _serve(settings: Settings, host: str, port: int, *, wall: bool) -> int:
+def _serve(settings: Settings, host: str, port: int, *, wall: bool,
+           participant_servers: int | None = None) -> int:
     """Run the app on ``port`` and, unless ``wall`` is off, a second app server on the same
-    database on ``port + 1`` for the projector. Each app server is one Python process: with
-    sixty phones on one, the wall's updates wait behind theirs (bench/load.py); on its own,
-    the wall stays within half a second. The facilitator's "projector" button opens it.
+    database on ``port + 1`` for the projector, and the participant servers on the ports
+    after it. Each app server is one Python process, so one core: with sixty phones on one,
+    the wall's updates wait behind theirs (bench/load.py); on its own, the wall stays within
+    half a second. The facilitator's "projector" button opens it; participants who join on
+    the main server are sent on to a participant server (``ui/placement.py``).
 
-    The projector's server is watched: if it stops (killed, out of memory), it is started
-    again at once, and the facilitator's screen says so while it is away
-    (``ui/startup.wall_reachable``). Stopping the app stops both.
+    The servers started beside the main one are watched: if one stops (killed, out of
+    memory), it is started again at once, and the facilitator's screen says so while the
+    projector's is away (``links.wall_answers``). Stopping the app stops them all.
     """
     from launch.startup import bootstrap
 
-    bootstrap(settings)  # migrations, demo, setup code: once, before both servers start
+    bootstrap(settings)  # migrations, demo, setup code: once, before the servers start
+    if participant_servers is None:
+        participant_servers = settings.participant_servers or 0
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", host,
                "--browser.serverAddress", "localhost"]
     env = dict(os.environ)
     # Each server's share of PostgreSQL's connections (core/db.py), unless the operator
     # counted the servers of every machine behind a load balancer.
-    env.setdefault("FABRIQUE_APP_PROCESSES", str(2 if wall else 1))
-    wall_child: _Child | None = None
-    # Stopped by a service manager (SIGTERM) as by Ctrl+C: both servers stop with it.
+    env.setdefault("FABRIQUE_APP_PROCESSES", str(1 + wall + participant_servers))
+    children: list[_Child] = []
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: every server stops with it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     main_server: subprocess.Popen | None = None
     try:
         if wall:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            wall_child = _Child(
+            children.append(_Child(
                 [*command, "--server.port", str(port + 1), "--server.headless", "true"],
                 {"FABRIQUE_PROJECTOR_INTERVAL": str(WALL_INTERVAL), **env,
                  "FABRIQUE_APP_PORT": str(port)},
-                settings.data_dir / "wall-server.log", label=f"projector (port {port + 1})")
-            wall_child.start()
+                settings.data_dir / "wall-server.log", label=f"projector (port {port + 1})"))
             env["FABRIQUE_WALL_PORT"] = str(port + 1)
+        first = port + 1 + wall
+        ports = list(range(first, first + participant_servers))
+        for number, participant_port in enumerate(ports, start=1):
+            children.append(_Child(
+                [*command, "--server.port", str(participant_port), "--server.headless",
+                 "true"], {**env, "FABRIQUE_APP_PORT": str(port)},
+                settings.data_dir / f"participant-server-{number}.log",
+                label=f"participants' (port {participant_port})"))
+        if ports:
+            env["FABRIQUE_PARTICIPANT_PORTS"] = ",".join(str(p) for p in ports)
+        for child in children:
+            child.start()
         main_server = subprocess.Popen([*command, "--server.port", str(port)], env=env)  # noqa: S603
         while main_server.poll() is None:
-            if wall_child is not None:
-                wall_child.watch()
+            for child in children:
+                child.watch()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 main_server.wait(timeout=1)
         return main_server.returncode
     except KeyboardInterrupt:
         return 0
     finally:
-        for server in ([main_server] if main_server else []) + (
-                [wall_child.process] if wall_child and wall_child.process else []):
+        for server in ([main_server] if main_server else []) + [
+                c.process for c in children if c.process]:
             if server.poll() is None:
                 server.terminate()
             try:

@@ -3,6 +3,7 @@ a reload, while someone is typing; (b) the facilitator's next phase moves the pa
 screen; (c) two app servers sharing one PostgreSQL database see each other's cards."""
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -158,9 +159,10 @@ def test_two_servers_on_one_postgresql_database(tmp_path, new_context, pg_databa
 
 
 def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_context):
-    """`make run` (`fabrique serve`): the app, and the projector's own app server on the
-    next port, on one database; the facilitator's button opens the wall there, signed in;
-    the wall sends phones to the app's port; stopping it stops both."""
+    """`make run` (`fabrique serve`): the app, the projector's own app server on the next
+    port and a participant server on the one after, on one database; the facilitator's
+    button opens the wall there, signed in; the wall sends phones to the app's port, which
+    sends them on to the participant server; stopping it stops all three."""
     import subprocess
     import sys
     import urllib.request
@@ -168,7 +170,7 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
     from tests.browser.conftest import free_port
 
     port = free_port()
-    while not _port_free(port + 1):
+    while not (_port_free(port + 1) and _port_free(port + 2)):
         port = free_port()
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -178,7 +180,8 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
            "FABRIQUE_DEFAULT_LANGUAGE": "fr"}
     serve = subprocess.Popen(
         [str(Path(sys.executable).parent / "fabrique"), "serve", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--port", str(port), "--participant-servers", "1"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def answers(p: int) -> bool:
         try:
@@ -190,7 +193,7 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
 
     try:
         deadline = time.monotonic() + 60
-        while not (answers(port) and answers(port + 1)):
+        while not (answers(port) and answers(port + 1) and answers(port + 2)):
             assert serve.poll() is None and time.monotonic() < deadline, "not serving"
             time.sleep(0.2)
         app, wall_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
@@ -210,8 +213,12 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
         assert f":{port}/join?code={code}" in wall.locator(".fab-join-url").first.inner_text()
 
         phone = new_context().new_page()
-        join(phone, app, code, "Karim")
-        phone.goto(phone.url.replace("/workshop", "/explore"))
+        token = join(phone, app, code, "Karim")
+        # Sent on to the participant server, as themselves (their token in the address).
+        phone.wait_for_url(re.compile(rf"//127\.0\.0\.1:{port + 2}/\w*\?.*p={token}"))
+        wait_idle(phone)
+        phone.get_by_text("Bonjour Karim").first.wait_for()
+        phone.goto(f"http://127.0.0.1:{port + 2}/explore?p={token}")
         field = phone.get_by_label("Nouveau besoin")
         field.fill("Une recyclerie au bourg")
         field.press("Enter")
@@ -219,7 +226,7 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
     finally:
         serve.terminate()
         serve.wait(timeout=20)
-    assert not answers(port) and not answers(port + 1)
+    assert not answers(port) and not answers(port + 1) and not answers(port + 2)
 
 
 def _port_free(port: int) -> bool:

@@ -52,8 +52,8 @@ def test_serve_starts_the_projectors_server_again_when_it_stops(tmp_path):
     with log.open("wb") as out:
         serve = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "launch.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=out,
-            stderr=subprocess.STDOUT)
+             "--port", str(port), "--participant-servers", "0"], cwd=PROJECT_ROOT, env=env,
+            stdout=out, stderr=subprocess.STDOUT)
     try:
         assert wait_until(lambda: answers(port) and answers(port + 1), 60), log.read_text()
         wall = next(pid for pid in children(serve.pid)
