@@ -305,7 +305,10 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
 
 
 async def scenario(server: Server, args, wall_server: Server | None = None,
-                   helpers: list[Server] | None = None) -> dict:
+                   helpers: list[Server] | None = None, entry: str | None = None) -> dict:
+    """Run the workshop; phones and the wall go through ``entry`` (a proxy's
+    http://host:port) when given, else straight to the servers."""
+    entry_port = int(entry.rsplit(":", 1)[1]) if entry else server.port
     from playwright.async_api import async_playwright
     from sqlmodel import col, select
 
@@ -350,8 +353,9 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
                     frames.setdefault(m.decode(), now)
             ws.on("framereceived", got)
         wall.on("websocket", on_ws)
-        shown_by = wall_server or server  # the app server the projector is connected to
-        await wall.goto(shown_by.url + "/")
+        # The app server the projector is connected to (or the proxy in front of them).
+        shown_url = entry or (wall_server or server).url
+        await wall.goto(shown_url + "/")
         await wall.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]'
                                      '[data-test-connection-state="CONNECTED"]')
         await wall.get_by_label("Identifiant").wait_for()
@@ -361,7 +365,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         await wall.get_by_role("button", name="Se connecter").click()
         await wall.get_by_role("heading", name="Collectifs et ateliers").wait_for()
         await asyncio.sleep(1.5)  # the re-login cookie is written
-        await wall.goto(f"{shown_by.url}/projector?w={wid}")
+        await wall.goto(f"{shown_url}/projector?w={wid}")
         await wall.get_by_text(code).first.wait_for()
         await wall.evaluate("""() => {
             window.__seen = {};
@@ -377,7 +381,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
 
         # One page served first, so the memory figure counts sessions, not the first
         # import of the app's modules (the projector may be on another server).
-        warm = Client(server.port, query=f"code={code}")
+        warm = Client(entry_port, query=f"code={code}")
         await warm.connect()
         await join_workshop(warm, code, "Échauffement", [])
         await warm.close()
@@ -392,7 +396,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         outcomes: dict[str, str] = {}
         phase_delays: list[float] = []
         ready, scoring_open = asyncio.Event(), asyncio.Event()
-        tasks = [asyncio.create_task(participant(server.port, code, n, args, sent, ready,
+        tasks = [asyncio.create_task(participant(entry_port, code, n, args, sent, ready,
                                                  scoring_open, ballots, errors, outcomes,
                                                  phase_delays))
                  for n in range(args.participants)]
@@ -484,6 +488,10 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     server.env["FABRIQUE_PROJECTOR_INTERVAL"] = str(args.interval)
     server.env["FABRIQUE_PARTICIPANT_INTERVAL"] = str(args.participant_interval)
     prepare_database(server.database_url, data_dir)
+    # Each server's share of PostgreSQL's connections counts them all, as fabrique serve
+    # says it (core/db.py).
+    server.env["FABRIQUE_APP_PROCESSES"] = str(
+        1 + args.wall_server + args.participant_servers + args.proxy)
     # Participant servers (fabrique serve --participant-servers N): phones that join on
     # the main server are sent on to them (ui/placement.py).
     helpers = [Server(data_dir, server.database_url) for _ in range(args.participant_servers)]
@@ -494,7 +502,24 @@ def run_on(database_url: str | None, args, label: str) -> dict:
         helper.start()
     if helpers:
         server.env["FABRIQUE_PARTICIPANT_PORTS"] = ",".join(str(h.port) for h in helpers)
+    proxy = None
+    if args.proxy:
+        # Two app servers on one database behind nginx, configured by deploy/nginx.conf
+        # (tests/browser/test_proxy.py runs the same); everyone comes through the proxy.
+        from tests.browser.test_proxy import Proxy
+
+        other = Server(data_dir, server.database_url)
+        other.log = data_dir / "second-server.log"
+        for app_server in (server, other):
+            app_server.env.update(FABRIQUE_TRUSTED_PROXY_HEADER="X-Real-IP")
+        other.env.update({k: v for k, v in server.env.items() if k.startswith("FABRIQUE_")})
+        other.start()
+        helpers.append(other)
+        (data_dir / "nginx").mkdir()
+        proxy = Proxy(data_dir / "nginx", [server.port, other.port])
     server.start()
+    if proxy is not None:
+        proxy.start()
     wall_server = None
     if args.wall_server:
         # The projector on its own app server process, on the same database.
@@ -503,8 +528,11 @@ def run_on(database_url: str | None, args, label: str) -> dict:
                                 if k.startswith("FABRIQUE_")})
         wall_server.start()
     try:
-        result = asyncio.run(scenario(server, args, wall_server, helpers))
+        result = asyncio.run(scenario(server, args, wall_server, helpers,
+                                      proxy.url if proxy else None))
     finally:
+        if proxy is not None:
+            proxy.stop()
         server.stop()
         for helper in helpers:
             helper.stop()
@@ -515,7 +543,8 @@ def run_on(database_url: str | None, args, label: str) -> dict:
           f"{result['elapsed']:.0f} s" + (", projector on its own app server"
                                           if args.wall_server else "")
           + (f", {args.participant_servers} participant server(s)"
-             if args.participant_servers else ""))
+             if args.participant_servers else "")
+          + (", two app servers behind nginx" if args.proxy else ""))
     if result["p50"] is not None:
         print(f"  card submitted → on the projector: p50 {result['p50']:.0f} ms, "
               f"p95 {result['p95']:.0f} ms, max {result['max']:.0f} ms "
@@ -544,6 +573,10 @@ def run_on(database_url: str | None, args, label: str) -> dict:
           f"{result['memory_per_session_kib'] / 1024:.2f} MiB")
     print(f"  server CPU during the run: {result['cpu_percent']:.0f} % of one core "
           f"(the harness itself: {result['harness_cpu_percent']:.0f} %)")
+    cores = result["cpu_percent"] / 100
+    if result["p95"] is not None and cores > 0:
+        print(f"  participants per core used: {result['participants'] / cores:.0f}"
+              + (" (p95 ≤ 1 s)" if result["p95"] <= 1000 else " (p95 above 1 s)"))
     for error in result["errors"][:5]:
         print(f"  error: {error}")
     log = server.log.read_text(errors="replace")
@@ -582,17 +615,23 @@ def main() -> None:
                         help="projector's poll (as `fabrique serve`: 0.25 s on the wall's own "
                              "server, else 0.5 s)")
     parser.add_argument("--participant-interval", type=float, default=1.0)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also on PostgreSQL (FABRIQUE_TEST_POSTGRES_URL)")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--participant-servers", type=int, default=0, metavar="N",
                         help="app servers for the phones, as fabrique serve starts them")
+    parser.add_argument("--proxy", action="store_true",
+                        help="two app servers behind nginx (deploy/nginx.conf), everyone "
+                             "through the proxy; use with --postgres --no-sqlite")
     parser.add_argument("--wall-server", action="store_true",
                         help="the projector on a second app server (same database)")
     args = parser.parse_args()
     if args.interval is None:
         args.interval = 0.25 if args.wall_server else 0.5
     random.seed(11)
-    run_several(None, args, "SQLite")
+    if not args.no_sqlite:
+        run_several(None, args, "SQLite")
     if args.postgres:
         from sqlalchemy import create_engine, text
         from sqlalchemy.engine import make_url

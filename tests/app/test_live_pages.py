@@ -208,3 +208,27 @@ def test_a_phone_shows_the_newest_cards_of_a_big_board_and_every_card_on_request
     facilitator = open_as_facilitator(new_app, wid, "pages/explore.py")
     assert "Besoin numéro 000" in html(facilitator)
     assert "dernières cartes sur" not in html(facilitator)
+
+
+def test_a_participant_is_sent_on_to_their_participant_server(new_app, db,
+                                                              running_workshop_app,
+                                                              monkeypatch):
+    """With participant servers (`fabrique serve --participant-servers 2`), the main
+    server only sends a participant on — to the same one each time; a facilitator stays."""
+    import json
+
+    from core.models import Participant as ParticipantRow
+
+    monkeypatch.setenv("FABRIQUE_PARTICIPANT_PORTS", "9103,9104")
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert not at.exception
+    assert "Ouverture de votre page d'atelier" in texts(at)
+    assert "Bonjour Élise" not in texts(at)  # nothing of the workshop drawn here
+    sent = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    elise = db.exec(select(ParticipantRow).where(
+        ParticipantRow.token == running_workshop_app["token"])).one()
+    assert sent == [{"port": (9103, 9104)[elise.id % 2]}]
+    facilitator = open_as_facilitator(new_app, running_workshop_app["workshop_id"],
+                                      "pages/facilitate.py")
+    assert "Ouverture de votre page" not in texts(facilitator)
+    assert "Phase 3 sur 8" in html(facilitator)
