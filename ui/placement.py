@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.actors import Actor, ParticipantActor
+from core import policy
+from core.actors import Actor
 from core.settings import get_settings
 from ui.i18n import _
 
@@ -37,9 +38,10 @@ _component = st.components.v2.component("fabrique_placement", js=_JS)
 def server_for(actor: Actor | None) -> int | None:
     """Return the port of the participant server ``actor`` belongs on, or None (stay)."""
     ports = get_settings().participant_port_list
-    if not ports or not isinstance(actor, ParticipantActor):
+    if not ports or actor is None or not policy.is_participant(actor):
         return None
-    return ports[actor.participant_id % len(ports)]
+    number = getattr(actor, "participant_id", 0)
+    return ports[number % len(ports)]
 
 
 def send_on(actor: Actor | None) -> None:

@@ -213,9 +213,13 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
         assert f":{port}/join?code={code}" in wall.locator(".fab-join-url").first.inner_text()
 
         phone = new_context().new_page()
-        token = join(phone, app, code, "Karim")
+        phone.goto(f"{app}/join?code={code}")
+        wait_idle(phone)
+        phone.get_by_label("Votre nom").fill("Karim")
+        phone.get_by_role("button", name="Rejoindre").click()
         # Sent on to the participant server, as themselves (their token in the address).
-        phone.wait_for_url(re.compile(rf"//127\.0\.0\.1:{port + 2}/\w*\?.*p={token}"))
+        phone.wait_for_url(re.compile(rf"//127\.0\.0\.1:{port + 2}/\w*\?.*p="))
+        token = phone.url.split("p=")[1].split("&")[0]
         wait_idle(phone)
         phone.get_by_text("Bonjour Karim").first.wait_for()
         phone.goto(f"http://127.0.0.1:{port + 2}/explore?p={token}")
