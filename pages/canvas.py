@@ -5,6 +5,7 @@ changed since a session, restore, Markdown export."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -39,6 +40,10 @@ legacy_guard.page_setup()
 
 CANVAS_PARAM = "c"
 DRAFTS_KEY = "canvas_drafts"
+# The fields this person has been in (the drafts component reports the focus): an empty
+# text from a field nobody entered is not saved over the section (seen once under load: a
+# just-opened canvas saved empty in the name of the person looking at it).
+TOUCHED_KEY = "_canvas_touched"
 COMMENT_KEY = "comment_key"  # the browser-made key of the next comment
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
@@ -206,8 +211,26 @@ def conflict_key(canvas_id: int, section: str) -> str:
 
 
 def autosave(canvas_id: int, section: str) -> None:
-    """Save when the field is left (or Ctrl+Enter): a new revision, or a conflict."""
-    save_text(canvas_id, section, st.session_state[text_key(canvas_id, section)])
+    """Save when the field is left (or Ctrl+Enter): a new revision, or a conflict. An
+    empty text from a field this person never entered is not saved: the field shows the
+    section's text again (emptying a section is typing in it)."""
+    text = st.session_state[text_key(canvas_id, section)]
+    entered = (canvas_id, section) in st.session_state.get(TOUCHED_KEY, set()) or (
+        drafts.editing(DRAFTS_KEY) == section)
+    if not text.strip() and not entered:
+        logging.getLogger(__name__).warning(
+            "canvas %s: an empty %s from a field never entered was not saved",
+            canvas_id, section)
+        del st.session_state[text_key(canvas_id, section)]  # drawn again from the database
+        return
+    save_text(canvas_id, section, text)
+
+
+def note_entered(canvas_id: int) -> None:
+    """Remember the field this person is in (as the drafts component last reported)."""
+    field = drafts.editing(DRAFTS_KEY)
+    if field is not None:
+        st.session_state.setdefault(TOUCHED_KEY, set()).add((canvas_id, field))
 
 
 def save_draft(canvas_id: int, draft: drafts.Draft) -> None:
@@ -443,6 +466,7 @@ def changes_panel(view: CanvasView) -> None:
 
 
 def canvas_page(canvas_id: int) -> None:
+    note_entered(canvas_id)
     keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id)))
     view: CanvasView = calls.read(canvases.canvas_view, canvas_id=canvas_id,
                                     templates=templates)

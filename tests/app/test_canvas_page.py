@@ -126,3 +126,32 @@ def test_a_member_comes_back_through_the_collectives_link(new_app, db, templates
     assert not at.exception
     assert not [t for t in at.text_area if t.key and t.key.startswith("canvas_")]
     assert "Une chambre froide" not in texts(at) and "k" not in at.query_params
+
+
+def test_an_empty_text_from_a_field_never_entered_is_not_saved(new_app, db, templates,
+                                                               running_workshop_app):
+    """Emptying a section is typing in it (the field had the focus); an empty value from a
+    field this person never entered — a page still being drawn — saves nothing and the
+    section's text comes back."""
+    touched = "_canvas_touched"  # pages/canvas.py's TOUCHED_KEY (a page runs when imported)
+    wid = running_workshop_app["workshop_id"]
+    camille = running_workshop_app["facilitator"]
+    canvas = canvases.start_canvas(session=db, actor=camille, workshop_id=wid,
+                                   templates=templates, title="Épicerie")
+    canvases.save_section(session=db, actor=camille, canvas_id=canvas.id, section_key="besoin",
+                          text="Plus d'épicerie au bourg", base_revision_id=None,
+                          templates=templates)
+    at = open_page(as_user(new_app(), "camille"), wid, canvas.id)
+    field = f"canvas_{canvas.id}_besoin"
+    assert at.text_area(key=field).value == "Plus d'épicerie au bourg"
+    at.text_area(key=field).input("").run()
+    assert not at.exception
+    fresh(db)
+    assert [r.text for r in db.exec(select(CanvasRevision))] == ["Plus d'épicerie au bourg"]
+    assert at.text_area(key=field).value == "Plus d'épicerie au bourg"
+    # Entered (the focus was reported): emptying it is saved, as a new revision.
+    at.session_state[touched] = {(canvas.id, "besoin")}
+    at.text_area(key=field).input("").run()
+    fresh(db)
+    texts_now = [r.text for r in db.exec(select(CanvasRevision).order_by(CanvasRevision.id))]
+    assert texts_now == ["Plus d'épicerie au bourg", ""]
