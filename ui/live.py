@@ -110,9 +110,9 @@ def follow(workshop_id: int, drawn: LiveState, *,
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
     (HTML, rebuilt from a cache unless the revision moved; sent as a reference while it does
-    not change). Only a change of phase,
-    status, vote or lock reruns the whole page — a new card does not: with sixty screens,
-    a full rerun of every page for every card would not keep up. Participants follow the
+    not change). Only a change of phase, status, vote or lock reruns the whole page — a
+    new card does not: with sixty screens, a full rerun of every page for every card would
+    not keep up. Participants follow the
     facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
     where people write long texts: leaving it would drop what is being typed), where a
     link to the phase's page is offered instead. Phones poll less often than the wall
