@@ -25,7 +25,6 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -633,32 +632,12 @@ def main() -> None:
     if not args.no_sqlite:
         run_several(None, args, "SQLite")
     if args.postgres:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        from core.db import dispose_engines
+        from tests.pg_server import scratch_database
 
         base = os.environ["FABRIQUE_TEST_POSTGRES_URL"]
-        admin = create_engine(make_url(base).set(database="postgres").render_as_string(
-            hide_password=False), isolation_level="AUTOCOMMIT")
-        made: list[str] = []
-
-        def fresh_database() -> str:
-            name = f"fabrique_load_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            made.append(name)
-            return make_url(base).set(database=name).render_as_string(hide_password=False)
-
-        try:
-            run_several(fresh_database, args, "PostgreSQL")
-        finally:
-            for name in made:
-                dispose_engines(make_url(base).set(database=name).render_as_string(
-                    hide_password=False))
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
+        with contextlib.ExitStack() as made:  # each run's database, dropped at the end
+            run_several(lambda: made.enter_context(scratch_database(base, "fabrique_load")),
+                        args, "PostgreSQL")
 
 if __name__ == "__main__":
     main()

@@ -175,11 +175,8 @@ def main() -> None:
     dispose_engines(source)
     dispose_engines(target)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
         from core.migrate import upgrade
-        from tests.pg_server import start_throwaway
+        from tests.pg_server import scratch_database, start_throwaway
 
         server = None
         base = os.environ.get("FABRIQUE_TEST_POSTGRES_URL")
@@ -187,37 +184,28 @@ def main() -> None:
             server = start_throwaway()
             assert server is not None, "no PostgreSQL binaries on this machine"
             base = server.url
-        name = f"fabrique_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(make_url(base).set(database="postgres").render_as_string(
-            hide_password=False), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
         try:
-            upgrade(url)
-            timed("import (JSON → PostgreSQL)", lambda: import_into(url))
-            with Session(get_engine(url)) as session:
-                imported = session.execute(select(func.max(transfer.BY_NAME["collective"]
-                                                           .table.c.id))).scalar_one()
-
-            def export_pg() -> bytes:
-                from core.actors import UserActor
-                from core.models import Role, User
-
+            with scratch_database(base, "fabrique_bench") as url:
+                upgrade(url)
+                timed("import (JSON → PostgreSQL)", lambda: import_into(url))
                 with Session(get_engine(url)) as session:
-                    user = session.execute(select(User).where(User.username == "admin")
-                                           ).scalar_one()
-                    who = UserActor(user_id=user.id, username=user.username, name=user.name,
-                                    role=Role.ADMIN)
-                    return transfer.dumps(transfer.export_collective(
-                        session=session, actor=who, collective_id=imported))
+                    imported = session.execute(select(func.max(transfer.BY_NAME["collective"]
+                                                               .table.c.id))).scalar_one()
 
-            timed("export (PostgreSQL → JSON)", export_pg)
+                def export_pg() -> bytes:
+                    from core.actors import UserActor
+                    from core.models import Role, User
+
+                    with Session(get_engine(url)) as session:
+                        user = session.execute(select(User).where(User.username == "admin")
+                                               ).scalar_one()
+                        who = UserActor(user_id=user.id, username=user.username, name=user.name,
+                                        role=Role.ADMIN)
+                        return transfer.dumps(transfer.export_collective(
+                            session=session, actor=who, collective_id=imported))
+
+                timed("export (PostgreSQL → JSON)", export_pg)
         finally:
-            dispose_engines(url)
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
             if server is not None:
                 server.stop()
 

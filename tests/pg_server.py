@@ -14,6 +14,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +100,30 @@ def start_throwaway() -> ThrowawayPostgres | None:
         shutil.chown(folder, user="postgres")
         run_as = [runuser, "-u", "postgres", "--"]
     return ThrowawayPostgres(bindir, folder, _free_port(), run_as).start()
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str = "fabrique_scratch") -> Iterator[str]:
+    """Create an empty database on the PostgreSQL server of ``server_url`` (a role that may
+    create databases), yield its URL, and drop it afterwards (its pooled connections
+    closed first)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from core.db import dispose_engines
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(server_url).set(database="postgres").render_as_string(
+        hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        dispose_engines(url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

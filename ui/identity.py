@@ -157,6 +157,11 @@ def actor_tag(who: Actor) -> str:
     return f"k{who.access_id}-{who.name}"
 
 
+def participant_number(who: Actor | None) -> int | None:
+    """Return the participant's id if ``who`` is a participant (None otherwise)."""
+    return who.participant_id if isinstance(who, ParticipantActor) else None
+
+
 def user_actor() -> UserActor | None:
     """Return the facilitator or admin acting in this run, if any."""
     current = actor()

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import policy
 from core.actors import Actor
 from core.settings import get_settings
 from ui.i18n import _
+from ui.identity import participant_number
 
 _JS = """
 export default function ({ data }) {
@@ -38,9 +38,9 @@ _component = st.components.v2.component("fabrique_placement", js=_JS)
 def server_for(actor: Actor | None) -> int | None:
     """Return the port of the participant server ``actor`` belongs on, or None (stay)."""
     ports = get_settings().participant_port_list
-    if not ports or actor is None or not policy.is_participant(actor):
+    number = participant_number(actor)
+    if not ports or number is None:
         return None
-    number = getattr(actor, "participant_id", 0)
     return ports[number % len(ports)]
 
 

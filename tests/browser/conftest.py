@@ -23,6 +23,7 @@ from core.services import accounts
 from core.settings import PROJECT_ROOT, Settings
 from launch.startup import bootstrap
 from tests.conftest import PASSWORD, unavailable
+from tests.pg_server import scratch_database
 
 CHROMIUM = os.environ.get("FABRIQUE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,6 +38,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def port_free(port: int) -> bool:
+    """Say whether nothing listens on ``port`` of 127.0.0.1 (``fabrique serve`` takes the
+    ports after its own)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def answers(port: int) -> bool:
+    """Say whether a Streamlit server answers its health check on ``port``."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",  # noqa: S310
+                                    timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 class Server:
@@ -117,24 +139,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
 def pg_database(postgres_server: str) -> Iterator[str]:
     """Return the URL of a new, empty PostgreSQL database (for servers to share); dropped
     after the test."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"fabrique_srv_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(postgres_server).set(database="postgres").render_as_string(
-        hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(postgres_server, "fabrique_srv") as url:
         yield url
-    finally:
-        dispose_engines(url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -165,12 +165,11 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
     sends them on to the participant server; stopping it stops all three."""
     import subprocess
     import sys
-    import urllib.request
 
-    from tests.browser.conftest import free_port
+    from tests.browser.conftest import answers, free_port, port_free
 
     port = free_port()
-    while not (_port_free(port + 1) and _port_free(port + 2)):
+    while not (port_free(port + 1) and port_free(port + 2)):
         port = free_port()
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -182,14 +181,6 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
         [str(Path(sys.executable).parent / "fabrique"), "serve", "--host", "127.0.0.1",
          "--port", str(port), "--participant-servers", "1"], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def answers(p: int) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{p}/_stcore/health",  # noqa: S310
-                                        timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
 
     try:
         deadline = time.monotonic() + 60
@@ -232,12 +223,6 @@ def test_fabrique_serve_puts_the_projector_on_its_own_app_server(tmp_path, new_c
         serve.wait(timeout=20)
     assert not answers(port) and not answers(port + 1) and not answers(port + 2)
 
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 pytestmark = pytest.mark.browser

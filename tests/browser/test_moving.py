@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 import zipfile
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from core.db import dispose_engines, session_scope
+from core.db import session_scope
 from core.models import Action, Canvas, CanvasRevision, Collective, Workshop
 from core.services import accounts
 from core.settings import Settings
@@ -41,17 +38,11 @@ def _demo(url: str) -> dict:
 
 @pytest.mark.postgres
 def test_a_laptop_collective_opens_on_a_postgresql_server(tmp_path, new_context,
-                                                          postgres_server):
+                                                          pg_database):
     laptop = Server(tmp_path / "laptop")
     laptop.data_dir.mkdir()
     prepare_database(laptop.database_url, laptop.data_dir)
-    name = f"fabrique_move_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(postgres_server).set(database="postgres").render_as_string(
-        hide_password=False)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    pg_url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    pg_url = pg_database
     server = Server(tmp_path / "server", pg_url, load_demo=False)
     server.data_dir.mkdir()
     bootstrap(Settings(database_url=pg_url, data_dir=server.data_dir, load_demo=False))
@@ -123,7 +114,3 @@ def test_a_laptop_collective_opens_on_a_postgresql_server(tmp_path, new_context,
     finally:
         laptop.stop()
         server.stop()
-        dispose_engines(pg_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -9,20 +9,10 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from core.settings import PROJECT_ROOT
-from tests.browser.conftest import free_port
-
-
-def answers(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",  # noqa: S310
-                                    timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
+from tests.browser.conftest import answers, free_port, port_free
 
 
 def wait_until(check, seconds: float) -> bool:
@@ -43,7 +33,7 @@ def children(pid: int) -> list[int]:
 
 def test_serve_starts_the_projectors_server_again_when_it_stops(tmp_path):
     port = free_port()
-    while not _free(port + 1):  # the projector's server takes the next port
+    while not port_free(port + 1):  # the projector's server takes the next port
         port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "FABRIQUE_DATA_DIR": str(tmp_path), "FABRIQUE_LOAD_DEMO": "false",
@@ -70,13 +60,3 @@ def test_serve_starts_the_projectors_server_again_when_it_stops(tmp_path):
     # Stopping the app stops the projector's server too.
     assert wait_until(lambda: not answers(port) and not answers(port + 1), 10)
 
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
