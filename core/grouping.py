@@ -14,7 +14,7 @@ the README):
    NMF on the words puts cards in the same topic, cut into exactly K groups by spectral
    clustering; an empty group (rare) takes the least typical card of the largest.
 4. Unless the facilitator sets it, K is the cut of the graph's spectral embedding into 2
-   to 20 groups with the best modularity (resolution 0.8); the three best K are returned
+   to 20 groups with the best modularity (resolution 0.75); the three best K are returned
    to choose from.
 5. Names: the words most of a group's cards hold and few others do, never a function
    word nor a proper name; the typical card is the closest to the group's centre.
@@ -49,9 +49,9 @@ MIN_GROUPS = 2
 MAX_GROUPS = 20  # the most groups a number chosen automatically may reach
 MAX_ASKED = 48  # the most groups one may ask for
 SAMPLE_FOR_K = 1500
-# Below 1, modularity favours fewer, broader groups; 0.8 was chosen by the mean error over
+# Below 1, modularity favours fewer, broader groups; 0.75 was chosen by the mean error over
 # the shared sets (bench/grouping.py), not per set.
-MODULARITY_RESOLUTION = 0.8
+MODULARITY_RESOLUTION = 0.75
 KEYWORDS_PER_GROUP = 3
 
 _STOPWORDS_FILE = Path(__file__).with_name("lang") / "fr_stopwords.txt"

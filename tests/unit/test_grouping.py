@@ -131,3 +131,31 @@ def test_five_thousand_cards_are_grouped():
     suggestion = suggest_groups(many, k=10)
     assert len(suggestion.groups) == 10
     assert sum(len(g.members) for g in suggestion.groups) == 5000
+
+
+def test_the_spectral_embedding_as_a_product_cuts_like_scikit_learn():
+    """The nudged graph is never formed (its topic blocks are dense): Lanczos on the
+    product must give the groups scikit-learn gives on the formed matrix, on both paths
+    (dense below ``DENSE_BELOW`` cards, iterative above)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.cluster import SpectralClustering
+    from sklearn.cluster._spectral import cluster_qr
+    from sklearn.preprocessing import normalize
+
+    from core import grouping
+
+    texts, _themes = sample()
+    doubled = [f"{text} ({i // len(texts)})" for i, text in enumerate(texts * 2)]
+    for many in (texts[:120], doubled):
+        assert (len(many) < grouping.DENSE_BELOW) == (many is not doubled)
+        matrix, _vocabulary = grouping.features(many)
+        graph = grouping.neighbour_graph(normalize(matrix))
+        n, k = len(many), 4
+        topic = np.arange(n) % 3
+        same = csr_matrix((np.ones(n), (np.arange(n), topic)), shape=(n, 3))
+        formed = graph + 0.05 * (same @ same.T)
+        expected = SpectralClustering(k, affinity="precomputed", random_state=0,
+                                      assign_labels="cluster_qr").fit_predict(formed)
+        ours = cluster_qr(grouping.spectral_embedding(graph, k, topics=same, nudge=0.05))
+        assert adjusted_rand_score(expected, ours) > 0.95
