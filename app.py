@@ -63,7 +63,8 @@ else:
         pages = {"": [st.Page(lambda: placement.send_on(actor), title="Fabrique",
                               url_path="workshop", default=True)]}
 
-    navigation = st.navigation(pages)
+    # Every page listed: a collapsed menu ends with Streamlit's own "View 4 more", in English.
+    navigation = st.navigation(pages, expanded=True)
     if actor is not None:
         st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:
