@@ -22,9 +22,12 @@ the README):
 "Cartes proches" compares one card with the others by the cosine similarity of the same
 features, so a typo or a plural does not hide a duplicate.
 
-Measured and left aside: spaCy's ``fr_core_news_md`` word vectors (mean or TF-IDF-weighted
-per card, or used to smooth TF-IDF) grouped these texts much worse, since in their space
-"femmes"/"hommes" or "enfants"/"parents" are near-synonyms; and they cost 3-6 s to load.
+The numerical pieces are in ``core.grouping_math`` (NumPy and SciPy: loaded in 0.2 s, where
+scikit-learn took 1-2 s). Measured and left aside (``bench/grouping.py --models``): spaCy's
+French lemmas (no better than the stems, 5-10 times slower), its ``fr_core_news_md`` word
+vectors (much worse: "femmes"/"hommes" or "enfants"/"parents" are near-synonyms there), and
+the ``all-MiniLM-L6-v2`` sentence embeddings packaged on PyPI (better by 12 % ARI beside
+these features, but about 4 ms a card on two cores and a gigabyte of dependencies).
 """
 
 from __future__ import annotations
@@ -40,10 +43,17 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 from scipy.sparse import csr_matrix, hstack
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import NearestNeighbors
-from sklearn.preprocessing import normalize
+
+from core.grouping_math import (
+    char_wb_ngrams,
+    cluster_qr,
+    l2_rows,
+    nearest_neighbours,
+    nmf_kl,
+    tfidf,
+)
+
+normalize = l2_rows  # rows of unit length
 
 MIN_GROUPS = 2
 MAX_GROUPS = 20  # the most groups a number chosen automatically may reach
@@ -134,21 +144,20 @@ def _lower_folded(text: str) -> str:
     return fold_accents(text.lower())
 
 
+def _char_grams(text: str) -> list[str]:
+    return char_wb_ngrams(_lower_folded(text), 4)
+
+
 def features(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
     """Return the cards' feature matrix and the stems of its first (word) columns."""
     large = len(texts) > 100
-    word_vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True,
-                                      min_df=2 if large else 1)
-    char_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4),
-                                      sublinear_tf=True, min_df=3 if large else 1,
-                                      preprocessor=_lower_folded)
     try:
-        word_matrix = word_vectorizer.fit_transform(texts)
-        vocabulary = word_vectorizer.get_feature_names_out()
+        word_matrix, vocabulary = tfidf(texts, lambda text: terms(text),
+                                        min_df=2 if large else 1)
     except ValueError:  # not a single content word
         word_matrix, vocabulary = csr_matrix((len(texts), 0)), np.array([], dtype=object)
     try:
-        char_matrix = char_vectorizer.fit_transform(texts)
+        char_matrix, _grams = tfidf(texts, _char_grams, min_df=3 if large else 1)
     except ValueError:
         char_matrix = csr_matrix((len(texts), 0))
     matrix = hstack([word_matrix, CHAR_WEIGHT * char_matrix]).tocsr()
@@ -166,9 +175,9 @@ def neighbour_graph(matrix: csr_matrix, neighbours: int = GRAPH_NEIGHBOURS) -> c
     n = matrix.shape[0]
     # A few neighbours for a few cards (a complete graph says nothing), 25 from 625 cards.
     neighbours = min(neighbours, max(3, round(n ** 0.5)), n - 1)
-    graph = NearestNeighbors(n_neighbors=neighbours + 1, metric="cosine").fit(
-        matrix).kneighbors_graph(matrix, mode="connectivity")
+    graph = nearest_neighbours(normalize(matrix), neighbours + 1).tolil()
     graph.setdiag(0)
+    graph = graph.tocsr()
     graph.eliminate_zeros()
     return (0.5 * (graph + graph.T)).tocsr()
 
@@ -187,8 +196,6 @@ def likely_ks(graph: csr_matrix, *, seed: int = 0, count: int = 3) -> list[int]:
     """Return the ``count`` most likely numbers of groups, most likely first: the cuts of
     the graph's spectral embedding into 2…``MAX_GROUPS`` groups, ranked by their modularity
     at ``MODULARITY_RESOLUTION`` (on a sample of the cards beyond ``SAMPLE_FOR_K``)."""
-    from sklearn.cluster._spectral import cluster_qr
-
     n = graph.shape[0]
     if n <= MIN_GROUPS + 1:
         return [max(1, min(n, MIN_GROUPS))]
@@ -254,16 +261,13 @@ def _partition(matrix: csr_matrix, words_count: int, graph: csr_matrix, k: int,
                seed: int) -> np.ndarray:
     """Return each card's group (0…k-1): spectral clustering of the neighbours' graph,
     nudged by the topics of a Kullback-Leibler NMF on the words (cards of one topic are
-    joined by a faint edge), the embedding cut by scikit-learn's ``cluster_qr``."""
-    from sklearn.cluster._spectral import cluster_qr
-
+    joined by a faint edge), the embedding cut by column-pivoted QR (``cluster_qr``)."""
     n = matrix.shape[0]
     words_part = matrix[:, :words_count]
     same = None
     if words_count and words_part.nnz:
-        topics = NMF(n_components=min(k, words_count), init="nndsvda",
-                     beta_loss="kullback-leibler", solver="mu", max_iter=NMF_ITERATIONS,
-                     random_state=seed).fit_transform(words_part)
+        topics, _words = nmf_kl(words_part, min(k, words_count),
+                                iterations=NMF_ITERATIONS, seed=seed)
         same = csr_matrix((np.ones(n), (np.arange(n), topics.argmax(axis=1))),
                           shape=(n, topics.shape[1]))
     embedding = spectral_embedding(graph, k, topics=same, nudge=NMF_NUDGE, seed=seed)

@@ -311,8 +311,8 @@ GROUP_NAME_COLUMN = "nom_du_groupe"
 
 def _cluster(path: Path, text_column: str, groups: int | None, output: Path | None) -> int:
     """Write the rows back with their suggested group number and name."""
+    from core.csvfile import read_csv
     from core.grouping import suggest_groups
-    from core.imports import read_csv
 
     try:
         table = read_csv(path.read_bytes())

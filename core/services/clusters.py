@@ -280,7 +280,7 @@ def suggest(*, session: Session, actor: Actor, workshop_id: int,
             kind: CardKind | str = CardKind.IDEA, k: int | None = None,
             only_unclassified: bool = False) -> list[ProposedGroup]:
     """Suggest groups for the board's cards, computed on this machine (nothing moves)."""
-    from core import grouping  # scikit-learn: loaded when first asked for, not at start
+    from core import grouping  # NumPy and SciPy's linear algebra: loaded when first used
 
     current = group_board(session=session, actor=actor, workshop_id=workshop_id, kind=kind)
     facilitated_workshop(session, actor, workshop_id)
