@@ -9,6 +9,8 @@ Once scores exist, every change to the criteria is recorded and shown with the r
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -220,26 +222,75 @@ def _has_scores(session: Session, workshop_id: int) -> bool:
     return scores is not None or dots is not None
 
 
+@dataclass(frozen=True)
+class _Ballot:
+    """What every reader of one board revision sees of the vote, whoever they are."""
+
+    criteria: tuple[Criterion, ...]  # copies outside any session, read-only
+    candidates: tuple[CandidateView, ...]
+    changes: tuple[ChangeView, ...]
+    finished: int
+    voters: int
+    has_scores: bool
+
+
+_ballots: OrderedDict[tuple, _Ballot] = OrderedDict()
+_ballots_lock = threading.Lock()
+BALLOTS_KEPT = 64
+
+
+def _read_ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
+    workshop_id = pk(workshop)
+    criteria = _criteria(session, workshop_id)
+    candidates = _candidates(session, workshop_id)
+    info = _evidence_and_titles(session, candidates)
+    views = tuple(CandidateView(pk(c), c.card_id, c.cluster_id, *info.get(pk(c), ("?", 0)),
+                                c.selected) for c in candidates)
+    names = {pk(c): pick({"fr": c.name_fr, "en": c.name_en}, lang) for c in session.exec(
+        select(Criterion).where(Criterion.workshop_id == workshop_id))}
+    changes = tuple(ChangeView(names.get(ch.criterion_id, "?"), ch.change, ch.old_weight,
+                               ch.new_weight) for ch in session.exec(
+        select(CriterionChange).where(CriterionChange.workshop_id == workshop_id)
+        .order_by(col(CriterionChange.id))))
+    voters = _voters(session, workshop_id)
+    return _Ballot(criteria=tuple(Criterion.model_validate(c.model_dump()) for c in criteria),
+                   candidates=views, changes=changes,
+                   finished=_finished(session, workshop, len(views), len(criteria), voters),
+                   voters=len(voters), has_scores=_has_scores(session, workshop_id))
+
+
+def _ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
+    """The vote at the workshop's board revision, read once per revision and process:
+    when the facilitator opens the vote, 300 phones ask for the same ballot within a
+    second. Every change to criteria, candidates, scores or dots moves the revision; who
+    may vote (a participant joining or removed) does not, so their number is in the key
+    (one count)."""
+    voters = session.exec(select(func.count()).select_from(Participant).where(
+        Participant.workshop_id == pk(workshop), col(Participant.removed_at).is_(None))).one()
+    key = (str(session.get_bind().engine.url), pk(workshop), workshop.board_revision, lang,
+           voters)
+    with _ballots_lock:
+        found = _ballots.get(key)
+        if found is not None:
+            _ballots.move_to_end(key)
+            return found
+    ballot = _read_ballot(session, workshop, lang)
+    with _ballots_lock:
+        _ballots[key] = ballot
+        while len(_ballots) > BALLOTS_KEPT:
+            _ballots.popitem(last=False)
+    return ballot
+
+
 def scoring_board(*, session: Session, actor: Actor, workshop_id: int,
                   lang: str = "fr") -> ScoringBoard:
     """Return the criteria, candidates, progress and recorded changes (no results)."""
     workshop = workshop_for(session, actor, workshop_id)
-    criteria = _criteria(session, workshop_id)
-    candidates = _candidates(session, workshop_id)
-    info = _evidence_and_titles(session, candidates)
-    views = [CandidateView(pk(c), c.card_id, c.cluster_id, *info.get(pk(c), ("?", 0)),
-                           c.selected) for c in candidates]
-    names = {pk(c): pick({"fr": c.name_fr, "en": c.name_en}, lang) for c in session.exec(
-        select(Criterion).where(Criterion.workshop_id == workshop_id))}
-    changes = [ChangeView(names.get(ch.criterion_id, "?"), ch.change, ch.old_weight,
-                          ch.new_weight) for ch in session.exec(
-        select(CriterionChange).where(CriterionChange.workshop_id == workshop_id)
-        .order_by(col(CriterionChange.id)))]
-    voters = _voters(session, workshop_id)
+    ballot = _ballot(session, workshop, lang)
     return ScoringBoard(
-        workshop=workshop, criteria=criteria, candidates=views, changes=changes,
-        finished=_finished(session, workshop, len(views), len(criteria), voters),
-        voters=len(voters), has_scores=_has_scores(session, workshop_id),
+        workshop=workshop, criteria=list(ballot.criteria), candidates=list(ballot.candidates),
+        changes=list(ballot.changes), finished=ballot.finished, voters=ballot.voters,
+        has_scores=ballot.has_scores,
     )
 
 

@@ -223,3 +223,46 @@ def test_the_vote_opens_in_one_action_with_the_set_offered(session, templates, f
                         criteria_set=default)
     again = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
     assert len(again.criteria) == len(default.criteria) - 1
+
+
+def test_the_ballot_is_read_once_per_revision_and_stays_right(session, facilitator, setup,
+                                                               participant):
+    """300 phones open the ballot at once: the second reader of a revision costs the access
+    check and one count, not the criteria, candidates, evidence and progress queries; and
+    every change a screen must see still shows — a score, a weight, a participant joining
+    (which does not move the board's revision)."""
+    from sqlalchemy import event
+
+    wid = setup["wid"]
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    scoring.scoring_board(session=session, actor=participant, workshop_id=wid)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 3, statements
+    assert (again.finished, again.voters, again.has_scores) == (0, 1, False)
+
+    for key in ("impact", "effort"):
+        for idea in (0, 1):
+            score(session, participant, setup, idea, key, 4)
+    board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+    assert (board.finished, board.voters, board.has_scores) == (1, 1, True)
+
+    join(session, board.workshop, "Nadia")
+    board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+    assert (board.finished, board.voters) == (1, 2)
+
+    scoring.set_weight(session=session, actor=facilitator,
+                       criterion_id=setup["criteria"]["impact"], weight=3)
+    board = scoring.scoring_board(session=session, actor=participant, workshop_id=wid)
+    assert {c.key: c.weight for c in board.criteria}["impact"] == 3
+    assert (board.changes[-1].old_weight, board.changes[-1].new_weight) != (None, None)
+    assert board.changes[-1].new_weight == 3
