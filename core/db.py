@@ -138,16 +138,20 @@ def _write_gate(url: str) -> threading.RLock:
 @contextmanager
 def _one_writer_at_a_time(url: str, write: bool) -> Iterator[None]:
     """On SQLite, let one thread of this process write at a time; the others wait on a
-    lock that hands over at once, up to the busy timeout, then are told the database did
-    not answer. Left to SQLite, every waiting writer polls the file lock with growing
-    sleeps (up to 100 ms): with a room of phones writing at once, some waited past the
-    busy timeout while the lock was free most of the time. Other processes (the
-    projection's, participant servers) still meet at SQLite's lock, a few at a time."""
+    lock that hands over at once, up to ``POOL_WAIT_SECONDS`` (as a run waits for a
+    PostgreSQL connection), then are told the database did not answer. Left to SQLite,
+    every waiting writer polls the file lock with growing sleeps (up to 100 ms): with a
+    room of phones writing at once, some waited past the busy timeout while the lock was
+    free most of the time. Waiting 10 s here was not enough either: with 300 phones the
+    CPU is saturated and the writer holding the lock gets little of it (28 of 1,800
+    scores were refused at the opening of the vote; 0 with a minute). Other processes
+    (the projection's, participant servers) still meet at SQLite's lock, a few at a
+    time, within the busy timeout."""
     if not (write and is_sqlite(url)):
         yield
         return
     gate = _write_gate(url)
-    if not gate.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+    if not gate.acquire(timeout=POOL_WAIT_SECONDS):
         raise DatabaseUnavailable(UNAVAILABLE)
     try:
         yield

@@ -212,8 +212,10 @@ def score_changed(candidate_id: int, criterion_id: int, previous: object) -> Non
     if chosen is None:  # clicking the chosen option again unselects it: keep the score
         st.session_state[key] = previous
         return
-    _call(scoring.submit_score, candidate_id=candidate_id, criterion_id=criterion_id,
-          value=None if chosen == DONT_KNOW else int(chosen))
+    stored = _call(scoring.submit_score, candidate_id=candidate_id, criterion_id=criterion_id,
+                   value=None if chosen == DONT_KNOW else int(chosen))
+    if stored is None:  # refused (the vote closed, the database busy): show what is stored
+        st.session_state[key] = previous
 
 
 def candidate_header(candidate: CandidateView) -> None:

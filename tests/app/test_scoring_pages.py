@@ -113,6 +113,42 @@ def test_a_closed_vote_refuses_scores(new_app, db, templates, running_workshop_a
     assert db.exec(select(Score)).all() == []
 
 
+def test_a_score_the_database_did_not_take_is_not_shown_as_given(
+        new_app, db, templates, running_workshop_app, monkeypatch):
+    """Another writer holds the database past the wait: the phone says so, and its ballot
+    shows what is stored (nothing), not the refused 5 as if it counted."""
+    import threading
+
+    from core import db as database
+
+    candidates, criteria = prepared(db, templates, running_workshop_app)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page("pages/score.py").run()
+    key = f"score_{candidates[0]}_{criteria['impact']}"
+    monkeypatch.setattr(database, "POOL_WAIT_SECONDS", 0.3)
+    held, done = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with database._write_gate(database.current_url()):
+            held.set()
+            done.wait(10)
+
+    threading.Thread(target=other_writer, daemon=True).start()
+    held.wait(5)
+    try:
+        at.segmented_control(key=key).set_value(5).run()
+    finally:
+        done.set()
+    assert "La base de données n'a pas répondu" in " ".join(e.value for e in at.error)
+    assert at.segmented_control(key=key).value is None
+    fresh(db)
+    assert db.exec(select(Score)).all() == []
+    at.segmented_control(key=key).set_value(5).run()  # sent again, taken
+    assert at.segmented_control(key=key).value == 5
+    fresh(db)
+    assert [s.value for s in db.exec(select(Score))] == [5]
+
+
 def test_revealed_results_show_ranking_charts_and_selection(new_app, db, templates,
                                                             running_workshop_app):
     candidates, criteria = prepared(db, templates, running_workshop_app)
@@ -149,3 +185,4 @@ def test_revealed_results_show_ranking_charts_and_selection(new_app, db, templat
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
     participant.switch_page("pages/results.py").run()
     assert list(participant.dataframe[0].value["Piste"]) == IDEAS
+
