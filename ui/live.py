@@ -112,11 +112,11 @@ def follow(workshop_id: int, drawn: LiveState, *,
     (HTML, rebuilt from a cache unless the revision moved; sent as a reference while it does
     not change). Only a change of phase, status, vote or lock reruns the whole page — a
     new card does not: with sixty screens, a full rerun of every page for every card would
-    not keep up. Participants follow the
-    facilitator: a new phase takes them to its page — unless ``stay`` names this page (one
-    where people write long texts: leaving it would drop what is being typed), where a
-    link to the phase's page is offered instead. Phones poll less often than the wall
-    (``participant_interval``), the wall more often (``interval``). ``watch`` runs at each
+    not keep up. Participants follow the facilitator: a new phase takes them to its page
+    — unless ``stay`` names this page (one where people write long texts: leaving it
+    would drop what is being typed), where a link to the phase's page is offered instead.
+    Phones poll less often than the wall (``participant_interval``), the wall more often
+    (``interval``). ``watch`` runs at each
     tick too (a page's own check). With ``content`` (drawn after the page's form), the phase
     bar is pinned at the top of a phone's screen (``on_top``; the wall has its own).
     """

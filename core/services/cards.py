@@ -3,8 +3,6 @@ with undo, "ça me concerne", and the board as one reader sees it."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,7 +33,7 @@ from core.services.access import (
     workshop_for,
     workshop_for_writing,
 )
-from core.services.live_cache import bump_board_revision
+from core.services.live_cache import PerRevision, bump_board_revision
 from core.services.once import insert_once
 from core.services.phases import writes_privately
 from core.templates import Templates
@@ -241,9 +239,7 @@ class _Snapshot:
     personal: dict[int | None, tuple] = field(default_factory=dict)
 
 
-_snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
-_snapshots_lock = threading.Lock()
-SNAPSHOTS_KEPT = 64
+_snapshots: PerRevision[_Snapshot] = PerRevision()
 
 
 def _read_snapshot(session: Session, workshop_id: int, kind: CardKind) -> _Snapshot:
@@ -294,17 +290,7 @@ def _snapshot(session: Session, workshop: Workshop, kind: CardKind) -> _Snapshot
     older than its key.
     """
     key = _snapshot_key(session, pk(workshop), kind, workshop.board_revision)
-    with _snapshots_lock:
-        found = _snapshots.get(key)
-        if found is not None:
-            _snapshots.move_to_end(key)
-            return found
-    snapshot = _read_snapshot(session, pk(workshop), kind)
-    with _snapshots_lock:
-        _snapshots[key] = snapshot
-        while len(_snapshots) > SNAPSHOTS_KEPT:
-            _snapshots.popitem(last=False)
-    return snapshot
+    return _snapshots.get(key, lambda: _read_snapshot(session, pk(workshop), kind))
 
 
 @dataclass(frozen=True)
@@ -352,8 +338,7 @@ def live_board(*, session: Session, actor: Actor, workshop_id: int,
     only the access check.
     """
     key = _snapshot_key(session, workshop_id, CardKind(kind), revision)
-    with _snapshots_lock:
-        cached = _snapshots.get(key) if revision is not None else None
+    cached = _snapshots.peek(key) if revision is not None else None
     if cached is not None:
         check_can_see_live(session, actor, workshop_id)
         snapshot, current = cached, revision

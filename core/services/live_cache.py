@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event, update
 from sqlmodel import Session, col
@@ -32,6 +33,37 @@ STATE = "state"
 
 _lock = threading.Lock()
 _entries: dict[tuple[str, int], dict[Any, tuple[float, Any]]] = {}
+
+
+class PerRevision(Generic[T]):
+    """What readers of one board revision share, read once per revision and process (a
+    room of 300 reads it once, not 300 times); the ``kept`` newest keys are kept. Keys
+    hold the revision, read in the reader's transaction before the data, so a value is
+    never older than its key."""
+
+    def __init__(self, kept: int = 64) -> None:
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+        self.kept = kept
+
+    def peek(self, key: Hashable) -> T | None:
+        """Return the value kept for ``key``, if any (nothing is read)."""
+        with self._lock:
+            return self._values.get(key)
+
+    def get(self, key: Hashable, read: Callable[[], T]) -> T:
+        """Return the value kept for ``key``, or ``read()`` it and keep it."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+                return found
+        value = read()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.kept:
+                self._values.popitem(last=False)
+        return value
 
 
 def database_of(session: Session) -> str:

@@ -9,8 +9,6 @@ Once scores exist, every change to the criteria is recorded and shown with the r
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,7 +48,7 @@ from core.services.access import (
     who_for_workshop,
     workshop_for,
 )
-from core.services.live_cache import bump_board_revision
+from core.services.live_cache import PerRevision, bump_board_revision
 from core.templates import CriteriaSet
 from core.text import clean_optional, clean_text, fold
 
@@ -234,9 +232,7 @@ class _Ballot:
     has_scores: bool
 
 
-_ballots: OrderedDict[tuple, _Ballot] = OrderedDict()
-_ballots_lock = threading.Lock()
-BALLOTS_KEPT = 64
+_ballots: PerRevision[_Ballot] = PerRevision()
 
 
 def _read_ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
@@ -269,17 +265,7 @@ def _ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
         Participant.workshop_id == pk(workshop), col(Participant.removed_at).is_(None))).one()
     key = (str(session.get_bind().engine.url), pk(workshop), workshop.board_revision, lang,
            voters)
-    with _ballots_lock:
-        found = _ballots.get(key)
-        if found is not None:
-            _ballots.move_to_end(key)
-            return found
-    ballot = _read_ballot(session, workshop, lang)
-    with _ballots_lock:
-        _ballots[key] = ballot
-        while len(_ballots) > BALLOTS_KEPT:
-            _ballots.popitem(last=False)
-    return ballot
+    return _ballots.get(key, lambda: _read_ballot(session, workshop, lang))
 
 
 def scoring_board(*, session: Session, actor: Actor, workshop_id: int,
