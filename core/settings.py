@@ -47,9 +47,13 @@ class Settings(BaseSettings):
     projector_interval: float = Field(default=0.5, ge=0.1, le=10)
     # ...of the facilitator's live screens (lower: faster updates, more server work)...
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
-    # ...and of each participant's screen: sixty phones polling cost the server more than
-    # one wall does (bench/load.py).
+    # ...and of each participant's screen, which its server wakes (ui/push.py): at once
+    # when the workshop moves on, every this many seconds at most when others add cards
+    # (longer in a big room: a server wakes its phones about 50 times a second in all)...
     participant_interval: float = Field(default=1.0, ge=0.2, le=10)
+    # ...while each phone itself asks only every this many seconds, in case a wake is lost
+    # (300 phones asking every second cost one core: bench/poll.py).
+    participant_poll: float = Field(default=20.0, ge=0.2, le=120)
     # The port of the projector's own app server on this machine (`fabrique serve` starts
     # it and sets this); 0: the projector is served by the same server as everyone else.
     wall_port: int = Field(default=0, ge=0, le=65535)

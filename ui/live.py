@@ -4,7 +4,9 @@ Each tick it redraws only the phase bar (title and timer, the same on every scre
 is computed from stored times). When the revision moved — someone added, moved, scored,
 edited — it reruns the page, which redraws the board from the database. Reading a revision
 is one row, so this works the same with several app servers sharing one database.
-Participants also follow the facilitator: a new phase takes them to its page.
+Participants also follow the facilitator: a new phase takes them to its page. Their
+fragment does not poll every second: their server wakes it when the workshop moves
+(``ui/push.py``), and their timer counts in the browser.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
-from ui import calls, identity, render, screens
+from ui import calls, identity, push, render, screens
 from ui.i18n import _
 
 TOUCH_EVERY_SECONDS = 30
@@ -39,6 +41,22 @@ PHASE_CSS = """
 .fab-timer.paused{color:#5c636a;}
 /* On a phone, a page whose form comes first (Explorer, Idées…) keeps its phase and timer
    pinned at the top, in the space above the title, one line: never below the form. */
+/* A phone's timer counts in the browser between two wakes of its screen (ui/push.py): an
+   integer property animated in whole-second steps, shown as two counters. ("\\3C" is "<":
+   st.html's sanitiser drops a style element whose text holds "<" and a letter.) */
+@property --fab-left{syntax:'\\3C integer>';inherits:false;initial-value:0}
+@property --fab-m{syntax:'\\3C integer>';inherits:false;initial-value:0}
+@property --fab-s{syntax:'\\3C integer>';inherits:false;initial-value:0}
+.fab-clock{--fab-m:max(0,calc((var(--fab-left) - 30) / 60));
+  --fab-s:calc(var(--fab-left) - var(--fab-m) * 60);
+  counter-reset:fab-m var(--fab-m) fab-s var(--fab-s);
+  animation:fab-down calc(var(--fab-from) * 1s) steps(var(--fab-from), end) forwards;}
+.fab-clock.up{animation:fab-up 6000s steps(6000, end) forwards;}
+.fab-clock::after{content:counter(fab-m, decimal-leading-zero) ":"
+  counter(fab-s, decimal-leading-zero);}
+.fab-clock.up::before{content:"+";}
+@keyframes fab-down{from{--fab-left:var(--fab-from)}to{--fab-left:0}}
+@keyframes fab-up{from{--fab-left:var(--fab-from)}to{--fab-left:calc(var(--fab-from) + 6000)}}
 @media (max-width: 640px){
   .fab-phase-pin{position:fixed;top:3.5rem;left:.6rem;right:.6rem;z-index:100;}
   .fab-phase-pin .fab-phase{flex-wrap:nowrap;gap:.6rem;padding:.35rem .7rem;
@@ -59,22 +77,32 @@ def screen_for(state: LiveState) -> screens.Screen:
     return screens.PHASE_SCREENS.get(state.phase.kind, screens.WORKSHOP)
 
 
-def timer_html(state: LiveState, *, big: bool = False) -> str:
-    """Return the timer of the current phase (red once over time)."""
+def timer_html(state: LiveState, *, big: bool = False, counting: bool = False) -> str:
+    """Return the timer of the current phase (red once over time). ``counting``: it counts
+    the seconds in the browser (a phone, whose screen is redrawn only when the workshop
+    moves); otherwise it shows the time of this run (screens redrawn twice a second)."""
     if state.clock is None:
         return ""
     css = "fab-timer" + (" over" if state.clock.overrun else "") + (
         " paused" if state.clock.paused else "")
     label = escape(state.clock.label()) + (" " + render.icon("pause") if state.clock.paused
                                            else "")
+    if counting and not state.clock.paused:
+        # The label is still there for tests and as the start; the counter draws it.
+        seconds = abs(state.clock.remaining)
+        direction = " up" if state.clock.overrun else ""
+        if seconds or direction:
+            label = (f"<span class='fab-clock{direction}' data-label='{label}' "
+                     f"style='--fab-from:{seconds}'></span>")
     title = _("Over time") if state.clock.overrun else _("Time left")
     style = " style='font-size:3.2rem'" if big else ""
     return (f"<span class='{css}' title='{escape(title)}'{style}>{render.icon('timer')} "
             f"{label}</span>")
 
 
-def phase_bar_html(state: LiveState) -> str:
-    """Return the bar that tells everyone where the workshop is."""
+def phase_bar_html(state: LiveState, *, counting: bool = False) -> str:
+    """Return the bar that tells everyone where the workshop is (``counting``: its timer
+    counts in the browser)."""
     if state.status == WorkshopStatus.DRAFT:
         text = _("The workshop has not started yet.")
         return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
@@ -84,7 +112,7 @@ def phase_bar_html(state: LiveState) -> str:
     step = _("Phase {n} of {total}", n=(state.index or 0) + 1, total=state.phases)
     return (f"<div class='fab-phase'><span class='fab-phase-step'>{escape(step)}</span>"
             f"<span class='fab-phase-title'>{escape(state.phase.title)}</span>"
-            f"{timer_html(state)}</div>")
+            f"{timer_html(state, counting=counting)}</div>")
 
 
 def _touch_participant() -> None:
@@ -115,16 +143,23 @@ def follow(workshop_id: int, drawn: LiveState, *,
     not keep up. Participants follow the facilitator: a new phase takes them to its page
     — unless ``stay`` names this page (one where people write long texts: leaving it
     would drop what is being typed), where a link to the phase's page is offered instead.
-    Phones poll less often than the wall (``participant_interval``), the wall more often
-    (``interval``). ``watch`` runs at each
+    Phones are woken by their server when the workshop moves and otherwise poll rarely
+    (``ui/push.py``, ``participant_poll``); the facilitator's screens poll every
+    ``live_interval``, the wall at its own ``interval``. ``watch`` runs at each
     tick too (a page's own check). With ``content`` (drawn after the page's form), the phase
     bar is pinned at the top of a phone's screen (``on_top``; the wall has its own).
     """
     st.html(PHASE_CSS)
     settings = get_settings()
+    # A phone is woken by its server when the workshop moves (ui/push.py) and asks itself
+    # only rarely — unless the page watches something else at each tick (``watch``: a
+    # canvas others write in); without a server to wake it (AppTest), it asks at its pace.
+    woken = (policy.is_participant(identity.actor()) and watch is None
+             and push.available())
     if interval is None:
-        interval = (settings.participant_interval if policy.is_participant(identity.actor())
-                    else settings.live_interval)
+        interval = (settings.participant_poll if woken
+                    else settings.participant_interval
+                    if policy.is_participant(identity.actor()) else settings.live_interval)
 
     if policy.is_participant(identity.actor()):
         # The phase this participant was last taken to (not the one this run was drawn in:
@@ -150,7 +185,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
             st.rerun(scope="app")
         if watch is not None:
             watch()
-        drawn_bar = (bar or phase_bar_html)(state)
+        drawn_bar = bar(state) if bar is not None else phase_bar_html(state, counting=woken)
         if content is not None and on_top:
             drawn_bar = f"<div class='fab-phase-pin'>{drawn_bar}</div>"
         # Two elements: the bar, whose timer changes at each tick, and the content, the
@@ -163,6 +198,8 @@ def follow(workshop_id: int, drawn: LiveState, *,
             drawn_content = content(state)
             if drawn_content:
                 st.html(render.Built(drawn_content))
+        if woken:
+            push.register(workshop_id, state)
 
     poll()
 

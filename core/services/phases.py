@@ -104,6 +104,19 @@ def live_state(*, session: Session, actor: Actor, workshop_id: int,
     # The facilitator's screens (one or two: the wall, the controls) always read afresh;
     # the sixty phones share the memo.
     max_age = live_cache.LIVE_SECONDS if isinstance(actor, ParticipantActor) else 0.0
+    return _live_state(session, workshop_id, max_age, now)
+
+
+def watched_state(*, session: Session, workshop_id: int) -> LiveState:
+    """Return a workshop's live state for its server's own watcher (``ui/push.py``), which
+    only decides from it when to wake the screens that follow the workshop — each screen
+    then reads it again as its person (``live_state``, access checked). Nobody is shown
+    this one: it takes no actor. Shares the phones' memo."""
+    return _live_state(session, workshop_id, live_cache.LIVE_SECONDS, None)
+
+
+def _live_state(session: Session, workshop_id: int, max_age: float,
+                now: datetime | None) -> LiveState:
     row = live_cache.remembered(session, workshop_id, live_cache.STATE, max_age,
                            lambda: _read_live_row(session, workshop_id))
     workshop, phase, count = row

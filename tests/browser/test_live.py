@@ -130,6 +130,63 @@ def test_the_next_phase_moves_the_participant(server, new_context):
     assert "/ideas" in phone.url
 
 
+def test_a_phone_is_woken_by_its_server_not_by_polling(tmp_path, new_context):
+    """Phones do not poll every second (ui/push.py): with a poll every two minutes, the
+    server still brings a phone someone else's card within a few seconds, keeps what it
+    is typing, moves it to the next phase at once, and its timer counts in the browser."""
+    from core import inputs
+    from core.services import cards
+    from core.settings import PROJECT_ROOT
+    from core.templates import load_templates
+
+    server = Server(tmp_path)
+    server.env["FABRIQUE_PARTICIPANT_POLL"] = "120"
+    prepare_database(server.database_url, tmp_path)
+    server.start()
+    try:
+        workshop_id, code = open_explore(server)
+        phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+        join(phone, server.url, code, "Odette")
+        field = phone.get_by_label("Nouveau besoin")
+        field.wait_for()
+        wait_idle(phone)
+        field.click()
+        phone.keyboard.type("Je n'ai pas fini", delay=10)
+
+        # The timer counts down in the browser between two wakes of the screen.
+        counter = phone.locator(".fab-clock")
+        seconds = counter.evaluate(
+            "e => Number(getComputedStyle(e).getPropertyValue('--fab-left'))")
+        label = counter.get_attribute("data-label")
+        minutes, rest = label.split(":")
+        assert abs(seconds - (int(minutes) * 60 + int(rest))) <= 2, (seconds, label)
+        phone.wait_for_timeout(2_500)
+        later = counter.evaluate(
+            "e => Number(getComputedStyle(e).getPropertyValue('--fab-left'))")
+        assert 1 <= seconds - later <= 4, (seconds, later)
+        phone.screenshot(path=str(ARTIFACTS / "phone-counting-timer.png"))
+
+        with session_scope(write=True, url=server.database_url) as session:
+            admin = actor_for_username(session, ADMIN)
+            cards.add_card(session=session, actor=admin, workshop_id=workshop_id,
+                           templates=load_templates(PROJECT_ROOT / "data"),
+                           card_in=inputs.CardCreate(text="Un jardin partagé derrière la gare"))
+        start = time.monotonic()
+        phone.get_by_text("Un jardin partagé derrière la gare").wait_for(timeout=10_000)
+        assert time.monotonic() - start < 4
+        assert field.input_value() == "Je n'ai pas fini"  # woken, nothing typed lost
+
+        with session_scope(write=True, url=server.database_url) as session:
+            phases.next_phase(session=session, actor=actor_for_username(session, ADMIN),
+                              workshop_id=workshop_id)
+        start = time.monotonic()
+        phone.get_by_label("Nouveau besoin").wait_for(state="detached", timeout=10_000)
+        assert time.monotonic() - start < 2
+        phone.get_by_text("Discutons des besoins qui reviennent").wait_for(timeout=5_000)
+    finally:
+        server.stop()
+
+
 @pytest.mark.postgres
 def test_two_servers_on_one_postgresql_database(tmp_path, new_context, pg_database):
     database_url = pg_database

@@ -1,0 +1,64 @@
+"""When a server wakes a phone's screen (ui/push.py): at once when the workshop moves, on
+a new card only once the room's refresh period has passed, never twice for one change."""
+
+from dataclasses import replace
+
+from core.models import WorkshopStatus
+from core.services.phases import LiveState
+from core.timer import Clock
+from ui import push
+
+
+def state(*, revision: int = 1, index: int = 2, remaining: int = 600,
+          paused: bool = False) -> LiveState:
+    clock = Clock(remaining=remaining, elapsed=900 - remaining, total=900, paused=paused)
+    return LiveState(7, revision, WorkshopStatus.RUNNING, None, index, 9, clock, "setup",
+                     False, paused)
+
+
+def drawn(at: float, shown: LiveState) -> push.Watched:
+    return push.Watched(
+        session_id="s", fragment_id="f", page_script_hash="p", query_string="",
+        url="sqlite://", workshop_id=7, moment=push.moment(shown), revision=shown.revision,
+        end=push._end(shown, at), paused=shown.paused, drawn_at=at)
+
+
+def test_a_new_phase_wakes_at_once_a_new_card_after_the_period():
+    waker = push.Waker()
+    entry = drawn(100.0, state())
+    assert not waker.due(entry, state(), 100.3, 1.0)
+    assert waker.due(entry, state(index=3), 100.3, 1.0)  # the next phase: at once
+    assert not waker.due(entry, state(revision=2), 100.5, 1.0)  # a card: not yet
+    assert waker.due(entry, state(revision=2), 101.2, 1.0)  # …after the period
+    entry.woken_at = 101.2
+    assert not waker.due(entry, state(revision=3), 101.5, 1.0)  # asked, not run yet
+    assert waker.due(entry, state(revision=3), 101.2 + push.WAKE_AGAIN_AFTER + 0.1, 1.0)
+
+
+def test_the_clock_wakes_when_time_is_added_paused_or_over():
+    waker = push.Waker()
+    entry = drawn(100.0, state(remaining=600))
+    # Ten seconds later the clock says 590 left: what the phone counted itself.
+    assert not waker.due(entry, state(remaining=590), 110.0, 1.0)
+    assert waker.due(entry, state(remaining=890), 110.0, 1.0)  # five minutes added
+    assert waker.due(entry, state(remaining=590, paused=True), 110.0, 1.0)
+    ending = drawn(100.0, state(remaining=5))
+    assert not waker.due(ending, state(remaining=1), 104.0, 1.0)
+    assert waker.due(ending, state(remaining=-1), 106.0, 1.0)  # turns red, counts up
+    over = drawn(106.0, state(remaining=-1))
+    assert not waker.due(over, state(remaining=-30), 135.0, 1.0)
+
+
+def test_a_big_room_spaces_the_board_refreshes_out():
+    waker = push.Waker()
+    assert waker.content_period(10) == 1.0  # FABRIQUE_PARTICIPANT_INTERVAL
+    assert waker.content_period(300) == 300 / push.WAKES_PER_SECOND
+
+
+def test_the_rerun_carries_no_widget_values():
+    """None, not an empty set: Streamlit merges an empty set over the values a person's
+    own pending rerun carries, and theirs would be lost."""
+    rerun = push._ServerRerun("f", "p", "")
+    assert rerun.widget_states is None and rerun.fragment_id == "f"
+    assert not rerun.HasField("context_info")
+    assert replace(rerun, query_string="w=1").query_string == "w=1"

@@ -1,0 +1,235 @@
+"""Participants' screens woken by their server when the workshop moves, instead of every
+phone asking every second.
+
+300 phones polling every second cost one core of Streamlit runs by themselves (a bare
+fragment costs 2.3 ms a run: bench/poll.py), before anyone writes a card. So a phone's live
+fragment (``ui/live.follow``) registers here what it drew — its workshop, the moment (phase,
+status, vote, lock, pause, the clock's end) and the board's revision — and one thread per
+server process reads each watched workshop's state four times a second (one row, shared
+with every screen through ``live_cache``) and reruns the fragment of each phone whose
+screen no longer matches it:
+
+- at once when the moment changed: a new phase (the phone follows within a fraction of a
+  second), time added, a pause, the time running out;
+- when only the board changed, at most every ``content_period`` seconds: the phone's board
+  shows the newest cards (its own it sees at once: its own page run draws them); the period
+  grows with the phones a server wakes, so that they cost it about ``WAKES_PER_SECOND``
+  runs a second together.
+
+Phones still ask themselves, rarely (``participant_poll``): the fallback if a wake is lost.
+Their timer counts down in the browser meanwhile (``ui/live.timer_html``).
+
+Streamlit has no public call for a server-side rerun. This module is the only place that
+uses its runtime for one: ``AppSession.request_rerun``, the call Streamlit makes itself
+when a source file changes with ``runOnSave``, from the server's event loop, with the
+data a browser's own fragment tick carries minus the widget values (``widget_states``
+None: nothing a person typed or picked is replayed over a newer value — an empty set of
+values would be merged over the person's pending ones and drop them). Checked in Chromium
+against a real server by tests/browser/test_live.py; without a Streamlit runtime (AppTest),
+``available()`` is false and phones poll at ``participant_interval`` as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.db import current_url, session_scope
+from core.services import phases
+from core.services.phases import LiveState
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.25  # how often the watcher reads each watched workshop
+WAKES_PER_SECOND = 50  # board refreshes a server offers its phones together, per second
+WAKE_AGAIN_AFTER = 5.0  # a wake not followed by a run within this is sent again
+CLOCK_SLACK = 2.0  # seconds a phone's counting timer may drift before it is woken
+
+
+def moment(state: LiveState) -> tuple:
+    """Return what, when it changes, a phone must see at once (not the clock's tick)."""
+    return (state.status, state.index, state.scoring_state, state.results_revealed,
+            state.phase.locked if state.phase is not None else None, state.paused)
+
+
+def _end(state: LiveState, now: float) -> float | None:
+    """Return when (monotonic) the phase's time runs out, as a timer counting shows it."""
+    if state.clock is None:
+        return None
+    if state.clock.paused:
+        return float(state.clock.remaining)  # frozen: compared as it is
+    return now + state.clock.remaining
+
+
+@dataclass
+class Watched:
+    """One phone's live fragment, as it was last drawn."""
+
+    session_id: str
+    fragment_id: str
+    page_script_hash: str
+    query_string: str
+    url: str
+    workshop_id: int
+    moment: tuple
+    revision: int
+    end: float | None
+    paused: bool
+    drawn_at: float
+    woken_at: float = 0.0
+
+
+@dataclass
+class _ServerRerun:
+    """What ``AppSession.request_rerun`` reads of a browser's ``ClientState``: a fragment
+    tick of this session, without widget values (None: keep the session's own)."""
+
+    fragment_id: str
+    page_script_hash: str
+    query_string: str
+    page_name: str = ""
+    widget_states: Any = None
+    is_auto_rerun: bool = True
+    is_history_navigation: bool = False
+    cached_message_hashes: tuple = field(default_factory=tuple)
+
+    def HasField(self, name: str) -> bool:  # noqa: N802 - the protobuf method it stands for
+        return False
+
+
+class Waker:
+    """The watched fragments of this process, and the thread that wakes them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._watched: dict[str, Watched] = {}
+        self._thread: threading.Thread | None = None
+        self.wakes = 0  # counted, for tests and benches
+
+    def register(self, entry: Watched) -> None:
+        with self._lock:
+            self._watched[entry.session_id] = entry
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="fabrique-waker",
+                                                daemon=True)
+                self._thread.start()
+
+    def watching(self) -> int:
+        with self._lock:
+            return len(self._watched)
+
+    def content_period(self, count: int) -> float:
+        """Seconds between two refreshes of a phone's board while cards keep coming."""
+        return max(get_settings().participant_interval, count / WAKES_PER_SECOND)
+
+    def due(self, entry: Watched, state: LiveState, now: float, period: float) -> bool:
+        """Whether this phone's screen must be redrawn now."""
+        if entry.woken_at > entry.drawn_at and now - entry.woken_at < WAKE_AGAIN_AFTER:
+            return False  # asked already; its run is on its way
+        if moment(state) != entry.moment:
+            return True
+        end = _end(state, now)
+        if (end is None) != (entry.end is None):
+            return True
+        if end is not None and entry.end is not None:
+            if abs(end - entry.end) > CLOCK_SLACK:
+                return True  # time added, phase restarted
+            if not entry.paused and entry.end > entry.drawn_at and now >= entry.end:
+                return True  # the time ran out: the timer turns red and counts up
+        return state.revision != entry.revision and now - entry.drawn_at >= period
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(TICK_SECONDS)
+            try:
+                self.tick()
+            except Exception:  # the watcher must outlive any one failure
+                log.exception("waking the participants' screens failed")
+
+    def tick(self) -> None:
+        """Read each watched workshop once and wake the screens it no longer matches."""
+        poll_every = get_settings().participant_poll
+        now = time.monotonic()
+        with self._lock:
+            for key in [k for k, e in self._watched.items()
+                        if now - e.drawn_at > 3 * poll_every]:
+                del self._watched[key]  # gone: its page has no live fragment any more
+            entries = list(self._watched.values())
+        period = self.content_period(len(entries))
+        by_workshop: dict[tuple[str, int], list[Watched]] = {}
+        for entry in entries:
+            by_workshop.setdefault((entry.url, entry.workshop_id), []).append(entry)
+        for (url, workshop_id), group in by_workshop.items():
+            try:
+                with session_scope(url=url) as session:
+                    state = phases.watched_state(session=session, workshop_id=workshop_id)
+            except Exception as error:  # the screens' own polls show what is wrong
+                log.info("the watcher could not read workshop %s: %s", workshop_id, error)
+                continue
+            now = time.monotonic()
+            for entry in group:
+                if self.due(entry, state, now, period):
+                    entry.woken_at = now
+                    _wake(entry)
+                    self.wakes += 1
+
+
+_waker = Waker()
+
+
+def waker() -> Waker:
+    return _waker
+
+
+def _runtime() -> Any:
+    from streamlit import runtime
+
+    return runtime.get_instance() if runtime.exists() else None
+
+
+def available() -> bool:
+    """Whether this run's server can wake its screens (a real Streamlit server, not AppTest)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    rt = _runtime()
+    return (ctx is not None and rt is not None
+            and rt.get_app_session(ctx.session_id) is not None)
+
+
+def register(workshop_id: int, state: LiveState) -> None:
+    """Register the live fragment running now as following ``workshop_id``, drawn from
+    ``state``. Call it from inside the fragment, once it has drawn."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        ThreadState,
+        get_script_run_ctx,
+    )
+
+    ctx = get_script_run_ctx()
+    fragment_id = ThreadState.get().fragment_id
+    if ctx is None or fragment_id is None:
+        return
+    now = time.monotonic()
+    _waker.register(Watched(
+        session_id=ctx.session_id, fragment_id=fragment_id,
+        page_script_hash=ctx.page_script_hash, query_string=ctx.query_string,
+        url=current_url(), workshop_id=workshop_id, moment=moment(state),
+        revision=state.revision, end=_end(state, now),
+        paused=bool(state.clock is not None and state.clock.paused), drawn_at=now))
+
+
+def _wake(entry: Watched) -> None:
+    """Ask Streamlit, on its event loop, to rerun this phone's live fragment."""
+    rt = _runtime()
+    session = rt.get_app_session(entry.session_id) if rt is not None else None
+    if session is None:  # the phone left
+        with _waker._lock:
+            if _waker._watched.get(entry.session_id) is entry:
+                del _waker._watched[entry.session_id]
+        return
+    rerun = _ServerRerun(entry.fragment_id, entry.page_script_hash, entry.query_string)
+    rt._get_async_objs().eventloop.call_soon_threadsafe(session.request_rerun, rerun)
