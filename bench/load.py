@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -61,6 +62,9 @@ class Client:
         self.query = query
         self.page_hash = ""
         self.widgets: dict[str, str] = {}  # user key → widget id
+        # user key → the fragment that drew the widget: a browser reruns only that
+        # fragment when the widget is used (a form's button inside a fragment…)
+        self.widget_fragments: dict[str, str] = {}
         self.fragments: dict[str, float] = {}
         self.finished = asyncio.Event()
         self.lock = asyncio.Lock()
@@ -118,7 +122,9 @@ class Client:
                 widget = getattr(element, element.WhichOneof("type") or "", None)
                 widget_id = getattr(widget, "id", "") if widget is not None else ""
                 if widget_id.startswith("$$ID-"):
-                    self.widgets[widget_id.split("-", 2)[2]] = widget_id
+                    key = widget_id.split("-", 2)[2]
+                    self.widgets[key] = widget_id
+                    self.widget_fragments[key] = msg.delta.fragment_id
             elif kind == "page_info_changed":
                 self.query = msg.page_info_changed.query_string
             elif kind == "navigation":
@@ -142,6 +148,11 @@ class Client:
             client.query_string = self.query
             client.page_script_hash = "" if page_name else self.page_hash
             client.page_name = page_name
+            if not fragment_id and states:
+                # As a browser does: the widget used (the trigger, else the last value)
+                # reruns the fragment it is drawn in, if any, not the page.
+                used = [k for k, f, _ in states if "trigger" in f] or [states[-1][0]]
+                fragment_id = self.widget_fragments.get(used[0], "")
             client.fragment_id = fragment_id
             client.is_auto_rerun = auto
             # As a browser does: the server sends a reference for a big element it holds.
@@ -579,6 +590,8 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     for error in result["errors"][:5]:
         print(f"  error: {error}")
     log = server.log.read_text(errors="replace")
+    if args.server_log:
+        shutil.copy(server.log, args.server_log)
     problems = [line for line in log.splitlines()
                 if re.search(r"Error|Exception|Traceback", line)]
     print(f"  server log: {len(problems)} error lines")
@@ -618,6 +631,9 @@ def main() -> None:
                         help="also on PostgreSQL (FABRIQUE_TEST_POSTGRES_URL)")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--server-log", default=None, metavar="PATH",
+                        help="keep a copy of the main app server's log (with "
+                             "STREAMLIT_LOGGER_LEVEL=info: the reruns Streamlit dropped)")
     parser.add_argument("--participant-servers", type=int, default=0, metavar="N",
                         help="app servers for the phones, as fabrique serve starts them")
     parser.add_argument("--proxy", action="store_true",

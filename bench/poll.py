@@ -1,5 +1,6 @@
-"""What one phone's idle poll costs the server, next to a bare Streamlit fragment of one
-element (the floor). Prints figures.
+"""What one idle phone costs the server, next to a bare Streamlit fragment of one element
+polling every second (the floor). Prints figures: CPU per poll, and per phone and second
+(Fabrique's phones are woken by their server and poll every 20 s: ui/push.py).
 
     .venv/bin/python bench/poll.py [--phones 30] [--seconds 20] [--cards 300]
 
@@ -53,6 +54,7 @@ async def measure(server: Server, clients: list[Client], seconds: float) -> dict
     for client in clients:
         await client.close()
     return {"polls": polls, "cpu_ms_per_poll": 1000 * cpu / max(1, polls),
+            "cpu_ms_per_phone_second": 1000 * cpu / seconds / max(1, len(clients)),
             "bytes_per_poll": sent / max(1, polls), "cpu_percent": 100 * cpu / seconds}
 
 
@@ -68,6 +70,8 @@ async def fabrique(args) -> dict:
     data_dir = Path(tempfile.mkdtemp())
     server = Server(data_dir)
     server.env["FABRIQUE_PARTICIPANT_INTERVAL"] = str(args.interval)
+    if args.participant_poll:
+        server.env["FABRIQUE_PARTICIPANT_POLL"] = str(args.participant_poll)
     prepare_database(server.database_url, data_dir)
     templates = load_templates(ROOT / "data")
     from core import inputs
@@ -137,17 +141,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--cards", type=int, default=300)
     parser.add_argument("--interval", type=float, default=1.0, help="phones' poll (s)")
+    parser.add_argument("--participant-poll", type=float, default=None,
+                        help="FABRIQUE_PARTICIPANT_POLL for Fabrique's phones (default: "
+                             "Fabrique's, 20 s: its server wakes them; 1: as before ui/push.py)")
     parser.add_argument("--only", choices=("bare", "fabrique"), default=None)
     args = parser.parse_args()
     for label, run in (("bare fragment (the floor)", bare), ("Fabrique, Explorer", fabrique)):
         if args.only and run.__name__ != args.only:
             continue
         result = asyncio.run(run(args))
-        print(f"{label}: {args.phones} phones polling every {args.interval} s"
+        every = (args.interval if run is bare
+                 else args.participant_poll or "20 (woken by the server)")
+        print(f"{label}: {args.phones} phones polling every {every} s"
               + (f", {args.cards} cards on the board" if run is fabrique else "")
               + f": {result['polls']} polls in {args.seconds:.0f} s, "
               f"server CPU {result['cpu_ms_per_poll']:.2f} ms per poll "
-              f"({result['cpu_percent']:.0f} % of one core), "
+              f"({result['cpu_percent']:.0f} % of one core; "
+              f"{result['cpu_ms_per_phone_second']:.2f} ms per phone and second), "
               f"{result['bytes_per_poll'] / 1024:.1f} KiB sent per poll")
 
 

@@ -21,7 +21,7 @@ from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards
 from core.services.cards import Board, CardView
 from core.templates import Templates
-from ui import calls, client_keys, downloads, identity, live, render, startup
+from ui import calls, client_keys, downloads, identity, live, push, render, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -214,14 +214,22 @@ class CardBoard:
                     st.checkbox(
                         _("Written for this person (no phone)"), key=self.k("on_behalf"),
                         help=_("The card shows that you typed it for them."))
-            add.form_submit_button(_("Add"), type="primary", icon=":material/add:",
-                                   on_click=self.send, width="stretch")
+            submitted = add.form_submit_button(_("Add"), type="primary",
+                                               icon=":material/add:", on_click=self.send,
+                                               width="stretch")
             client_keys.place(self.k("capture_key"))
+        if submitted and not st.session_state.pop(self.k("sent"), False):
+            # Pressed on a form this page no longer had: sent just as the phase changed,
+            # it reached a run of the page without its callback (ui/push.py,
+            # keep_late_actions). Handled here, then drawn again.
+            self.send(late=True)
 
-    def send(self) -> None:
+    def send(self, late: bool = False) -> None:
         """Store the card typed in the form (its "Ajouter" callback); empty the form only
-        once it is stored."""
+        once it is stored. ``late``: called from the run, its fields already drawn — they
+        are emptied at the next run, which follows at once."""
         state = st.session_state
+        state[self.k("sent")] = not late
         text = state.get(self.k("capture_text"), "")
         author = state.get(self.k("capture_author"), "")
         sent_key = client_keys.current(self.k("capture_key"))
@@ -239,11 +247,17 @@ class CardBoard:
         )
         if card is None:
             state[self.k("refused_text")] = text
+            if late:
+                st.rerun()
             return
         client_keys.used(self.k("capture_key"), sent_key)
-        state[self.k("capture_text")] = ""
-        state[self.k("capture_author")] = ""
-        state[self.k("capture_place")] = ""
+        push.refresh_soon()  # the board below shows it now, not at the room's next refresh
+        fields = [self.k("capture_text"), self.k("capture_author"), self.k("capture_place")]
+        if late:
+            calls.clear_after_success(*fields)
+            st.rerun()
+        for key in fields:
+            state[key] = ""
         if self.kind == CardKind.IDEA:
             state[self.k("capture_needs")] = []
         if not self.is_participant:
@@ -376,8 +390,25 @@ class CardBoard:
         # One element for the whole board: every element is a message to every screen.
         heading = _("The board") + " · " + ngettext("{n} card", "{n} cards", len(board.cards))
         orphans, sections = sections[0], sections[1:]
-        return (orphans + render.heading(heading) + empty + hidden
+        return (orphans + render.heading(heading) + empty + hidden + self.own_older(board, newest)
                 + render.personal_marks(board.supported, board.mine) + "".join(sections))
+
+    def own_older(self, board: cards.LiveBoard, newest: int | None) -> str:
+        """On a phone showing the newest cards only: this person's own cards older than
+        those, so that a card they added is on their screen however busy the room."""
+        if newest is None or not board.mine:
+            return ""
+        orphans_only = bool(st.session_state.get(self.k("orphans")))
+        ids = sorted(c.id for c in board.cards if not (orphans_only and c.links))
+        if len(ids) <= newest:
+            return ""
+        oldest_shown = ids[-newest]
+        own = [c for c in board.cards if c.id in board.mine and c.id < oldest_shown
+               and not (orphans_only and c.links)]
+        if not own:
+            return ""
+        return render.theme_section(_("Your cards"), "#868e96",
+                                    [self.public_card_html(c) for c in own])
 
     def public_card_html(self, card: cards.PublicCard) -> str:
         """Return a card's HTML without anything personal (marks are toggled by CSS).

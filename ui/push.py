@@ -81,6 +81,7 @@ class Watched:
     paused: bool
     drawn_at: float
     woken_at: float = 0.0
+    registered_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -156,7 +157,7 @@ class Waker:
         now = time.monotonic()
         with self._lock:
             for key in [k for k, e in self._watched.items()
-                        if now - e.drawn_at > 3 * poll_every]:
+                        if now - max(e.drawn_at, e.registered_at) > 3 * poll_every]:
                 del self._watched[key]  # gone: its page has no live fragment any more
             entries = list(self._watched.values())
         period = self.content_period(len(entries))
@@ -220,6 +221,56 @@ def register(workshop_id: int, state: LiveState) -> None:
         url=current_url(), workshop_id=workshop_id, moment=moment(state),
         revision=state.revision, end=_end(state, now),
         paused=bool(state.clock is not None and state.clock.paused), drawn_at=now))
+
+
+def refresh_soon() -> None:
+    """Redraw this session's live fragment at the watcher's next tick (its person just
+    changed the board: a card they added shows on their board at once, however many
+    others are writing)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with _waker._lock:
+        entry = _waker._watched.get(ctx.session_id)
+        if entry is not None:
+            entry.revision = -1  # not what the board is at: due at the next tick
+            entry.drawn_at = entry.woken_at = float("-inf")
+
+
+def keep_late_actions() -> None:
+    """Run the page for a person's action in a fragment the server no longer holds, instead
+    of dropping it (once per process; idempotent).
+
+    Streamlit ignores a rerun of a fragment its session no longer holds (a full run since,
+    such as the phase change taking a phone to the vote, dropped it). A phone that pressed
+    "Ajouter" in the card form (a fragment) just before its server moved it on had its card
+    dropped without a word: at 300 phones, 181 cards of one run (bench/load.py, once its
+    phones sent a form's rerun to the form's fragment, as a browser does). So a person's
+    action (not a timer's tick) for a fragment that is gone runs the page the browser
+    shows, with the values it sent: the form is drawn once more, the card is stored or
+    refused out loud with its text kept (``ui/board.CardBoard.capture_form``).
+    """
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    if getattr(AppSession.request_rerun, "_fabrique_keeps_late_actions", False):
+        return
+    original = AppSession.request_rerun
+
+    def request_rerun(self: AppSession, client_state: Any) -> None:
+        if (isinstance(client_state, ClientState) and client_state.fragment_id
+                and not client_state.is_auto_rerun
+                and not self.has_fragment(client_state.fragment_id)):
+            late = ClientState()
+            late.CopyFrom(client_state)
+            late.fragment_id = ""
+            client_state = late
+        original(self, client_state)
+
+    request_rerun._fabrique_keeps_late_actions = True  # type: ignore[attr-defined]
+    AppSession.request_rerun = request_rerun  # type: ignore[method-assign]
 
 
 def _wake(entry: Watched) -> None:

@@ -14,6 +14,7 @@ from core.db import session_scope
 from core.settings import get_settings
 from core.templates import Templates, load_templates
 from launch.startup import Ready, bootstrap, housekeeping, remove_setup_code
+from ui import push
 
 # Every browser tab runs its script in a thread of this one process. Database drivers give
 # the interpreter lock back during each call and must win it again after: with dozens of
@@ -32,6 +33,7 @@ GC_THRESHOLDS = (20_000, 20, 20)
 @st.cache_resource(show_spinner=False)
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    push.keep_late_actions()
     ready = bootstrap(get_settings())
     if gc.get_threshold() != GC_THRESHOLDS:  # once per process
         gc.collect()

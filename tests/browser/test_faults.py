@@ -137,3 +137,55 @@ def test_postgresql_restarted_during_a_workshop(tmp_path, new_context):
         server.stop()
         dispose_engines(url)
         database.stop()
+
+
+def test_a_card_sent_as_the_phase_changes_is_not_dropped(server):
+    """A phone presses "Ajouter" just before its server takes it to the next phase: its
+    submission reaches the server after the page switch, which dropped the form's fragment
+    (Streamlit then ignores a rerun of that fragment). The card must be stored or refused
+    out loud with its text shown back — never dropped without a word. Spoken as a browser
+    speaks Streamlit's protocol (bench/load.py's Client), to time it exactly."""
+    import asyncio
+
+    from bench.load import Client, join_workshop
+    from core.services import phases
+    from core.services.accounts import actor_for_username
+    from tests.browser.conftest import ADMIN
+
+    workshop_id, code = open_explore(server)
+    text = "Une carte envoyée au changement de phase"
+
+    async def scenario() -> Client:
+        phone = Client(server.port, query=f"code={code}")
+        await phone.connect()
+        errors: list[str] = []
+        assert await join_workshop(phone, code, "Léon", errors), errors
+        explore_page = phone.page_hash
+        assert "FormSubmitter:need_capture-Ajouter" in phone.widgets
+        assert phone.widget_fragments["FormSubmitter:need_capture-Ajouter"]  # in a fragment
+        with session_scope(write=True, url=server.database_url) as session:
+            phases.next_phase(session=session, actor=actor_for_username(session, ADMIN),
+                              workshop_id=workshop_id)
+        deadline = time.monotonic() + 10
+        while phone.page_hash == explore_page:  # its server moves it on (ui/push.py)
+            assert time.monotonic() < deadline, "the phone was not moved on"
+            await asyncio.sleep(0.1)
+        await phone.settle()
+        # The browser had not drawn the new page yet: it sends from the form it showed.
+        phone.page_hash = explore_page
+        since = time.monotonic()
+        await phone.rerun(states=[
+            ("need_capture_text", "string_value", text),
+            ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)])
+        deadline = time.monotonic() + 10
+        while not [body for at, body in phone.alerts if at >= since]:
+            assert time.monotonic() < deadline, "the card was dropped without a word"
+            await asyncio.sleep(0.1)
+        await phone.settle()
+        await phone.close()
+        return phone
+
+    phone = asyncio.run(scenario())
+    alerts = " ".join(body for _, body in phone.alerts)
+    assert "Les besoins s'écrivent pendant la phase" in alerts, alerts
+    assert stored(server.database_url, workshop_id).get(text) is None  # refused, not stored
