@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 from sqlalchemy import select as sa_select
@@ -33,7 +34,7 @@ from core.services.access import (
     workshop_for,
     workshop_for_writing,
 )
-from core.services.live_cache import PerRevision, bump_board_revision
+from core.services.live_cache import Memo, PerRevision, bump_board_revision
 from core.services.once import insert_once
 from core.services.phases import writes_privately
 from core.templates import Templates
@@ -151,8 +152,11 @@ def add_card(*, session: Session, actor: Actor, workshop_id: int, card_in: CardC
         return card  # sent twice: stored the first time
     if card_in.need_ids:
         _apply_links(session, card, card_in.need_ids)
-    bump_board_revision(session, workshop_id)
+    revision = bump_board_revision(session, workshop_id)
     session.commit()
+    if not card_in.need_ids:
+        _extend_snapshot(session, workshop_id, card, revision,
+                         actor.name if isinstance(actor, ParticipantActor) else None)
     return card
 
 
@@ -277,6 +281,42 @@ def _read_snapshot(session: Session, workshop_id: int, kind: CardKind) -> _Snaps
     return _Snapshot(rows, supporters, _links_of(session, on_board, kind), merged)
 
 
+class _NewRow(NamedTuple):
+    """A card just added, as ``_read_snapshot`` reads a card (same names, same order)."""
+
+    id: int
+    kind: CardKind
+    text: str
+    theme: str
+    source: str
+    author_name: str
+    place: str
+    participant_id: int | None
+    on_behalf: bool
+    cluster_id: int | None
+    position: int
+    revealed: bool
+    created_at: datetime
+    deleted_at: datetime | None
+    display_name: str | None
+
+
+def _extend_snapshot(session: Session, workshop_id: int, card: Card, revision: int,
+                     writer: str | None) -> None:
+    """Keep the board's snapshot at ``revision`` if this server has the one before it: the
+    same cards and this new one (the only change between the two revisions), instead of
+    the next reader reading the whole board again — 30 cards a second in a room of 300."""
+    kind = CardKind(card.kind)
+    before = _snapshots.peek(_snapshot_key(session, workshop_id, kind, revision - 1))
+    if before is None or not before.rows or before.rows[-1].id >= pk(card):
+        return  # not kept, or already holding newer cards (read after the revision)
+    row = _NewRow(pk(card), kind, card.text, card.theme, card.source, card.author_name,
+                  card.place, card.participant_id, card.on_behalf, card.cluster_id,
+                  card.position, card.revealed, card.created_at, card.deleted_at, writer)
+    after = _Snapshot([*before.rows, row], before.supporters, before.links, before.merged)
+    _snapshots.get(_snapshot_key(session, workshop_id, kind, revision), lambda: after)
+
+
 def _snapshot_key(session: Session, workshop_id: int, kind: CardKind,
                   revision: int | None) -> tuple:
     return (str(session.get_bind().engine.url), workshop_id, kind.value, revision)
@@ -322,12 +362,22 @@ class LiveBoard:
     hidden: tuple[PublicCard, ...]  # written privately, shown to their writer or facilitator
 
 
+# A card as readers see it, kept from one revision to the next: a room adding 30 cards a
+# second rebuilds its board 30 times a second, and all but one card are unchanged. Keyed
+# by the card's row and whatever else the view is made of.
+_public_cards: Memo[PublicCard] = Memo()
+_card_views: Memo[CardView] = Memo()
+
+
 def _public(card: Any, snapshot: _Snapshot) -> PublicCard:
-    return PublicCard(card.id, card.theme, card.text, card.source, card.author_name,
-                      card.display_name or "", card.place,
-                      len(snapshot.supporters.get(card.id, ())), card.on_behalf,
-                      snapshot.links.get(card.id, ()),
-                      tuple(text for _, text in snapshot.merged.get(card.id, ())))
+    card_id = card.id
+    count = len(snapshot.supporters[card_id]) if card_id in snapshot.supporters else 0
+    links = snapshot.links.get(card_id, ())
+    merged = (tuple(text for _, text in snapshot.merged[card_id])
+              if card_id in snapshot.merged else ())
+    return _public_cards.get((card, count, links, merged), lambda: PublicCard(
+        card_id, card.theme, card.text, card.source, card.author_name,
+        card.display_name or "", card.place, count, card.on_behalf, links, merged))
 
 
 def live_board(*, session: Session, actor: Actor, workshop_id: int,
@@ -361,6 +411,19 @@ def live_board(*, session: Session, actor: Actor, workshop_id: int,
     return LiveBoard(current or 0, snapshot.public, supported, mine, hidden)
 
 
+def _card_view(card: Any, support_count: int, supported_by_me: bool, editable: bool,
+               links: tuple[int, ...], merged: tuple[tuple[int, str], ...]) -> CardView:
+    return CardView(
+        id=card.id, kind=card.kind, text=card.text, theme=card.theme, source=card.source,
+        author_name=card.author_name, place=card.place,
+        writer_name=card.display_name or "", on_behalf=card.on_behalf,
+        support_count=support_count, supported_by_me=supported_by_me, can_edit=editable,
+        created_at=card.created_at, deleted_at=card.deleted_at, cluster_id=card.cluster_id,
+        position=card.position, links=links,
+        merged_texts=tuple(text for _, text in merged),
+        merged_ids=tuple(child for child, _ in merged), revealed=card.revealed)
+
+
 def board(*, session: Session, actor: Actor, workshop_id: int,
           kind: CardKind = CardKind.NEED) -> Board:
     """Return the board of ``kind`` cards as ``actor`` sees it, oldest card first.
@@ -377,29 +440,12 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
         if not card.revealed and not editable:
             continue
         supporters = snapshot.supporters.get(card.id, set())
-        merged = snapshot.merged.get(card.id, [])
-        view = CardView(
-            id=card.id,
-            kind=card.kind,
-            text=card.text,
-            theme=card.theme,
-            source=card.source,
-            author_name=card.author_name,
-            place=card.place,
-            writer_name=card.display_name or "",
-            on_behalf=card.on_behalf,
-            support_count=len(supporters),
-            supported_by_me=me in supporters,
-            can_edit=editable,
-            created_at=card.created_at,
-            deleted_at=card.deleted_at,
-            cluster_id=card.cluster_id,
-            position=card.position,
-            links=snapshot.links.get(card.id, ()),
-            merged_texts=tuple(text for _, text in merged),
-            merged_ids=tuple(child for child, _ in merged),
-            revealed=card.revealed,
-        )
+        merged = tuple(snapshot.merged.get(card.id, ()))
+        links = snapshot.links.get(card.id, ())
+        view = _card_views.get(
+            (card, len(supporters), me in supporters, editable, links, merged),
+            partial(_card_view, card, len(supporters), me in supporters, editable, links,
+                    merged))
         if card.deleted_at is None:
             cards.append(view)
         elif editable:

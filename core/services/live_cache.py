@@ -66,6 +66,25 @@ class PerRevision(Generic[T]):
         return value
 
 
+class Memo(Generic[T]):
+    """Values built from what they are keyed by (a pure function of the key), shared by
+    every reader of this process: a board's card as a reader sees it, rebuilt at each
+    revision, is the same object as at the previous one unless that card changed. Up to
+    ``kept`` values; beyond, it starts afresh."""
+
+    def __init__(self, kept: int = 50_000) -> None:
+        self._values: dict[Hashable, T] = {}
+        self.kept = kept
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        found = self._values.get(key)  # a dict's get and set are atomic in CPython
+        if found is None:
+            if len(self._values) >= self.kept:
+                self._values.clear()
+            found = self._values[key] = build()
+        return found
+
+
 def database_of(session: Session) -> str:
     """Return the database a session talks to (without opening a connection)."""
     return str(session.get_bind().engine.url)
@@ -100,15 +119,17 @@ def forget(session: Session, workshop_id: int, key: Any = None) -> None:
     session.info.setdefault("fresh_changed", set()).add((workshop_id, key))
 
 
-def bump_board_revision(session: Session, workshop_id: int) -> None:
+def bump_board_revision(session: Session, workshop_id: int) -> int:
     """Mark the workshop's boards as changed (what live screens poll), in the caller's
-    transaction."""
+    transaction; return the new revision (the one before it is this less one: the row is
+    locked until the caller commits)."""
     forget(session, workshop_id, STATE)
-    session.execute(
+    return int(session.execute(
         update(Workshop)
         .where(col(Workshop.id) == workshop_id)
         .values(board_revision=col(Workshop.board_revision) + 1)
-    )
+        .returning(col(Workshop.board_revision))
+    ).scalar_one())
 
 
 def participant_key(participant_id: int | None, workshop_id: int) -> tuple:

@@ -229,3 +229,32 @@ def test_every_reader_sees_changes_through_the_shared_snapshot(session, template
                          workshop_id=running_workshop.id).cards[0]
     assert (mine.supported_by_me, theirs.supported_by_me) == (True, False)
     assert mine.support_count == theirs.support_count == 1
+
+
+def test_a_card_added_extends_the_kept_snapshot_without_reading_the_board(
+        session, templates, facilitator, running_workshop, participant):
+    """The server that adds a card keeps the next revision's board from the previous one
+    and the new card: the next reader reads no card, and sees exactly what a reader of
+    the database would."""
+    from sqlalchemy import event
+
+    add(session, participant, running_workshop, templates=templates, text="Première")
+    cards.board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    add(session, participant, running_workshop, templates=templates, text="Deuxième",
+        theme="sante", place="Le bourg")
+    statements: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        kept = cards.board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert not [s for s in statements if "FROM card" in s], statements  # no board read
+    cards._snapshots._values.clear()
+    fresh = cards.board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    assert [c.text for c in kept.cards] == ["Première", "Deuxième"]
+    assert kept.cards == fresh.cards  # every field, the writer's name included
+    mine = cards.live_board(session=session, actor=participant,
+                            workshop_id=running_workshop.id, revision=kept.revision)
+    assert {c.id for c in kept.cards} == set(mine.mine)

@@ -1,0 +1,139 @@
+"""What each kind of run a phone asks for costs its server, one phone at a time on an idle
+server. Prints figures (milliseconds of server CPU per run, mean of ``--repeat``).
+
+    .venv/bin/python bench/phone_runs.py [--cards 900] [--repeat 20]
+
+A room's load is these runs times the phones: at 300 phones, 900 card submissions and 300
+page switches at a phase change. Runs: the Explorer page (a full run: joining, reloading),
+adding a card (the card form's fragment), a wake of the live board (its fragment, as its
+server wakes it: ui/push.py), the vote's page (a full run: where a phase change takes
+every phone at once). The phone speaks Streamlit's protocol (bench/load.py's ``Client``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.load import Client, cpu_seconds, join_workshop  # noqa: E402
+from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
+
+
+async def timed(server: Server, client: Client, send, repeat: int) -> float:
+    """Server CPU (ms) per run made by ``send()``: the process's CPU time over ``repeat``
+    runs (its threads included, those ended too: /proc/…/stat), less what it spends idle
+    over as long (the watcher of ui/push.py, the websockets' pings)."""
+    await client.settle(0.3)
+    start, before = time.monotonic(), cpu_seconds(server.process.pid)
+    for _ in range(repeat):
+        await send()
+        await client.settle(0.3)
+    used, lasted = cpu_seconds(server.process.pid) - before, time.monotonic() - start
+    before = cpu_seconds(server.process.pid)
+    await asyncio.sleep(lasted)
+    idle = cpu_seconds(server.process.pid) - before
+    return 1000 * max(0.0, used - idle) / repeat
+
+
+async def measure(args) -> dict[str, float]:
+    from sqlmodel import col, select
+
+    from core import inputs
+    from core.db import session_scope
+    from core.models import Card, CardKind, PhaseKind, Workshop
+    from core.services import cards, participants, phases, scoring
+    from core.services.accounts import actor_for_username
+    from core.templates import load_templates
+
+    data_dir = Path(tempfile.mkdtemp())
+    server = Server(data_dir)
+    prepare_database(server.database_url, data_dir)
+    templates = load_templates(ROOT / "data")
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
+        wid, code = workshop.id, workshop.join_code
+        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
+                                              Card.workshop_id == wid)).all()
+        scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
+                                   criteria_set=templates.criteria_sets["impact-effort"])
+        scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
+                               card_ids=[i.id for i in ideas[:3]])
+        phases.add_phase(session=session, actor=admin, workshop_id=wid,
+                         phase_in=inputs.PhaseCreate(kind=PhaseKind.SCORE, title="Évaluer",
+                                                     duration_min=15))
+        phases.start(session=session, actor=admin, workshop_id=wid)
+        agenda = phases.phases_of(session, wid)
+        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE)
+        score = next(p.position for p in agenda if p.kind == PhaseKind.SCORE)
+        phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
+        writer = participants.join_workshop(session=session, code=code, display_name="Rédac")
+        actor = participants.actor_for_token(session, writer.token)
+        themes = list(templates.themes)
+        for n in range(args.cards):
+            cards.add_card(session=session, actor=actor, workshop_id=wid, templates=templates,
+                           card_in=inputs.CardCreate(
+                               text=f"Besoin {n} : une navette pour le marché du samedi",
+                               kind=CardKind.NEED, theme=themes[n % len(themes)]))
+    server.start()
+    figures: dict[str, float] = {}
+    try:
+        phone = Client(server.port, query=f"code={code}")
+        await phone.connect()
+        assert await join_workshop(phone, code, "Mesure", [])
+        explore_page = phone.page_hash
+        live = next(iter(phone.fragments))
+
+        async def page() -> None:
+            await phone.rerun()
+
+        async def card() -> None:
+            card.n += 1  # type: ignore[attr-defined]
+            await phone.rerun(states=[
+                ("need_capture_text", "string_value", f"Carte de mesure {card.n}"),  # type: ignore[attr-defined]
+                ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)])
+        card.n = 0  # type: ignore[attr-defined]
+
+        async def wake() -> None:
+            await phone.rerun(fragment_id=live, auto=True)
+
+        for label, send in (("Explorer page (full run)", page),
+                            ("adding a card (the form's fragment)", card),
+                            ("live board, woken (its fragment)", wake)):
+            if not args.only or args.only in label:
+                figures[label] = await timed(server, phone, send, args.repeat)
+        if args.only and args.only not in "vote page":
+            return figures
+        with session_scope(write=True, url=server.database_url) as session:
+            phases.go_to(session=session, actor=actor_for_username(session, ADMIN),
+                         workshop_id=wid, index=score)
+        while phone.page_hash == explore_page:
+            await asyncio.sleep(0.1)
+        figures["vote page (full run)"] = await timed(server, phone, page, args.repeat)
+        await phone.close()
+    finally:
+        server.stop()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cards", type=int, default=900)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="only the runs whose name holds this")
+    args = parser.parse_args()
+    figures = asyncio.run(measure(args))
+    for label, ms in figures.items():
+        print(f"{label}, {args.cards} cards on the board: {ms:.1f} ms of server CPU "
+              f"(mean of {args.repeat})")
+
+
+if __name__ == "__main__":
+    main()
