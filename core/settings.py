@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     live_interval: float = Field(default=0.5, ge=0.2, le=10)
     # ...and of each participant's screen, which its server wakes (ui/push.py): at once
     # when the workshop moves on, every this many seconds at most when others add cards
-    # (longer in a big room: a server wakes its phones about 50 times a second in all)...
+    # (longer in a big room: a server refreshes its phones about 25 times a second in all)...
     participant_interval: float = Field(default=1.0, ge=0.2, le=10)
     # ...while each phone itself asks only every this many seconds, in case a wake is lost
     # (300 phones asking every second cost one core: bench/poll.py).

@@ -45,7 +45,7 @@ from core.settings import get_settings
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.25  # how often the watcher reads each watched workshop
-WAKES_PER_SECOND = 50  # board refreshes a server offers its phones together, per second
+WAKES_PER_SECOND = 25  # board refreshes a server offers its phones together, per second
 WAKE_AGAIN_AFTER = 5.0  # a wake not followed by a run within this is sent again
 CLOCK_SLACK = 2.0  # seconds a phone's counting timer may drift before it is woken
 
