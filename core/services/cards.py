@@ -314,6 +314,8 @@ def _extend_snapshot(session: Session, workshop_id: int, card: Card, revision: i
                   card.place, card.participant_id, card.on_behalf, card.cluster_id,
                   card.position, card.revealed, card.created_at, card.deleted_at, writer)
     after = _Snapshot([*before.rows, row], before.supporters, before.links, before.merged)
+    if before.public is not None:  # the public board too, if built: one card more
+        after.public = before.public + ((_public(row, after),) if row.revealed else ())
     _snapshots.get(_snapshot_key(session, workshop_id, kind, revision), lambda: after)
 
 
