@@ -10,7 +10,8 @@ with every screen through ``live_cache``) and reruns the fragment of each phone 
 screen no longer matches it:
 
 - at once when the moment changed: a new phase (the phone follows within a fraction of a
-  second), time added, a pause, the time running out;
+  second), time added, a pause, the time running out; or when the database does not
+  answer (the screen says so, and tries again by itself);
 - when only the board changed, at most every ``content_period`` seconds: the phone's board
   shows the newest cards (its own it sees at once: its own page run draws them); the period
   grows with the phones a server wakes, so that they cost it about ``WAKES_PER_SECOND``
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.db import current_url, session_scope
+from core.errors import DatabaseUnavailable
 from core.services import phases
 from core.services.phases import LiveState
 from core.settings import get_settings
@@ -168,6 +170,16 @@ class Waker:
             try:
                 with session_scope(url=url) as session:
                     state = phases.watched_state(session=session, workshop_id=workshop_id)
+            except DatabaseUnavailable:
+                # Every screen of the workshop says so (and tries again by itself) at once,
+                # not at its next poll.
+                now = time.monotonic()
+                for entry in group:
+                    if not (entry.woken_at > entry.drawn_at
+                            and now - entry.woken_at < WAKE_AGAIN_AFTER):
+                        entry.woken_at = now
+                        _wake(entry)
+                continue
             except Exception as error:  # the screens' own polls show what is wrong
                 log.info("the watcher could not read workshop %s: %s", workshop_id, error)
                 continue

@@ -146,6 +146,7 @@ def test_a_card_sent_as_the_phase_changes_is_not_dropped(server):
     out loud with its text shown back — never dropped without a word. Spoken as a browser
     speaks Streamlit's protocol (bench/load.py's Client), to time it exactly."""
     import asyncio
+    import concurrent.futures
 
     from bench.load import Client, join_workshop
     from core.services import phases
@@ -185,7 +186,9 @@ def test_a_card_sent_as_the_phase_changes_is_not_dropped(server):
         await phone.close()
         return phone
 
-    phone = asyncio.run(scenario())
+    # In a thread of its own: Playwright's browser tests leave an event loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        phone = pool.submit(asyncio.run, scenario()).result()
     alerts = " ".join(body for _, body in phone.alerts)
     assert "Les besoins s'écrivent pendant la phase" in alerts, alerts
     assert stored(server.database_url, workshop_id).get(text) is None  # refused, not stored
