@@ -95,6 +95,7 @@ class CardBoard:
         self.can_write = False
         self.needs: dict[int, CardView] = {}
         self.language = lang()
+        self.sent_by_callback = False
 
     def k(self, name: str) -> str:
         """Return this board's widget/session key for ``name``."""
@@ -164,6 +165,8 @@ class CardBoard:
     # --- capture: Enter adds the card and keeps the cursor in the field -------------
 
     def capture(self) -> None:
+        # Whether "Ajouter"'s callback ran in this run (callbacks run before the page).
+        self.sent_by_callback = st.session_state.pop(self.k("sent"), False)
         refused = st.session_state.pop(self.k("refused_text"), None)
         # Their refused text is shown back: they stay here until they act again.
         live.hold_page(bool(refused))
@@ -218,7 +221,7 @@ class CardBoard:
                                                icon=":material/add:", on_click=self.send,
                                                width="stretch")
             client_keys.place(self.k("capture_key"))
-        if submitted and not st.session_state.pop(self.k("sent"), False):
+        if submitted and not self.sent_by_callback:
             # Pressed on a form this page no longer had: sent just as the phase changed,
             # it reached a run of the page without its callback (ui/push.py,
             # keep_late_actions). Handled here, then drawn again.
@@ -229,7 +232,8 @@ class CardBoard:
         once it is stored. ``late``: called from the run, its fields already drawn — they
         are emptied at the next run, which follows at once."""
         state = st.session_state
-        state[self.k("sent")] = not late
+        if not late:
+            state[self.k("sent")] = True
         text = state.get(self.k("capture_text"), "")
         author = state.get(self.k("capture_author"), "")
         sent_key = client_keys.current(self.k("capture_key"))

@@ -39,8 +39,6 @@ PHASE_CSS = """
   font-size:1.4rem;}
 .fab-timer.over{color:#c92a2a;}
 .fab-timer.paused{color:#5c636a;}
-/* On a phone, a page whose form comes first (Explorer, Idées…) keeps its phase and timer
-   pinned at the top, in the space above the title, one line: never below the form. */
 /* A phone's timer counts in the browser between two wakes of its screen (ui/push.py): an
    integer property animated in whole-second steps, shown as two counters. ("\\3C" is "<":
    st.html's sanitiser drops a style element whose text holds "<" and a letter.) */
@@ -57,6 +55,8 @@ PHASE_CSS = """
 .fab-clock.up::before{content:"+";}
 @keyframes fab-down{from{--fab-left:var(--fab-from)}to{--fab-left:0}}
 @keyframes fab-up{from{--fab-left:var(--fab-from)}to{--fab-left:calc(var(--fab-from) + 6000)}}
+/* On a phone, a page whose form comes first (Explorer, Idées…) keeps its phase and timer
+   pinned at the top, in the space above the title, one line: never below the form. */
 @media (max-width: 640px){
   .fab-phase-pin{position:fixed;top:3.5rem;left:.6rem;right:.6rem;z-index:100;}
   .fab-phase-pin .fab-phase{flex-wrap:nowrap;gap:.6rem;padding:.35rem .7rem;

@@ -111,7 +111,6 @@ class Waker:
         self._lock = threading.Lock()
         self._watched: dict[str, Watched] = {}
         self._thread: threading.Thread | None = None
-        self.wakes = 0  # counted, for tests and benches
 
     def register(self, entry: Watched) -> None:
         with self._lock:
@@ -120,10 +119,6 @@ class Waker:
                 self._thread = threading.Thread(target=self._run, name="fabrique-waker",
                                                 daemon=True)
                 self._thread.start()
-
-    def watching(self) -> int:
-        with self._lock:
-            return len(self._watched)
 
     def content_period(self, count: int) -> float:
         """Seconds between two refreshes of a phone's board while cards keep coming."""
@@ -188,7 +183,6 @@ class Waker:
                 if self.due(entry, state, now, period):
                     entry.woken_at = now
                     _wake(entry)
-                    self.wakes += 1
 
 
 _waker = Waker()
