@@ -134,3 +134,45 @@ def p50_p95(samples: list[float]) -> tuple[float, float]:
 def median_max(samples: list[float]) -> tuple[float, float]:
     """Return the median and the maximum of ``samples``."""
     return statistics.median(samples), max(samples)
+
+
+def ready_to_vote(session: Any, admin: Any, workshop_id: int, templates: Any) -> tuple[int, int]:
+    """Give a workshop a vote (the impact-effort criteria, its first three ideas as
+    candidates, a score phase), start it on its needs phase; return the positions of the
+    needs phase and of the vote."""
+    from sqlmodel import select
+
+    from core.models import Card, CardKind, PhaseKind
+    from core.services import phases, scoring
+
+    ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
+                                            Card.workshop_id == workshop_id)).all()
+    scoring.apply_criteria_set(session=session, actor=admin, workshop_id=workshop_id,
+                               criteria_set=templates.criteria_sets["impact-effort"])
+    scoring.set_candidates(session=session, actor=admin, workshop_id=workshop_id,
+                           card_ids=[i.id for i in ideas[:3]])
+    phases.add_phase(session=session, actor=admin, workshop_id=workshop_id,
+                     phase_in=inputs.PhaseCreate(kind=PhaseKind.SCORE, title="Évaluer",
+                                                 duration_min=15))
+    phases.start(session=session, actor=admin, workshop_id=workshop_id)
+    agenda = phases.phases_of(session, workshop_id)
+    explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE)
+    score = next(p.position for p in agenda if p.kind == PhaseKind.SCORE)
+    phases.go_to(session=session, actor=admin, workshop_id=workshop_id, index=explore)
+    return explore, score
+
+
+def fill_board(session: Any, code: str, workshop_id: int, templates: Any, count: int,
+               text: str = "Besoin {n} : une navette pour le marché du samedi") -> None:
+    """Have one participant write ``count`` needs, across the themes."""
+    from core.models import CardKind
+    from core.services import cards, participants
+
+    writer = participants.join_workshop(session=session, code=code, display_name="Rédac")
+    actor = participants.actor_for_token(session, writer.token)
+    themes = list(templates.themes)
+    for n in range(count):
+        cards.add_card(session=session, actor=actor, workshop_id=workshop_id,
+                       templates=templates, card_in=inputs.CardCreate(
+                           text=text.format(n=n), kind=CardKind.NEED,
+                           theme=themes[n % len(themes)]))

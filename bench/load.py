@@ -33,11 +33,10 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from core import inputs
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._setup import ready_to_vote  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     ADMIN,
     CHROMIUM,
@@ -323,8 +322,8 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
     from sqlmodel import col, select
 
     from core.db import session_scope
-    from core.models import Card, CardKind, PhaseKind, Score, Workshop
-    from core.services import phases, scoring
+    from core.models import Card, PhaseKind, Score, Workshop
+    from core.services import phases
     from core.services.accounts import actor_for_username
     from core.templates import load_templates
 
@@ -334,19 +333,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
         wid, code = workshop.id, workshop.join_code
-        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
-                                              Card.workshop_id == wid)).all()
-        scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
-                                   criteria_set=templates.criteria_sets["impact-effort"])
-        scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
-                               card_ids=[i.id for i in ideas[:3]])
-        phases.add_phase(session=session, actor=admin, workshop_id=wid,
-                         phase_in=inputs.PhaseCreate(kind=PhaseKind.SCORE, title="Évaluer",
-                                                     duration_min=15))
-        phases.start(session=session, actor=admin, workshop_id=wid)
-        agenda = phases.phases_of(session, wid)
-        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE)
-        phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
+        ready_to_vote(session, admin, wid, templates)
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

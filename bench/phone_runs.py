@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._setup import fill_board, ready_to_vote  # noqa: E402
 from bench.load import Client, cpu_seconds, join_workshop  # noqa: E402
 from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
 
@@ -45,10 +46,9 @@ async def timed(server: Server, client: Client, send, repeat: int) -> float:
 async def measure(args) -> dict[str, float]:
     from sqlmodel import col, select
 
-    from core import inputs
     from core.db import session_scope
-    from core.models import Card, CardKind, PhaseKind, Workshop
-    from core.services import cards, participants, phases, scoring
+    from core.models import Workshop
+    from core.services import phases
     from core.services.accounts import actor_for_username
     from core.templates import load_templates
 
@@ -60,28 +60,8 @@ async def measure(args) -> dict[str, float]:
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
         wid, code = workshop.id, workshop.join_code
-        ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
-                                              Card.workshop_id == wid)).all()
-        scoring.apply_criteria_set(session=session, actor=admin, workshop_id=wid,
-                                   criteria_set=templates.criteria_sets["impact-effort"])
-        scoring.set_candidates(session=session, actor=admin, workshop_id=wid,
-                               card_ids=[i.id for i in ideas[:3]])
-        phases.add_phase(session=session, actor=admin, workshop_id=wid,
-                         phase_in=inputs.PhaseCreate(kind=PhaseKind.SCORE, title="Évaluer",
-                                                     duration_min=15))
-        phases.start(session=session, actor=admin, workshop_id=wid)
-        agenda = phases.phases_of(session, wid)
-        explore = next(p.position for p in agenda if p.kind == PhaseKind.EXPLORE)
-        score = next(p.position for p in agenda if p.kind == PhaseKind.SCORE)
-        phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
-        writer = participants.join_workshop(session=session, code=code, display_name="Rédac")
-        actor = participants.actor_for_token(session, writer.token)
-        themes = list(templates.themes)
-        for n in range(args.cards):
-            cards.add_card(session=session, actor=actor, workshop_id=wid, templates=templates,
-                           card_in=inputs.CardCreate(
-                               text=f"Besoin {n} : une navette pour le marché du samedi",
-                               kind=CardKind.NEED, theme=themes[n % len(themes)]))
+        explore, score = ready_to_vote(session, admin, wid, templates)
+        fill_board(session, code, wid, templates, args.cards)
     server.start()
     figures: dict[str, float] = {}
     try:

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._setup import fill_board  # noqa: E402
 from bench.load import Client, cpu_seconds, join_workshop  # noqa: E402
 from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
 
@@ -62,8 +63,8 @@ async def fabrique(args) -> dict:
     from sqlmodel import col, select
 
     from core.db import session_scope
-    from core.models import CardKind, PhaseKind, Workshop
-    from core.services import cards, participants, phases
+    from core.models import PhaseKind, Workshop
+    from core.services import phases
     from core.services.accounts import actor_for_username
     from core.templates import load_templates
 
@@ -74,7 +75,6 @@ async def fabrique(args) -> dict:
         server.env["FABRIQUE_PARTICIPANT_POLL"] = str(args.participant_poll)
     prepare_database(server.database_url, data_dir)
     templates = load_templates(ROOT / "data")
-    from core import inputs
 
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
@@ -84,15 +84,8 @@ async def fabrique(args) -> dict:
         explore = next(p.position for p in phases.phases_of(session, wid)
                        if p.kind == PhaseKind.EXPLORE)
         phases.go_to(session=session, actor=admin, workshop_id=wid, index=explore)
-        writer = participants.join_workshop(session=session, code=code, display_name="Rédac")
-        actor = participants.actor_for_token(session, writer.token)
-        themes = list(templates.themes)
-        for n in range(args.cards):
-            cards.add_card(session=session, actor=actor, workshop_id=wid, templates=templates,
-                           card_in=inputs.CardCreate(
-                               text=f"Besoin {n} : une navette pour le marché du samedi "
-                                    f"et la maison de santé", kind=CardKind.NEED,
-                               theme=themes[n % len(themes)]))
+        fill_board(session, code, wid, templates, args.cards,
+                   "Besoin {n} : une navette pour le marché du samedi et la maison de santé")
     server.start()
     try:
         clients = []
