@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,7 +19,7 @@ from core import inputs, policy
 from core.i18n import N_
 from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards
-from core.services.cards import Board, CardView
+from core.services.cards import Board, CardView, OwnBoard
 from core.templates import Templates
 from ui import calls, client_keys, downloads, identity, live, push, render, startup
 from ui.i18n import _, lang, ngettext
@@ -132,14 +132,22 @@ class CardBoard:
         # reruns it, not the page — a room of sixty acts all the time — and its lists are
         # current after each of this person's own actions. Others' new cards reach these
         # lists at the next action or page run; the board below shows them at once.
-        drawn: dict[str, Board] = {}
+        drawn: dict[str, Board | OwnBoard] = {}
 
         @st.fragment
         def actions() -> None:
             self.capture()
-            current = calls.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
-            self.undo_banner(current)
-            self.controls(current)
+            current: Board | OwnBoard
+            if self.is_participant:
+                # What a phone acts on, without a view built per card of the room's board.
+                current = calls.read(cards.own_board, workshop_id=self.workshop_id,
+                                     kind=self.kind)
+                self.undo_banner(current)
+                self.own_controls(current)
+            else:
+                current = calls.read(cards.board, workshop_id=self.workshop_id, kind=self.kind)
+                self.undo_banner(current)
+                self.controls(current)
             drawn["current"] = current
 
         actions()
@@ -304,28 +312,45 @@ class CardBoard:
     # --- acting on cards -------------------------------------------------------------
 
     def controls(self, current: Board) -> None:
+        """The facilitator's: any card to edit or delete."""
+        calls.show_deferred_error(self.k("board"))
+        if current.cards and self.can_write:
+            self.edit_picker(_("Edit or delete a card"), current.cards)
+
+    def own_controls(self, current: OwnBoard) -> None:
+        """A participant's: "ça me concerne" and their own cards to edit or delete.
+
+        On a board longer than a phone shows, "ça me concerne" lists the cards the phone
+        shows (the newest) and those already chosen, unless its reader asks for every
+        card: a list of 900 would be rebuilt and sent after each action of each phone."""
         calls.show_deferred_error(self.k("board"))
         if not current.cards or not self.can_write:
             return
-        by_id = {c.id: c for c in current.cards}
-        if self.is_participant:
-            mine = [c.id for c in current.cards if c.supported_by_me]
-            st.session_state[self.k("supports")] = mine  # always the stored truth
-            st.multiselect(
-                ":material/thumb_up: " + _(self.words.support), list(by_id),
-                key=self.k("supports"),
-                format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
-                help=_(self.words.support_help), placeholder=_("Choose cards"),
-                select_all=False,
-                on_change=self.supports_changed, args=(set(mine),))
-        editable = [c for c in current.cards if c.can_edit]
-        if not editable:
-            return
-        label = _("My cards") if self.is_participant else _("Edit or delete a card")
+        mine = sorted(current.supported)
+        options = [c.id for c in current.cards]
+        few = (len(options) > PHONE_CARDS and not st.session_state.get(self.k("all_cards")))
+        if few:
+            options = sorted(set(sorted(options)[-PHONE_CARDS:]) | set(mine))
+        shown = set(options)
+        labels = {c.id: f"#{c.id} · {short(c.text)}" for c in current.cards if c.id in shown}
+        st.session_state[self.k("supports")] = mine  # always the stored truth
+        st.multiselect(
+            ":material/thumb_up: " + _(self.words.support), options,
+            key=self.k("supports"), format_func=labels.__getitem__,
+            help=_(self.words.support_help) + (" " + _(
+                "The list holds the {n} newest cards: switch on “Show every card” to "
+                "choose among all.", n=PHONE_CARDS) if few else ""),
+            placeholder=_("Choose cards"), select_all=False,
+            on_change=self.supports_changed, args=(set(mine),))
+        if current.own:
+            self.edit_picker(_("My cards"), current.own)
+
+    def edit_picker(self, label: str, editable: Sequence[CardView]) -> None:
+        by_id = {c.id: c for c in editable}
         with st.expander(label, icon=":material/edit:",
                          expanded=st.session_state.get(self.k("editing")) is not None):
             chosen = st.selectbox(
-                _("Card"), [c.id for c in editable], index=None, key=self.k("editing"),
+                _("Card"), list(by_id), index=None, key=self.k("editing"),
                 format_func=lambda i: f"#{i} · {short(by_id[i].text)}",
                 placeholder=_("Choose a card (type a word or its number)"))
             if chosen is not None and chosen in by_id:
@@ -359,7 +384,7 @@ class CardBoard:
                                           icon=":material/delete:", on_click=self.delete,
                                           args=(view.id,))
 
-    def undo_banner(self, current: Board) -> None:
+    def undo_banner(self, current: Board | OwnBoard) -> None:
         undo_id = st.session_state.get(self.k("undo"))
         undone = next((c for c in current.deleted if c.id == undo_id), None)
         if undone is not None:
@@ -484,7 +509,7 @@ class CardBoard:
                  else [_("Every need has at least one idea.")])
         return render.details(summary, items, opened=0 < len(orphans) <= ORPHANS_SHOWN_OPEN)
 
-    def deleted_bin(self, current: Board) -> None:
+    def deleted_bin(self, current: Board | OwnBoard) -> None:
         if not current.deleted:
             return
         with st.expander(_("Deleted cards ({n})", n=len(current.deleted)),

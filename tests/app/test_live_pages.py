@@ -186,25 +186,34 @@ def test_the_facilitator_is_told_when_the_projectors_server_does_not_answer(
 def test_a_phone_shows_the_newest_cards_of_a_big_board_and_every_card_on_request(
         new_app, db, templates, running_workshop_app):
     """A room of 300 writes 900 cards: a phone's live board holds the 40 newest (each
-    phone is sent its board at every tick), says so, and shows them all when asked; the
-    facilitator's board always has every card."""
+    phone is sent its board at every tick), says so, and shows them all when asked; so
+    does its "ça me concerne" list (with the cards already chosen); the facilitator's
+    board always has every card."""
+    from core.services.participants import actor_for_token
     from ui.board import PHONE_CARDS
 
     wid = running_workshop_app["workshop_id"]
-    for n in range(PHONE_CARDS + 5):
-        cards.add_card(session=db, actor=running_workshop_app["facilitator"],
-                       workshop_id=wid, templates=templates,
-                       card_in=inputs.CardCreate(text=f"Besoin numéro {n:03d}",
-                                                 kind=CardKind.NEED))
+    added = [cards.add_card(session=db, actor=running_workshop_app["facilitator"],
+                            workshop_id=wid, templates=templates,
+                            card_in=inputs.CardCreate(text=f"Besoin numéro {n:03d}",
+                                                      kind=CardKind.NEED))
+             for n in range(PHONE_CARDS + 5)]
+    cards.toggle_support(session=db, actor=actor_for_token(db, running_workshop_app["token"]),
+                         card_id=added[1].id)
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     board = html(at)
     assert "Besoin numéro 044" in board and "Besoin numéro 005" in board
     assert "Besoin numéro 004" not in board and "Besoin numéro 000" not in board
     assert f"Les {PHONE_CARDS} dernières cartes sur {PHONE_CARDS + 5}" in board
+    concerns = at.multiselect(key="need_supports")
+    assert concerns.options == [f"#{c.id} · {c.text}" for c in [added[1], *added[5:]]]
+    assert concerns.value == [added[1].id]
     at.toggle(key="need_all_cards").set_value(True).run()
     board = html(at)
     assert "Besoin numéro 000" in board and "Besoin numéro 044" in board
     assert "dernières cartes sur" not in board
+    assert at.multiselect(key="need_supports").options == [
+        f"#{c.id} · {c.text}" for c in added]
     facilitator = open_as_facilitator(new_app, wid, "pages/explore.py")
     assert "Besoin numéro 000" in html(facilitator)
     assert "dernières cartes sur" not in html(facilitator)

@@ -262,3 +262,37 @@ def test_a_card_added_extends_the_kept_snapshot_without_reading_the_board(
     cards._snapshots._values.clear()
     assert live.cards == cards.live_board(session=session, actor=participant,
                                           workshop_id=running_workshop.id).cards
+
+
+def test_a_participants_own_board_says_what_the_full_board_says(
+        session, templates, facilitator, running_workshop, participant):
+    """A phone's controls read ``own_board`` (no view per card): the cards it may back, the
+    ones it backs, its own to edit (hidden ones included) and to restore must be those
+    ``board`` gives the same participant."""
+    marc = join(session, running_workshop, "Marc")
+    first = add(session, participant, running_workshop, templates=templates, text="Mienne")
+    hidden = add(session, participant, running_workshop, templates=templates, text="Cachée")
+    hidden.revealed = False
+    session.add(hidden)
+    session.commit()
+    gone = add(session, participant, running_workshop, templates=templates, text="Effacée")
+    cards.delete_card(session=session, actor=participant, card_id=gone.id)
+    other = add(session, marc, running_workshop, templates=templates, text="De Marc")
+    add(session, marc, running_workshop, templates=templates, text="Autre de Marc")
+    cards.toggle_support(session=session, actor=participant, card_id=other.id)
+    cards.toggle_support(session=session, actor=marc, card_id=first.id)
+
+    full = cards.board(session=session, actor=participant, workshop_id=running_workshop.id)
+    own = cards.own_board(session=session, actor=participant, workshop_id=running_workshop.id)
+    assert own.revision == full.revision
+    assert [c.id for c in own.cards] == [c.id for c in full.cards if c.revealed]
+    assert own.supported == {c.id for c in full.cards if c.supported_by_me} == {other.id}
+    assert list(own.own) == [c for c in full.cards if c.can_edit]
+    assert [c.text for c in own.own] == ["Mienne", "Cachée"]
+    assert own.own[0].support_count == 1
+    assert list(own.deleted) == full.deleted and [c.id for c in own.deleted] == [gone.id]
+    theirs = cards.own_board(session=session, actor=marc, workshop_id=running_workshop.id)
+    assert [c.text for c in theirs.own] == ["De Marc", "Autre de Marc"]
+    assert hidden.id not in {c.id for c in theirs.cards}
+    with pytest.raises(PermissionDenied):
+        cards.own_board(session=session, actor=facilitator, workshop_id=running_workshop.id)
