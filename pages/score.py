@@ -1,6 +1,8 @@
 """Évaluer: the facilitator prepares the vote (criteria, weights, candidates, mode), opens
 and closes it; everyone scores each candidate (1–5, or "je ne sais pas"), or places dots."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core import policy
@@ -218,6 +220,27 @@ def score_changed(candidate_id: int, criterion_id: int, previous: object) -> Non
         st.session_state[key] = previous
 
 
+SHOWN_KEY = "ballot_shown"  # what each control of the ballot showed at its last drawing
+
+
+def settle(key: str, stored: object, submit: Callable[[object], object]) -> bool:
+    """Set a control of the ballot to the stored answer before it is drawn — unless the
+    browser sent a change of it that no callback handled: a click that reached a run
+    without its callback (sent just as the vote closed, the control then drawn disabled;
+    or as the phone was taken on to the next phase: ``ui/push.keep_late_actions``). That
+    change is sent now, stored or refused out loud — never shown as given and not kept.
+    A value stored from another screen of the same person is shown as stored. Returns
+    whether a change was sent (the ballot is then drawn again, with its answer)."""
+    shown = st.session_state.setdefault(SHOWN_KEY, {})
+    incoming = st.session_state.get(key, stored)
+    sent = (key in shown and incoming is not None and incoming != shown[key]
+            and incoming != stored)
+    if sent and submit(incoming) is not None:
+        stored = incoming
+    st.session_state[key] = shown[key] = stored
+    return sent
+
+
 def candidate_header(candidate: CandidateView) -> None:
     st.html(render.line(candidate.title, size="1.25rem", bold=True))
     if candidate.evidence:
@@ -232,7 +255,12 @@ def candidate_header(candidate: CandidateView) -> None:
 @st.fragment
 def ballot_view() -> None:
     calls.show_deferred_error("score")
+    if not is_facilitator and live.screen_for(screen.state) != screens.SCORE:
+        # A click sent from this page after the phone was taken on: handled below.
+        st.page_link(live.screen_for(screen.state).path, icon=":material/arrow_forward:",
+                     label=_("The workshop moved on: go to the current step"))
     ballot = calls.read(scoring.my_ballot, workshop_id=workshop_id)
+    sent = False
     if workshop.vote_mode == VoteMode.SCORES:
         answered = sum(1 for c in board.candidates for k in board.criteria
                        if (c.id, k.id) in ballot.scores)
@@ -248,10 +276,13 @@ def ballot_view() -> None:
                     previous = (None if cell not in ballot.scores
                                 else DONT_KNOW if ballot.scores[cell] is None
                                 else ballot.scores[cell])
+                    key = f"score_{candidate.id}_{criterion.id}"
+                    sent |= settle(key, previous, lambda chosen, c=cell: _call(
+                        scoring.submit_score, candidate_id=c[0], criterion_id=c[1],
+                        value=None if chosen == DONT_KNOW else int(chosen)))
                     st.segmented_control(
-                        render.md(criterion_name(criterion)), options,
-                        key=f"score_{candidate.id}_{criterion.id}",
-                        default=previous, disabled=not can_vote,
+                        render.md(criterion_name(criterion)), options, key=key,
+                        disabled=not can_vote,
                         format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
                         help=render.md(criterion_question(criterion)) or None,
                         on_change=score_changed, args=(candidate.id, criterion.id, previous))
@@ -266,11 +297,15 @@ def ballot_view() -> None:
                     candidate_header(candidate)
                 mine = ballot.dots.get(candidate.id, 0)
                 limit = mine + left if workshop.dots_stackable else 1
+                sent |= settle(f"dots_{candidate.id}", mine, lambda dots, c=candidate.id: _call(
+                    scoring.set_dots, candidate_id=c, dots=int(dots)))
                 dots_col.number_input(
-                    _("My dots"), min_value=0, max_value=max(limit, mine), value=mine, step=1,
+                    _("My dots"), min_value=0, max_value=max(limit, mine), step=1,
                     key=f"dots_{candidate.id}", disabled=not can_vote,
                     on_change=lambda c=candidate.id: _call(
                         scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))
+    if sent:  # its answer (stored, or why not) and the ballot as it now stands
+        st.rerun()
 
 
 ballot_view()

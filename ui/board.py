@@ -21,7 +21,7 @@ from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.services import cards
 from core.services.cards import Board, CardView, OwnBoard
 from core.templates import Templates
-from ui import calls, client_keys, downloads, identity, live, push, render, startup
+from ui import calls, client_keys, downloads, identity, live, push, render, screens, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -32,6 +32,9 @@ ORPHANS_SHOWN_OPEN = 8
 # room of 300 writes 900 cards, which no phone screen reads, and which every phone would
 # be sent again at each tick (the whole board is on the wall and the facilitator's screen).
 PHONE_CARDS = 40
+
+
+SCREENS = {CardKind.NEED: screens.EXPLORE, CardKind.IDEA: screens.IDEAS}
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,11 @@ class CardBoard:
         state, workshop = screen.state, screen.workshop
         if self.is_participant:
             st.caption(_(self.words.greeting, name=render.md(self.actor.name)))
+            if live.screen_for(state) != SCREENS[self.kind]:
+                # Drawn for an action sent from this page as the phone was taken on (its
+                # answer shows below): the way on.
+                st.page_link(live.screen_for(state).path, icon=":material/arrow_forward:",
+                             label=_("The workshop moved on: go to the current step"))
         else:
             st.html(render.title_and_note(
                 workshop.title, _("Join code: {code}", code=workshop.join_code)))
@@ -284,6 +292,7 @@ class CardBoard:
         after = set(st.session_state.get(self.k("supports"), []))
         for card_id in sorted(before ^ after):
             self._call(cards.toggle_support, card_id=card_id)
+        st.session_state[self.k("supports_shown")] = sorted(after)  # handled here
 
     def save(self, card_id: int) -> None:
         state = st.session_state
@@ -324,9 +333,11 @@ class CardBoard:
         shows (the newest) and those already chosen, unless its reader asks for every
         card: a list of 900 would be rebuilt and sent after each action of each phone."""
         calls.show_deferred_error(self.k("board"))
+        mine = sorted(current.supported)
+        if self.late_supports(mine):
+            st.rerun()  # its answer (stored, or why not) and the list as it now stands
         if not current.cards or not self.can_write:
             return
-        mine = sorted(current.supported)
         options = [c.id for c in current.cards]
         few = (len(options) > PHONE_CARDS and not st.session_state.get(self.k("all_cards")))
         if few:
@@ -334,6 +345,7 @@ class CardBoard:
         shown = set(options)
         labels = {c.id: f"#{c.id} · {short(c.text)}" for c in current.cards if c.id in shown}
         st.session_state[self.k("supports")] = mine  # always the stored truth
+        st.session_state[self.k("supports_shown")] = mine
         st.multiselect(
             ":material/thumb_up: " + _(self.words.support), options,
             key=self.k("supports"), format_func=labels.__getitem__,
@@ -344,6 +356,22 @@ class CardBoard:
             on_change=self.supports_changed, args=(set(mine),))
         if current.own:
             self.edit_picker(_("My cards"), current.own)
+
+    def late_supports(self, stored: list[int]) -> bool:
+        """Send the "ça me concerne" changes the browser made that no callback handled (a
+        choice that reached a run without its callback: made just as the phone was taken
+        on to the next phase, ``ui/push.keep_late_actions``) — stored, or refused out loud,
+        never shown as made and then quietly undone. Returns whether any was sent."""
+        shown = st.session_state.get(self.k("supports_shown"))
+        incoming = st.session_state.get(self.k("supports"))
+        if shown is None or incoming is None:
+            return False
+        wanted, seen, now = set(incoming), set(shown), set(stored)
+        changed = [i for i in sorted(wanted ^ seen) if (i in wanted) != (i in now)]
+        for card_id in changed:
+            self._call(cards.toggle_support, card_id=card_id)
+        st.session_state[self.k("supports_shown")] = sorted(wanted)  # handled
+        return bool(changed)
 
     def edit_picker(self, label: str, editable: Sequence[CardView]) -> None:
         by_id = {c.id: c for c in editable}

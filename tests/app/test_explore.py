@@ -200,3 +200,29 @@ def test_a_name_written_in_markdown_stays_plain(new_app, db, running_workshop_ap
     at = participant_on_explore(new_app, sneaky.token)
     greeting = next(c.value for c in at.caption if "Bonjour" in c.value)
     assert "\\*\\*Zoé\\*\\* \\:\u2060red\\[x\\] \\$y\\$" in greeting
+
+
+def test_a_me_too_sent_as_the_phase_changed_is_answered_not_undone(new_app, db,
+                                                                    running_workshop_app):
+    """A "ça me concerne" chosen just as the phone was taken on to the ideas reaches a run
+    of Explorer without its callback (ui/push.keep_late_actions): it is sent — here
+    refused out loud, the needs being closed — and the page offers the way on, instead of
+    the choice being shown and then quietly undone."""
+    facilitator = facilitator_on_explore(new_app, running_workshop_app["workshop_id"])
+    add_card(facilitator, "Un lieu pour se retrouver")
+    card_id = db.exec(select(Card)).one().id
+    at = participant_on_explore(new_app, running_workshop_app["token"])
+    assert at.multiselect(key="need_supports").value == []
+    wid = running_workshop_app["workshop_id"]
+    start_at(fresh(db), running_workshop_app["facilitator"], db.get(Workshop, wid),
+             PhaseKind.IDEAS)
+    at.run()  # taken on to the ideas
+    assert "Bonjour Élise ! Proposez" in texts(at)
+    # The choice made on Explorer arrives now, as the browser sends it: no callback.
+    at.session_state["need_supports"] = [card_id]
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert "Ce tableau est fermé pendant la phase en cours" in " ".join(e.value for e in at.error)
+    assert "L'atelier avance" in " ".join(str(p.proto.label) for p in at.get("page_link"))
+    fresh(db)
+    assert db.exec(select(CardSupport)).all() == []

@@ -113,6 +113,37 @@ def test_a_closed_vote_refuses_scores(new_app, db, templates, running_workshop_a
     assert db.exec(select(Score)).all() == []
 
 
+def test_a_click_no_callback_handled_is_sent_not_shown_as_given(new_app, db, templates,
+                                                                running_workshop_app):
+    """The vote closes and the phone's ballot is drawn disabled; a click sent just before
+    arrives after: Streamlit runs no callback for a disabled control (nor for one on a page
+    the phone has left: ui/push.keep_late_actions). The ballot sends it itself — refused
+    out loud here — instead of showing a 5 that was never stored. A score stored from
+    another screen of hers is shown as stored."""
+    candidates, criteria = prepared(db, templates, running_workshop_app)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page("pages/score.py").run()
+    key = f"score_{candidates[0]}_{criteria['impact']}"
+    other = f"score_{candidates[1]}_{criteria['impact']}"
+    from core.services.participants import actor_for_token
+    scoring.submit_score(session=fresh(db), actor=actor_for_token(db, running_workshop_app[
+        "token"]), candidate_id=candidates[1], criterion_id=criteria["impact"], value=2)
+    phases.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
+                         workshop_id=running_workshop_app["workshop_id"])
+    at.run()
+    assert at.segmented_control(key=key).disabled
+    assert at.segmented_control(key=other).value == 2  # stored from her other screen
+    # As the browser sends it (AppTest refuses to click a disabled control: the click was
+    # made before the control was drawn disabled).
+    at.segmented_control(key=key)._value = 5
+    at.run()
+    assert not at.exception
+    assert "Le vote est clos" in " ".join(e.value for e in at.error)
+    assert at.segmented_control(key=key).value is None
+    fresh(db)
+    assert [(s.candidate_id, s.value) for s in db.exec(select(Score))] == [(candidates[1], 2)]
+
+
 def test_a_score_the_database_did_not_take_is_not_shown_as_given(
         new_app, db, templates, running_workshop_app, monkeypatch):
     """Another writer holds the database past the wait: the phone says so, and its ballot
