@@ -300,7 +300,8 @@ def ballot_view() -> None:
                 sent |= settle(f"dots_{candidate.id}", mine, lambda dots, c=candidate.id: _call(
                     scoring.set_dots, candidate_id=c, dots=int(dots)))
                 dots_col.number_input(
-                    _("My dots"), min_value=0, max_value=max(limit, mine), step=1,
+                    _("My dots"), min_value=0, step=1,
+                    max_value=max(limit, mine, st.session_state[f"dots_{candidate.id}"]),
                     key=f"dots_{candidate.id}", disabled=not can_vote,
                     on_change=lambda c=candidate.id: _call(
                         scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))

@@ -321,10 +321,12 @@ class CardBoard:
     # --- acting on cards -------------------------------------------------------------
 
     def controls(self, current: Board) -> None:
-        """The facilitator's: any card to edit or delete."""
+        """For anyone but a participant: the cards they may edit or delete (a facilitator:
+        any)."""
         calls.show_deferred_error(self.k("board"))
-        if current.cards and self.can_write:
-            self.edit_picker(_("Edit or delete a card"), current.cards)
+        editable = [c for c in current.cards if c.can_edit]
+        if editable and self.can_write:
+            self.edit_picker(_("Edit or delete a card"), editable)
 
     def own_controls(self, current: OwnBoard) -> None:
         """A participant's: "ça me concerne" and their own cards to edit or delete.
@@ -336,26 +338,32 @@ class CardBoard:
         mine = sorted(current.supported)
         if self.late_supports(mine):
             st.rerun()  # its answer (stored, or why not) and the list as it now stands
-        if not current.cards or not self.can_write:
+        if not self.can_write:
             return
+        if current.cards:
+            self.support_list(current, mine)
+        if current.own:  # written privately and not yet revealed included
+            self.edit_picker(_("My cards"), current.own)
+
+    def support_list(self, current: OwnBoard, mine: list[int]) -> None:
         options = [c.id for c in current.cards]
         few = (len(options) > PHONE_CARDS and not st.session_state.get(self.k("all_cards")))
         if few:
             options = sorted(set(sorted(options)[-PHONE_CARDS:]) | set(mine))
+        else:  # those chosen are always among the options (a list's value must be)
+            options += sorted(set(mine) - set(options))
         shown = set(options)
         labels = {c.id: f"#{c.id} · {short(c.text)}" for c in current.cards if c.id in shown}
         st.session_state[self.k("supports")] = mine  # always the stored truth
         st.session_state[self.k("supports_shown")] = mine
         st.multiselect(
             ":material/thumb_up: " + _(self.words.support), options,
-            key=self.k("supports"), format_func=labels.__getitem__,
+            key=self.k("supports"), format_func=lambda i: labels.get(i, f"#{i}"),
             help=_(self.words.support_help) + (" " + _(
                 "The list holds the {n} newest cards: switch on “Show every card” to "
                 "choose among all.", n=PHONE_CARDS) if few else ""),
             placeholder=_("Choose cards"), select_all=False,
             on_change=self.supports_changed, args=(set(mine),))
-        if current.own:
-            self.edit_picker(_("My cards"), current.own)
 
     def late_supports(self, stored: list[int]) -> bool:
         """Send the "ça me concerne" changes the browser made that no callback handled (a

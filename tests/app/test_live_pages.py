@@ -103,12 +103,16 @@ def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_wo
     phases.go_to(session=db, actor=facilitator, workshop_id=wid, index=8)
     from core.services.participants import actor_for_token
     elise = actor_for_token(db, running_workshop_app["token"])
-    cards.add_card(session=db, actor=elise, workshop_id=wid,
-                   card_in=inputs.CardCreate(text="Mon idée secrète", kind=CardKind.IDEA),
-                   templates=templates)
+    secret = cards.add_card(session=db, actor=elise, workshop_id=wid,
+                            card_in=inputs.CardCreate(text="Mon idée secrète",
+                                                      kind=CardKind.IDEA),
+                            templates=templates)
     at = open_as_facilitator(new_app, wid, "pages/projector.py")
     assert "Mon idée secrète" not in html(at)
     assert "1 cartes écrites" in html(at)
+    # Its writer still has it to edit on her phone, the only card of the board.
+    phone = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert phone.selectbox(key="idea_editing").options == [f"#{secret.id} · Mon idée secrète"]
 
 
 def test_participants_land_on_the_board_of_the_phase(new_app, db, running_workshop_app):
