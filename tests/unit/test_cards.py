@@ -296,3 +296,14 @@ def test_a_participants_own_board_says_what_the_full_board_says(
     assert hidden.id not in {c.id for c in theirs.cards}
     with pytest.raises(PermissionDenied):
         cards.own_board(session=session, actor=facilitator, workshop_id=running_workshop.id)
+    from core.services import participants
+    participants.remove_participant(session=session, actor=facilitator,
+                                    participant_id=marc.participant_id)
+    with pytest.raises(PermissionDenied):
+        cards.own_board(session=session, actor=marc, workshop_id=running_workshop.id)
+    other = workshops.create_workshop(
+        session=session, actor=facilitator, collective_id=running_workshop.collective_id,
+        workshop_in=inputs.WorkshopCreate(title="Un autre"),
+        workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+    with pytest.raises((PermissionDenied, NotFound)):
+        cards.own_board(session=session, actor=participant, workshop_id=other.id)
