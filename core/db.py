@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -135,6 +138,51 @@ def _write_gate(url: str) -> threading.RLock:
     return threading.RLock()
 
 
+class _FileGate:
+    """The writers of every process on one SQLite file, in turn: an exclusive ``flock`` on
+    a file beside it, taken by the thread that holds this process's gate. Left to SQLite,
+    a writer of another process polls the database's lock with growing sleeps (up to
+    100 ms): with two participant servers, a card waited 0.7 s (p50) to be stored while the
+    lock was mostly free. This one is tried every millisecond (one thread per process
+    tries, the others wait on the process's gate); the kernel drops it with its process."""
+
+    RETRY_SECONDS = 0.001
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}.write-lock"
+        self.fd: int | None = None
+        self.depth = 0  # nested write scopes of the owning thread
+
+    def acquire(self, timeout: float) -> bool:
+        if self.depth:
+            self.depth += 1
+            return True
+        if self.fd is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.depth = 1
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.RETRY_SECONDS)
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+@lru_cache(maxsize=32)
+def _file_gate(url: str) -> _FileGate | None:
+    database = make_url(url).database
+    return _FileGate(database) if database and database != ":memory:" else None
+
+
 @contextmanager
 def _one_writer_at_a_time(url: str, write: bool) -> Iterator[None]:
     """On SQLite, let one thread of this process write at a time; the others wait on a
@@ -146,15 +194,22 @@ def _one_writer_at_a_time(url: str, write: bool) -> Iterator[None]:
     CPU is saturated and the writer holding the lock gets little of it (28 of 1,800
     scores were refused at the opening of the vote; 0 with a minute). Other processes
     (the projection's, participant servers) still meet at SQLite's lock, a few at a
-    time, within the busy timeout."""
+    time, within the busy timeout — and, before it, at a file lock that hands over at once
+    too (``_FileGate``)."""
     if not (write and is_sqlite(url)):
         yield
         return
-    gate = _write_gate(url)
+    gate, across = _write_gate(url), _file_gate(url)
     if not gate.acquire(timeout=POOL_WAIT_SECONDS):
         raise DatabaseUnavailable(UNAVAILABLE)
     try:
-        yield
+        if across is not None and not across.acquire(POOL_WAIT_SECONDS):
+            raise DatabaseUnavailable(UNAVAILABLE)
+        try:
+            yield
+        finally:
+            if across is not None:
+                across.release()
     finally:
         gate.release()
 

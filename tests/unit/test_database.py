@@ -252,3 +252,29 @@ def test_waiting_for_a_connection_is_a_message_not_a_traceback(db_url, monkeypat
     with session_scope(url=url) as session:  # a connection given back is used again
         assert session.execute(text("SELECT 1")).scalar_one() == 1
     dispose_engines(url)
+
+
+def test_sqlite_writers_of_other_processes_take_the_file_gate_in_turn(tmp_path):
+    """The file lock beside the database (``db._FileGate``) is what another process's
+    writers wait on: held, another holder (its own open file, as another process has) is
+    refused within its wait; released — by the outermost of nested write scopes — it is
+    taken at once."""
+    import time
+
+    from core import db
+
+    path = str(tmp_path / "fabrique.db")
+    here, there = db._FileGate(path), db._FileGate(path)
+    assert here.acquire(1.0)
+    assert here.acquire(1.0)  # a nested write scope of the same thread
+    start = time.monotonic()
+    assert not there.acquire(0.05)
+    assert 0.05 <= time.monotonic() - start < 1.0
+    here.release()
+    assert not there.acquire(0.02)  # the outer scope still holds it
+    here.release()
+    start = time.monotonic()
+    assert there.acquire(1.0)
+    assert time.monotonic() - start < 0.05
+    there.release()
+    assert db._file_gate(f"sqlite:///{path}").path == path + ".write-lock"
