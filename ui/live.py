@@ -18,11 +18,12 @@ from html import escape
 import streamlit as st
 
 from core import policy
+from core.actors import ParticipantActor
 from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
-from ui import calls, identity, push, render, screens
+from ui import calls, identity, presence, push, render, screens
 from ui.i18n import _
 
 TOUCH_EVERY_SECONDS = 30
@@ -116,11 +117,17 @@ def phase_bar_html(state: LiveState, *, counting: bool = False) -> str:
 
 
 def _touch_participant() -> None:
-    """Record that a participant is here, at most every half minute (one small write)."""
+    """Record that a participant is here, at most every half minute: gathered by their
+    server and written with the room's others (``ui/presence``), or at once without a
+    server to write them (AppTest)."""
     now = time.monotonic()
     if now - st.session_state.get("_last_touch", 0.0) >= TOUCH_EVERY_SECONDS:
         st.session_state["_last_touch"] = now
-        calls.call(participants.touch)
+        actor = identity.actor()
+        if push.available() and isinstance(actor, ParticipantActor):
+            presence.seen(actor.participant_id)
+        else:
+            calls.call(participants.touch)
 
 
 def structure(state: LiveState) -> tuple:

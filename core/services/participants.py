@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -101,6 +105,23 @@ def touch(*, session: Session, actor: Actor) -> Participant:
     participant.last_seen_at = utcnow()
     session.commit()
     return participant
+
+
+def note_presence(*, session: Session, participant_ids: Collection[int],
+                  seen_at: datetime) -> int:
+    """Record that these participants were here at ``seen_at`` — their phones' live screens,
+    gathered by their server (``ui/presence``): one write for a whole room instead of one
+    per phone. Not an act of anyone's (no actor): the ids come from the screens of people
+    already let in; a removed participant's row is left as it is. Returns the rows changed."""
+    if not participant_ids:
+        return 0
+    result: Any = session.execute(
+        update(Participant)
+        .where(col(Participant.id).in_(sorted(participant_ids)),
+               col(Participant.removed_at).is_(None))
+        .values(last_seen_at=seen_at))
+    session.commit()
+    return int(result.rowcount or 0)
 
 
 def facilitated_participant(session: Session, actor: Actor, participant_id: int) -> Participant:

@@ -1,0 +1,86 @@
+"""Participants' presence, written by their server in batches (``ui/presence``,
+``participants.note_presence``)."""
+
+from datetime import UTC, timedelta
+
+from core.db import DatabaseUnavailable
+from core.models import Participant, utcnow
+from core.services import participants
+from tests.conftest import join
+from ui import presence
+
+
+def naive(moment):
+    """A UTC time without its zone (SQLite gives them so, PostgreSQL with it)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def seen_at(session, actor):
+    session.expire_all()
+    return naive(session.get(Participant, actor.participant_id).last_seen_at)
+
+
+def test_a_room_is_marked_present_in_one_statement(session, facilitator, running_workshop,
+                                                   participant):
+    """Everyone gathered is marked at the given time; a removed participant stays as the
+    facilitator left them; one UPDATE for the room."""
+    from sqlalchemy import event
+
+    marc, gone = join(session, running_workshop, "Marc"), join(session, running_workshop, "Gus")
+    participants.remove_participant(session=session, actor=facilitator,
+                                    participant_id=gone.participant_id)
+    before = seen_at(session, gone)
+    later = utcnow() + timedelta(minutes=5)
+    statements: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        written = participants.note_presence(
+            session=session, seen_at=later,
+            participant_ids={participant.participant_id, marc.participant_id,
+                             gone.participant_id})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert written == 2
+    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 1
+    assert seen_at(session, participant) == seen_at(session, marc)
+    assert abs(seen_at(session, participant) - naive(later)) < timedelta(seconds=1)
+    assert seen_at(session, gone) == before
+
+
+def test_a_server_writes_what_it_gathered_and_keeps_it_if_the_database_is_away(
+        session, running_workshop, participant, monkeypatch):
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    old = utcnow() - timedelta(hours=1)
+    participants.note_presence(session=session, participant_ids={participant.participant_id},
+                               seen_at=old)
+    monkeypatch.setattr(presence, "_pending", {url: {participant.participant_id}})
+
+    def away(**_kwargs):
+        raise DatabaseUnavailable("away")
+
+    monkeypatch.setattr(participants, "note_presence", away)
+    assert presence.flush() == 0
+    assert presence._pending == {url: {participant.participant_id}}  # kept for the next try
+    monkeypatch.undo()
+    monkeypatch.setattr(presence, "_pending", {url: {participant.participant_id}})
+    assert presence.flush() == 1
+    assert presence._pending == {}
+    assert seen_at(session, participant) > naive(old) + timedelta(minutes=30)
+
+
+def test_a_participant_marks_only_themself_present(session, facilitator, running_workshop,
+                                                   participant):
+    """``touch`` (a phone without a server to gather its presence: AppTest): the
+    participant's own row; anyone else is refused."""
+    import pytest
+
+    from core.errors import PermissionDenied
+
+    participants.note_presence(session=session, participant_ids={participant.participant_id},
+                               seen_at=utcnow() - timedelta(hours=1))
+    participants.touch(session=session, actor=participant)
+    assert seen_at(session, participant) > naive(utcnow()) - timedelta(minutes=1)
+    with pytest.raises(PermissionDenied):
+        participants.touch(session=session, actor=facilitator)

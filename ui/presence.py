@@ -1,0 +1,66 @@
+"""Participants' presence ("here a moment ago", on the facilitator's panel), written by their
+server in batches.
+
+A phone's live screen says its person is here at most every ``TOUCH_EVERY_SECONDS``
+(``ui/live``). Written one phone at a time, that was one write per phone: at a phase change
+all 300 phones of a room are due at once, and every one of those writes waited its turn at
+the database's write lock with the room's cards and scores (SQLite takes one writer at a
+time). So a server gathers who it saw and writes them together every ``FLUSH_SECONDS``, one
+statement (``participants.note_presence``), from a thread of its own. Without a Streamlit
+server to keep that thread (AppTest), each presence is written at once, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from core.db import current_url, session_scope
+from core.errors import DatabaseUnavailable
+from core.models import utcnow
+from core.services import participants
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 5.0  # well within the panel's "active" window (90 s)
+
+_lock = threading.Lock()
+_pending: dict[str, set[int]] = {}  # database URL -> participants seen since the last write
+_thread: threading.Thread | None = None
+
+
+def seen(participant_id: int) -> None:
+    """Note that this participant is here; written within ``FLUSH_SECONDS``."""
+    global _thread
+    with _lock:
+        _pending.setdefault(current_url(), set()).add(participant_id)
+        if _thread is None:
+            _thread = threading.Thread(target=_run, name="fabrique-presence", daemon=True)
+            _thread.start()
+
+
+def _run() -> None:
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        flush()
+
+
+def flush() -> int:
+    """Write the presence gathered so far (one statement per database); return the rows
+    written. A database that does not answer keeps them for the next try."""
+    global _pending
+    with _lock:
+        batch, _pending = _pending, {}
+    written = 0
+    for url, ids in batch.items():
+        try:
+            with session_scope(write=True, url=url) as session:
+                written += participants.note_presence(session=session, participant_ids=ids,
+                                                      seen_at=utcnow())
+        except DatabaseUnavailable:
+            with _lock:
+                _pending.setdefault(url, set()).update(ids)
+        except Exception:  # noqa: BLE001 - the thread must outlive one bad write
+            log.exception("presence not written")
+    return written
