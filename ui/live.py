@@ -18,7 +18,6 @@ from html import escape
 import streamlit as st
 
 from core import policy
-from core.actors import ParticipantActor
 from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
@@ -123,9 +122,9 @@ def _touch_participant() -> None:
     now = time.monotonic()
     if now - st.session_state.get("_last_touch", 0.0) >= TOUCH_EVERY_SECONDS:
         st.session_state["_last_touch"] = now
-        actor = identity.actor()
-        if push.available() and isinstance(actor, ParticipantActor):
-            presence.seen(actor.participant_id)
+        participant = identity.participant_number(identity.actor())
+        if push.available() and participant is not None:
+            presence.seen(participant)
         else:
             calls.call(participants.touch)
 
