@@ -277,4 +277,19 @@ def test_sqlite_writers_of_other_processes_take_the_file_gate_in_turn(tmp_path):
     assert there.acquire(1.0)
     assert time.monotonic() - start < 0.05
     there.release()
-    assert db._file_gate(f"sqlite:///{path}").path == path + ".write-lock"
+    # Every write of the app passes it: held by "another process", a write waits, then
+    # says the database did not answer — without it, it would go straight to SQLite.
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    assert db._file_gate(url).path == path + ".write-lock"
+    other = db._FileGate(path)
+    assert other.acquire(1.0)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(db, "POOL_WAIT_SECONDS", 0.1)
+            with pytest.raises(db.DatabaseUnavailable), db.session_scope(write=True, url=url):
+                pass
+    finally:
+        other.release()
+    with db.session_scope(write=True, url=url):
+        pass  # free again: taken at once
