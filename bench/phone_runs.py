@@ -7,7 +7,9 @@ A room's load is these runs times the phones: at 300 phones, 900 card submission
 page switches at a phase change. Runs: the Explorer page (a full run: joining, reloading),
 adding a card (the card form's fragment), a wake of the live board (its fragment, as its
 server wakes it: ui/push.py), the vote's page (a full run: where a phase change takes
-every phone at once). The phone speaks Streamlit's protocol (bench/load.py's ``Client``).
+every phone at once), and a change of phase each way with ``--phones`` phones on the board
+(per phone: the wake of its live fragment and the run of the new page). The phone speaks
+Streamlit's protocol (bench/load.py's ``Client``).
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ async def measure(args) -> dict[str, float]:
                             ("live board, woken (its fragment)", wake)):
             if not args.only or args.only in label:
                 figures[label] = await timed(server, phone, send, args.repeat)
+        if not args.only or args.only in "phase change":
+            figures.update(await phase_changes(server, phone, args, code, wid, explore, score))
         if args.only and args.only not in "vote page":
             return figures
         with session_scope(write=True, url=server.database_url) as session:
@@ -103,11 +107,59 @@ async def measure(args) -> dict[str, float]:
     return figures
 
 
+async def phase_changes(server: Server, phone: Client, args, code: str, wid: int,
+                        explore: int, score: int) -> dict[str, float]:
+    """Server CPU per phone for a change of phase, each way: ``--phones`` phones on the
+    needs' board (``phone`` among them) taken to the vote, then back, ``--repeat`` times.
+    Each phone costs a wake of its live fragment and a full run of the new page; the
+    watcher's one read of the workshop is shared (ui/push.py)."""
+    from core.db import session_scope
+    from core.services import phases
+    from core.services.accounts import actor_for_username
+
+    phones = [phone]
+    for n in range(args.phones - 1):
+        other = Client(server.port, query=f"code={code}")
+        await other.connect()
+        assert await join_workshop(other, code, f"Mesure {n}", [])
+        phones.append(other)
+    pages = {phone.page_hash}
+    used = {"to the vote": 0.0, "back to the needs": 0.0}
+    lasted = {"to the vote": 0.0, "back to the needs": 0.0}
+    for _ in range(args.repeat):
+        for label, index in (("to the vote", score), ("back to the needs", explore)):
+            for each in phones:
+                await each.settle(0.2)
+            before = {id(each): each.page_hash for each in phones}
+            start, started = cpu_seconds(server.process.pid), time.monotonic()
+            with session_scope(write=True, url=server.database_url) as session:
+                phases.go_to(session=session, actor=actor_for_username(session, ADMIN),
+                             workshop_id=wid, index=index)
+            while any(each.page_hash == before[id(each)] for each in phones):
+                await asyncio.sleep(0.05)
+            await asyncio.gather(*(each.settle(0.3) for each in phones))
+            used[label] += cpu_seconds(server.process.pid) - start
+            lasted[label] += time.monotonic() - started
+            pages.add(phone.page_hash)
+    # What the server spends idle meanwhile (the watcher, the websockets' pings).
+    start = cpu_seconds(server.process.pid)
+    await asyncio.sleep(5)
+    idle = (cpu_seconds(server.process.pid) - start) / 5
+    for each in phones[1:]:
+        await each.close()
+    assert len(pages) == 2
+    return {f"phase change {label} (per phone: its wake and the new page's run)":
+            1000 * max(0.0, used[label] - idle * lasted[label]) / args.repeat / len(phones)
+            for label in used}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=900)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="only the runs whose name holds this")
+    parser.add_argument("--phones", type=int, default=20,
+                        help="phones on the board for a phase change")
     args = parser.parse_args()
     figures = asyncio.run(measure(args))
     for label, ms in figures.items():

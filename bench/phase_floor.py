@@ -1,0 +1,210 @@
+"""A room taken to the vote at once: how long until every phone shows its ballot, for
+Fabrique and for a bare Streamlit app drawing the same elements (the floor: what Streamlit
+itself costs for one full run of such a page per phone). Prints figures.
+
+    .venv/bin/python bench/phase_floor.py [--phones 300] [--only bare|fabrique]
+
+Phones are protocol-level clients (bench/load.py's ``Client``), nobody writing. Fabrique:
+the phones join the demo workshop on its needs' board, then the facilitator opens the
+vote's phase; each phone's server wakes it and it runs the vote page (ui/push.py).
+The floor: the phones sit on a bare two-page app's first page, then all ask at once for
+its second page — the elements a phone's vote page draws (the page's CSS, its title, two
+metrics, the ballot of three candidates × two criteria in bordered boxes, a live
+fragment, the sidebar's menu of eight pages and its button), no database, no check.
+Figures: seconds from the change until each phone has its ballot (p50 / p95 / max), and
+the server's CPU per phone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._setup import ready_to_vote  # noqa: E402
+from bench.load import Client, cpu_seconds, join_workshop, percentile  # noqa: E402
+from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
+
+BARE_APP = '''
+import streamlit as st
+
+st.set_page_config(page_title="Bare", layout="wide")
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
+
+
+def needs():
+    st.html("<style>.b{color:#333}</style>")
+    st.title("Constats et besoins")
+    with st.form("need_capture", clear_on_submit=True):
+        st.text_area("Votre constat", key="need_capture_text")
+        st.form_submit_button("Ajouter")
+    live()
+
+
+def vote():
+    st.html("<style>.b{color:#333}</style>")
+    st.title("Évaluer")
+    left, right = st.columns(2)
+    left.metric("Vote", "Ouvert")
+    right.metric("Terminé", "0 / 300", help="Participants qui ont tout noté.")
+    live()
+    st.header("Mon vote")
+    ballot()
+
+
+def live():
+    @st.fragment(run_every=20)
+    def poll():
+        st.html("<div class='b'>Phase 2 sur 4 <b>Évaluer</b> 12:00</div>")
+    poll()
+
+
+@st.fragment
+def ballot():
+    st.progress(0.0, text="0 / 6 réponses données")
+    for candidate in range(3):
+        with st.container(border=True, key=f"candidate-{candidate}"):
+            st.html(f"<div class='b'><b>Idée {candidate} : une navette</b></div>")
+            st.caption(":material/target: appuyée par 3 besoins")
+            for criterion in ("Impact", "Effort"):
+                st.segmented_control(
+                    criterion, [1, 2, 3, 4, 5, "?"], key=f"score_{candidate}_{criterion}",
+                    format_func=lambda o: "Je ne sais pas" if o == "?" else str(o),
+                    help="Quel effet sur les besoins ?")
+
+
+pages = [st.Page(needs, title="Constats", url_path="explore", default=True),
+         st.Page(vote, title="Évaluer", url_path="score")]
+pages += [st.Page(lambda: None, title=f"Page {n}", url_path=f"page{n}") for n in range(6)]
+navigation = st.navigation({"Atelier": pages}, expanded=True)
+st.sidebar.caption("Connecté·e : Téléphone")
+st.sidebar.button("Quitter cet atelier", key="leave_button")
+navigation.run()
+'''
+
+
+def has_ballot(client: Client) -> bool:
+    return any(key.startswith("score_") for key in client.widgets)
+
+
+async def until_ballots(clients: list[Client], since: float, wait: float = 120) -> list[float]:
+    """Seconds from ``since`` until each phone holds its ballot's controls."""
+    arrived: dict[int, float] = {}
+    deadline = time.monotonic() + wait
+    while len(arrived) < len(clients) and time.monotonic() < deadline:
+        now = time.monotonic()
+        for n, client in enumerate(clients):
+            if n not in arrived and has_ballot(client):
+                arrived[n] = now - since
+        await asyncio.sleep(0.05)
+    return sorted(arrived.values())
+
+
+async def bare(args) -> dict:
+    data_dir = Path(tempfile.mkdtemp())
+    app = data_dir / "bare.py"
+    app.write_text(BARE_APP)
+    (data_dir / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", data_dir / ".streamlit" / "config.toml")
+    server = Server(data_dir)
+    server.log = data_dir / "bare.log"
+    with server.log.open("ab") as log:
+        server.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port",
+             str(server.port), "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(4)
+    try:
+        clients = []
+        for _ in range(args.phones):
+            client = Client(server.port)
+            await client.connect()
+            await client.rerun()
+            clients.append(client)
+        await asyncio.gather(*(c.settle() for c in clients))
+        await asyncio.sleep(2)
+        cpu, since = cpu_seconds(server.process.pid), time.monotonic()
+        for client in clients:  # as each browser would on its server's word
+            asyncio.ensure_future(client.rerun(page_name="score", timeout=120))
+        delays = await until_ballots(clients, since)
+        await asyncio.gather(*(c.settle() for c in clients))
+        return figures(delays, cpu_seconds(server.process.pid) - cpu, clients)
+    finally:
+        server.stop()
+
+
+async def fabrique(args) -> dict:
+    from sqlmodel import col, select
+
+    from core.db import session_scope
+    from core.models import Workshop
+    from core.services import phases
+    from core.services.accounts import actor_for_username
+    from core.templates import load_templates
+
+    data_dir = Path(tempfile.mkdtemp())
+    server = Server(data_dir)
+    prepare_database(server.database_url, data_dir)
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        workshop = session.exec(select(Workshop).order_by(col(Workshop.id).desc())).first()
+        wid, code = workshop.id, workshop.join_code
+        _, score = ready_to_vote(session, admin, wid, load_templates(ROOT / "data"))
+    server.start()
+    try:
+        async def join(n: int) -> Client:
+            client = Client(server.port, query=f"code={code}")
+            await client.connect()
+            assert await join_workshop(client, code, f"Téléphone {n}", [])
+            client.start_polling()  # as a browser: its live fragment's own rare poll
+            return client
+
+        clients = []
+        for first in range(0, args.phones, 10):  # ten at a time
+            clients += await asyncio.gather(*(join(n) for n in range(
+                first, min(first + 10, args.phones))))
+        await asyncio.sleep(3)
+        cpu, since = cpu_seconds(server.process.pid), time.monotonic()
+        with session_scope(write=True, url=server.database_url) as session:
+            phases.go_to(session=session, actor=actor_for_username(session, ADMIN),
+                         workshop_id=wid, index=score)
+        delays = await until_ballots(clients, since)
+        await asyncio.gather(*(c.settle() for c in clients))
+        return figures(delays, cpu_seconds(server.process.pid) - cpu, clients)
+    finally:
+        server.stop()
+
+
+def figures(delays: list[float], cpu: float, clients: list[Client]) -> dict:
+    return {"phones": len(clients), "arrived": len(delays),
+            "p50": percentile(delays, 0.5) if delays else None,
+            "p95": percentile(delays, 0.95) if delays else None,
+            "max": max(delays) if delays else None,
+            "cpu_ms_per_phone": 1000 * cpu / len(clients)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--phones", type=int, default=300)
+    parser.add_argument("--only", choices=("bare", "fabrique"), default=None)
+    args = parser.parse_args()
+    for label, run in (("bare Streamlit page (the floor)", bare),
+                       ("Fabrique, needs → vote", fabrique)):
+        if args.only and run.__name__ != args.only:
+            continue
+        result = asyncio.run(run(args))
+        print(f"{label}: {result['arrived']} / {result['phones']} phones with their ballot, "
+              f"p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max "
+              f"{result['max']:.2f} s; server CPU {result['cpu_ms_per_phone']:.1f} ms per phone")
+
+
+if __name__ == "__main__":
+    main()
