@@ -25,6 +25,31 @@ EVALDATA = ROOT.parent / "shared" / "evaldata"
 USERNAME = "bench"
 
 
+def bare_server(source: str) -> Any:
+    """Start a one-file Streamlit app (``source``) with Fabrique's Streamlit settings (no
+    garbage collection after each run…) on a free port: the floor benches compare against.
+    Returns a ``tests.browser.conftest.Server`` (``stop()`` it)."""
+    import shutil
+    import subprocess
+
+    from tests.browser.conftest import Server
+
+    data_dir = Path(tempfile.mkdtemp())
+    app = data_dir / "bare.py"
+    app.write_text(source)
+    (data_dir / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", data_dir / ".streamlit" / "config.toml")
+    server = Server(data_dir)
+    server.log = data_dir / "bare.log"
+    with server.log.open("ab") as log:
+        server.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port",
+             str(server.port), "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(4)
+    return server
+
+
 def fresh_database() -> str:
     """Point the app at a new, migrated SQLite file (no demo) and return its URL."""
     data_dir = Path(tempfile.mkdtemp())

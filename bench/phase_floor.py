@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._setup import ready_to_vote  # noqa: E402
+from bench._setup import bare_server, ready_to_vote  # noqa: E402
 from bench.load import Client, cpu_seconds, join_workshop, percentile  # noqa: E402
 from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
 
@@ -109,19 +107,7 @@ async def until_ballots(clients: list[Client], since: float, wait: float = 120) 
 
 
 async def bare(args) -> dict:
-    data_dir = Path(tempfile.mkdtemp())
-    app = data_dir / "bare.py"
-    app.write_text(BARE_APP)
-    (data_dir / ".streamlit").mkdir()
-    shutil.copy(ROOT / ".streamlit" / "config.toml", data_dir / ".streamlit" / "config.toml")
-    server = Server(data_dir)
-    server.log = data_dir / "bare.log"
-    with server.log.open("ab") as log:
-        server.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port",
-             str(server.port), "--server.headless", "true", "--server.address", "127.0.0.1"],
-            cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
-    time.sleep(4)
+    server = bare_server(BARE_APP)
     try:
         clients = []
         for _ in range(args.phones):

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._setup import fill_board  # noqa: E402
+from bench._setup import bare_server, fill_board  # noqa: E402
 from bench.load import Client, cpu_seconds, join_workshop  # noqa: E402
 from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
 
@@ -100,21 +97,7 @@ async def fabrique(args) -> dict:
 
 
 async def bare(args) -> dict:
-    data_dir = Path(tempfile.mkdtemp())
-    app = data_dir / "bare.py"
-    app.write_text(BARE_APP.format(interval=args.interval))
-    # The same Streamlit settings as Fabrique's (no garbage collection after each run).
-    (data_dir / ".streamlit").mkdir()
-    shutil.copy(ROOT / ".streamlit" / "config.toml", data_dir / ".streamlit" / "config.toml")
-    server = Server(data_dir)
-    server.log = data_dir / "bare.log"
-    with server.log.open("ab") as log:
-        server.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port",
-             str(server.port), "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
-    time.sleep(4)
+    server = bare_server(BARE_APP.format(interval=args.interval))
     try:
         clients = []
         for _ in range(args.phones):
