@@ -193,7 +193,7 @@ def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: A
                     client_key=action_in.client_key)
     action, new = insert_once(session, action, same_author=lambda stored: (
         stored.proposed_by_participant_id, stored.created_by_user_id) == (
-        participant_id, user_id))
+        participant_id, user_id), content=lambda row: row.what)
     if not new:
         return action  # sent twice: stored (and its change recorded) the first time
     return _save(session, actor, action, "created")

@@ -62,7 +62,8 @@ def add_comment(*, session: Session, actor: Actor, canvas_id: int, section_key: 
                       author_participant_id=participant_id, author_name=name,
                       client_key=comment_in.client_key)
     comment, _new = insert_once(session, comment, same_author=lambda stored: (
-        stored.author_user_id, stored.author_participant_id) == (user_id, participant_id))
+        stored.author_user_id, stored.author_participant_id) == (user_id, participant_id),
+        content=lambda row: row.text)
     session.commit()
     return CommentView(pk(comment), section_key, parent_id, comment.text, name,
                        comment.created_at, False)

@@ -147,7 +147,8 @@ def add_card(*, session: Session, actor: Actor, workshop_id: int, card_in: CardC
         card.user_id = actor.user_id
     card.client_key = card_in.client_key
     card, new = insert_once(session, card, same_author=lambda stored: (
-        stored.participant_id, stored.user_id) == (card.participant_id, card.user_id))
+        stored.participant_id, stored.user_id) == (card.participant_id, card.user_id),
+        content=lambda row: row.text)
     if not new:
         return card  # sent twice: stored the first time
     if card_in.need_ids:

@@ -11,7 +11,7 @@ from core import inputs
 from core.db import get_engine
 from core.errors import InvalidInput
 from core.models import Action, Card, Comment, PhaseKind
-from core.services import actions, canvas_comments, canvases, cards
+from core.services import actions, canvas_comments, canvases, cards, phases
 from tests.conftest import join, start_at
 
 
@@ -110,3 +110,55 @@ def test_a_comment_and_an_action_sent_twice_are_stored_once(session, templates, 
     history = actions.history(session=session, actor=facilitator, action_id=made[0].id)
     assert [change.change for change in history] == ["created"]
     assert session.exec(select(Action).where(col(Action.client_key).is_(None))).all() == []
+
+
+def test_a_new_write_sent_with_a_key_already_used_is_stored(session, templates, facilitator,
+                                                            workshop):
+    """The server died after storing a card but before telling the browser its key was
+    used: the phone's next card, on a fresh server, comes with the old key. It is a new card
+    (other words), stored — not taken for the first one and dropped — and it too counts
+    once when sent again. The same for a comment and an action."""
+    running = start_at(session, facilitator, workshop, PhaseKind.EXPLORE)
+    paulette = join(session, running, "Paulette")
+    stale = key()
+
+    def add_card(text: str) -> Card:
+        return cards.add_card(session=session, actor=paulette, workshop_id=running.id,
+                              templates=templates,
+                              card_in=inputs.CardCreate(text=text, client_key=stale))
+
+    first, second, second_again, third = (add_card(text) for text in (
+        "Envoyé pendant la panne", "Besoin après la panne", "Besoin après la panne",
+        "Encore un besoin"))
+    assert [first.text, second.text, third.text] == [
+        "Envoyé pendant la panne", "Besoin après la panne", "Encore un besoin"]
+    assert len({first.id, second.id, third.id}) == 3 and second_again.id == second.id
+    assert count(session, Card, workshop_id=running.id, participant_id=paulette.participant_id) == 3
+    # Someone else sending that key is still refused, whatever the words.
+    marc = join(session, running, "Marc")
+    with pytest.raises(InvalidInput, match="out of date"):
+        cards.add_card(session=session, actor=marc, workshop_id=running.id,
+                       templates=templates,
+                       card_in=inputs.CardCreate(text="Autre chose", client_key=stale))
+
+    index = next(p.position for p in phases.phases_of(session, running.id)
+                 if p.kind == PhaseKind.NEXT_STEPS)
+    later = phases.go_to(session=session, actor=facilitator, workshop_id=running.id,
+                         index=index)
+    canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=later.id,
+                                   templates=templates, title="Épicerie")
+    comments = [canvas_comments.add_comment(
+        session=session, actor=paulette, canvas_id=canvas.id, section_key="modele",
+        comment_in=inputs.CommentCreate(text=text, client_key=stale), templates=templates)
+        for text in ("Et le loyer ?", "Et le local ?", "Et le local ?")]
+    assert [c.text for c in comments] == ["Et le loyer ?", "Et le local ?", "Et le local ?"]
+    assert comments[0].id != comments[1].id == comments[2].id
+    assert count(session, Comment, canvas_id=canvas.id) == 2
+    made = [actions.add_action(session=session, actor=paulette, workshop_id=later.id,
+                               action_in=inputs.ActionCreate(what=what, for_me=True,
+                                                             client_key=stale),
+                               templates=templates)
+            for what in ("Voir la mairie", "Appeler la CAF", "Appeler la CAF")]
+    assert [a.what for a in made] == ["Voir la mairie", "Appeler la CAF", "Appeler la CAF"]
+    assert made[0].id != made[1].id == made[2].id
+    assert count(session, Action, workshop_id=later.id) == 2
