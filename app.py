@@ -4,14 +4,12 @@ import streamlit as st
 
 from core import policy
 from core.errors import DatabaseUnavailable, FabriqueError
-from core.settings import PROJECT_ROOT
 from ui import calls, identity, legacy_guard, placement, render, screens, startup
 from ui.i18n import _, language_picker
 
-# A local image: a ":material/…:" page icon makes the browser fetch the favicon from
-# Google's servers (Streamlit 1.67), and an emoji is a box without an emoji font.
-FAVICON = PROJECT_ROOT / "ui" / "favicon.png"
-st.set_page_config(page_title="Fabrique", page_icon=str(FAVICON), layout="wide")
+# A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
+# favicon from Google's servers (Streamlit 1.67), and an emoji is a box without an emoji font.
+st.set_page_config(page_title="Fabrique", page_icon=render.FAVICON, layout="wide")
 legacy_guard.mark_app_run()
 
 try:

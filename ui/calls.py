@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from core import inputs
 from core.db import session_scope
 from core.errors import DatabaseUnavailable, FabriqueError
+from core.services import access
 from ui import render
 from ui.i18n import _
 from ui.identity import require_actor
@@ -48,6 +49,10 @@ def call(service: Callable[..., T], /, *, defer_error: str | None = None,
         else:
             show_error(error)
         return None
+    finally:
+        remembered = _run_reads()
+        if remembered:  # what this run read before writing is read again after
+            remembered.clear()
 
 
 def _built(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -64,11 +69,26 @@ def show_deferred_error(slot: str) -> None:
         show_error(error)
 
 
+def _run_reads() -> dict[Any, Any] | None:
+    """Return what this page run's reads remember (``access.remembering_reads``): kept on
+    the run's own context, which Streamlit builds afresh for each run (fragments' too)."""
+    ctx = get_script_run_ctx()
+    run = ctx.parallel_coordinator if ctx is not None else None
+    if run is None:
+        return None
+    store = getattr(run, "_fabrique_reads", None)
+    if store is None:
+        store = {}
+        run._fabrique_reads = store  # type: ignore[attr-defined]
+    return store
+
+
 def read(service: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a reading service as this run's actor; on refusal show why and stop the page."""
+    """Run a reading service as this run's actor; on refusal show why and stop the page.
+    A participant's right to see the workshop is checked at the run's first read only."""
     try:
         kwargs = _built(kwargs)
-        with session_scope() as session:
+        with session_scope() as session, access.remembering_reads(_run_reads()):
             return service(session=session, actor=require_actor(), **kwargs)
     except DatabaseUnavailable:
         reconnecting()

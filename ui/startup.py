@@ -8,8 +8,6 @@ import sys
 import threading
 import time
 
-import streamlit as st
-
 from core.db import session_scope
 from core.settings import get_settings
 from core.templates import Templates, load_templates
@@ -30,15 +28,29 @@ GIL_SWITCH_INTERVAL = 0.0005
 GC_THRESHOLDS = (20_000, 20, 20)
 
 
-@st.cache_resource(show_spinner=False)
+# What each database's start gave, in this process. A plain dict, not st.cache_resource:
+# asking Streamlit's cache cost every run 7 ms of the server's CPU (a phone's vote page
+# costs 25 ms in all: bench/phone_runs.py), 2 of 7.5 seconds when 300 phones change phase.
+_ready: dict[tuple[str, str, bool], Ready] = {}
+_ready_lock = threading.Lock()
+
+
 def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-    push.keep_late_actions()
-    ready = bootstrap(get_settings())
-    if gc.get_threshold() != GC_THRESHOLDS:  # once per process
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+    key = (url, templates_dir, load_demo)
+    ready = _ready.get(key)
+    if ready is not None:
+        return ready
+    with _ready_lock:  # one start at a time; a failed one is tried again at the next run
+        ready = _ready.get(key)
+        if ready is None:
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+            push.keep_late_actions()
+            ready = bootstrap(get_settings())
+            if gc.get_threshold() != GC_THRESHOLDS:  # once per process
+                gc.collect()
+                gc.freeze()
+                gc.set_threshold(*GC_THRESHOLDS)
+            _ready[key] = ready
     return ready
 
 

@@ -4,6 +4,11 @@ ask ``core.policy`` — the one place the rules are written."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
 from sqlmodel import Session, select
 
 from core import policy
@@ -98,9 +103,40 @@ def _participant_who(session: Session, actor: ParticipantActor, workshop_id: int
     return Who.REMOVED if removed is not None else Who.PARTICIPANT
 
 
+# One page run's reads (``remembering_reads``): a participant's standing towards a
+# workshop and its row, as checked at the run's first read.
+_run_reads: ContextVar[dict[Any, Any] | None] = ContextVar("fabrique_run_reads", default=None)
+
+
+@contextmanager
+def remembering_reads(store: dict[Any, Any] | None) -> Iterator[None]:
+    """Within, a participant's right to see a workshop is checked once and remembered in
+    ``store`` — one page run's reads (``ui/calls.read``): a phone's vote page reads its
+    workshop, the vote and its ballot, each checking the same right (two queries each).
+    Only reads use it; a refusal is never remembered; the caller empties ``store`` when
+    the run writes (``ui/calls.call``), and starts a new one with each run."""
+    token = _run_reads.set(store)
+    try:
+        yield
+    finally:
+        _run_reads.reset(token)
+
+
+def _remembered_key(session: Session, actor: Actor | None, workshop_id: int | None) -> Any:
+    """The key of ``actor``'s standing towards the workshop in this run's store, or None
+    when there is no store or the actor is not a participant."""
+    if _run_reads.get() is None or not isinstance(actor, ParticipantActor):
+        return None
+    return (live_cache.database_of(session), workshop_id, actor.participant_id)
+
+
 def who_for_workshop(session: Session, actor: Actor | None, workshop: Workshop) -> Who:
     """Return how ``actor`` stands towards ``workshop``."""
     if isinstance(actor, ParticipantActor):
+        key = _remembered_key(session, actor, workshop.id)
+        store = _run_reads.get()
+        if key is not None and store is not None and key in store:
+            return store[key][1]
         return _participant_who(session, actor, workshop.id)
     return who_for_collective(session, actor, collective_row(session, workshop.collective_id))
 
@@ -152,9 +188,18 @@ def collective_for(session: Session, actor: Actor, collective_id: int) -> Collec
 def workshop_for(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE, *,
                  board: str | None = None) -> Workshop:
     """Return a workshop on which the actor may do ``act`` now, or refuse."""
+    store = _run_reads.get()
+    key = _remembered_key(session, actor, workshop_id) if act == Act.SEE and board is None \
+        else None
+    if key is not None and store is not None and key in store:
+        remembered, who = store[key]
+        policy.require(who, act, where_in(session, remembered))
+        return session.merge(remembered, load=False)
     workshop = _workshop(session, workshop_id)
     who = who_for_workshop(session, actor, workshop)
     policy.require(who, act, where_in(session, workshop, board=board))
+    if key is not None and store is not None:
+        store[key] = (workshop, who)
     return workshop
 
 
