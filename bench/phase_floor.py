@@ -2,7 +2,7 @@
 Fabrique and for a bare Streamlit app drawing the same elements (the floor: what Streamlit
 itself costs for one full run of such a page per phone). Prints figures.
 
-    .venv/bin/python bench/phase_floor.py [--phones 300] [--only bare|fabrique]
+    .venv/bin/python bench/phase_floor.py [--phones 300] [--only bare|fabrique] [--servers N]
 
 Phones are protocol-level clients (bench/load.py's ``Client``), nobody writing. Fabrique:
 the phones join the demo workshop on its needs' board, then the facilitator opens the
@@ -11,8 +11,9 @@ The floor: the phones sit on a bare two-page app's first page, then all ask at o
 its second page — the elements a phone's vote page draws (the page's CSS, its title, two
 metrics, the ballot of three candidates × two criteria in bordered boxes, a live
 fragment, the sidebar's menu of eight pages and its button), no database, no check.
-Figures: seconds from the change until each phone has its ballot (p50 / p95 / max), and
-the server's CPU per phone.
+``--servers N`` (the floor only): N bare servers, the phones dealt among them — what
+Streamlit itself can do with both cores. Figures: seconds from the change until each phone
+has its ballot (p50 / p95 / max), and the servers' CPU per phone.
 """
 
 from __future__ import annotations
@@ -107,24 +108,29 @@ async def until_ballots(clients: list[Client], since: float, wait: float = 120) 
 
 
 async def bare(args) -> dict:
-    server = bare_server(BARE_APP)
+    servers = [bare_server(BARE_APP) for _ in range(args.servers)]
     try:
         clients = []
-        for _ in range(args.phones):
-            client = Client(server.port)
+        for n in range(args.phones):
+            client = Client(servers[n % len(servers)].port)
             await client.connect()
             await client.rerun()
             clients.append(client)
         await asyncio.gather(*(c.settle() for c in clients))
         await asyncio.sleep(2)
-        cpu, since = cpu_seconds(server.process.pid), time.monotonic()
+        cpu, since = cpu_of(servers), time.monotonic()
         for client in clients:  # as each browser would on its server's word
             asyncio.ensure_future(client.rerun(page_name="score", timeout=120))
         delays = await until_ballots(clients, since)
         await asyncio.gather(*(c.settle() for c in clients))
-        return figures(delays, cpu_seconds(server.process.pid) - cpu, clients)
+        return figures(delays, cpu_of(servers) - cpu, clients)
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
+
+
+def cpu_of(servers) -> float:
+    return sum(cpu_seconds(server.process.pid) for server in servers)
 
 
 async def fabrique(args) -> dict:
@@ -181,8 +187,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--only", choices=("bare", "fabrique"), default=None)
+    parser.add_argument("--servers", type=int, default=1,
+                        help="bare Streamlit servers for the floor (the phones dealt among them)")
     args = parser.parse_args()
-    for label, run in (("bare Streamlit page (the floor)", bare),
+    floor = "bare Streamlit page (the floor" + (
+        f", {args.servers} servers)" if args.servers > 1 else ")")
+    for label, run in ((floor, bare),
                        ("Fabrique, needs → vote", fabrique)):
         if args.only and run.__name__ != args.only:
             continue
