@@ -47,6 +47,7 @@ from tests.browser.conftest import (  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 
 MARKER = re.compile(r"LOAD-\d+-\d+")
+SUBMIT = "FormSubmitter:need_capture-Ajouter"  # the card form's "Ajouter"
 WATCHING: list[asyncio.Task] = []  # what each card's phone was shown, checked aside
 PHASE_CHANGED = [0.0]  # when the facilitator moved the workshop to the vote (monotonic)
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
@@ -277,6 +278,16 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
     for index in range(args.cards):
         await asyncio.sleep(random.uniform(0.5, args.write_spread / args.cards))
         marker = f"LOAD-{number}-{index}"
+        # As a person does: press "Ajouter" once it is on the screen (a run of the page
+        # that is drawing it again has not sent it yet).
+        deadline = time.monotonic() + 20
+        while (SUBMIT not in client.widgets and client.page_hash == explore_page
+               and time.monotonic() < deadline):
+            await asyncio.sleep(0.1)
+        if client.page_hash == explore_page and SUBMIT not in client.widgets:
+            outcomes[marker] = "form not drawn"
+            errors.append(f"{marker}: the card form was not on the phone's screen for 20 s")
+            continue
         if client.page_hash != explore_page:
             # The phone was taken to the next phase: the form is no longer on its screen,
             # nothing can be sent (a browser would not send it).
@@ -287,10 +298,14 @@ async def participant(port: int, code: str, number: int, args, sent: dict[str, f
         try:
             await client.rerun(states=[
                 ("need_capture_text", "string_value", text),
-                ("FormSubmitter:need_capture-Ajouter", "trigger_value", True)],
+                (SUBMIT, "trigger_value", True)],
                 on_send=lambda marker=marker: sent.__setitem__(marker, time.time() * 1000))
         except TimeoutError:
             errors.append(f"{marker}: the run of its submission did not finish in 60 s")
+        except KeyError:  # redrawn between the look and the press: nothing was sent
+            outcomes[marker] = "form not drawn"
+            errors.append(f"{marker}: the card form left the phone's screen as it was pressed")
+            continue
 
         async def note(marker: str = marker, since: float = since) -> None:
             outcomes[marker] = await outcome_of(client, marker, since)
@@ -445,6 +460,8 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
     kinds: dict[str, int] = {}
     kinds["not sent: the phone was already on the next phase"] = sum(
         1 for o in outcomes.values() if o == "moved on before sending")
+    kinds["not sent: the form was not on the screen for 20 s"] = sum(
+        1 for o in outcomes.values() if o == "form not drawn")
     for marker in sent:
         shown = outcomes.get(marker, "nothing")
         kind = ("stored" if marker in stored else "not stored") + ", " + (
