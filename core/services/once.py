@@ -24,6 +24,7 @@ from core.errors import InvalidInput
 from core.i18n import N_
 
 R = TypeVar("R", bound=Any)
+OUT_OF_DATE = N_("This form is out of date: reload the page, then send again.")
 
 
 def insert_once(session: Session, row: R, *, same_author: Callable[[R], bool],
@@ -44,11 +45,10 @@ def insert_once(session: Session, row: R, *, same_author: Callable[[R], bool],
         if stored is None:
             return row, True
         if not same_author(stored):
-            raise InvalidInput(
-                N_("This form is out of date: reload the page, then send again."))
+            raise InvalidInput(OUT_OF_DATE)
         if content(stored) == content(row):
             return stored, False
-    raise InvalidInput(N_("This form is out of date: reload the page, then send again."))
+    raise InvalidInput(OUT_OF_DATE)  # another write of these words under the made key
 
 
 def _insert_or_find(session: Session, row: Any) -> Any:
