@@ -100,3 +100,29 @@ def test_only_a_participants_plain_look_is_remembered(db_url, facilitator, runni
         workshop = access.workshop_for(session, participant, running_workshop.id)
     assert list(run.values()) == [(workshop, access.Who.PARTICIPANT)]
     assert isinstance(workshop, Workshop)
+
+
+def test_a_run_starts_afresh_and_a_write_forgets_what_it_read():
+    """In a real Streamlit run (AppTest): each run has its own store, and a write
+    (``ui/calls.call``, whatever its outcome) empties it, so the reads after it check
+    again."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from core.actors import ParticipantActor
+        from ui import calls, identity
+
+        st.session_state[identity.ACTOR_KEY] = ParticipantActor(1, 1, "Paulette")
+        calls._run_reads()[object()] = "read"  # a new entry at each run
+        st.write(f"before {len(calls._run_reads())}")
+        if st.session_state.get("write"):
+            calls.call(lambda **_: None)  # a service that writes nothing: still a write
+        st.write(f"after {len(calls._run_reads())}")
+
+    at = AppTest.from_function(script).run()
+    assert [m.value for m in at.markdown] == ["before 1", "after 1"]
+    at.session_state["write"] = True
+    at.run()
+    assert [m.value for m in at.markdown] == ["before 1", "after 0"]
