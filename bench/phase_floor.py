@@ -2,7 +2,8 @@
 Fabrique and for a bare Streamlit app drawing the same elements (the floor: what Streamlit
 itself costs for one full run of such a page per phone). Prints figures.
 
-    .venv/bin/python bench/phase_floor.py [--phones 300] [--only bare|fabrique] [--servers N]
+    .venv/bin/python bench/phase_floor.py [--phones 300] [--only bare|bare_step|fabrique]
+        [--servers N]
 
 Phones are protocol-level clients (bench/load.py's ``Client``), nobody writing. Fabrique:
 the phones join the demo workshop on its needs' board, then the facilitator opens the
@@ -11,8 +12,11 @@ The floor: the phones sit on a bare two-page app's first page, then all ask at o
 its second page — the elements a phone's vote page draws (the page's CSS, its title, two
 metrics, the ballot of three candidates × two criteria in bordered boxes, a live
 fragment, the sidebar's menu of eight pages and its button), no database, no check.
-``--servers N`` (the floor only): N bare servers, the phones dealt among them — what
-Streamlit itself can do with both cores. Figures: seconds from the change until each phone
+``bare_step``: the same elements drawn by one fragment per phone that shows whichever step
+the workshop is at, so that a phase change reruns that fragment instead of the page (no
+navigation, sidebar or new session per phone) — whether such a structure would lower the
+floor. ``--servers N`` (the floors only): N bare servers, the phones dealt among them —
+what Streamlit itself can do with both cores. Figures: seconds from the change until each phone
 has its ballot (p50 / p95 / max), and the servers' CPU per phone.
 """
 
@@ -90,6 +94,38 @@ navigation.run()
 '''
 
 
+# The same elements, but a phone's whole screen is one fragment that draws the step the
+# workshop is at (read from a file beside the app): a phase change is a rerun of that
+# fragment, not of the page — no navigation, sidebar or new session per phone.
+STEP_APP = BARE_APP.replace("""pages = [st.Page(needs""", """from pathlib import Path
+
+STEP_FILE = Path(__file__).with_name("step.txt")
+
+
+@st.fragment(run_every=20)
+def step():
+    if STEP_FILE.exists() and STEP_FILE.read_text() == "vote":
+        st.html("<style>.b{color:#333}</style>")
+        st.title("Évaluer")
+        left, right = st.columns(2)
+        left.metric("Vote", "Ouvert")
+        right.metric("Terminé", "0 / 300", help="Participants qui ont tout noté.")
+        st.html("<div class='b'>Phase 2 sur 4 <b>Évaluer</b> 12:00</div>")
+        st.header("Mon vote")
+        ballot()
+    else:
+        st.html("<style>.b{color:#333}</style>")
+        st.title("Constats et besoins")
+        with st.form("need_capture", clear_on_submit=True):
+            st.text_area("Votre constat", key="need_capture_text")
+            st.form_submit_button("Ajouter")
+        st.html("<div class='b'>Phase 1 sur 4 <b>Constats</b> 12:00</div>")
+
+
+pages = [st.Page(step, title="Atelier", url_path="workshop", default=True)]
+pages += [st.Page(needs""").replace('url_path="explore", default=True', 'url_path="explore"')
+
+
 def has_ballot(client: Client) -> bool:
     return any(key.startswith("score_") for key in client.widgets)
 
@@ -121,6 +157,35 @@ async def bare(args) -> dict:
         cpu, since = cpu_of(servers), time.monotonic()
         for client in clients:  # as each browser would on its server's word
             asyncio.ensure_future(client.rerun(page_name="score", timeout=120))
+        delays = await until_ballots(clients, since)
+        await asyncio.gather(*(c.settle() for c in clients))
+        return figures(delays, cpu_of(servers) - cpu, clients)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+async def bare_step(args) -> dict:
+    """The floor if a phase change reran one fragment per phone instead of its page: the
+    phones sit on the step fragment's needs; the step file turns to the vote and each
+    phone's fragment is rerun (as its server's wake would ask: ui/push.py)."""
+    servers = [bare_server(STEP_APP) for _ in range(args.servers)]
+    try:
+        clients = []
+        for n in range(args.phones):
+            client = Client(servers[n % len(servers)].port)
+            await client.connect()
+            await client.rerun()
+            clients.append(client)
+        await asyncio.gather(*(c.settle() for c in clients))
+        await asyncio.sleep(2)
+        for server in servers:
+            (server.data_dir / "step.txt").write_text("vote")
+        cpu, since = cpu_of(servers), time.monotonic()
+        for client in clients:
+            fragment_id = next(iter(client.fragments))
+            asyncio.ensure_future(client.rerun(fragment_id=fragment_id, auto=True,
+                                               timeout=120))
         delays = await until_ballots(clients, since)
         await asyncio.gather(*(c.settle() for c in clients))
         return figures(delays, cpu_of(servers) - cpu, clients)
@@ -186,13 +251,15 @@ def figures(delays: list[float], cpu: float, clients: list[Client]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=300)
-    parser.add_argument("--only", choices=("bare", "fabrique"), default=None)
+    parser.add_argument("--only", choices=("bare", "bare_step", "fabrique"), default=None)
     parser.add_argument("--servers", type=int, default=1,
                         help="bare Streamlit servers for the floor (the phones dealt among them)")
     args = parser.parse_args()
     floor = "bare Streamlit page (the floor" + (
         f", {args.servers} servers)" if args.servers > 1 else ")")
-    for label, run in ((floor, bare),
+    step_floor = "bare Streamlit, the phase drawn by one fragment per phone" + (
+        f" ({args.servers} servers)" if args.servers > 1 else "")
+    for label, run in ((floor, bare), (step_floor, bare_step),
                        ("Fabrique, needs → vote", fabrique)):
         if args.only and run.__name__ != args.only:
             continue
