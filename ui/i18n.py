@@ -24,10 +24,11 @@ def _default() -> str:
 def lang() -> str:
     """Return the session's language: the one chosen (kept in the page's address, so a
     reload or a link keeps it), else the settings' default."""
-    if LANG_KEY not in st.session_state:
+    language = st.session_state.get(LANG_KEY)  # one read: every message asks
+    if language is None:
         chosen = st.query_params.get(LANG_PARAM, "")
-        st.session_state[LANG_KEY] = chosen if chosen in LANGUAGES else _default()
-    return st.session_state[LANG_KEY]
+        language = st.session_state[LANG_KEY] = chosen if chosen in LANGUAGES else _default()
+    return language
 
 
 def _(msgid: str, **params: Any) -> str:
