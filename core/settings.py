@@ -95,7 +95,7 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'fabrique.db').resolve()}"
 
 
-_settings: dict[tuple[tuple[str, str], ...], Settings] = {}
+_settings: dict[tuple, Settings] = {}  # by ``_environment()``
 
 
 def _environment() -> tuple:

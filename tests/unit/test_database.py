@@ -104,6 +104,26 @@ def test_database_url_settings(monkeypatch, tmp_path):
     assert Settings().resolved_database_url == "postgresql+psycopg://u:p@db:5432/fab"
 
 
+def test_the_settings_follow_the_environment(monkeypatch, tmp_path):
+    """Settings are kept per set of variables (read without decoding every variable) and
+    their database URL once per settings: a change of variable is still seen at once."""
+    from core.db import current_url
+    from core.settings import get_settings
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FABRIQUE_DATA_DIR", str(tmp_path / "a"))
+    first = get_settings()
+    assert get_settings() is first
+    assert current_url() == f"sqlite:///{tmp_path / 'a' / 'fabrique.db'}"
+    monkeypatch.setenv("FABRIQUE_DATA_DIR", str(tmp_path / "b"))
+    assert current_url() == f"sqlite:///{tmp_path / 'b' / 'fabrique.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/fab")
+    assert current_url() == "postgresql+psycopg://u:p@db:5432/fab"
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("FABRIQUE_DATA_DIR", str(tmp_path / "a"))
+    assert get_settings() is first
+
+
 def test_sqlite_writers_wait_instead_of_failing(sqlite_url):
     """Two writing sessions: the second waits for the first (BEGIN IMMEDIATE + timeout)."""
     import threading
