@@ -144,32 +144,28 @@ async def until_ballots(clients: list[Client], since: float, wait: float = 120) 
 
 
 async def bare(args) -> dict:
-    servers = [bare_server(BARE_APP) for _ in range(args.servers)]
-    try:
-        clients = []
-        for n in range(args.phones):
-            client = Client(servers[n % len(servers)].port)
-            await client.connect()
-            await client.rerun()
-            clients.append(client)
-        await asyncio.gather(*(c.settle() for c in clients))
-        await asyncio.sleep(2)
-        cpu, since = cpu_of(servers), time.monotonic()
-        for client in clients:  # as each browser would on its server's word
-            asyncio.ensure_future(client.rerun(page_name="score", timeout=120))
-        delays = await until_ballots(clients, since)
-        await asyncio.gather(*(c.settle() for c in clients))
-        return figures(delays, cpu_of(servers) - cpu, clients)
-    finally:
-        for server in servers:
-            server.stop()
+    """The floor: each phone asks for the vote's page, as a browser would on its server's
+    word."""
+    return await floor(args, BARE_APP,
+                       lambda client: client.rerun(page_name="score", timeout=120))
 
 
 async def bare_step(args) -> dict:
     """The floor if a phase change reran one fragment per phone instead of its page: the
     phones sit on the step fragment's needs; the step file turns to the vote and each
     phone's fragment is rerun (as its server's wake would ask: ui/push.py)."""
-    servers = [bare_server(STEP_APP) for _ in range(args.servers)]
+    def ask(client: Client):
+        return client.rerun(fragment_id=next(iter(client.fragments)), auto=True,
+                            timeout=120)
+
+    return await floor(args, STEP_APP, ask)
+
+
+async def floor(args, source: str, ask) -> dict:
+    """Phones dealt among ``--servers`` bare servers of ``source``, then taken to the vote
+    at once: the step file turned (read by STEP_APP only) and ``ask(client)`` sent by each
+    phone."""
+    servers = [bare_server(source) for _ in range(args.servers)]
     try:
         clients = []
         for n in range(args.phones):
@@ -183,9 +179,7 @@ async def bare_step(args) -> dict:
             (server.data_dir / "step.txt").write_text("vote")
         cpu, since = cpu_of(servers), time.monotonic()
         for client in clients:
-            fragment_id = next(iter(client.fragments))
-            asyncio.ensure_future(client.rerun(fragment_id=fragment_id, auto=True,
-                                               timeout=120))
+            asyncio.ensure_future(ask(client))
         delays = await until_ballots(clients, since)
         await asyncio.gather(*(c.settle() for c in clients))
         return figures(delays, cpu_of(servers) - cpu, clients)
