@@ -11,7 +11,9 @@ text areas whose widget keys it is given and:
 - keeps a copy of each text in the browser (``localStorage``) from the first keystroke
   until the server has acknowledged it: a tab closed before its last text got through (or
   a hall's Wi-Fi gone for a minute) sends it the next time the page opens, with the version
-  it was written on, so a text saved by someone else meanwhile is shown as a conflict;
+  it was written on, so a text saved by someone else meanwhile is shown as a conflict; a
+  text sent and not acknowledged a few seconds later (the message or the run that carried
+  the acknowledgement was lost) is sent again;
 - reports which field has the focus, so the page does not replace that field's text
   while its writer is in it.
 """
@@ -27,6 +29,7 @@ import streamlit as st
 DRAFT_EVENT = "draft"
 EDITING_STATE = "editing"
 PAUSE_MS = 1200
+RESEND_MS = 4000  # sent, not acknowledged after this: sent again
 
 _JS = """
 export default function ({ data, setStateValue, setTriggerValue }) {
@@ -34,6 +37,7 @@ export default function ({ data, setStateValue, setTriggerValue }) {
   // running, and each redraw only hands it the new data and senders.
   const c = window.__fabriqueDrafts || (window.__fabriqueDrafts = {
     pending: new Set(), timer: null, leaving: null, editing: null, sentOld: new Set(),
+    sentAt: {},
   });
   Object.assign(c, { data, setStateValue, setTriggerValue });
   const prefix = 'fabrique-draft:' + data.scope + ':';
@@ -61,10 +65,14 @@ export default function ({ data, setStateValue, setTriggerValue }) {
     const drafts = [];
     for (const field of fields) {
       const saved = store.get(field);
-      if (saved) drafts.push({ field, text: saved.text, base: saved.base, seq: saved.seq });
+      if (saved) {
+        drafts.push({ field, text: saved.text, base: saved.base, seq: saved.seq });
+        c.sentAt[field] = Date.now();
+      }
     }
     if (drafts.length) c.setTriggerValue('draft', drafts);
   };
+  c.send = send;
   c.flush = () => {
     clearTimeout(c.timer);
     c.timer = null;
@@ -127,6 +135,17 @@ export default function ({ data, setStateValue, setTriggerValue }) {
       if (document.visibilityState === 'hidden') c.flush();
     });
     window.addEventListener('pagehide', () => c.flush());
+    // A text sent and still not acknowledged is sent again (saving the same text twice
+    // changes nothing); one being typed waits for its pause.
+    setInterval(() => {
+      if (c.timer !== null) return;
+      const late = c.store.fields().filter((field) => {
+        const saved = c.store.get(field);
+        return saved && saved.seq > c.data.ack && !c.pending.has(field)
+          && Date.now() - (c.sentAt[field] ?? 0) >= c.data.resend_ms;
+      });
+      if (late.length) c.send(late);
+    }, 1000);
   }
 }
 """
@@ -182,6 +201,6 @@ def save_while_typing(fields: dict[str, str], bases: dict[str, int | None],
 
     _component(key=key, data={
         "fields": {key_class(k): v for k, v in fields.items()}, "bases": bases,
-        "pause_ms": PAUSE_MS, "editing": editing(key), "scope": scope,
+        "pause_ms": PAUSE_MS, "resend_ms": RESEND_MS, "editing": editing(key), "scope": scope,
         "ack": st.session_state.get(_ack_key(key), 0)},
         on_draft_change=received, on_editing_change=lambda: None)

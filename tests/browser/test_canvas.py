@@ -203,6 +203,28 @@ def test_a_text_that_never_reached_the_server_is_sent_on_return(server, new_cont
     again.get_by_text("Enregistré par Paulette").wait_for()
 
 
+def test_a_text_whose_sending_was_lost_is_sent_again(server, new_context):
+    code, canvas_id = prepare(server)
+    page = open_canvas(new_context, server, code, canvas_id, "Paulette", 1600)
+    page.get_by_label("Pour qui", exact=True).click()
+    wait_idle(page)
+    # The first message after the pause is lost on the way (the next ones get through).
+    page.evaluate("""() => {
+        const c = window.__fabriqueDrafts, real = c.setTriggerValue;
+        c.lost = 0;
+        c.setTriggerValue = (...args) => c.lost++ ? real(...args) : undefined;
+    }""")
+    page.keyboard.type("Les aînés du bourg", delay=5)
+    page.wait_for_function("window.__fabriqueDrafts.lost === 1")
+    assert saved_texts(server) == []
+    # Not acknowledged: sent again a few seconds later, in the same page.
+    assert wait_saved(server, "Les aînés du bourg") == ["Les aînés du bourg"]
+    page.wait_for_function("Object.keys(localStorage).filter(k => k.startsWith("
+                           "'fabrique-draft:')).length === 0", timeout=10_000)
+    assert page.evaluate("window.__fabriqueDrafts.lost") == 2  # once lost, once resent
+    assert page.get_by_label("Pour qui", exact=True).input_value() == "Les aînés du bourg"
+
+
 def test_a_canvas_started_by_the_facilitator_appears_in_the_phones_list(server, new_context):
     code, _first = prepare(server)
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
