@@ -44,6 +44,7 @@ DRAFTS_KEY = "canvas_drafts"
 # text from a field nobody entered is not saved over the section (seen once under load: a
 # just-opened canvas saved empty in the name of the person looking at it).
 TOUCHED_KEY = "_canvas_touched"
+GENERATION_KEY = "_canvas_generation"  # (canvas, section) -> conflicts settled there
 COMMENT_KEY = "comment_key"  # the browser-made key of the next comment
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
@@ -199,7 +200,11 @@ def start_form() -> None:
 # --- one canvas ---------------------------------------------------------------------------
 
 def text_key(canvas_id: int, section: str) -> str:
-    return f"canvas_{canvas_id}_{section}"
+    """The key of a section's field; a new one each time a conflict there is settled (the
+    field left the page for the conflict: a value the browser still held for the old one,
+    sent with the next click, is Streamlit's to ignore, never saved over the settled text)."""
+    generation = st.session_state.get(GENERATION_KEY, {}).get((canvas_id, section), 0)
+    return f"canvas_{canvas_id}_{section}" + (f"_{generation}" if generation else "")
 
 
 def base_key(canvas_id: int, section: str) -> str:
@@ -210,10 +215,17 @@ def conflict_key(canvas_id: int, section: str) -> str:
     return f"canvas_conflict_{canvas_id}_{section}"
 
 
-def autosave(canvas_id: int, section: str) -> None:
-    """Save when the field is left (or Ctrl+Enter): a new revision, or a conflict. An
-    empty text from a field this person never entered is not saved: the field shows the
-    section's text again (emptying a section is typing in it)."""
+def autosave(canvas_id: int, section: str, key: str | None = None) -> None:
+    """Save when the field ``key`` is left (or Ctrl+Enter): a new revision, or a conflict.
+    Nothing is saved from a field no longer on the page (a conflict there since, being
+    settled, or settled), and an empty text from a field this person never entered is not
+    saved: the field shows the section's text again (emptying a section is typing in it)."""
+    if conflict_key(canvas_id, section) in st.session_state or (
+            key is not None and key != text_key(canvas_id, section)):
+        logging.getLogger(__name__).warning(
+            "canvas %s: a value of %s from a field no longer on the page was not saved",
+            canvas_id, section)
+        return
     text = st.session_state[text_key(canvas_id, section)]
     entered = (canvas_id, section) in st.session_state.get(TOUCHED_KEY, set()) or (
         drafts.editing(DRAFTS_KEY) == section)
@@ -272,6 +284,9 @@ def resolve(canvas_id: int, section: str, choice: str) -> None:
     text = {"theirs": theirs.text, "mine": mine,
             "merged": state.get(f"canvas_merge_{canvas_id}_{section}", "")}[choice]
     state[base_key(canvas_id, section)] = theirs.id
+    state.pop(text_key(canvas_id, section), None)
+    generations = state.setdefault(GENERATION_KEY, {})
+    generations[(canvas_id, section)] = generations.get((canvas_id, section), 0) + 1
     state[text_key(canvas_id, section)] = text
     del state[conflict_key(canvas_id, section)]
     if choice != "theirs":
@@ -331,11 +346,12 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
         if conflict_key(cid, section.key) in st.session_state:
             conflict_panel(cid, section)
             return
-        st.text_area(section.title(lang()), key=text_key(cid, section.key),
+        key = text_key(cid, section.key)
+        st.text_area(section.title(lang()), key=key,
                      label_visibility="collapsed", height=150, disabled=not may_edit,
                      max_chars=canvases.SECTION_TEXT_MAX,
                      placeholder=_("For example: {example}", example=section.example(lang())),
-                     on_change=autosave, args=(cid, section.key))
+                     on_change=autosave, args=(cid, section.key, key))
         # Below the field, never above: an element added above it would redraw it.
         if latest is not None and latest.id != st.session_state.get(base_key(cid, section.key)):
             st.caption(":material/pan_tool: "
