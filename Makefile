@@ -34,8 +34,9 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two pytest-xdist workers: the browser tests on one, one at a time; the rest on the other.
 test: lint $(AXE)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
 # tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).

@@ -65,22 +65,40 @@ def _postgres_possible() -> bool:
     return bool(os.environ.get(PG_ENV)) or find_binaries() is not None
 
 
+BROWSER_TESTS = PROJECT_ROOT / "tests" / "browser"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without any PostgreSQL, leave its tests out once, rather than skip each of them."""
+    """Two groups for ``make test``'s two pytest-xdist workers: the browser tests, one
+    after the other (their timings assume one browser at a time), and the rest. Without
+    any PostgreSQL, leave its tests out once, rather than skip each of them."""
+    for item in items:
+        browser = item.path.is_relative_to(BROWSER_TESTS)
+        item.add_marker(pytest.mark.xdist_group("browser" if browser else "rest"))
     if require_all() or _postgres_possible():
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
-        config.stash[_NO_POSTGRES_KEY] = True
 
 
-_NO_POSTGRES_KEY = pytest.StashKey[bool]()
+_yielding = False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The worker of the non-browser tests (CPU-bound) yields the cores to the browser
+    tests' servers and Chromium, whose waits are timed: it runs at a lower priority."""
+    global _yielding
+    if (not _yielding and os.environ.get("PYTEST_XDIST_WORKER")
+            and not item.path.is_relative_to(BROWSER_TESTS)):
+        os.nice(10)
+        _yielding = True
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
-    if config.stash.get(_NO_POSTGRES_KEY, False):
+    # Said by the process that reports (with pytest-xdist, not the one that collected).
+    if not require_all() and not _postgres_possible():
         terminalreporter.write_line(NO_POSTGRES, yellow=True)
 
 
