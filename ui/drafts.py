@@ -32,14 +32,14 @@ PAUSE_MS = 1200
 RESEND_MS = 4000  # sent, not acknowledged after this: sent again
 
 _JS = """
-export default function ({ data, setStateValue, setTriggerValue }) {
+export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
   // One controller per page, kept across redraws: listeners stay, a pending pause keeps
   // running, and each redraw only hands it the new data and senders.
   const c = window.__fabriqueDrafts || (window.__fabriqueDrafts = {
     pending: new Set(), timer: null, leaving: null, editing: null, sentOld: new Set(),
     sentAt: {},
   });
-  Object.assign(c, { data, setStateValue, setTriggerValue });
+  Object.assign(c, { data, setStateValue, setTriggerValue, root: parentElement });
   const prefix = 'fabrique-draft:' + data.scope + ':';
   const store = {
     get(field) {
@@ -136,9 +136,10 @@ export default function ({ data, setStateValue, setTriggerValue }) {
     });
     window.addEventListener('pagehide', () => c.flush());
     // A text sent and still not acknowledged is sent again (saving the same text twice
-    // changes nothing); one being typed waits for its pause.
+    // changes nothing); one being typed waits for its pause. Only while the page that
+    // saves it is shown: elsewhere in the app, it waits for that page to open again.
     setInterval(() => {
-      if (c.timer !== null) return;
+      if (c.timer !== null || !(c.root && c.root.isConnected)) return;
       const late = c.store.fields().filter((field) => {
         const saved = c.store.get(field);
         return saved && saved.seq > c.data.ack && !c.pending.has(field)

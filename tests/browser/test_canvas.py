@@ -223,6 +223,20 @@ def test_a_text_whose_sending_was_lost_is_sent_again(server, new_context):
                            "'fabrique-draft:')).length === 0", timeout=10_000)
     assert page.evaluate("window.__fabriqueDrafts.lost") == 2  # once lost, once resent
     assert page.get_by_label("Pour qui", exact=True).input_value() == "Les aînés du bourg"
+    # Elsewhere in the app, a text still waiting is not sent: it waits for its page.
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Atelier").click()
+    page.get_by_label("Pour qui", exact=True).wait_for(state="detached")
+    wait_idle(page)
+    page.evaluate("""() => {
+        const c = window.__fabriqueDrafts;
+        c.store.set('pour-qui', {text: 'Les aînés', base: null, seq: Date.now()});
+        c.sent = 0;
+        c.setTriggerValue = () => { c.sent++; };
+    }""")
+    page.wait_for_timeout(6000)  # past the 4 s after which a text waiting is sent again
+    assert page.evaluate("window.__fabriqueDrafts.sent") == 0
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
+                         "'fabrique-draft:')).length") == 1
 
 
 def test_a_canvas_started_by_the_facilitator_appears_in_the_phones_list(server, new_context):
