@@ -34,10 +34,10 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# One process. `pytest -n 2 --dist loadgroup` runs it in about 10 minutes instead of 16, but
-# 2 of 6 such runs had a participant's join time out (README, Tests): not the default yet.
+# Two pytest-xdist workers: the browser tests one after the other on one, the rest on the
+# other (tests/conftest.py makes the split); about 11 minutes instead of 16 in one process.
 test: lint $(AXE)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
 # tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).
