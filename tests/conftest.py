@@ -66,21 +66,36 @@ def _postgres_possible() -> bool:
 
 
 BROWSER_TESTS = PROJECT_ROOT / "tests" / "browser"
+BROWSER_PREFIX = "tests/browser/"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Two groups for ``make test``'s two pytest-xdist workers: the browser tests, one
-    after the other (their timings assume one browser at a time), and the rest. Without
-    any PostgreSQL, leave its tests out once, rather than skip each of them."""
-    for item in items:
-        browser = item.path.is_relative_to(BROWSER_TESTS)
-        item.add_marker(pytest.mark.xdist_group("browser" if browser else "rest"))
+    """Without any PostgreSQL, leave its tests out once, rather than skip each of them."""
     if require_all() or _postgres_possible():
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``make test``'s two workers (``-n 2 --dist loadgroup``): every browser test on one,
+    one after the other (their timings assume one browser at a time), the rest on the
+    other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes into each
+    test's ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from ``_id``): it
+    silently spread the browser tests over both workers. So the two groups are made here,
+    from the test's path, with xdist's scope scheduler (one scope per worker)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserApart(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith(BROWSER_PREFIX) else "rest"
+
+    return BrowserApart(config, log)
 
 
 _yielding = False
