@@ -34,10 +34,11 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Two pytest-xdist workers: the browser tests one after the other on one, the rest on the
-# other (tests/conftest.py makes the split); about 11 minutes instead of 16 in one process.
+# One process (about 16 minutes). `pytest -n 2 --dist loadgroup` (tests/conftest.py splits the
+# browser tests from the rest) takes about 11, but under the second worker a canvas test
+# showed a save fault not yet mended (README, Tests): not the default until it is.
 test: lint $(AXE)
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
 # tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).
