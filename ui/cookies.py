@@ -41,20 +41,8 @@ export default function ({ data, setTriggerValue }) {
 _component = st.components.v2.component("fabrique_cookie", js=_JS)
 
 
-_LAST_KEY = "_fabrique_cookie_last"
-
-
 def _order(name: str, value: str | None, expires_at: dt.datetime | None) -> None:
-    """Draw the script that writes (or, with ``value`` None, deletes) cookie ``name``.
-
-    A deletion already ordered in this session is not ordered again: the cookie this session
-    connected with stays in ``st.context.cookies`` until the page reconnects, so a cookie
-    naming a deactivated account asks for its deletion at every run — each order reruns
-    the app, and would again and again."""
-    last = st.session_state.setdefault(_LAST_KEY, {})
-    if value is None and name in last and last[name] is None:
-        return
-    last[name] = value
+    """Draw the script that writes (or, with ``value`` None, deletes) cookie ``name``."""
     expires = (expires_at or dt.datetime.now() + dt.timedelta(days=1)).timestamp()
     _component(key=f"_fabrique_cookie_{'delete' if value is None else 'set'}",
                data={"order": secrets.token_urlsafe(8), "name": name, "value": value,

@@ -179,27 +179,3 @@ def test_log_out_deletes_the_re_login_cookie(server, new_context):
     wait_idle(page)
     page.get_by_role("button", name="Se connecter").wait_for()
     assert page.get_by_role("heading", name="Collectifs et ateliers").count() == 0
-
-
-def test_a_cookie_of_a_deactivated_account_is_deleted_once(server, new_context):
-    """A page opened with the cookie of an account deactivated since shows the login form
-    and deletes the cookie, once: the cookie the page connected with is still the one the
-    server reads until it reconnects, and ordering its deletion at every run would rerun
-    the page for ever."""
-    from core.models import User, utcnow
-    from tests.conftest import make_user
-
-    with session_scope(write=True, url=server.database_url) as session:
-        make_user(session, "lou")
-    page = new_context().new_page()
-    login(page, server.url, "lou")
-    with session_scope(write=True, url=server.database_url) as session:
-        user = session.exec(select(User).where(User.username == "lou")).one()
-        user.deactivated_at = utcnow()
-        session.add(user)
-        session.commit()
-    other = page.context.new_page()
-    runs = runs_asked(other, lambda: other.goto(f"{server.url}/"))
-    other.get_by_role("button", name="Se connecter").wait_for()
-    assert not any(c["name"] == "fabrique_session" for c in page.context.cookies())
-    assert runs <= 2  # the page's run, and the one after the cookie was deleted
