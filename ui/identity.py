@@ -17,7 +17,7 @@ from core.db import session_scope
 from core.errors import DatabaseUnavailable
 from core.services import accounts, canvas_links, participants
 from core.settings import get_settings
-from ui import cookies, url_state
+from ui import url_state
 
 ACTOR_KEY = "_actor"
 AUTHENTICATOR_KEY = "_authenticator"
@@ -30,8 +30,6 @@ COLLECTIVE_PARAM = "k"  # the collective's link to its canvases
 COLLECTIVE_KEY = "collective_code"
 MEMBER_NAME_KEY = "member_name"
 LOGGED_OUT_KEY = "_logged_out"
-
-cookies.install()  # no cookie iframe (and no second run) on every page: see ui/cookies.py
 
 
 def _authenticator() -> stauth.Authenticate:

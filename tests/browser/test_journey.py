@@ -3,7 +3,6 @@ a participant joins by code on another browser and captures needs, the facilitat
 them, and everything is still there after the server restarts."""
 
 import re
-import time
 
 from sqlmodel import select
 
@@ -129,53 +128,3 @@ def test_logged_out_visitor_finds_no_workshop_data(server, new_context):
     page.goto(f"{server.url}/")
     wait_idle(page)
     page.get_by_text("Connexion animateur·rice").wait_for()
-
-
-def runs_asked(page, action) -> int:
-    """How many runs of the app the page asks its server for while ``action`` opens it
-    and for two seconds after it has settled."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    sent: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framesent", lambda payload: sent.append(payload) if isinstance(payload, bytes)
-        else None))
-    action()
-    wait_idle(page)
-    page.wait_for_timeout(2000)
-    messages = [BackMsg.FromString(payload) for payload in sent]
-    return sum(message.WhichOneof("type") == "rerun_script" for message in messages)
-
-
-def test_a_page_opens_in_one_run_so_a_quick_press_is_not_lost(server, new_context):
-    """A second run started by the page itself, once loaded, would stop a run carrying a
-    press (Streamlit keeps only the newest): "Rejoindre" pressed as the page finished
-    opening did nothing. The join page, the login page and a facilitator's page each open
-    in one run (streamlit-authenticator's cookie iframe used to ask for a second)."""
-    code = join_code(server)
-    visitor = new_context().new_page()
-    assert runs_asked(visitor, lambda: visitor.goto(f"{server.url}/join?code={code}")) == 1
-    assert runs_asked(visitor, lambda: visitor.goto(f"{server.url}/")) == 1
-    facilitator = new_context().new_page()
-    login(facilitator, server.url)
-    assert runs_asked(facilitator, lambda: facilitator.reload()) == 1
-    facilitator.get_by_role("heading", name="Collectifs et ateliers").wait_for()
-
-
-def test_log_out_deletes_the_re_login_cookie(server, new_context):
-    """The sign-in cookie is written by the page at login (a reload finds the facilitator
-    signed in) and deleted at logout (a reload finds the login form)."""
-    page = new_context().new_page()
-    login(page, server.url)
-    page.reload()
-    page.get_by_role("heading", name="Collectifs et ateliers").wait_for()
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_role("button", name="Se connecter").wait_for()
-    deadline = time.monotonic() + 10
-    while any(c["name"] == "fabrique_session" for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "the re-login cookie was never deleted"
-        page.wait_for_timeout(100)
-    page.reload()
-    wait_idle(page)
-    page.get_by_role("button", name="Se connecter").wait_for()
-    assert page.get_by_role("heading", name="Collectifs et ateliers").count() == 0
