@@ -66,7 +66,7 @@ def _postgres_possible() -> bool:
 
 
 BROWSER_TESTS = PROJECT_ROOT / "tests" / "browser"
-BROWSER_PREFIX = "tests/browser/"
+BROWSER_PREFIX = BROWSER_TESTS.relative_to(PROJECT_ROOT).as_posix() + "/"  # in node ids
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -81,7 +81,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """``make test``'s two workers (``-n 2 --dist loadgroup``): every browser test on one,
+    """Two workers (``pytest -n 2 --dist loadgroup``; ``make test`` runs in one process for
+    now, README Tests): every browser test on one,
     one after the other (their timings assume one browser at a time), the rest on the
     other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes into each
     test's ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from ``_id``): it
