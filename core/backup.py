@@ -66,8 +66,20 @@ def _check(path: Path) -> None:
         raise InvalidInput(N_("{file} is not a Fabrique database."), file=str(path))
 
 
+PRIVATE = 0o600  # a backup holds the cookie key, password hashes and personal links
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only, whatever the umask
+    (the writer then fills the file it finds, keeping its mode)."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+    os.chmod(path, PRIVATE)  # the umask may have taken bits away; never adds any
+
+
 def backup(url: str, dest: Path) -> Done:
-    """Write a backup of the database at ``url`` to ``dest`` (while the app runs)."""
+    """Write a backup of the database at ``url`` to ``dest`` (while the app runs), readable
+    by its owner only (0600)."""
     source = sqlite_path(url)
     dest.parent.mkdir(parents=True, exist_ok=True)
     if source is None:
@@ -75,7 +87,7 @@ def backup(url: str, dest: Path) -> Done:
     if not source.exists():
         raise InvalidInput(N_("There is no database at {file}."), file=str(source))
     partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
+    _private_file(partial)
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
             closing(sqlite3.connect(partial)) as out:
         src.backup(out)
@@ -96,6 +108,7 @@ def _pg_dump(url: str, dest: Path) -> Done:
     if parsed.password:
         env["PGPASSWORD"] = parsed.password
     target = parsed.set(password=None).render_as_string(hide_password=False)
+    _private_file(dest)
     finished = subprocess.run(  # noqa: S603 - our own command line, no shell
         [program, "--format=custom", f"--file={dest}", f"--dbname={target}"],
         env=env, capture_output=True, text=True, check=False)
@@ -151,6 +164,7 @@ def restore(url: str, backup_file: Path) -> Done:
         backup(url, kept_aside)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
+    _private_file(target)
     shutil.copyfile(backup_file, target)
     return Done(target, target.stat().st_size, kept_aside)
 
@@ -161,6 +175,7 @@ def automatic(url: str, data_dir: Path, kept: int, label: str) -> Path | None:
     if kept <= 0:
         return None
     folder = data_dir / "backups"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     suffix = ".db" if sqlite_path(url) is not None else ".dump"
     dest = folder / f"{AUTO_PREFIX}{stamp}-{label}{suffix}"

@@ -233,15 +233,23 @@ class Participant(SQLModel, table=True):
     __tablename__ = "participant"
     __table_args__ = (
         UniqueConstraint("workshop_id", "name_key", name="uq_participant_name"),
+        UniqueConstraint("workshop_id", "look_key", name="uq_participant_look"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
     display_name: str = Field(max_length=NAME_MAX)
-    # Case- and accent-insensitive form of the name: "Élise" and "elise" are one person.
+    # The name's two keys (core/names.py): "Élise", "ELISE" and "ÉIise" are one person.
     name_key: str = Field(max_length=NAME_MAX)
+    look_key: str | None = Field(default=None, max_length=NAME_MAX)
     # Secret that brings this participant back (kept in the URL of their browser).
     token: str = Field(max_length=64, unique=True, index=True)
+    # The key the join form carried (made in the browser): the same press sent again finds
+    # this participant instead of being refused its own name.
+    join_key: str | None = Field(default=None, max_length=40, unique=True)
+    # A digest of the browser's own cookie (asgi.py): joining again under this name from
+    # the same browser gives this participant back.
+    browser_key: str | None = Field(default=None, max_length=64)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)

@@ -2,12 +2,17 @@
 look like, so that nobody joins as someone else under a name that looks the same.
 
 - ``clean_name`` keeps what a person sees: NFKC, without invisible, bidirectional and
-  filler characters (U+200D, U+2060, U+00AD, U+202E, U+3164, U+2800…); a name made only of
-  them is refused.
-- ``name_key`` compares names as they look: case and accents aside, and each character
-  replaced by one representative of its confusables (Unicode's list, UTS #39, through the
-  ``confusable_homoglyphs`` package): "Élise", "  elise " and "Еlise" (Cyrillic Е) are one
-  name.
+  filler characters — every default-ignorable code point (Unicode's
+  ``Default_Ignorable_Code_Point``: joiners, variation selectors, tags, U+034F, U+180B…),
+  controls and format characters, and the fillers drawn as a blank (U+3164, U+2800…); a
+  name made only of them is refused.
+- ``name_keys`` compares names as they look, two ways: case and accents set aside first,
+  then each character replaced by one representative of its confusables ("Élise",
+  "ELISE", "Еlise" with a Cyrillic Е); and look-alikes first, as written, then case and
+  accents ("ÉIise" with a capital I, "É1ise"). Two names are one if either key is shared.
+  Confusables are Unicode's list (UTS #39, through the ``confusable_homoglyphs``
+  package), closed in both directions: "I", "l" and "1" are one class, whichever of them
+  the list starts from.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import json
 import unicodedata
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
+
+import regex
 
 from core.errors import InvalidInput
 from core.i18n import N_
@@ -24,12 +32,13 @@ from core.text import clean_text, fold
 NAME_LENGTH = 40
 KEY_LENGTH = 80
 
-# Characters drawn as nothing, or as a blank, that are not ordinary spaces.
-_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e", "\u17b4", "\u17b5"}
+# Characters drawn as a blank that are not ordinary spaces nor default-ignorable.
+_FILLERS = {"\u2800", "\U00016fe4"}
+_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
 def _visible(char: str) -> bool:
-    if char in _FILLERS:
+    if char in _FILLERS or _IGNORABLE.match(char):
         return False
     category = unicodedata.category(char)
     # Cf: format characters (joiners, bidirectional controls, soft hyphen, word joiner);
@@ -49,16 +58,29 @@ def clean_name(value: str) -> str:
 
 @cache
 def _representatives() -> dict[str, str]:
-    """Map each character to the smallest one it can be confused with (one character)."""
+    """Map each character to the smallest one of its class of confusables (one character).
+    The list gives, for a character, those it can be taken for; a class is closed over
+    those pairs both ways (union-find), so "I" → "l" and "l" → "1" put the three
+    together."""
     source = resources.files("confusable_homoglyphs").joinpath("confusables.json")
     table = json.loads(source.read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        parent.setdefault(char, char)
+        while parent[char] != char:
+            parent[char] = parent[parent[char]]
+            char = parent[char]
+        return char
+
     for char, homoglyphs in table.items():
         if len(char) != 1:
             continue
-        group = [char] + [h["c"] for h in homoglyphs if len(h["c"]) == 1]
-        out[char] = min(group)
-    return out
+        for other in (h["c"] for h in homoglyphs if len(h["c"]) == 1):
+            a, b = root(char), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {char: root(char) for char in parent}
 
 
 def _skeleton(text: str) -> str:
@@ -66,7 +88,20 @@ def _skeleton(text: str) -> str:
     return "".join(table.get(c, c) for c in text)
 
 
+class NameKeys(NamedTuple):
+    """The two keys a name is compared by (``name_keys``)."""
+
+    name_key: str  # case and accents aside, then look-alikes
+    look_key: str  # look-alikes as written, then case and accents
+
+
+def name_keys(name: str) -> NameKeys:
+    """Return both keys of ``name``: two names are one person's if they share either."""
+    shown = clean_name(name)
+    return NameKeys(_skeleton(fold(shown)).replace(" ", "")[:KEY_LENGTH],
+                    _skeleton(fold(_skeleton(shown))).replace(" ", "")[:KEY_LENGTH])
+
+
 def name_key(name: str) -> str:
-    """Return what two names that look alike share (look-alikes are mapped before and after
-    case and accents are set aside: "0" looks like "O", and "o" like "о")."""
-    return _skeleton(fold(_skeleton(clean_name(name)))).replace(" ", "")[:KEY_LENGTH]
+    """Return the first key of ``name`` (case and accents aside, then look-alikes)."""
+    return name_keys(name).name_key

@@ -14,7 +14,6 @@ from core.errors import TemplateError
 from core.i18n import N_
 from core.models import (
     CARD_TEXT_MAX,
-    NAME_MAX,
     Action,
     ActionChange,
     ActionStatus,
@@ -36,9 +35,9 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.names import name_keys
 from core.services.workshops import add_agenda, insert_with_join_code
 from core.templates import Templates, read_yaml_model
-from core.text import fold
 
 
 class _Strict(BaseModel):
@@ -215,8 +214,10 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, fmt, lang)
     people = [Participant(workshop_id=pk(workshop), display_name=name,
-                          name_key=fold(name)[:NAME_MAX], token=secrets.token_urlsafe(24),
-                          created_at=held) for name in earlier.participants]
+                          name_key=name_keys(name).name_key,
+                          look_key=name_keys(name).look_key,
+                          token=secrets.token_urlsafe(24), created_at=held)
+              for name in earlier.participants]
     session.add_all(people)
     cards = _add_cards(session, collective, workshop, earlier.cards, held)
     criteria = [Criterion(workshop_id=pk(workshop), key=c.key, name_fr=c.name.fr,

@@ -15,7 +15,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 from core.actors import Actor, ParticipantActor, UserActor
 from core.db import session_scope
 from core.errors import DatabaseUnavailable
-from core.services import accounts, canvas_links, participants
+from core.services import accounts, canvas_links, limits, participants
 from core.settings import get_settings
 from ui import url_state
 
@@ -131,14 +131,13 @@ def log_out() -> None:
 
 
 def client_address() -> str:
-    """Return the address this browser connects from (the configured proxy header's first
-    address behind a reverse proxy), to count its wrong tries."""
+    """Return the address this browser connects from (behind a reverse proxy, the address
+    the proxy added last to its configured header), to count its wrong tries."""
     header = get_settings().trusted_proxy_header
     if header:
-        forwarded = st.context.headers.get(header) or ""
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
+        added = limits.forwarded_client(st.context.headers.get(header))
+        if added:
+            return added
     return st.context.ip_address or "unknown"
 
 

@@ -258,7 +258,7 @@ def sign_in(session: Session, *, username: str, client: str,
     checks the typed password (the authenticator's work) and says whether it was right.
 
     Wrong passwords slow the next tries down, counted per client address (up to
-    ``limits.CAP_SECONDS``) and per account (up to ``limits.ACCOUNT_CAP_SECONDS``, so that
+    ``limits.CAP_SECONDS``; a right password does not forgive them) and per account (up to ``limits.ACCOUNT_CAP_SECONDS``, so that
     guessing from elsewhere never keeps the facilitator out for long); a try made before
     its wait is over is refused without checking the password.
     """
@@ -268,8 +268,11 @@ def sign_in(session: Session, *, username: str, client: str,
         limits.check(session, "sign-in-address", address)
     limits.check(session, "sign-in-account", account, cap=limits.ACCOUNT_CAP_SECONDS)
     ok = bool(check_password())
-    if address:
-        limits.record(session, "sign-in-address", address, failed=not ok)
+    if address and not ok:
+        # A right password for some account does not forgive an address its wrong tries
+        # (one's own account would otherwise reset a guess at another's).
+        limits.record(session, "sign-in-address", address, failed=True)
+    # The account's own count: its right password is its owner's, who is forgiven.
     limits.record(session, "sign-in-account", account, failed=not ok)
     return ok
 

@@ -1,6 +1,8 @@
 """Slow down guessing: after a few wrong tries from one client, each further try waits
 longer (2, 4, 8… seconds, up to a cap), counted in the database so that every app server
-applies the same limit. A right try starts the count again."""
+applies the same limit. A right try recorded as such starts the count again: callers record
+one only where it proves the subject (an account's own password), never for a client
+address, which a right try made elsewhere must not forgive."""
 
 from __future__ import annotations
 
@@ -53,3 +55,12 @@ def record(session: Session, kind: str, subject: str, *, failed: bool) -> None:
     """Remember one try (committed at once: a refusal that follows must not undo it)."""
     session.add(Attempt(kind=kind, subject=subject[:120], failed=failed))
     session.commit()
+
+
+def forwarded_client(header: str | None) -> str:
+    """Return the client address a trusted reverse proxy added to ``header`` (e.g.
+    ``X-Forwarded-For: <what the client wrote>, <what the proxy saw>``): the last one. The
+    first is whatever the client chose to send, and would let a guesser pick a new address
+    for each try. Empty if the header holds none."""
+    addresses = [part.strip() for part in (header or "").split(",")]
+    return next((a for a in reversed(addresses) if a), "")

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -15,7 +15,7 @@ from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import Participant, WorkshopStatus, pk, utcnow
-from core.names import clean_name, name_key
+from core.names import clean_name, name_keys
 from core.services import limits
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
@@ -23,16 +23,26 @@ from core.services.workshops import find_by_code
 
 
 def join_workshop(*, session: Session, code: str, display_name: str,
-                  token: str | None = None, client: str = "") -> Participant:
+                  token: str | None = None, client: str = "", join_key: str | None = None,
+                  browser: str | None = None) -> Participant:
     """Join the workshop that ``code`` opens, under ``display_name``.
 
     A name is one person's: a name already taken in the workshop — or one that looks the
     same (case, accents, invisible characters, look-alike letters aside) — is refused,
-    unless the browser proves it is that person with the personal ``token`` it holds.
-    Someone who lost their phone comes back through the personal link the facilitator
-    shows them. A name the facilitator removed cannot join again.
+    unless the browser proves it is that person: with the personal ``token`` it holds, with
+    the same ``join_key`` (the join form's key: the same press sent again, after its answer
+    was lost), or from the same ``browser`` (the digest of the browser's own cookie) that
+    joined under this name. Someone who lost their phone comes back through the personal
+    link the facilitator shows them. A name the facilitator removed cannot join again.
     """
-    # Join codes can be guessed: each client's wrong codes slow its next tries down.
+    if join_key:
+        # The same press again: its participant, whatever happened to the first answer.
+        again = session.exec(select(Participant).where(Participant.join_key == join_key)
+                             ).first()
+        if again is not None and again.removed_at is None:
+            return again
+    # Join codes can be guessed: each client's wrong codes slow its next tries down, and a
+    # right code does not forgive the wrong ones before it.
     subject = f"join:{client}" if client else ""
     if subject:
         limits.check(session, "join", subject)
@@ -42,20 +52,23 @@ def join_workshop(*, session: Session, code: str, display_name: str,
         if subject:
             limits.record(session, "join", subject, failed=True)
         raise
-    if subject:
-        limits.record(session, "join", subject, failed=False)
     if workshop.status == WorkshopStatus.ENDED:
         raise PermissionDenied(N_("This workshop is over: it can no longer be joined."))
     name = clean_name(display_name)
-    key = name_key(name)
+    keys = name_keys(name)
     existing = session.exec(
         select(Participant).where(Participant.workshop_id == workshop.id,
-                                  Participant.name_key == key)
+                                  or_(Participant.name_key == keys.name_key,
+                                      Participant.look_key == keys.look_key))
+        .order_by(col(Participant.id))
     ).first()
     if existing is not None:
         if existing.removed_at is not None:
             raise PermissionDenied(N_("The facilitator removed this name from the workshop."))
-        if not token or not secrets.compare_digest(token, existing.token):
+        proved = (token and secrets.compare_digest(token, existing.token)) or (
+            browser and existing.browser_key
+            and secrets.compare_digest(browser, existing.browser_key))
+        if not proved:
             raise PermissionDenied(
                 N_("Someone already takes part as “{name}”. If it is you, open your "
                    "personal link again, or ask the facilitator for it; otherwise, add an "
@@ -66,17 +79,21 @@ def join_workshop(*, session: Session, code: str, display_name: str,
     participant = Participant(
         workshop_id=pk(workshop),
         display_name=name,
-        name_key=key,
+        name_key=keys.name_key,
+        look_key=keys.look_key,
         token=secrets.token_urlsafe(24),
+        join_key=join_key or None,
+        browser_key=browser or None,
     )
     session.add(participant)
     try:
         session.commit()
     except IntegrityError:
-        # Someone joined with the same name at the same moment: the name is theirs.
+        # Someone joined with the same name at the same moment (or this very press did):
+        # the name is theirs, or this press finds its participant.
         session.rollback()
         return join_workshop(session=session, code=code, display_name=display_name,
-                             token=token, client=client)
+                             token=token, client=client, join_key=join_key, browser=browser)
     return participant
 
 
@@ -170,8 +187,9 @@ def rename_participant(
         raise InvalidInput(N_("This participant does not exist."))
     facilitated_workshop(session, actor, participant.workshop_id)
     name = clean_name(display_name)
+    keys = name_keys(name)
     participant.display_name = name
-    participant.name_key = name_key(name)
+    participant.name_key, participant.look_key = keys
     try:
         session.flush()
     except IntegrityError as exc:

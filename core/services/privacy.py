@@ -40,7 +40,7 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.names import name_key
+from core.names import name_keys
 from core.services import transfer
 from core.services.access import collective_for, require_admin
 from core.services.live_cache import bump_board_revision
@@ -90,7 +90,7 @@ def _anonymise(session: Session, participant: Participant, now: dt.datetime) -> 
             session.execute(update(table).where(col(table.id).in_(ids))
                             .values({column.key: new}))  # type: ignore[attr-defined]
     participant.display_name = new
-    participant.name_key = name_key(f"{new} {pid}")[:80]
+    participant.name_key, participant.look_key = name_keys(f"{new} {pid}")
     participant.token = secrets.token_urlsafe(24)  # the old link no longer opens anything
     participant.anonymised_at = now
     participant.removed_at = participant.removed_at or now

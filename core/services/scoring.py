@@ -39,7 +39,7 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.names import name_key
+from core.names import name_keys
 from core.policy import Act
 from core.services.access import (
     active_participant,
@@ -443,8 +443,9 @@ def _voter(session: Session, actor: Actor, workshop: Workshop) -> Participant:
         Participant.workshop_id == pk(workshop), Participant.user_id == actor.user_id)).first()
     if participant is None:
         name = f"{actor.name} (animation)"[:NAME_MAX]
+        keys = name_keys(name)
         participant = Participant(workshop_id=pk(workshop), display_name=name,
-                                  name_key=name_key(name),
+                                  name_key=keys.name_key, look_key=keys.look_key,
                                   token=secrets.token_urlsafe(24), user_id=actor.user_id)
         session.add(participant)
         session.flush()

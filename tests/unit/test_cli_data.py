@@ -164,3 +164,26 @@ def test_restore_refuses_what_is_not_a_backup(sqlite_url, tmp_path, problem):
     refused = run(sqlite_url, tmp_path, "restore", str(bad))
     assert refused.returncode == 2
     assert ("There is no file" if problem == "missing" else "not a SQLite") in refused.stderr
+
+
+def test_backups_are_readable_by_their_owner_only(sqlite_url, tmp_path, templates):
+    """A backup holds the cookie key, password hashes and personal links: 0600 whatever the
+    umask, for `fabrique backup FILE` and for the automatic backups (once 0644)."""
+    import stat
+
+    from core import backup
+
+    laptop(sqlite_url, templates)
+    dispose_engines(sqlite_url)
+    copy = tmp_path / "copy.db"
+    old = os.umask(0o022)
+    try:
+        made = run(sqlite_url, tmp_path, "backup", str(copy))
+        automatic = backup.automatic(sqlite_url, tmp_path / "data", kept=3, label="test")
+    finally:
+        os.umask(old)
+    assert made.returncode == 0, made.stderr
+    assert automatic is not None
+    for path in (copy, automatic):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path, oct(path.stat().st_mode))
+    assert stat.S_IMODE(automatic.parent.stat().st_mode) == 0o700

@@ -77,7 +77,9 @@ def test_join_by_code_ignores_case_and_spaces(session, running_workshop):
 
 LOOK_ALIKES = ["Élise Dupré", "  elise   dupre ", "ÉLISE DUPRÉ", "E\u2060lise Dupré",
                "El\u200dise Dupré", "Eli\u00adse Dupré", "\u0415lise Dupré",  # Cyrillic Е
-               "Еlisе Duprе"]
+               "Еlisе Duprе", "ÉIise Dupré",  # a capital I for the l
+               "Élise\ufe0f Dupré", "Éli\u034fse Dupré", "Éli\U000e0100se Dupré",
+               "Élise\u180b Dupré", "Éli\U00016fe4se Dupré", "ELISE DUPRE"]
 
 
 def test_a_name_is_one_persons_and_look_alikes_are_that_name(session, running_workshop):
@@ -97,6 +99,36 @@ def test_a_name_is_one_persons_and_look_alikes_are_that_name(session, running_wo
     # Another name is another person.
     other = participants.join_workshop(session=session, code=code, display_name="Élise D.")
     assert other.id != first.id
+
+
+def test_the_same_press_sent_again_finds_its_participant(session, running_workshop):
+    """A join whose answer never reached the browser (the run carrying it stopped): the form
+    sends the same key again and gets the same participant back, not "someone already takes
+    part as…"; another browser's key does not."""
+    code = running_workshop.join_code
+    first = participants.join_workshop(session=session, code=code, display_name="Marcel",
+                                       join_key="k-press-1")
+    again = participants.join_workshop(session=session, code=code, display_name="Marcel",
+                                       join_key="k-press-1")
+    assert (again.id, again.token) == (first.id, first.token)
+    with pytest.raises(PermissionDenied, match="déjà|already"):
+        participants.join_workshop(session=session, code=code, display_name="Marcel",
+                                   join_key="k-other-phone")
+
+
+def test_the_same_browser_gets_its_name_back(session, running_workshop):
+    """A phone that lost its page (reloaded before the answer came) joins again under its
+    name from the same browser: its digest proves it."""
+    code = running_workshop.join_code
+    first = participants.join_workshop(session=session, code=code, display_name="Paulette",
+                                       browser="b" * 64)
+    again = participants.join_workshop(session=session, code=code, display_name="paulette",
+                                       browser="b" * 64)
+    assert again.id == first.id
+    for other in ("c" * 64, None):
+        with pytest.raises(PermissionDenied):
+            participants.join_workshop(session=session, code=code, display_name="Paulette",
+                                       browser=other)
 
 
 @pytest.mark.parametrize("invisible", ["\u2060", "\u200d", "\u00ad", "\u202e", "\u3164",
