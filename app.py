@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import policy
 from core.errors import DatabaseUnavailable, FabriqueError
-from ui import calls, identity, legacy_guard, placement, render, screens, startup
+from ui import calls, cookie_orders, identity, legacy_guard, placement, render, screens, startup
 from ui.i18n import _, language_picker
 
 # A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
@@ -29,40 +29,58 @@ if startup_error is not None:
         st.title("Fabrique")
         calls.show_error(startup_error)
 
-    st.navigation([st.Page(_startup_failed, title="Fabrique", url_path="error")]).run()
+    st.navigation(screens.everywhere(_startup_failed, "Fabrique"), position="hidden").run()
 else:
     calls.apply_pending_clears()
     actor = identity.identify()
     user = identity.user_actor()
 
-    def menu(*entries: screens.Screen) -> list[st.Page]:
-        return [entry.page() for entry in entries]
-
-    if policy.facilitates(actor):
-        pages = {
-            _("Workshop"): menu(screens.HOME, screens.FACILITATE, screens.PROJECTOR,
-                                screens.EXPLORE, screens.IDEAS, screens.GROUP, screens.SCORE,
-                                screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS,
-                                screens.SYNTHESIS, screens.IMPORT_CARDS),
-            _("Settings"): menu(screens.ACCOUNT, screens.USERS) if user and user.is_admin
-            else menu(screens.ACCOUNT),
-        }
-    elif policy.is_link_member(actor):
-        pages = {_("Our project"): menu(screens.CANVAS, screens.NEXT_STEPS)}
-    elif policy.is_participant(actor):
-        pages = {_("Workshop"): menu(screens.WORKSHOP, screens.EXPLORE, screens.IDEAS,
-                                     screens.GROUP, screens.SCORE, screens.RESULTS,
-                                     screens.CANVAS, screens.NEXT_STEPS)}
-    else:
-        pages = {"": menu(screens.LOGIN, screens.JOIN)}
-    if placement.server_for(actor) is not None:
+    if identity.database_away():
+        # A page opened while the database does not answer: whoever this is, wait here,
+        # at the address asked for, which opens once the database is back.
+        pages: dict[str, list[st.Page]] = {"": screens.everywhere(calls.reconnecting,
+                                                                 "Fabrique")}
+    elif placement.server_for(actor) is not None:
         # A participant belongs on one of the participant servers (`fabrique serve`):
         # whatever page they asked for, this server only sends them on.
-        pages = {"": [st.Page(lambda: placement.send_on(actor), title="Fabrique",
-                              url_path="workshop", default=True)]}
+        pages = {"": screens.everywhere(lambda: placement.send_on(actor), "Fabrique")}
+    elif policy.facilitates(actor):
+        pages = screens.navigation({
+            _("Workshop"): (screens.HOME, screens.FACILITATE, screens.PROJECTOR,
+                            screens.EXPLORE, screens.IDEAS, screens.GROUP, screens.SCORE,
+                            screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS,
+                            screens.SYNTHESIS, screens.IMPORT_CARDS),
+            _("Settings"): (screens.ACCOUNT, screens.USERS) if user and user.is_admin
+            else (screens.ACCOUNT,),
+        })
+    elif policy.is_link_member(actor):
+        pages = screens.navigation({_("Our project"): (screens.CANVAS, screens.NEXT_STEPS)},
+                                   stand_ins={screens.LOGIN: screens.LOGIN})
+    elif policy.is_participant(actor):
+        pages = screens.navigation(
+            {_("Workshop"): (screens.WORKSHOP, screens.EXPLORE, screens.IDEAS, screens.GROUP,
+                             screens.SCORE, screens.RESULTS, screens.CANVAS,
+                             screens.NEXT_STEPS)},
+            # Someone who just joined, or opens the join link again, is in their workshop.
+            stand_ins={screens.LOGIN: screens.LOGIN})
+    else:
+        # A visitor: a participant's address asks to join, any other to sign in (and then
+        # opens what was asked for).
+        pages = screens.navigation(
+            {"": (screens.LOGIN, screens.JOIN)},
+            stand_ins={screen: screens.JOIN for screen in screens.PARTICIPANT_SCREENS})
 
     # Every page listed: a collapsed menu ends with Streamlit's own "View 4 more", in English.
     navigation = st.navigation(pages, expanded=True)
+    cookie_orders.carry_out()
+    stale = identity.stale_link()
+    if stale == identity.TOKEN_PARAM:
+        st.warning(_("This personal link no longer opens a workshop (the workshop ended, or "
+                     "the facilitator removed the name). Join again with the workshop code."),
+                   icon=":material/link_off:")
+    elif stale == identity.COLLECTIVE_PARAM:
+        st.warning(_("This collective's link no longer opens anything: ask the facilitator "
+                     "for a new one."), icon=":material/link_off:")
     if actor is not None:
         st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:

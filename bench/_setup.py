@@ -119,8 +119,7 @@ def app_as_facilitator(workshop_id: int, page: str, timeout: int = 120) -> Any:
 
     _keep_navigation()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    for key, value in dict(authentication_status=True, username=USERNAME, name="Bench",
-                           logout=None, workshop_id=workshop_id).items():
+    for key, value in dict(_signed_in=USERNAME, workshop_id=workshop_id).items():
         at.session_state[key] = value
     at.run()
     at.switch_page(page).run()

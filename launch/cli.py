@@ -196,7 +196,7 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split())
 
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "asgi.py"  # app.py with launch/web.py
 WALL_INTERVAL = 0.25  # seconds between the wall's polls, on its own server
 
 

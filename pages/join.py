@@ -5,8 +5,10 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import participants
-from ui import calls, identity, legacy_guard
+from ui import calls, client_keys, identity, legacy_guard
 from ui.i18n import _
+
+JOIN_KEY = "join_key"  # the form's key, made in the browser (ui/client_keys)
 
 legacy_guard.page_setup()
 
@@ -20,6 +22,10 @@ with st.form("join_form"):
     name = st.text_input(_("Your name"), max_chars=40, key="join_name",
                          placeholder=_("First name, or first name and village"))
     submitted = st.form_submit_button(_("Join"), type="primary")
+    # One press, one key: sent again (its answer lost on the way), it finds the same
+    # participant instead of "someone already takes part as…".
+    sent_key = client_keys.current(JOIN_KEY)
+    client_keys.place(JOIN_KEY)
 
 if submitted:
     try:
@@ -28,10 +34,12 @@ if submitted:
                 session=db, code=code, display_name=name,
                 token=st.session_state.get(identity.PARTICIPANT_KEY)
                 or st.query_params.get(identity.TOKEN_PARAM),
-                client=identity.client_address())
+                client=identity.client_address(), join_key=sent_key,
+                browser=identity.browser())
     except FabriqueError as error:
         calls.show_error(error)
     else:
+        client_keys.used(JOIN_KEY, sent_key)
         if "code" in st.query_params:
             del st.query_params["code"]
         identity.become_participant(participant.token)

@@ -56,9 +56,6 @@ if needs_admin:
 else:
     if st.session_state.pop(CREATED_KEY, False):
         st.success(_("Account created. You can log in now."), icon=":material/check_circle:")
-    # Our own form (the authenticator checks the password and writes its cookie): each
-    # try passes through the sign-in limits first.
-    auth = identity.authenticator()
     with st.form("login_form", enter_to_submit=True):
         st.header(_("Facilitator login"))
         username = st.text_input(_("Username"), key="login_username", autocomplete="username")
@@ -68,17 +65,18 @@ else:
     if submitted and username and password:
         try:
             with session_scope(write=True) as db:
+                # Each try passes through the sign-in limits first.
                 ok = accounts.sign_in(
                     session=db, username=username, client=identity.client_address(),
-                    check_password=lambda: bool(
-                        auth.authentication_controller.login(username, password)))
+                    check_password=lambda: accounts.password_matches(db, username, password))
         except FabriqueError as error:
             calls.show_error(error)
         else:
             if ok:
-                auth.cookie_controller.set_cookie()
-                # The cookie's component reruns the app once it is written.
-                st.success(_("Logged in. Opening your workshops…"), icon=":material/check_circle:")
+                identity.sign_in(username)
+                # Where the facilitator was going (a page that asked to sign in first), or
+                # their collectives.
+                st.rerun()
             else:
                 st.error(_("Wrong username or password."), icon=":material/warning:")
     elif submitted:

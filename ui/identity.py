@@ -9,51 +9,41 @@ for the pages of that run. Which workshop a facilitator has open lives here too.
 from __future__ import annotations
 
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.db import session_scope
 from core.errors import DatabaseUnavailable
 from core.services import accounts, canvas_links, limits, participants
 from core.settings import get_settings
-from ui import url_state
+from launch import web
+from ui import cookie_orders, url_state
 
 ACTOR_KEY = "_actor"
-AUTHENTICATOR_KEY = "_authenticator"
+SIGNED_IN_KEY = "_signed_in"  # the facilitator's username, once signed in
+DROPPED_COOKIE_KEY = "_dropped_cookie"  # a re-login cookie this session no longer honours
 PARTICIPANT_KEY = "participant_token"
 WORKSHOP_KEY = "workshop_id"
-COOKIE_NAME = "fabrique_session"
+COOKIE_NAME = accounts.SESSION_COOKIE
 WORKSHOP_PARAM = "w"
 TOKEN_PARAM = "p"  # noqa: S105 - the name of a URL parameter, not a secret
 COLLECTIVE_PARAM = "k"  # the collective's link to its canvases
 COLLECTIVE_KEY = "collective_code"
 MEMBER_NAME_KEY = "member_name"
-LOGGED_OUT_KEY = "_logged_out"
+STALE_LINK_KEY = "_stale_link"  # which kind of link this visit came with, no longer valid
 
 
-def _authenticator() -> stauth.Authenticate:
+def _cookie(name: str) -> str | None:
+    """The value of cookie ``name`` the page was opened with (None without one; AppTest has
+    no cookies)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _cookie_key() -> str:
     settings = get_settings()
     configured = settings.cookie_key.get_secret_value() if settings.cookie_key else None
     with session_scope() as session:
-        credentials = accounts.credentials(session)
-        key = accounts.cookie_key(session, configured)
-    return stauth.Authenticate(
-        credentials,
-        cookie_name=COOKIE_NAME,
-        cookie_key=key,
-        cookie_expiry_days=settings.cookie_expiry_days,
-        auto_hash=False,
-        login_sleep_time=0,
-    )
-
-
-def authenticator() -> stauth.Authenticate:
-    """Return this run's authenticator (created by ``identify``), or stop the page."""
-    auth = st.session_state.get(AUTHENTICATOR_KEY)
-    if auth is None:
-        st.stop()
-    return auth
+        return accounts.cookie_key(session, configured)
 
 
 def _collective_member(code: str) -> Actor | None:
@@ -63,71 +53,115 @@ def _collective_member(code: str) -> Actor | None:
                                              st.session_state.get(MEMBER_NAME_KEY, ""))
     if member is None:
         forget_collective()
+        st.session_state[STALE_LINK_KEY] = COLLECTIVE_PARAM
     return member
+
+
+AWAY_KEY = "_database_away"
 
 
 def identify() -> Actor | None:
     """Work out who is acting in this run and remember it for the pages. Without the
-    database (restarting), the last run's actor draws the menu; the page then says it is
-    reconnecting."""
+    database (restarting), the last run's actor draws the menu, and the page then says it
+    is reconnecting; a page opened afresh meanwhile knows nobody yet (``database_away``)."""
     try:
-        return _identify()
+        actor = _identify()
     except DatabaseUnavailable:
-        return st.session_state.get(ACTOR_KEY)
+        known = st.session_state.get(ACTOR_KEY)
+        st.session_state[AWAY_KEY] = known is None
+        return known
+    st.session_state.pop(AWAY_KEY, None)
+    return actor
+
+
+def database_away() -> bool:
+    """Say whether this run could not tell who is acting because the database is away."""
+    return bool(st.session_state.get(AWAY_KEY))
+
+
+def _signed_in_from_cookie() -> str | None:
+    """Sign in from the re-login cookie the page was opened with, if it holds."""
+    token = _cookie(COOKIE_NAME)
+    if token is None or token == st.session_state.get(DROPPED_COOKIE_KEY):
+        return None
+    username = accounts.session_username(token, _cookie_key())
+    if username is None:  # expired, or signed with another key: have it deleted, once
+        _drop_cookie(token)
+        return None
+    st.session_state[SIGNED_IN_KEY] = username
+    return username
+
+
+def _drop_cookie(token: str | None) -> None:
+    """Stop honouring the re-login cookie ``token`` in this session (the connection keeps
+    sending it until the page is reloaded) and have the browser delete it."""
+    if token is not None and st.session_state.get(DROPPED_COOKIE_KEY) != token:
+        st.session_state[DROPPED_COOKIE_KEY] = token
+        cookie_orders.order("DELETE")
 
 
 def _identify() -> Actor | None:
-    signed_in = bool(st.session_state.get("authentication_status"))
+    signed_in = st.session_state.get(SIGNED_IN_KEY)
     code = url_state.synced(COLLECTIVE_KEY, COLLECTIVE_PARAM)
     if code and not signed_in:
         member = _collective_member(code)
         if member is not None:
-            st.session_state[AUTHENTICATOR_KEY] = None
             st.session_state[ACTOR_KEY] = member
             return member
     token = url_state.synced(PARTICIPANT_KEY, TOKEN_PARAM)
     if token and not signed_in:
-        # A participant's tab: no login form, no re-login cookie to read. Skipping the
-        # authenticator (a component and a query) keeps a room of phones cheap.
+        # A participant's tab: no re-login cookie to read.
         with session_scope() as session:
             participant = participants.actor_for_token(session, token)
         if participant is not None:
-            st.session_state[AUTHENTICATOR_KEY] = None
             st.session_state[ACTOR_KEY] = participant
             return participant
         forget_participant()
-    auth = _authenticator()
-    st.session_state[AUTHENTICATOR_KEY] = auth
-    if st.session_state.pop(LOGGED_OUT_KEY, False):
-        auth.cookie_controller.delete_cookie()
-    try:
-        # Re-login from the signed cookie; renders nothing.
-        auth.login(location="unrendered")
-    except LoginError:
-        # The cookie names an account that no longer exists or was deactivated.
-        auth.cookie_controller.delete_cookie()
+        st.session_state[STALE_LINK_KEY] = TOKEN_PARAM
     actor: Actor | None = None
-    with session_scope() as session:
-        if st.session_state.get("authentication_status"):
-            actor = accounts.actor_for_username(session, st.session_state.get("username"))
-            if actor is None:
-                auth.logout(location="unrendered")
-            else:
-                # Only a hint: every service checks that the facilitator may see it.
-                url_state.synced(WORKSHOP_KEY, WORKSHOP_PARAM, accept=str.isdigit,
-                                 convert=int)
+    username = signed_in or _signed_in_from_cookie()
+    if username:
+        with session_scope() as session:
+            actor = accounts.actor_for_username(session, username)
+        if actor is None:  # deactivated or deleted since: signed out, cookie deleted
+            st.session_state.pop(SIGNED_IN_KEY, None)
+            _drop_cookie(_cookie(COOKIE_NAME))
+        else:
+            # Only a hint: every service checks that the facilitator may see it.
+            url_state.synced(WORKSHOP_KEY, WORKSHOP_PARAM, accept=str.isdigit,
+                             convert=int)
     st.session_state[ACTOR_KEY] = actor
     return actor
 
 
+def sign_in(username: str) -> None:
+    """Sign ``username`` in for this session, and have the browser keep the re-login
+    cookie (checked by the caller: ``accounts.sign_in``)."""
+    username = username.strip().lower()
+    st.session_state[SIGNED_IN_KEY] = username
+    st.session_state.pop(DROPPED_COOKIE_KEY, None)
+    cookie_orders.order("POST", accounts.session_token(
+        username, _cookie_key(), get_settings().cookie_expiry_days))
+
+
 def log_out() -> None:
-    """Log the facilitator out (a button callback: runs before the next run's navigation)."""
-    auth = st.session_state.get(AUTHENTICATOR_KEY)
-    if auth is not None:
-        auth.authentication_controller.logout()
+    """Log the facilitator out (a button callback: runs before the next run's navigation);
+    the re-login cookie is deleted."""
+    st.session_state.pop(SIGNED_IN_KEY, None)
     url_state.drop(WORKSHOP_KEY, WORKSHOP_PARAM)
-    # The cookie is deleted during the next run, where its component can render.
-    st.session_state[LOGGED_OUT_KEY] = True
+    st.session_state[DROPPED_COOKIE_KEY] = _cookie(COOKIE_NAME) or ""
+    cookie_orders.order("DELETE")
+
+
+def browser() -> str | None:
+    """Return the digest of this browser's own cookie (``launch/web.py``), if it has one."""
+    return web.browser_digest(_cookie(web.BROWSER_COOKIE))
+
+
+def stale_link() -> str | None:
+    """Return the kind of link this visit came with that no longer opens anything (``p``:
+    a participant's, ``k``: a collective's), once."""
+    return st.session_state.pop(STALE_LINK_KEY, None)
 
 
 def client_address() -> str:

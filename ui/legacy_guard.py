@@ -34,3 +34,4 @@ def page_setup() -> None:
     if not st.session_state.get(LEGACY_RERUN_KEY):
         st.session_state[LEGACY_RERUN_KEY] = True
         st.rerun()
+    st.stop()  # still not through app.py (a page file run on its own): draw nothing

@@ -3,6 +3,7 @@ participant is taken to, and every link read their path, title and icon from her
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -62,3 +63,45 @@ PHASE_SCREENS: dict[str, Screen] = {
     PhaseKind.FORMALISE: CANVAS,
     PhaseKind.NEXT_STEPS: NEXT_STEPS,
 }
+
+# The screens a participant works in; a visitor opening one of their addresses is asked to
+# join (a personal link no longer valid, a phone that left the workshop).
+PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, NEXT_STEPS)
+START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the default page there)
+
+
+def navigation(menu: Mapping[str, Sequence[Screen]], *,
+               stand_ins: Mapping[Screen, Screen] | None = None) -> dict[str, list[st.Page]]:
+    """Return the pages of ``st.navigation`` for one kind of person: the ``menu``'s screens,
+    listed in their sections; and every other screen of the app at its own address, not
+    listed, drawing the screen that stands in for it (``stand_ins``; otherwise the menu's
+    first screen) — so that no address Fabrique hands out opens on Streamlit's "Page not
+    found" box, whoever opens it (a visitor asked to sign in at ``/facilitate``, then taken
+    there). "/" draws the menu's first screen, whose own address also works: Streamlit
+    serves its default page at "/" only, and ``/login`` would otherwise be "not found"."""
+    listed = [screen for entries in menu.values() for screen in entries]
+    first = listed[0]
+    stand_ins = stand_ins or {}
+    sections = {section: [screen.page() for screen in entries]
+                for section, entries in menu.items()}
+    hidden = [st.Page(first.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
+                      default=True, visibility="hidden")]
+    for screen in ALL:
+        if screen not in listed:
+            shown = stand_ins.get(screen, first)
+            hidden.append(st.Page(shown.path, title=_(shown.title), icon=shown.icon,
+                                  url_path=screen.url_path, visibility="hidden"))
+    # Pages sharing a file: links and st.switch_page take the first registered, the listed.
+    last = list(sections)[-1]
+    sections[last] = sections[last] + hidden
+    return sections
+
+
+def everywhere(draw: Callable[[], None], title: str) -> list[st.Page]:
+    """Return one page per address of the app, each drawing ``draw`` (a server that only
+    sends people on, a start without its database): whichever link was opened, it opens
+    without a "Page not found" box, and the page asked for is found once things are back
+    (Streamlit keys a page by its address)."""
+    return [st.Page(draw, title=title, url_path=START_PATH, default=True)] + [
+        st.Page(draw, title=title, url_path=screen.url_path, visibility="hidden")
+        for screen in ALL]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
+import time
 from collections.abc import Callable
 
 import bcrypt
+import jwt
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -55,6 +58,35 @@ def cookie_key(session: Session, configured: str | None) -> str:
     return app_secret(session, COOKIE_KEY, lambda: secrets.token_urlsafe(48))
 
 
+# --- the facilitators' re-login cookie --------------------------------------------------
+
+SESSION_COOKIE = "fabrique_session"
+_DAY = 86_400.0
+
+
+def session_token(username: str, key: str, days: float, now: float | None = None) -> str:
+    """Return the signed value of a facilitator's re-login cookie, valid ``days`` days
+    (HS256 JWT ``{"username", "exp_date"}``: the shape streamlit-authenticator wrote, so
+    facilitators signed in before the change stay signed in)."""
+    expires = (time.time() if now is None else now) + days * _DAY
+    return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256")
+
+
+def session_username(token: object, key: str, now: float | None = None) -> str | None:
+    """Return whom a re-login cookie names, if its signature holds and it has not expired
+    (None for anything else: no cookie, another key's, a forged or expired one)."""
+    if not isinstance(token, str) or not token or len(token) > 2048:
+        return None
+    try:
+        data = jwt.decode(token, key, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    username, expires = data.get("username"), data.get("exp_date")
+    if not isinstance(username, str) or not isinstance(expires, int | float):
+        return None
+    return username if expires > (time.time() if now is None else now) else None
+
+
 # --- first run ------------------------------------------------------------------------
 
 
@@ -95,6 +127,12 @@ def hash_password(password: str) -> str:
     if len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         raise InvalidInput(N_("The password is too long (at most 72 bytes)."))
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash checked when the account does not exist, so that the answer takes as long."""
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
 
 
 def check_password(password: str, password_hash: str) -> bool:
@@ -224,20 +262,15 @@ def change_password(
     return user
 
 
-def credentials(session: Session) -> dict:
-    """Return active accounts in the shape streamlit-authenticator expects."""
-    users = session.exec(select(User).where(col(User.deactivated_at).is_(None))).all()
-    return {
-        "usernames": {
-            u.username: {
-                "name": u.name,
-                "email": u.email or "",
-                "password": u.password_hash,
-                "roles": [u.role],
-            }
-            for u in users
-        }
-    }
+def password_matches(session: Session, username: str, password: str) -> bool:
+    """Say whether ``password`` is the active account ``username``'s (bcrypt; an unknown or
+    deactivated account answers no, after the same work as a known one)."""
+    user = session.exec(select(User).where(User.username == username.strip().lower(),
+                                           col(User.deactivated_at).is_(None))).first()
+    if user is None:
+        check_password(password, _dummy_hash())
+        return False
+    return check_password(password, user.password_hash)
 
 
 def operator(session: Session) -> UserActor:
@@ -258,9 +291,10 @@ def sign_in(session: Session, *, username: str, client: str,
     checks the typed password (the authenticator's work) and says whether it was right.
 
     Wrong passwords slow the next tries down, counted per client address (up to
-    ``limits.CAP_SECONDS``; a right password does not forgive them) and per account (up to ``limits.ACCOUNT_CAP_SECONDS``, so that
-    guessing from elsewhere never keeps the facilitator out for long); a try made before
-    its wait is over is refused without checking the password.
+    ``limits.CAP_SECONDS``; a right password does not forgive them) and per account (up to
+    ``limits.ACCOUNT_CAP_SECONDS``, so that guessing from elsewhere never keeps the
+    facilitator out for long); a try made before its wait is over is refused without
+    checking the password.
     """
     account = f"sign-in:{username.strip().lower()[:80]}"
     address = f"sign-in:{client}" if client else ""

@@ -14,12 +14,12 @@ from sqlmodel import Session, col, select
 from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
-from core.models import Participant, WorkshopStatus, pk, utcnow
+from core.models import Participant, Workshop, WorkshopStatus, pk, utcnow
 from core.names import clean_name, name_keys
 from core.services import limits
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
-from core.services.workshops import find_by_code
+from core.services.workshops import find_by_code, normalize_join_code
 
 
 def join_workshop(*, session: Session, code: str, display_name: str,
@@ -40,7 +40,9 @@ def join_workshop(*, session: Session, code: str, display_name: str,
         again = session.exec(select(Participant).where(Participant.join_key == join_key)
                              ).first()
         if again is not None and again.removed_at is None:
-            return again
+            joined = session.get(Workshop, again.workshop_id)
+            if joined is not None and joined.join_code == normalize_join_code(code):
+                return again
     # Join codes can be guessed: each client's wrong codes slow its next tries down, and a
     # right code does not forgive the wrong ones before it.
     subject = f"join:{client}" if client else ""

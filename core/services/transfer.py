@@ -90,7 +90,7 @@ PARTS: tuple[Part, ...] = (
     Part(Collective, "id", None, drop=("slug",)),
     Part(Workshop, "collective_id", "collective"),
     Part(AgendaPhase, "workshop_id", "workshop"),
-    Part(Participant, "workshop_id", "workshop", drop=("token",)),
+    Part(Participant, "workshop_id", "workshop", drop=("token", "join_key", "browser_key")),
     Part(Cluster, "workshop_id", "workshop"),
     Part(CardRow, "collective_id", "collective", drop=("client_key",)),
     Part(CardSupport, "card_id", "card"),

@@ -67,10 +67,7 @@ def new_app(app_env: str) -> Callable[[], AppTest]:
 
 def as_user(at: AppTest, username: str) -> AppTest:
     """Start ``at`` as a facilitator already logged in (the login form has its own test)."""
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.session_state["name"] = username
-    at.session_state["logout"] = None
+    at.session_state["_signed_in"] = username
     return at
 
 

@@ -18,8 +18,18 @@ JOIN = "FormSubmitter:join_form-Rejoindre"
 
 
 def nav_paths(at) -> list[str]:
-    """Return the URL paths st.navigation offered in the last run (AppTest keeps them)."""
-    return [Path(info["script_path"]).stem for info in at._registered_pages.values()]
+    """Return the pages st.navigation listed in the last run (AppTest keeps the registered
+    pages in order: the listed ones, then the hidden ones from the one served at "/")."""
+    infos = list(at._registered_pages.values())
+    listed = infos[:next(i for i, info in enumerate(infos) if info["url_pathname"] == "")]
+    return [Path(info["script_path"]).stem for info in listed]
+
+
+def addresses(at) -> dict[str, str]:
+    """Return each address st.navigation answers in the last run, with the page file it
+    draws ("" is "/")."""
+    return {info["url_pathname"]: Path(info["script_path"]).stem
+            for info in at._registered_pages.values()}
 
 
 def test_visitor_is_offered_only_login_and_join(new_app, db):
@@ -28,6 +38,32 @@ def test_visitor_is_offered_only_login_and_join(new_app, db):
     assert not at.exception
     assert nav_paths(at) == ["login", "join"]
     assert "Connexion animateur·rice" in texts(at)
+
+
+def test_every_address_opens_something_for_everyone(new_app, db, running_workshop_app):
+    """No address of the app opens on Streamlit's "Page not found" box, whoever opens it:
+    each is answered, by its own page or by the one that stands in for it (a visitor asked
+    to join at a participant's address, to sign in at a facilitator's)."""
+    from ui import screens
+
+    make_user(db, "root", role=Role.ADMIN)
+    every = {screen.url_path for screen in screens.ALL}
+    visitor = new_app().run()
+    answered = addresses(visitor)
+    assert every <= set(answered)
+    assert answered[""] == "login"  # "/" draws the first page, also served at /login
+    assert {answered[s.url_path] for s in screens.PARTICIPANT_SCREENS} == {"join"}
+    assert {answered[p] for p in ("home", "facilitate", "users", "synthesis")} == {"login"}
+    participant = as_participant(new_app(), running_workshop_app["token"]).run()
+    answered = addresses(participant)
+    assert every <= set(answered)
+    assert answered["home"] == answered["facilitate"] == "workshop"
+    assert answered["login"] == "login" and answered["join"] == "workshop"
+    facilitator = as_user(new_app(), "camille").run()
+    answered = addresses(facilitator)
+    assert every <= set(answered)
+    assert answered["login"] == answered["join"] == answered["workshop"] == "home"
+    assert answered["facilitate"] == "facilitate"
 
 
 @pytest.mark.parametrize("page", ["home", "facilitate", "projector", "workshop", "explore",

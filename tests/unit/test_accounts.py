@@ -77,7 +77,7 @@ def test_deactivated_account_loses_access_at_once(session, admin, facilitator):
     assert accounts.actor_for_username(session, "camille") == facilitator
     accounts.set_active(session=session, actor=admin, user_id=facilitator.user_id, active=False)
     assert accounts.actor_for_username(session, "camille") is None
-    assert "camille" not in accounts.credentials(session)["usernames"]
+    assert not accounts.password_matches(session, "camille", PASSWORD)
     from core.services import workshops
     with pytest.raises(PermissionDenied):
         workshops.list_collectives(session=session, actor=facilitator)
@@ -103,9 +103,28 @@ def test_change_password(session, admin, facilitator):
     assert accounts.check_password("remis par admin", user.password_hash)
 
 
-def test_credentials_for_the_authenticator(session, facilitator):
-    creds = accounts.credentials(session)["usernames"]["camille"]
-    assert creds["roles"] == ["facilitator"] and creds["password"].startswith("$2")
+def test_the_password_of_an_active_account_matches(session, facilitator):
+    assert accounts.password_matches(session, "camille", PASSWORD)
+    assert accounts.password_matches(session, " Camille ", PASSWORD)
+    assert not accounts.password_matches(session, "camille", PASSWORD + "x")
+    assert not accounts.password_matches(session, "personne", PASSWORD)
+
+
+def test_the_re_login_cookie_names_its_facilitator_until_it_expires(session):
+    key = accounts.cookie_key(session, None)
+    token = accounts.session_token("camille", key, days=30, now=1_000_000)
+    other_key = "another key, as long as a real one: 48 random characters"
+    assert accounts.session_username(token, key, now=1_000_000 + 29 * 86_400) == "camille"
+    assert accounts.session_username(token, key, now=1_000_000 + 31 * 86_400) is None
+    assert accounts.session_username(token, other_key, now=1_000_000) is None
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert accounts.session_username(forged, key, now=1_000_000) is None
+    for nothing in (None, "", "abc", 42, object()):
+        assert accounts.session_username(nothing, key) is None
+    # A cookie streamlit-authenticator wrote (same claims, same signature) still opens.
+    import jwt
+    old = jwt.encode({"username": "camille", "exp_date": 2_000_000.5}, key, algorithm="HS256")
+    assert accounts.session_username(old, key, now=1_999_999) == "camille"
 
 
 def test_cookie_key_generated_once_or_taken_from_settings(session):
