@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Dialect, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Dialect, Index, String, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -492,6 +492,23 @@ class CanvasRevision(SQLModel, table=True):
     # Set when pre-filled from needs or scores rather than typed.
     prefilled: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    # Where a text sent while typing came from (a browser's own id, made there) and its
+    # rank among that browser's sendings for this section: a late, repeated or reordered
+    # sending never replaces a newer text the same browser sent.
+    writer: str | None = Field(default=None, max_length=40)
+    writer_seq: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class CanvasSending(SQLModel, table=True):
+    """The newest rank a browser's sendings of a section's text reached, whether or not
+    the text changed anything: a sending ranked at or below it is late."""
+
+    __tablename__ = "canvas_sending"
+
+    canvas_id: int = Field(foreign_key="canvas.id", primary_key=True)
+    section_key: str = Field(max_length=80, primary_key=True)
+    writer: str = Field(max_length=40, primary_key=True)
+    seq: int = Field(sa_type=BigInteger)
 
 
 class Comment(SQLModel, table=True):

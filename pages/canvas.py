@@ -219,7 +219,12 @@ def autosave(canvas_id: int, section: str, key: str | None = None) -> None:
     """Save when the field ``key`` is left (or Ctrl+Enter): a new revision, or a conflict.
     Nothing is saved from a field no longer on the page (a conflict there since, being
     settled, or settled), and an empty text from a field this person never entered is not
-    saved: the field shows the section's text again (emptying a section is typing in it)."""
+    saved: the field shows the section's text again (emptying a section is typing in it).
+    While the drafts script runs in the browser, it sends the text itself, ranked (leaving
+    the field sends it at once): the field's own change is not saved, as it may be an
+    older value the browser held than one the script already sent."""
+    if key is not None and drafts.live(DRAFTS_KEY):
+        return
     if conflict_key(canvas_id, section) in st.session_state or (
             key is not None and key != text_key(canvas_id, section)):
         logging.getLogger(__name__).warning(
@@ -252,20 +257,22 @@ def save_draft(canvas_id: int, draft: drafts.Draft) -> None:
     state = st.session_state
     if conflict_key(canvas_id, draft.field) in state:
         return
-    saved = save_text(canvas_id, draft.field, draft.text, base=draft.base, over_own=True)
+    saved = save_text(canvas_id, draft.field, draft.text, base=draft.base, over_own=True,
+                      writer=draft.writer, seq=draft.seq)
     if saved and drafts.editing(DRAFTS_KEY) != draft.field:
         state[text_key(canvas_id, draft.field)] = draft.text  # sent back on their return
 
 
 def save_text(canvas_id: int, section: str, text: str, *, base: int | None = None,
-              over_own: bool = False) -> bool:
-    """Save a section's text: True if saved, False if refused or in conflict."""
+              over_own: bool = False, writer: str | None = None,
+              seq: int | None = None) -> bool:
+    """Save a section's text: True if saved, False if refused, late or in conflict."""
     state = st.session_state
     result = calls.call(canvases.save_section, defer_error=f"canvas_save_{section}",
                           canvas_id=canvas_id, section_key=section, text=text,
                           base_revision_id=base if over_own else state.get(
                               base_key(canvas_id, section)),
-                          templates=templates, over_own=over_own)
+                          templates=templates, over_own=over_own, writer=writer, seq=seq)
     if result is None:
         return False
     if result.conflict is not None:

@@ -15,7 +15,14 @@ text areas whose widget keys it is given and:
   text sent and not acknowledged a few seconds later (the message or the run that carried
   the acknowledgement was lost) is sent again;
 - reports which field has the focus, so the page does not replace that field's text
-  while its writer is in it.
+  while its writer is in it;
+- ranks each text it keeps: a browser's own id (made once, kept in ``localStorage``) and a
+  number that only grows in that browser, sent with the text. The service keeps only the
+  newest of a browser's sendings for a section (``canvases.save_section``): one sent again,
+  overtaken on the way or folded into one run with a newer one never replaces the newer
+  text. Leaving a field sends its text at once, ranked; while this script runs, the field's
+  own change (Streamlit's, unranked, and possibly an old value the browser had not yet
+  replaced by the server's) is not saved (``live``).
 """
 
 from __future__ import annotations
@@ -61,12 +68,34 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     },
   };
   c.store = store;
+  // This browser's id and a rank that only grows here (not the clock alone: it may step
+  // back), for the server to keep a section's newest text of this browser.
+  c.writer = c.writer || (() => {
+    try {
+      let id = localStorage.getItem('fabrique-writer');
+      if (!id) {
+        const bytes = new Uint8Array(12);
+        crypto.getRandomValues(bytes);
+        id = btoa(String.fromCharCode(...bytes)).replace(/\\+/g, '-').replace(/\\//g, '_');
+        localStorage.setItem('fabrique-writer', id);
+      }
+      return id;
+    } catch (e) { return null; }
+  })();
+  c.nextSeq = c.nextSeq || (() => {
+    let last = 0;
+    try { last = Number(localStorage.getItem('fabrique-seq')) || 0; } catch (e) {}
+    const seq = Math.max(Date.now(), last + 1);
+    try { localStorage.setItem('fabrique-seq', String(seq)); } catch (e) {}
+    return seq;
+  });
   const send = (fields) => {
     const drafts = [];
     for (const field of fields) {
       const saved = store.get(field);
       if (saved) {
-        drafts.push({ field, text: saved.text, base: saved.base, seq: saved.seq });
+        drafts.push({ field, text: saved.text, base: saved.base, seq: saved.seq,
+                      writer: c.writer });
         c.sentAt[field] = Date.now();
       }
     }
@@ -117,7 +146,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
       const field = c.fieldOf(event.target);
       if (field === null) return;
       const base = c.data.bases[field] ?? null;
-      c.store.set(field, { text: event.target.value, base, seq: Date.now() });
+      c.store.set(field, { text: event.target.value, base, seq: c.nextSeq() });
       c.pending.add(field);
       clearTimeout(c.timer);
       c.timer = setTimeout(() => c.flush(), c.data.pause_ms);
@@ -127,7 +156,15 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
       if (field !== null) report(field);
     }, true);
     document.addEventListener('focusout', (event) => {
-      if (c.fieldOf(event.target) === null) return;
+      const field = c.fieldOf(event.target);
+      if (field === null) return;
+      // Leaving the field sends what it holds now, ranked (the field's own change, sent
+      // by Streamlit, is not saved while this script runs).
+      if (c.pending.has(field)) {
+        c.pending.delete(field);
+        if (c.pending.size === 0) { clearTimeout(c.timer); c.timer = null; }
+        c.send([field]);
+      }
       clearTimeout(c.leaving);
       c.leaving = setTimeout(() => report(null), 250);
     }, true);
@@ -156,16 +193,27 @@ _component = st.components.v2.component("fabrique_drafts", js=_JS)
 
 @dataclass(frozen=True)
 class Draft:
-    """A text sent while being typed, and the version (``base``) it was written on."""
+    """A text sent while being typed, the version (``base``) it was written on, and its
+    rank among its browser's sendings (``writer``, ``seq``; None without them)."""
 
     field: str
     text: str
     base: int | None
+    writer: str | None = None
+    seq: int | None = None
 
 
 def key_class(widget_key: str) -> str:
     """Return the class Streamlit's front end puts on a keyed widget (``st-key-`` + key)."""
     return re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
+
+
+def live(key: str) -> bool:
+    """Whether this session's drafts script runs in the browser (it has reported where
+    the focus is): then it sends every text, ranked, and a field's own change is not
+    saved. Without it (AppTest, a browser without JavaScript), the field's change is."""
+    value = st.session_state.get(key)
+    return hasattr(value, "get") and EDITING_STATE in value
 
 
 def editing(key: str) -> str | None:
@@ -193,9 +241,12 @@ def save_while_typing(fields: dict[str, str], bases: dict[str, int | None],
             if not (isinstance(draft, dict) and draft.get("field") in names
                     and isinstance(draft.get("text"), str)):
                 continue
-            base, seq = draft.get("base"), draft.get("seq")
+            base, seq, writer = draft.get("base"), draft.get("seq"), draft.get("writer")
+            ranked = isinstance(seq, int) and not isinstance(seq, bool) and isinstance(
+                writer, str) and 0 < len(writer) <= 40
             on_draft(Draft(draft["field"], draft["text"], base if isinstance(base, int)
-                           and not isinstance(base, bool) else None))
+                           and not isinstance(base, bool) else None,
+                           writer if ranked else None, seq if ranked else None))
             if isinstance(seq, int | float):
                 st.session_state[_ack_key(key)] = max(seq, st.session_state.get(
                     _ack_key(key), 0))

@@ -279,6 +279,44 @@ def keep_late_actions() -> None:
     AppSession.request_rerun = request_rerun  # type: ignore[method-assign]
 
 
+def keep_peoples_destinations() -> None:
+    """Never let a rerun the server or a script asks for take a person's pending request
+    to another page (once per process; idempotent).
+
+    Streamlit folds a rerun request that arrives while another waits into one, and the
+    newer request names the page. A person's click on another page (their browser's
+    request, carrying their widget values) followed a moment later by a rerun asked by the
+    server (a phone woken, ``st.rerun`` in a live fragment that saw a change, a
+    ``st.switch_page``) ran the page the person was leaving: their click was silently undone
+    (seen as a canvas still shown after "Atelier" was clicked, its live check having seen
+    the person's own draft saved). A request without widget values is the server's own;
+    folded over a browser's, it now keeps the browser's page, query and context.
+    """
+    from dataclasses import replace
+
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        ScriptRequests,
+        ScriptRequestType,
+    )
+
+    if getattr(ScriptRequests._request_rerun_locked, "_fabrique_keeps_destinations", False):
+        return
+    original = ScriptRequests._request_rerun_locked
+
+    def request_rerun_locked(self: ScriptRequests, new_data: Any) -> bool:
+        pending = self._rerun_data if self._state == ScriptRequestType.RERUN else None
+        if (pending is not None and new_data.widget_states is None
+                and pending.widget_states is not None):
+            new_data = replace(new_data, page_script_hash=pending.page_script_hash,
+                               page_name=pending.page_name,
+                               query_string=pending.query_string,
+                               context_info=pending.context_info)
+        return original(self, new_data)
+
+    request_rerun_locked._fabrique_keeps_destinations = True  # type: ignore[attr-defined]
+    ScriptRequests._request_rerun_locked = request_rerun_locked  # type: ignore[method-assign]
+
+
 def _wake(entry: Watched) -> None:
     """Ask Streamlit, on its event loop, to rerun this phone's live fragment."""
     rt = _runtime()

@@ -45,6 +45,7 @@ def _bootstrap_once(url: str, templates_dir: str, load_demo: bool) -> Ready:
         if ready is None:
             sys.setswitchinterval(GIL_SWITCH_INTERVAL)
             push.keep_late_actions()
+            push.keep_peoples_destinations()
             ready = bootstrap(get_settings())
             if gc.get_threshold() != GC_THRESHOLDS:  # once per process
                 gc.collect()

@@ -25,6 +25,7 @@ from core.models import (
     Candidate,
     Canvas,
     CanvasRevision,
+    CanvasSending,
     Card,
     CardKind,
     CardLink,
@@ -79,6 +80,7 @@ class SaveResult:
 
     saved: RevisionView | None = None
     conflict: RevisionView | None = None
+    late: bool = False  # a sending older than one of its browser's already saved: dropped
 
 
 def _view(revision: CanvasRevision) -> RevisionView:
@@ -239,14 +241,21 @@ def canvas_view(*, session: Session, actor: Actor, canvas_id: int,
 
 def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key: str,
                  text: str, base_revision_id: int | None, templates: Templates,
-                 over_own: bool = False) -> SaveResult:
+                 over_own: bool = False, writer: str | None = None,
+                 seq: int | None = None) -> SaveResult:
     """Save a section's text as a new revision, unless someone saved since
     ``base_revision_id`` (the revision the author was editing): then nothing is written
     and their revision comes back as ``conflict``. Saving the same text is a no-op.
 
     ``over_own``: the text is still being typed, and its writer may not yet know of their
     own last save of it (sent a moment before): revisions since the base that are all
-    theirs are not a conflict."""
+    theirs are not a conflict.
+
+    ``writer`` and ``seq``: the browser a text sent while typing comes from, and its rank
+    among that browser's sendings (growing). A sending ranked at or below one already saved
+    from that browser by this author for this section is late (sent again, overtaken on
+    the way, folded into one run with a newer one): nothing is written (``late``), so an
+    older text never replaces a newer one typed in the same browser."""
     canvas = canvas_for(session, actor, canvas_id, Act.EDIT_CANVAS)
     if template_of(templates, canvas).section(section_key) is None:
         raise InvalidInput(N_("This canvas has no section {key}."), key=section_key)
@@ -254,25 +263,40 @@ def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key:
     # Lock the canvas row (PostgreSQL) so two saves of one section cannot both pass the
     # check; SQLite's write transaction is already exclusive.
     session.exec(select(Canvas.id).where(Canvas.id == canvas_id).with_for_update()).first()
+    user_id, participant_id, name = author_of(session, actor)
+    writer = writer[:40] if writer and seq is not None else None
+    if writer is not None and seq is not None:
+        sending = session.get(CanvasSending, (canvas_id, section_key, writer))
+        if sending is not None and seq <= sending.seq:
+            return SaveResult(late=True)
+        # The rank is kept even if the text changes nothing (it may equal the latest): a
+        # sending overtaken by this one must find it.
+        if sending is None:
+            session.add(CanvasSending(canvas_id=canvas_id, section_key=section_key,
+                                      writer=writer, seq=seq))
+        else:
+            sending.seq = seq
     latest = session.exec(select(CanvasRevision).where(
         CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == section_key)
         .order_by(col(CanvasRevision.id).desc())).first()
     if latest is not None and latest.text == text:
+        session.commit()  # the sending's rank, if any
         return SaveResult(saved=_view(latest))
     if latest is None and base_revision_id is not None:
         raise InvalidInput(N_("This revision does not belong to this section."))
-    user_id, participant_id, name = author_of(session, actor)
     if latest is not None and pk(latest) != base_revision_id:
         since = session.exec(select(CanvasRevision).where(
             CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == section_key,
             col(CanvasRevision.id) > (base_revision_id or 0))).all()
         if not over_own or any((r.author_user_id, r.author_participant_id, r.author_name)
                                != (user_id, participant_id, name) for r in since):
+            session.commit()  # the sending's rank: its text is shown as a conflict
             return SaveResult(conflict=_view(latest))
         base_revision_id = pk(latest)
     revision = CanvasRevision(canvas_id=canvas_id, section_key=section_key, text=text,
                               base_revision_id=base_revision_id, author_user_id=user_id,
-                              author_participant_id=participant_id, author_name=name)
+                              author_participant_id=participant_id, author_name=name,
+                              writer=writer, writer_seq=seq if writer is not None else None)
     session.add(revision)
     session.commit()
     return SaveResult(saved=_view(revision))

@@ -31,6 +31,7 @@ from core.models import (
     ActionChange,
     Canvas,
     CanvasRevision,
+    CanvasSending,
     Card,
     Collective,
     Comment,
@@ -215,6 +216,10 @@ def _purge(session: Session, collective_id: int) -> None:
             if target == part.name:
                 session.execute(update(table).where(table.c[part.parent_column].in_(parents))
                                 .values({column: None}))
+    # What stays on this instance (not in the file): the ranks of canvas sendings.
+    if ids.get("canvas"):
+        session.execute(delete(CanvasSending).where(
+            col(CanvasSending.canvas_id).in_(ids["canvas"])))
     for part in reversed(transfer.PARTS):
         table = part.table
         parents = [collective_id] if part.parent is None else ids.get(part.parent, [])

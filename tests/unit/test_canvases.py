@@ -125,6 +125,56 @@ def test_text_still_being_typed_goes_over_its_own_saves_but_not_over_others(
     assert typing(elise, "Les aînés, les familles", first.id).conflict.id == mixed.id
 
 
+def test_a_late_sending_never_replaces_a_newer_text_of_the_same_browser(
+        session, facilitator, running_workshop, templates):
+    """Two sendings of one browser reach the service in the wrong order (overtaken on the
+    way, sent again, folded into one run): the older, arriving second, writes nothing."""
+    canvas = canvases.start_canvas(session=session, actor=facilitator,
+                                   workshop_id=running_workshop.id, templates=templates,
+                                   title="Épicerie")
+    elise = join(session, running_workshop, "Élise")
+
+    def sending(text, seq, writer="browser-a", actor=elise):
+        return canvases.save_section(session=session, actor=actor, canvas_id=canvas.id,
+                                     section_key="pour-qui", text=text, base_revision_id=None,
+                                     templates=templates, over_own=True, writer=writer,
+                                     seq=seq)
+
+    def texts():
+        return [r.text for r in session.exec(select(CanvasRevision).where(
+            CanvasRevision.canvas_id == canvas.id, CanvasRevision.section_key == "pour-qui")
+            .order_by(CanvasRevision.id))]
+
+    newer = sending("Les aînés sans voiture", seq=2)
+    older = sending("Les aînés", seq=1)
+    assert newer.saved is not None and older.late and older.saved is None
+    assert texts() == ["Les aînés sans voiture"]
+    # The same sending again (a resend whose answer was lost) writes nothing either.
+    assert sending("Les aînés sans voiture", seq=2).late
+    # A rank is kept even when its text changed nothing: typed back to an earlier text,
+    # the in-between text arriving late is still late.
+    sending("Les aînés", seq=5)
+    sending("Les aînés sans voiture", seq=6)
+    sending("Les aînés sans voiture", seq=8)  # equal to the latest: no revision, rank 8
+    assert sending("Les aînés sans voiture ni bus", seq=7).late
+    assert texts()[-1] == "Les aînés sans voiture"
+    # Another browser's ranks are its own; an unranked save (leaving a field, no script)
+    # is not compared.
+    assert sending("Les aînés du bourg", seq=1, writer="browser-b").saved is not None
+    plain = canvases.save_section(session=session, actor=elise, canvas_id=canvas.id,
+                                  section_key="pour-qui", text="Les aînés",
+                                  base_revision_id=texts_id(session, canvas.id),
+                                  templates=templates)
+    assert plain.saved is not None and texts()[-1] == "Les aînés"
+
+
+def texts_id(session, canvas_id: int) -> int:
+    """The latest revision of the canvas's "pour-qui"."""
+    return session.exec(select(CanvasRevision.id).where(
+        CanvasRevision.canvas_id == canvas_id, CanvasRevision.section_key == "pour-qui")
+        .order_by(CanvasRevision.id.desc())).first()
+
+
 def test_canvas_stamp_moves_with_every_write(session, facilitator, workshop, templates):
     canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
                                    templates=templates, title="Épicerie")

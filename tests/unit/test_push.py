@@ -62,3 +62,34 @@ def test_the_rerun_carries_no_widget_values():
     assert rerun.widget_states is None and rerun.fragment_id == "f"
     assert not rerun.HasField("context_info")
     assert replace(rerun, query_string="w=1").query_string == "w=1"
+
+
+def test_a_rerun_the_server_asks_for_keeps_the_persons_pending_page():
+    """A person clicks another page; before that run starts, the server asks to rerun the
+    page they are leaving (a wake, a live fragment's st.rerun): the run that follows is the
+    person's page, with their values. Without keep_peoples_destinations the server's
+    request, newer, named the page."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        RerunData,
+        ScriptRequests,
+    )
+
+    push.keep_peoples_destinations()
+    push.keep_peoples_destinations()  # idempotent
+    clicked = WidgetStates()
+    press = clicked.widgets.add()
+    press.id, press.trigger_value = "$$ID-join", True
+    requests = ScriptRequests()
+    requests.request_rerun(RerunData(query_string="p=tok", widget_states=clicked,
+                                     page_script_hash="workshop-page"))
+    requests.request_rerun(RerunData(query_string="p=tok&c=3", widget_states=None,
+                                     page_script_hash="canvas-page"))
+    run = requests.on_scriptrunner_yield().rerun_data
+    assert run.page_script_hash == "workshop-page" and run.query_string == "p=tok"
+    assert [w.id for w in run.widget_states.widgets] == ["$$ID-join"]
+    # A person's request after the server's is the person's, as Streamlit has it.
+    requests = ScriptRequests()
+    requests.request_rerun(RerunData(page_script_hash="canvas-page"))
+    requests.request_rerun(RerunData(widget_states=clicked, page_script_hash="workshop-page"))
+    assert requests.on_scriptrunner_yield().rerun_data.page_script_hash == "workshop-page"
