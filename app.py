@@ -73,14 +73,17 @@ else:
     # Every page listed: a collapsed menu ends with Streamlit's own "View 4 more", in English.
     navigation = st.navigation(pages, expanded=True)
     cookie_orders.carry_out()
+    # A slot drawn in every run, so that a notice shown once does not move the page's
+    # elements (Streamlit would draw them again as new ones, losing what a field held).
+    notice = st.empty()
     stale = identity.stale_link()
     if stale == identity.TOKEN_PARAM:
-        st.warning(_("This personal link no longer opens a workshop (the workshop ended, or "
-                     "the facilitator removed the name). Join again with the workshop code."),
-                   icon=":material/link_off:")
+        notice.warning(_("This personal link no longer opens a workshop (the workshop ended, "
+                         "or the facilitator removed the name). Join again with the workshop "
+                         "code."), icon=":material/link_off:")
     elif stale == identity.COLLECTIVE_PARAM:
-        st.warning(_("This collective's link no longer opens anything: ask the facilitator "
-                     "for a new one."), icon=":material/link_off:")
+        notice.warning(_("This collective's link no longer opens anything: ask the "
+                         "facilitator for a new one."), icon=":material/link_off:")
     if actor is not None:
         st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:

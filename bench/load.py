@@ -78,6 +78,7 @@ class Client:
         self.values: dict[str, tuple[str, object]] = {}
         self.sent_to: int | None = None  # the port a participant server sends it to
         self.cached: set[str] = set()  # big elements this tab holds (Streamlit's cache)
+        self.texts = ""  # the words of the text elements drawn (markdown, html, alerts)
         # What this tab was shown: the markers of cards in any element, and the alerts
         # (error and warning boxes), each with when it arrived.
         self.markers_seen: dict[str, float] = {}
@@ -107,6 +108,9 @@ class Client:
                 element = msg.delta.new_element
                 now = time.monotonic()
                 element_type = element.WhichOneof("type")
+                if element_type in ("html", "markdown", "heading", "alert"):
+                    words = element.SerializeToString().decode("utf-8", "replace")
+                    self.texts = (self.texts + "\n" + words)[-200_000:]
                 if element_type in ("html", "markdown"):  # a board, not a form's field
                     for found in MARKER.findall(element.SerializeToString().decode(
                             "utf-8", "replace")):

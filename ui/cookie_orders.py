@@ -41,13 +41,18 @@ def order(method: Literal["POST", "DELETE"], token: str = "") -> None:
 
 
 def carry_out() -> None:
-    """Draw this session's pending order, if any (once done, forget it)."""
+    """Draw this session's pending order, if any (once done, forget it), in a slot of the
+    sidebar drawn in every run: an element that comes and goes would move every element
+    after it, and Streamlit would draw those again as new ones (an open expander closes,
+    a field loses what its browser held)."""
+    slot = st.sidebar.empty()
     pending = st.session_state.get(ORDER_KEY)
     if pending is None:
         return
     if web.order_done(pending["id"]):
         del st.session_state[ORDER_KEY]
         return
-    _component(key="_cookie_order_script",
-               data={**pending, "url": web.SESSION_PATH, "orderHeader": web.ORDER_HEADER,
-                     "sessionHeader": web.SESSION_HEADER})
+    with slot:
+        _component(key="_cookie_order_script",
+                   data={**pending, "url": web.SESSION_PATH, "orderHeader": web.ORDER_HEADER,
+                         "sessionHeader": web.SESSION_HEADER})
