@@ -5,5 +5,9 @@ own cookie). ``streamlit run asgi.py`` serves it (``fabrique serve`` does)."""
 import streamlit as st
 
 from launch import web
+from ui import legacy_guard
+
+# No legacy pages/ mode, from the very first page a fresh server serves (ui/legacy_guard.py).
+legacy_guard.leave_pages_directory_mode()
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware())

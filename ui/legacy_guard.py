@@ -20,6 +20,13 @@ APP_RAN_KEY = "_app_ran"
 LEGACY_RERUN_KEY = "_legacy_rerun"
 
 
+def leave_pages_directory_mode() -> None:
+    """Start the server in ``st.navigation`` mode (``asgi.py``, before any page is served):
+    the first page a fresh server serves then runs through app.py like every other, in one
+    run, instead of ``page_setup`` leaving the old mode with a second run."""
+    PagesManager.uses_pages_directory = False
+
+
 def mark_app_run() -> None:
     """Record that app.py runs this run (``page_setup`` looks for it)."""
     st.session_state[APP_RAN_KEY] = True

@@ -18,6 +18,8 @@ from html import escape
 import streamlit as st
 
 from core import policy
+from core.db import session_scope
+from core.errors import DatabaseUnavailable
 from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
@@ -68,6 +70,19 @@ PHASE_CSS = """
 }
 </style>
 """
+
+
+def participant_screen(workshop_id: int | None) -> screens.Screen:
+    """Return the screen a participant's "Atelier" draws now (the workshop page without a
+    workshop or its database)."""
+    if workshop_id is None:
+        return screens.WORKSHOP
+    try:
+        with session_scope() as session:
+            state = phases.watched_state(session=session, workshop_id=workshop_id)
+    except DatabaseUnavailable:
+        return screens.WORKSHOP
+    return screen_for(state)
 
 
 def screen_for(state: LiveState) -> screens.Screen:

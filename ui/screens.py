@@ -71,20 +71,34 @@ START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the defaul
 
 
 def navigation(menu: Mapping[str, Sequence[Screen]], *,
-               stand_ins: Mapping[Screen, Screen] | None = None) -> dict[str, list[st.Page]]:
+               stand_ins: Mapping[Screen, Screen] | None = None,
+               drawn_by: Mapping[Screen, Screen] | None = None) -> dict[str, list[st.Page]]:
     """Return the pages of ``st.navigation`` for one kind of person: the ``menu``'s screens,
     listed in their sections; and every other screen of the app at its own address, not
     listed, drawing the screen that stands in for it (``stand_ins``; otherwise the menu's
     first screen) — so that no address Fabrique hands out opens on Streamlit's "Page not
     found" box, whoever opens it (a visitor asked to sign in at ``/facilitate``, then taken
     there). "/" draws the menu's first screen, whose own address also works: Streamlit
-    serves its default page at "/" only, and ``/login`` would otherwise be "not found"."""
+    serves its default page at "/" only, and ``/login`` would otherwise be "not found".
+    ``drawn_by``: a listed screen drawn, at its own address, by another's file (a
+    participant's "Atelier" is the board of the current phase: their personal link opens
+    it in one run, rather than a run that sends them on)."""
     listed = [screen for entries in menu.values() for screen in entries]
     first = listed[0]
     stand_ins = stand_ins or {}
-    sections = {section: [screen.page() for screen in entries]
+    drawn_by = drawn_by or {}
+
+    def entry(screen: Screen) -> st.Page:
+        shown = drawn_by.get(screen)
+        if shown is None:
+            return screen.page()
+        return st.Page(shown.path, title=_(screen.title), icon=screen.icon,
+                       url_path=screen.url_path)
+
+    sections = {section: [entry(screen) for screen in entries]
                 for section, entries in menu.items()}
-    hidden = [st.Page(first.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
+    start = drawn_by.get(first, first)
+    hidden = [st.Page(start.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
                       default=True, visibility="hidden")]
     for screen in ALL:
         if screen not in listed:

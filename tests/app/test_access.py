@@ -18,11 +18,11 @@ JOIN = "FormSubmitter:join_form-Rejoindre"
 
 
 def nav_paths(at) -> list[str]:
-    """Return the pages st.navigation listed in the last run (AppTest keeps the registered
-    pages in order: the listed ones, then the hidden ones from the one served at "/")."""
+    """Return the addresses st.navigation listed in the last run (AppTest keeps the
+    registered pages in order: the listed ones, then the hidden ones from "/")."""
     infos = list(at._registered_pages.values())
     listed = infos[:next(i for i, info in enumerate(infos) if info["url_pathname"] == "")]
-    return [Path(info["script_path"]).stem for info in listed]
+    return [info["url_pathname"] for info in listed]
 
 
 def addresses(at) -> dict[str, str]:
@@ -157,11 +157,14 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
     workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
-                      "results", "canvas", "next_steps", "synthesis", "import_cards"]
+                      "results", "canvas", "next_steps", "synthesis", "import"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
     assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",
                                       "results", "canvas", "next_steps"]
+    # Their personal link's page is the current phase's board, drawn at its own address
+    # (the workshop is in "explore"): it opens in one run.
+    assert addresses(participant)["workshop"] == addresses(participant)[""] == "explore"
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):

@@ -338,3 +338,52 @@ def axe_violations(page) -> list[dict]:
 
 # The demo's workshop to run: the newest (the demo also holds an earlier, ended one).
 DEMO_WORKSHOP = select(Workshop).order_by(col(Workshop.id).desc()).limit(1)
+
+
+# --- what a page's opening costs --------------------------------------------------------
+
+NOT_FOUND = ("does not seem to exist", "Page not found")
+
+
+class Runs:
+    """The script runs a page asked for and got, read off its websocket: ``asked`` (the
+    browser's requests to run the page, not a fragment's tick) and ``full`` (the full runs
+    the server started, its own reruns and page switches included)."""
+
+    def __init__(self, page) -> None:
+        self.asked = self.full = 0
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        ws.on("framereceived", self._received)
+        ws.on("framesent", self._sent)
+
+    def _received(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") == "new_session" and not message.metadata.run.fragment_ids:
+            self.full += 1
+
+    def _sent(self, payload) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        if isinstance(payload, str):
+            return
+        message = BackMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") == "rerun_script" and not message.rerun_script.fragment_id:
+            self.asked += 1
+
+    def reset(self) -> None:
+        self.asked = self.full = 0
+
+
+def shows_not_found(page) -> bool:
+    """Whether Streamlit's "Page not found" box (English, whatever the app's language) is
+    on the page."""
+    text = page.evaluate("() => document.body.innerText")
+    return any(words in text for words in NOT_FOUND)

@@ -1,0 +1,274 @@
+"""Every press counts and every link opens, in Chromium against a served Fabrique:
+
+- every address Fabrique hands out or documents opens without Streamlit's English "Page not
+  found" box, on a cold server and a warm one, from a fresh phone or one that was on
+  another page, and in one script run (no second run that could stop a run carrying a
+  press: the re-login cookie is no longer an iframe reporting back);
+- phones pressing "Rejoindre" together, and facilitators "Se connecter", on a laptop whose
+  two cores are kept busy: every press gives the person's page or a message, and no
+  participant is stored without their browser getting their link (an "orphan", locked out of
+  their own name);
+- the re-login cookie is HttpOnly, set over HTTP, and deleted when logging out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from sqlmodel import select
+
+from core.db import session_scope
+from core.models import AccessRole, Participant, Role
+from core.services import canvas_links, participants, workshops
+from core.services.accounts import actor_for_username
+from tests.browser.conftest import (
+    ADMIN,
+    Runs,
+    login,
+    shows_not_found,
+    wait_idle,
+)
+from tests.browser.test_live import open_explore_in
+from tests.conftest import PASSWORD, make_user
+
+PHONE = {"width": 390, "height": 844}
+# Joins and logins pressed, four at a time. The suite presses 40 and 12 (about 2 minutes);
+# FABRIQUE_JOINS=200 FABRIQUE_LOGINS=40 gives the figures of the README (about 7 minutes).
+JOINS = int(os.environ.get("FABRIQUE_JOINS", "40"))
+LOGINS = int(os.environ.get("FABRIQUE_LOGINS", "12"))
+
+
+def prepare(server) -> dict:
+    """The demo workshop in "explore", a participant, a removed one, the collective's link."""
+    workshop_id, code = open_explore_in(server.database_url)
+    with session_scope(write=True, url=server.database_url) as session:
+        admin = actor_for_username(session, ADMIN)
+        joined = participants.join_workshop(session=session, code=code, display_name="Rose")
+        gone = participants.join_workshop(session=session, code=code, display_name="Gaston")
+        participants.remove_participant(session=session, actor=admin, participant_id=gone.id)
+        collective_id = workshops.get_workshop(session=session, actor=admin,
+                                               workshop_id=workshop_id).collective_id
+        link = canvas_links.create_access(session=session, actor=admin,
+                                          collective_id=collective_id, role=AccessRole.EDIT)
+        return {"workshop": workshop_id, "code": code, "token": joined.token,
+                "removed": gone.token, "link": link.code}
+
+
+def opened(page, url: str) -> tuple[int, int, bool]:
+    """Open ``url`` in ``page``: the runs it asked for and got, and whether the box showed."""
+    runs = Runs(page)
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_timeout(300)  # a second run would have been asked for by now
+    return runs.asked, runs.full, shows_not_found(page)
+
+
+def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
+    world = prepare(server)
+    base, token, k, w = server.url, world["token"], world["link"], world["workshop"]
+    seen: list[tuple[str, int, int, bool]] = []
+
+    # One browser per kind of person (a fresh phone costs a first load of Streamlit's
+    # files): a page each, so each opening is a new session, as a link opened anew is.
+    visitors = new_context(viewport=PHONE)
+
+    def visit(url: str, expect: str, *, context=None, page=None) -> None:
+        page = page or (context or visitors).new_page()
+        asked, full, box = opened(page, base + url)
+        seen.append((url, asked, full, box))
+        page.get_by_text(expect).first.wait_for(state="attached", timeout=10_000)
+        if page.context is not None and page not in fresh:
+            page.close()
+
+    fresh: list = []
+
+    # Cold: the very first page this server serves is a participant's personal link, on a
+    # fresh phone.
+    visit(f"/workshop?p={token}", "Nouveau besoin", context=new_context(viewport=PHONE))
+    # A visitor: every address of the app, with and without what it is handed out with.
+    visit("/", "Connexion animateur·rice")
+    visit("/login", "Connexion animateur·rice")
+    visit("/join", "Rejoindre un atelier")
+    visit(f"/join?code={world['code']}", "Rejoindre un atelier")
+    for path in ("home", "facilitate", "projector", "synthesis", "import", "account",
+                 "users"):
+        visit(f"/{path}", "Connexion animateur·rice")
+    for path in ("workshop", "explore", "ideas", "group", "score", "results", "canvas",
+                 "next_steps"):
+        visit(f"/{path}", "Rejoindre un atelier")
+    # A participant's personal link, on each of their pages; one no longer valid.
+    for path in ("workshop", "explore", "ideas", "canvas", "next_steps"):
+        visit(f"/{path}?p={token}", "Rose")
+    visit(f"/workshop?p={world['removed']}", "Ce lien personnel n'ouvre plus d'atelier")
+    # The collective's link, between sessions; one that opens nothing.
+    visit(f"/canvas?k={k}", "Formaliser")
+    visit(f"/next_steps?k={k}", "Prochaines étapes")
+    visit("/canvas?k=not-a-link", "Ce lien du collectif n'ouvre plus rien")
+    # A phone that was on the join page, then opens its personal link.
+    phone = new_context(viewport=PHONE).new_page()
+    fresh.append(phone)
+    visit("/join", "Rejoindre un atelier", page=phone)
+    visit(f"/workshop?p={token}", "Nouveau besoin", page=phone)
+    # A facilitator: every page of theirs, with the workshop open, and the others.
+    laptop = new_context()
+    login(laptop.new_page(), base)
+    for path in ("home", "facilitate", "projector", "explore", "ideas", "group", "score",
+                 "results", "canvas", "next_steps", "synthesis", "import", "account", "users"):
+        visit(f"/{path}?w={w}", "Connecté·e : Anna Animatrice", context=laptop)
+    for path in ("login", "join", "workshop", ""):
+        visit(f"/{path}", "Collectifs et ateliers", context=laptop)
+
+    boxes = [url for url, _a, _f, box in seen if box]
+    assert boxes == [], f"'Page not found' on {boxes}"
+    # One run each, asked once by the browser and run once by the server (a facilitator
+    # opening the join or login page is sent to their collectives: the one exception).
+    more = [(url, asked, full) for url, asked, full, _box in seen
+            if asked != 1 or (full != 1 and url not in ("/login", "/join"))]
+    assert more == [], f"opened in more than one run: {more}"
+    print(f"\n{len(seen)} addresses opened, none behind a box; runs per opening: "
+          f"{sorted({(a, f) for _u, a, f, _b in seen})}")
+
+
+@contextmanager
+def busy_laptop(processes: int = 2):
+    """Two processes burning a core each, as the laptop also projects and plays music."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+               for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def outcome(page, seconds: float = 45) -> str:
+    """What the person pressing saw: their page ("joined", their link in the address), a
+    message ("refused: …"), or "lost" (nothing) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if "p=" in page.url:
+            return "joined"
+        alert = page.locator('[data-testid="stAlert"]')
+        if alert.count():
+            return "refused: " + alert.first.inner_text()[:80]
+        page.wait_for_timeout(50)
+    return "lost"
+
+
+def test_joins_pressed_together_on_a_busy_laptop_are_never_lost(server, new_context):
+    world = prepare(server)
+    phones = [new_context(viewport=PHONE).new_page() for _ in range(4)]
+    results: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    started = time.monotonic()
+    with busy_laptop():
+        for round_ in range(JOINS // len(phones)):
+            names = [f"Marcel {round_}-{i}" for i in range(len(phones))]
+            for phone in phones:
+                phone.goto(f"{server.url}/join?code={world['code']}", wait_until="commit")
+            for phone, name in zip(phones, names, strict=True):
+                phone.get_by_label("Votre nom").fill(name)
+            for phone in phones:  # pressed together, within milliseconds
+                phone.get_by_role("button", name="Rejoindre").click(no_wait_after=True)
+            for phone, name in zip(phones, names, strict=True):
+                results[name] = outcome(phone)
+                if results[name] == "joined":
+                    tokens[name] = re.search(r"[?&]p=([^&]+)", phone.url).group(1)
+    took = time.monotonic() - started
+    with session_scope(url=server.database_url) as session:
+        stored = {p.display_name: p.token for p in session.exec(
+            select(Participant).where(Participant.workshop_id == world["workshop"]))}
+    lost = [name for name, seen in results.items() if seen == "lost"]
+    refused = {name: seen for name, seen in results.items() if seen.startswith("refused")}
+    orphans = [name for name in results if name in stored and tokens.get(name) != stored[name]]
+    print(f"\n{len(results)} joins pressed four at a time beside two busy cores in "
+          f"{took:.0f} s: {len(tokens)} joined, {len(refused)} refused, {len(lost)} lost, "
+          f"{len(orphans)} orphans")
+    assert len(results) == JOINS
+    assert lost == [] and orphans == [] and refused == {}
+
+
+def test_logins_pressed_together_on_a_busy_laptop_are_never_lost(server, new_context):
+    names = [f"anim{i}" for i in range(4)]
+    with session_scope(write=True, url=server.database_url) as session:
+        for name in names:
+            make_user(session, name, Role.FACILITATOR)
+    results = []
+    with busy_laptop():
+        for _round in range(LOGINS // len(names)):
+            pages = [new_context().new_page() for _ in names]
+            for page in pages:
+                page.goto(f"{server.url}/login", wait_until="commit")
+            for page, name in zip(pages, names, strict=True):
+                page.get_by_label("Identifiant").fill(name)
+                page.get_by_label("Mot de passe").fill(PASSWORD)
+            for page in pages:
+                page.get_by_role("button", name="Se connecter").click(no_wait_after=True)
+            for page in pages:
+                heading = page.get_by_role("heading", name="Collectifs et ateliers")
+                try:
+                    heading.wait_for(timeout=45_000)
+                    results.append("signed in")
+                except Exception:  # noqa: BLE001 - counted, and said below
+                    alert = page.locator('[data-testid="stAlert"]')
+                    results.append("refused: " + alert.first.inner_text()[:80]
+                                   if alert.count() else "lost")
+                page.context.close()
+    print(f"\n{len(results)} logins pressed four at a time beside two busy cores: "
+          f"{results.count('signed in')} signed in, {results.count('lost')} lost")
+    assert results == ["signed in"] * LOGINS
+
+
+def test_the_re_login_cookie_is_http_only_and_logging_out_deletes_it(server, new_context):
+    context = new_context()
+    page = context.new_page()
+    login(page, server.url)
+    cookie = next(c for c in context.cookies() if c["name"] == "fabrique_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert page.evaluate("document.cookie").find("fabrique_session") == -1  # not for scripts
+    # Another tab of the same browser opens signed in, in one run.
+    other = context.new_page()
+    asked, full, box = opened(other, f"{server.url}/home")
+    other.get_by_role("heading", name="Collectifs et ateliers").wait_for()
+    assert (asked, full, box) == (1, 1, False)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se connecter").wait_for()
+    deadline = time.monotonic() + 10
+    while any(c["name"] == "fabrique_session" for c in context.cookies()):
+        assert time.monotonic() < deadline, "logging out did not delete the re-login cookie"
+        page.wait_for_timeout(100)
+    fresh = context.new_page()
+    fresh.goto(f"{server.url}/home")
+    fresh.get_by_role("button", name="Se connecter").wait_for()
+
+
+def test_a_cookie_for_an_account_deactivated_since_is_dropped(server, new_context):
+    with session_scope(write=True, url=server.database_url) as session:
+        make_user(session, "partie", Role.FACILITATOR)
+    context = new_context()
+    page = context.new_page()
+    login(page, server.url, "partie")
+    from core.models import User, utcnow
+
+    with session_scope(write=True, url=server.database_url) as session:
+        user = session.exec(select(User).where(User.username == "partie")).one()
+        user.deactivated_at = utcnow()
+        session.commit()
+    again = context.new_page()
+    runs = Runs(again)
+    again.goto(f"{server.url}/home")
+    again.get_by_role("button", name="Se connecter").wait_for()
+    wait_idle(again)
+    again.wait_for_timeout(2000)
+    assert runs.asked == 1 and runs.full == 1  # its deletion starts no run of its own
+    deadline = time.monotonic() + 10
+    while any(c["name"] == "fabrique_session" for c in context.cookies()):
+        assert time.monotonic() < deadline, "the deactivated account's cookie was kept"
+        again.wait_for_timeout(100)
+
