@@ -8,7 +8,7 @@ HOST   ?= 0.0.0.0
 PORT   ?= 8501
 AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-dev run test lint i18n lock
+.PHONY: install install-dev run test stress lint i18n lock
 
 # What the app needs to run (a facilitator's laptop): no test or lint tools.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -34,11 +34,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# One process (about 16 minutes). `pytest -n 2 --dist loadgroup` (tests/conftest.py splits the
-# browser tests from the rest) takes about 11, but under the second worker a canvas test
-# showed a save fault not yet mended (README, Tests): not the default until it is.
+# Two pytest-xdist workers: the browser tests one after the other on one, everything else
+# on the other (tests/conftest.py's scheduler makes the split).
 test: lint $(AXE)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+# Each browser test RUNS times beside a process keeping a core busy (tests/stress.py): a
+# test that fails now and then shows here, to be mended, never retried away.
+RUNS ?= 10
+stress: install-dev $(AXE)
+	$(BIN)/python tests/stress.py --runs $(RUNS) tests/browser
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
 # tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).

@@ -79,12 +79,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def worker_group(nodeid: str) -> str:
+    """The group (so the worker) a test runs in under ``make test``."""
+    return "browser" if nodeid.startswith(BROWSER_PREFIX) else "rest"
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Two workers (``pytest -n 2 --dist loadgroup``; ``make test`` runs in one process for
-    now, README Tests): every browser test on one,
-    one after the other (their timings assume one browser at a time), the rest on the
-    other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes into each
+    """Two workers (``pytest -n 2 --dist loadgroup``, as ``make test`` runs): every browser
+    test on one, one after the other (their timings assume one browser at a time), the
+    rest on the other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes into each
     test's ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from ``_id``): it
     silently spread the browser tests over both workers. So the two groups are made here,
     from the test's path, with xdist's scope scheduler (one scope per worker)."""
@@ -94,7 +98,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
     class BrowserApart(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "browser" if nodeid.startswith(BROWSER_PREFIX) else "rest"
+            return worker_group(nodeid)
 
     return BrowserApart(config, log)
 

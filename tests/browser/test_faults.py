@@ -14,7 +14,14 @@ from sqlmodel import col, func, select
 
 from core.db import dispose_engines, session_scope
 from core.models import Card
-from tests.browser.conftest import ARTIFACTS, Server, join, prepare_database, wait_idle
+from tests.browser.conftest import (
+    ARTIFACTS,
+    Server,
+    join,
+    prepare_database,
+    shows_not_found,
+    wait_idle,
+)
 from tests.browser.test_live import open_explore, open_explore_in
 from tests.conftest import unavailable
 from tests.pg_server import start_throwaway
@@ -114,6 +121,8 @@ def test_postgresql_restarted_during_a_workshop(tmp_path, new_context):
         field.press("Enter")
         phone.get_by_text("Avant la coupure", exact=True).wait_for()
         wait_idle(phone)
+        other = new_context(viewport={"width": 390, "height": 844}).new_page()
+        join(other, server.url, code, "Marcel")
 
         database.halt()
         # The live part of the page says it is reconnecting, in French, without a traceback.
@@ -126,6 +135,11 @@ def test_postgresql_restarted_during_a_workshop(tmp_path, new_context):
         phone.get_by_text("votre texte est gardé").first.wait_for(timeout=20_000)
         assert phone.get_by_label("Nouveau besoin").input_value() == "Pendant la coupure"
         assert phone.locator('[data-testid="stException"]').count() == 0
+        # A phone reloads its page meanwhile: a new session, nobody known yet — it waits
+        # at its own address, without Streamlit's "Page not found".
+        other.reload()
+        other.get_by_text(RECONNECTING).first.wait_for(timeout=20_000)
+        assert not shows_not_found(other)
 
         database.start()
         phone.get_by_text(RECONNECTING).first.wait_for(state="detached", timeout=20_000)
@@ -134,6 +148,11 @@ def test_postgresql_restarted_during_a_workshop(tmp_path, new_context):
         phone.get_by_text("Pendant la coupure", exact=True).first.wait_for(timeout=15_000)
         wait_idle(phone)
         assert phone.locator('[data-testid="stException"]').count() == 0
+        # Once it is back, the reloaded phone is on its page, as the same person.
+        other.get_by_label("Nouveau besoin").wait_for(timeout=20_000)
+        wait_idle(other)
+        assert not shows_not_found(other) and "p=" in other.url
+        other.get_by_text("Marcel").first.wait_for(state="attached")
         assert stored(url, workshop_id) | {} == {
             **stored(url, workshop_id), "Avant la coupure": 1, "Pendant la coupure": 1}
         assert "Traceback" not in server.log.read_text()

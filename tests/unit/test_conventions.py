@@ -166,3 +166,21 @@ def test_every_multiselect_says_what_to_choose_in_the_persons_language():
                     and "placeholder" not in {k.arg for k in node.keywords}):
                 missing.append(f"{path.name}:{node.lineno}")
     assert missing == []
+
+
+def test_make_test_keeps_the_browser_tests_on_one_worker():
+    """`make test` runs two workers; the browser tests' timings assume one browser at a
+    time, so every one of them is in the browser group, and nothing else is."""
+    import subprocess
+    import sys
+
+    from tests.conftest import worker_group
+
+    assert "pytest -n 2 --dist loadgroup" in (PROJECT_ROOT / "Makefile").read_text()
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                             "-p", "no:cacheprovider", "tests"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    ids = [line for line in listed if "::" in line]
+    browser = [i for i in ids if worker_group(i) == "browser"]
+    assert browser and all(i.startswith("tests/browser/") for i in browser)
+    assert all(worker_group(i) == "rest" for i in ids if not i.startswith("tests/browser/"))
