@@ -90,8 +90,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     test on one, one after the other (their timings assume one browser at a time), the
     rest on the other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes
     into each test's ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from
-    ``_id``): it silently spread the browser tests over both workers. So the two groups are made here,
-    from the test's path, with xdist's scope scheduler (one scope per worker)."""
+    ``_id``): it silently spread the browser tests over both workers. So the two groups are
+    made here, from the test's path, with xdist's scope scheduler (one scope per worker)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
