@@ -60,8 +60,8 @@ def join_workshop(*, session: Session, code: str, display_name: str,
     keys = name_keys(name)
     existing = session.exec(
         select(Participant).where(Participant.workshop_id == workshop.id,
-                                  or_(Participant.name_key == keys.name_key,
-                                      Participant.look_key == keys.look_key))
+                                  or_(col(Participant.name_key) == keys.name_key,
+                                      col(Participant.look_key) == keys.look_key))
         .order_by(col(Participant.id))
     ).first()
     if existing is not None:
