@@ -4,17 +4,7 @@ import streamlit as st
 
 from core import policy
 from core.errors import DatabaseUnavailable, FabriqueError
-from ui import (
-    calls,
-    cookie_orders,
-    identity,
-    legacy_guard,
-    live,
-    placement,
-    render,
-    screens,
-    startup,
-)
+from ui import calls, cookie_orders, identity, legacy_guard, placement, render, screens, startup
 from ui.i18n import _, language_picker
 
 # A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
@@ -67,15 +57,12 @@ else:
         pages = screens.navigation({_("Our project"): (screens.CANVAS, screens.NEXT_STEPS)},
                                    stand_ins={screens.LOGIN: screens.LOGIN})
     elif policy.is_participant(actor):
-        # "Atelier", their personal link's page, is the current phase's board.
-        current = live.participant_screen(identity.current_workshop_id())
         pages = screens.navigation(
             {_("Workshop"): (screens.WORKSHOP, screens.EXPLORE, screens.IDEAS, screens.GROUP,
                              screens.SCORE, screens.RESULTS, screens.CANVAS,
                              screens.NEXT_STEPS)},
             # Someone who just joined, or opens the join link again, is in their workshop.
-            stand_ins={screens.LOGIN: screens.LOGIN},
-            drawn_by={screens.WORKSHOP: current})
+            stand_ins={screens.LOGIN: screens.LOGIN})
     else:
         # A visitor: a participant's address asks to join, any other to sign in (and then
         # opens what was asked for).
@@ -85,6 +72,7 @@ else:
 
     # Every page listed: a collapsed menu ends with Streamlit's own "View 4 more", in English.
     navigation = st.navigation(pages, expanded=True)
+    screens.shown_at(navigation)
     cookie_orders.carry_out()
     # A slot drawn in every run, so that a notice shown once does not move the page's
     # elements (Streamlit would draw them again as new ones, losing what a field held).

@@ -79,22 +79,30 @@ for collective in collectives:
             icon, status = STATUS_LABELS[workshop.status]
             cols = st.columns([5, 2, 2, 3])
             cols[0].html(render.line(workshop.title, icon_name=icon, size="1.15rem", bold=True))
-            cols[1].metric(_("Code"), workshop.join_code)
+            # The code whole, whatever the column's width (a metric cut it to "8RW…").
+            cols[1].caption(_("Code"))
+            cols[1].html(render.line(workshop.join_code, size="1.6rem", bold=True))
             cols[2].metric(_("Cards"), summary.cards,
                            help=_("{n} participants", n=summary.participants))
             with cols[3]:
                 st.caption(_(status))
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
                              on_click=identity.open_workshop, args=(workshop.id,)):
-                    st.switch_page(screens.FACILITATE.path)
+                    screens.FACILITATE.go()
                 if workshop.status != WorkshopStatus.RUNNING:
                     label = (_("Start") if workshop.status == WorkshopStatus.DRAFT
                              else _("Reopen"))
                     st.button(label, key=f"start_{workshop.id}", on_click=_act,
                               args=(phases.start, workshop.id))
                 else:
-                    st.button(_("End"), key=f"end_{workshop.id}", on_click=_act,
-                              args=(phases.end, workshop.id))
+                    # Ending is not undone by a stray click under "Ouvrir": it asks first.
+                    with st.popover(_("End"), icon=":material/flag:"):
+                        st.write(_("Everyone's boards become read-only; the canvases and "
+                                   "next steps go on through the collective's links. You "
+                                   "can reopen it."))
+                        st.button(_("Yes, end it"), key=f"end_{workshop.id}", type="primary",
+                                  icon=":material/flag:", on_click=_act,
+                                  args=(phases.end, workshop.id))
         collective_data(collective)
 
 st.divider()

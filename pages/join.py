@@ -5,7 +5,7 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import participants
-from ui import calls, client_keys, identity, legacy_guard
+from ui import calls, client_keys, identity, legacy_guard, screens
 from ui.i18n import _
 
 JOIN_KEY = "join_key"  # the form's key, made in the browser (ui/client_keys)
@@ -43,7 +43,8 @@ if submitted:
         if "code" in st.query_params:
             del st.query_params["code"]
         identity.become_participant(participant.token)
-        st.rerun()
+        # To their personal link's page (the current step), whose address they keep.
+        screens.WORKSHOP.go()
 
 st.caption(_("Once you have joined, your page's address is your personal link: it brings "
              "you back to your cards. Lost it? The facilitator can show it to you again."))

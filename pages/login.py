@@ -75,7 +75,9 @@ else:
             if ok:
                 identity.sign_in(username)
                 # Where the facilitator was going (a page that asked to sign in first), or
-                # their collectives.
+                # their collectives (from the login page itself, or "/").
+                if screens.shown_address() in ("", screens.LOGIN.url_path):
+                    screens.HOME.go()
                 st.rerun()
             else:
                 st.error(_("Wrong username or password."), icon=":material/warning:")

@@ -183,7 +183,8 @@ def controls(views: list[ActionView]) -> None:
         return
     view = by_id[chosen]
     here = where_here(view)
-    if policy.may(actor, Act.TAKE_ACTION, here) and not view.mine:
+    # Anyone may take a step nobody does yet, their own proposal included.
+    if policy.may(actor, Act.TAKE_ACTION, here) and not view.doing:
         st.button(_("I'll do it"), key=f"take_{view.id}",
                   icon=":material/front_hand:", on_click=calls.call,
                   args=(actions.take_action,),
@@ -307,6 +308,17 @@ def since_last_session() -> None:
 
 # --- the page ------------------------------------------------------------------------------
 
+ACT_KEY = "next_steps_act"  # the fragment of the form and the picker
+DRAWN_REVISION = "_next_steps_act_revision"
+
+
+def follow_new_steps(current: live.LiveState) -> None:
+    """A step written on another screen joins the picker at once: its part is drawn again
+    (with the live part, whose run this is) when the workshop's revision moved."""
+    if st.session_state.get(DRAWN_REVISION, current.revision) != current.revision:
+        st.session_state[DRAWN_REVISION] = current.revision
+        st.rerun(scope=[ACT_KEY, live.POLL_KEY])
+
 views = read_views()
 if is_member:
     st.html(list_html(views))
@@ -318,14 +330,16 @@ if is_member:
     member_controls()
     since_last_session()
 else:
-    @st.fragment
+    @st.fragment(key=ACT_KEY)
     def act() -> None:
+        current = live.live_state(workshop_id)
+        st.session_state[DRAWN_REVISION] = current.revision
         capture()
         controls(read_views())
 
     act()
     assert state is not None and workshop_id is not None
-    live.follow(workshop_id, state, content=live_list)
+    live.follow(workshop_id, state, content=live_list, each_tick=follow_new_steps)
     deleted_bin()
     since_last_session()
     if is_facilitator:

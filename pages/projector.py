@@ -90,6 +90,8 @@ def wall_html(state: LiveState) -> list[str]:
                 templates.theme_label(key, lang()) if key else _("No theme"),
                 templates.theme_color(key), [v.text for v in groups[key]]))
     elif phase.kind == PhaseKind.GROUP:
+        if phase.instructions:
+            blocks.append(render.projector_text(phase.instructions, small=True))
         for kind in (CardKind.IDEA, CardKind.NEED):
             grouped = calls.read(clusters.group_board, workshop_id=workshop_id, kind=kind)
             for group in grouped.groups:
@@ -101,17 +103,33 @@ def wall_html(state: LiveState) -> list[str]:
     elif phase.kind == PhaseKind.SCORE:
         board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
+        revealed = board.workshop.results_revealed and result is not None
+        if phase.instructions and not revealed:
+            blocks.append(render.projector_text(phase.instructions, small=True))
         blocks.append(render.projector_text(
             _("{done} / {total} have voted", done=board.finished, total=board.voters)))
-        if board.workshop.results_revealed and result is not None:
+        if not revealed and board.criteria:
+            # What the room scores against, while it votes.
+            if board.workshop.vote_mode == VoteMode.DOTS:
+                blocks.append(render.projector_text(ngettext(
+                    "Each of you places {n} dot on the ideas you back.",
+                    "Each of you places {n} dots on the ideas you back.",
+                    board.workshop.dots_per_person), small=True))
+            else:
+                blocks.append(render.projector_criteria(
+                    _("Score each idea from 1 to 5 on:"),
+                    [(c.name_fr if lang() == "fr" else c.name_en,
+                      c.question_fr if lang() == "fr" else c.question_en)
+                     for c in board.criteria]))
+        if revealed:
             titles = {c.id: c.title for c in board.candidates}
             if board.workshop.vote_mode == VoteMode.DOTS:
                 # (rank, candidate, what it got, as a number for the bar)
                 rows = [(rank, c, ngettext("{n} dot", "{n} dots", total),
                          float(total)) for c, total, rank in result.dots if rank is not None]
             else:
-                rows = [(r.rank, r.candidate, number(r.score or 0.0), r.score or 0.0)
-                        for r in result.scored if r.rank is not None]
+                rows = [(r.rank, r.candidate, _("{score} / 5", score=number(r.score or 0.0)),
+                         r.score or 0.0) for r in result.scored if r.rank is not None]
             best = max((row[3] for row in rows[:5]), default=0.0) or 1.0
             blocks.append(render.projector_ranking(_("Results"), [
                 (rank, titles.get(c, "?"), shown, value / best)
@@ -123,8 +141,9 @@ def wall_html(state: LiveState) -> list[str]:
         if phase.instructions:
             blocks.append(render.projector_text(phase.instructions, small=True))
         needs = calls.read(cards.board, workshop_id=workshop_id, kind=CardKind.NEED)
+        # The most "ça me concerne" first, with their count; the newest among equals.
         ranked = sorted((c for c in needs.cards if c.revealed),
-                        key=lambda c: (-c.support_count, c.id))[:EXCHANGE_SHOWN]
+                        key=lambda c: (-c.support_count, -c.id))[:EXCHANGE_SHOWN]
         if ranked:
             blocks.append(render.projector_latest(_("Needs to talk about"), [
                 (c.text + (f" · +{c.support_count}" if c.support_count else ""),
@@ -139,7 +158,8 @@ def wall_html(state: LiveState) -> list[str]:
 
 
 def canvases_wall() -> list[str]:
-    """The canvases being written: title, how many sections are filled, which ones."""
+    """The canvases being written, as the room fills them section by section: each written
+    section's title and text, large; how many are filled."""
     found = [c for c in calls.read(canvases.list_canvases, workshop_id=workshop_id)
              if c.workshop_id == workshop_id and c.id is not None]
     if not found:
@@ -149,10 +169,11 @@ def canvases_wall() -> list[str]:
     for canvas in found:
         view = calls.read(canvases.canvas_view, canvas_id=canvas.id, templates=templates)
         states = canvases.completeness(view)
-        filled = [s.title(lang()) for s in view.template.sections if states[s.key] != "empty"]
-        blocks.append(render.projector_cards(
-            f"{canvas.title} — " + _("{done} / {total} sections filled", done=len(filled),
-                                    total=len(states)), "#b03a0a", filled, count=False))
+        written = [(s.title(lang()), view.text(s.key)) for s in view.template.sections
+                   if states[s.key] != "empty"]
+        blocks.append(render.projector_sections(
+            canvas.title, written, _("{done} / {total} sections filled", done=len(written),
+                                     total=len(states))))
     return blocks
 
 
@@ -183,7 +204,9 @@ def closing_wall() -> list[str]:
     return blocks
 
 
-if welcoming(drawn):  # the way in takes the whole wall (a phase change redraws the page)
+if welcoming(drawn) or drawn.status == WorkshopStatus.ENDED:
+    # The way in takes the whole wall (a phase change redraws the page); at the end, the
+    # wall no longer invites anyone to join (a late phone would be refused).
     live.follow(workshop_id, drawn, bar=header, content=wall,
                 interval=get_settings().projector_interval, on_top=False)
 else:

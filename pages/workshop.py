@@ -15,7 +15,7 @@ screen = open_workshop_screen(None, empty_title=_("Workshop"))
 workshop_id, workshop, state = screen.workshop_id, screen.workshop, screen.state
 if policy.is_participant(screen.actor) and live.screen_for(state) != screens.WORKSHOP:
     # During a phase with a board, a participant goes straight to it.
-    st.switch_page(live.screen_for(state).path)
+    live.screen_for(state).go()
 st.title(render.md(workshop.title))
 live.follow(workshop_id, state)
 

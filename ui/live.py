@@ -18,8 +18,6 @@ from html import escape
 import streamlit as st
 
 from core import policy
-from core.db import session_scope
-from core.errors import DatabaseUnavailable
 from core.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
@@ -68,21 +66,15 @@ PHASE_CSS = """
   .fab-phase-pin .fab-phase-step{white-space:nowrap;}
   .fab-phase-pin .fab-timer{font-size:1.2rem;white-space:nowrap;}
 }
+/* The link to the current step, on a page people stay on (a canvas): at the bottom of
+   the screen, wherever they have scrolled. */
+.st-key-fab-moved-on{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);
+  z-index:1000;width:auto;max-width:calc(100vw - 1.2rem);background:#fff4ec;
+  border:2px solid #b03a0a;border-radius:.6rem;box-shadow:0 4px 14px rgba(0,0,0,.18);
+  padding:.2rem .8rem;}
+.st-key-fab-moved-on a{font-size:1.1rem;font-weight:600;}
 </style>
 """
-
-
-def participant_screen(workshop_id: int | None) -> screens.Screen:
-    """Return the screen a participant's "Atelier" draws now (the workshop page without a
-    workshop or its database)."""
-    if workshop_id is None:
-        return screens.WORKSHOP
-    try:
-        with session_scope() as session:
-            state = phases.watched_state(session=session, workshop_id=workshop_id)
-    except DatabaseUnavailable:
-        return screens.WORKSHOP
-    return screen_for(state)
 
 
 def screen_for(state: LiveState) -> screens.Screen:
@@ -150,11 +142,16 @@ def structure(state: LiveState) -> tuple:
             state.phase.locked if state.phase is not None else None)
 
 
+POLL_KEY = "live_poll"  # the live fragment's key, for a page to rerun it with a part of its own
+MOVED_ON_KEY = "fab-moved-on"  # the link to the current step, on a page people stay on
+
+
 def follow(workshop_id: int, drawn: LiveState, *,
            bar: Callable[[LiveState], str] | None = None,
            content: Callable[[LiveState], str] | None = None,
            stay: screens.Screen | None = None, watch: Callable[[], None] | None = None,
-           interval: float | None = None, on_top: bool = True) -> None:
+           interval: float | None = None, on_top: bool = True,
+           each_tick: Callable[[LiveState], None] | None = None) -> None:
     """Keep this page live, from where it is called: a fragment polls the workshop.
 
     Each tick redraws the phase bar (``bar`` draws a custom one) and the live ``content``
@@ -167,8 +164,11 @@ def follow(workshop_id: int, drawn: LiveState, *,
     Phones are woken by their server when the workshop moves and otherwise poll rarely
     (``ui/push.py``, ``participant_poll``); the facilitator's screens poll every
     ``live_interval``, the wall at its own ``interval``. ``watch`` runs at each
-    tick too (a page's own check). With ``content`` (drawn after the page's form), the phase
-    bar is pinned at the top of a phone's screen (``on_top``; the wall has its own).
+    tick too (a page's own check, read at each tick: phones then poll at their interval);
+    ``each_tick(state)`` runs at each tick of the phone's own pace, woken or polling (a
+    page's part drawn from the board, to redraw when the revision moves). With ``content``
+    (drawn after the page's form), the phase bar is pinned at the top of a phone's screen
+    (``on_top``; the wall has its own).
     """
     st.html(PHASE_CSS)
     settings = get_settings()
@@ -187,19 +187,24 @@ def follow(workshop_id: int, drawn: LiveState, *,
         # a page that reran for another reason after the phase changed must move too).
         st.session_state.setdefault(FOLLOWED_KEY, (drawn.index, drawn.status))
 
-    @st.fragment(run_every=interval)
+    @st.fragment(run_every=interval, key=POLL_KEY)
     def poll() -> None:
         state = calls.read(phases.live_state, workshop_id=workshop_id)
+        if each_tick is not None:
+            each_tick(state)
         if policy.is_participant(identity.actor()):
             _touch_participant()
             moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
             held = moved and st.session_state.get(HOLD_KEY, False)
             if moved and not (stay is not None or held):
                 st.session_state[FOLLOWED_KEY] = (state.index, state.status)
-                st.switch_page(screen_for(state).path)
+                screen_for(state).go()
             if held or (stay is not None and screen_for(state) != stay):
-                st.page_link(screen_for(state).path, icon=":material/arrow_forward:",
-                             label=_("The workshop moved on: go to the current step"))
+                # Pinned to the bottom of the screen: a phone scrolled far down a canvas
+                # sees it where it is.
+                with st.container(key=MOVED_ON_KEY):
+                    st.page_link(screen_for(state).path, icon=":material/arrow_forward:",
+                                 label=_("The workshop moved on: go to the current step"))
         held = policy.is_participant(identity.actor()) and st.session_state.get(
             HOLD_KEY, False)
         if structure(state) != structure(drawn) and not held:  # held: until they act
@@ -207,7 +212,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
         if watch is not None:
             watch()
         drawn_bar = bar(state) if bar is not None else phase_bar_html(state, counting=woken)
-        if content is not None and on_top:
+        if (content is not None or stay is not None) and on_top:
             drawn_bar = f"<div class='fab-phase-pin'>{drawn_bar}</div>"
         # Two elements: the bar, whose timer changes at each tick, and the content, the
         # same from one tick to the next until someone changes the board. Streamlit sends

@@ -316,6 +316,10 @@ PROJECTOR_CSS = """
 .fab-projector-card{font-size:32px;line-height:1.3;background:#fff;border:2px solid #dee2e6;
   border-left:12px solid #868e96;border-radius:12px;padding:14px 18px;white-space:pre-wrap;
   overflow-wrap:anywhere;color:#111;}
+.fab-projector-section{border-left-color:#b03a0a;}
+.fab-projector-section-title{font-size:28px;font-weight:800;color:#b03a0a;
+  margin-bottom:.3rem;}
+.fab-projector-section-text{font-size:32px;}
 .fab-join{font-size:32px;}
 .fab-join .fab-join-url{font-size:28px;}
 .fab-join .fab-join-code{font-size:64px;}
@@ -339,6 +343,32 @@ def projector_cards(name: str, color: str, texts: list[str], *, count: bool = Tr
             f"{escape(name)}"
             + (f" <span class='fab-count'>({len(texts)})</span>" if count else "")
             + f"</div><div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
+def projector_sections(name: str, sections: list[tuple[str, str]], summary: str) -> str:
+    """Return a canvas for the wall, section by section as the room fills it: each written
+    section's title and its text, large (line breaks kept)."""
+    cards_html = "".join(
+        f"<div class='fab-projector-card fab-projector-section'>"
+        f"<div class='fab-projector-section-title'>{escape(title)}</div>"
+        f"<div class='fab-projector-section-text'>{escape(text)}</div></div>"
+        for title, text in sections)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"{icon('description')} {escape(name)} <span class='fab-count'>{escape(summary)}"
+            f"</span></div><div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
+def projector_criteria(name: str, rows: list[tuple[str, str]]) -> str:
+    """Return the vote's criteria for the wall: each one's name and the question it asks."""
+    cards_html = "".join(
+        f"<div class='fab-projector-card fab-projector-section'>"
+        f"<div class='fab-projector-section-title'>{escape(title)}</div>"
+        + (f"<div class='fab-projector-section-text'>{escape(question)}</div>"
+           if question else "") + "</div>"
+        for title, question in rows)
+    return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
+            f"{icon('how_to_vote')} {escape(name)}</div>"
+            f"<div class='fab-projector-grid'>{cards_html}</div></div>")
 
 
 def projector_ranking(name: str, rows: list[tuple[int, str, str, float]]) -> str:

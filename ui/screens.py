@@ -26,6 +26,14 @@ class Screen:
         """Return the navigation entry of this screen (its title in this run's language)."""
         return st.Page(self.path, title=_(self.title), icon=self.icon, url_path=self.url_path)
 
+    def go(self) -> None:
+        """Take this session to this screen, at its own address (``st.switch_page`` by
+        file takes the first page drawing that file, and an address of the navigation may
+        be drawn by another screen's file: ``navigation``'s stand-ins)."""
+        drawn = st.session_state.get(DRAWN_BY_KEY, {}).get(self.url_path, self.path)
+        st.switch_page(st.Page(drawn, title=_(self.title), icon=self.icon,
+                               url_path=self.url_path))
+
     def link(self, label: str | None = None, **kwargs: object) -> None:
         """Draw a link to this screen (its title unless ``label``)."""
         st.page_link(self.path, label=label or _(self.title), icon=self.icon,
@@ -68,43 +76,44 @@ PHASE_SCREENS: dict[str, Screen] = {
 # join (a personal link no longer valid, a phone that left the workshop).
 PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, NEXT_STEPS)
 START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the default page there)
+DRAWN_BY_KEY = "_drawn_by"  # this run's addresses drawn by another screen's file
+SHOWN_KEY = "_shown_address"  # the address this run draws (app.py, from st.navigation)
+
+
+def shown_at(page: st.Page) -> None:
+    """Remember the address this run draws (``st.navigation``'s page; "" for "/")."""
+    st.session_state[SHOWN_KEY] = page.url_path
+
+
+def shown_address() -> str:
+    """Return the address this run draws ("" for "/")."""
+    return str(st.session_state.get(SHOWN_KEY, ""))
 
 
 def navigation(menu: Mapping[str, Sequence[Screen]], *,
-               stand_ins: Mapping[Screen, Screen] | None = None,
-               drawn_by: Mapping[Screen, Screen] | None = None) -> dict[str, list[st.Page]]:
+               stand_ins: Mapping[Screen, Screen] | None = None) -> dict[str, list[st.Page]]:
     """Return the pages of ``st.navigation`` for one kind of person: the ``menu``'s screens,
     listed in their sections; and every other screen of the app at its own address, not
     listed, drawing the screen that stands in for it (``stand_ins``; otherwise the menu's
     first screen) — so that no address Fabrique hands out opens on Streamlit's "Page not
     found" box, whoever opens it (a visitor asked to sign in at ``/facilitate``, then taken
     there). "/" draws the menu's first screen, whose own address also works: Streamlit
-    serves its default page at "/" only, and ``/login`` would otherwise be "not found".
-    ``drawn_by``: a listed screen drawn, at its own address, by another's file (a
-    participant's "Atelier" is the board of the current phase: their personal link opens
-    it in one run, rather than a run that sends them on)."""
+    serves its default page at "/" only, and ``/login`` would otherwise be "not found"."""
     listed = [screen for entries in menu.values() for screen in entries]
     first = listed[0]
     stand_ins = stand_ins or {}
-    drawn_by = drawn_by or {}
-
-    def entry(screen: Screen) -> st.Page:
-        shown = drawn_by.get(screen)
-        if shown is None:
-            return screen.page()
-        return st.Page(shown.path, title=_(screen.title), icon=screen.icon,
-                       url_path=screen.url_path)
-
-    sections = {section: [entry(screen) for screen in entries]
+    drawn: dict[str, str] = {}  # the addresses drawn by another screen's file
+    sections = {section: [screen.page() for screen in entries]
                 for section, entries in menu.items()}
-    start = drawn_by.get(first, first)
-    hidden = [st.Page(start.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
+    hidden = [st.Page(first.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
                       default=True, visibility="hidden")]
     for screen in ALL:
         if screen not in listed:
             shown = stand_ins.get(screen, first)
+            drawn[screen.url_path] = shown.path
             hidden.append(st.Page(shown.path, title=_(shown.title), icon=shown.icon,
                                   url_path=screen.url_path, visibility="hidden"))
+    st.session_state[DRAWN_BY_KEY] = drawn
     # Pages sharing a file: links and st.switch_page take the first registered, the listed.
     last = list(sections)[-1]
     sections[last] = sections[last] + hidden

@@ -63,6 +63,7 @@ class ActionView:
     workshop_id: int | None
     mine: bool  # proposed or taken by the person asking
     updated_at: datetime
+    doing: bool = False  # the person asking is who does it (taken, or proposed "for me")
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,9 @@ def _views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionVie
     return [ActionView(pk(a), a.what, a.who, a.who_participant_id, a.due_on,
                        _supports(a.support_wanted), a.canvas_id,
                        titles.get(a.canvas_id, "") if a.canvas_id else "", a.status, a.note,
-                       a.workshop_id, _mine(actor, a), a.updated_at) for a in rows]
+                       a.workshop_id, _mine(actor, a), a.updated_at,
+                       isinstance(actor, ParticipantActor)
+                       and a.who_participant_id == actor.participant_id) for a in rows]
 
 
 def _ordered(query):

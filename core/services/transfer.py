@@ -102,7 +102,7 @@ PARTS: tuple[Part, ...] = (
     Part(Vote, "candidate_id", "candidate"),
     Part(CollectiveAccess, "collective_id", "collective"),
     Part(Canvas, "collective_id", "collective"),
-    Part(CanvasRevision, "canvas_id", "canvas"),
+    Part(CanvasRevision, "canvas_id", "canvas", drop=("writer", "writer_seq")),
     Part(Comment, "canvas_id", "canvas", drop=("client_key",)),
     Part(Action, "collective_id", "collective", drop=("client_key",)),
     Part(ActionChange, "action_id", "action"),

@@ -125,8 +125,13 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
 
     boxes = [url for url, _a, _f, box in seen if box]
     assert boxes == [], f"'Page not found' on {boxes}"
-    # One run each, asked once by the browser and run once by the server.
-    more = [(url, asked, full) for url, asked, full, _box in seen if (asked, full) != (1, 1)]
+    # One run each, asked once by the browser and run once by the server — but for a
+    # participant's "Atelier" during a phase with a board: the server sends the phone on
+    # to that board's address before drawing anything (one request; the first run stops
+    # at once, before any element, so no press can be in it).
+    sent_on = {f"/workshop?p={token}"}
+    more = [(url, asked, full) for url, asked, full, _box in seen
+            if asked != 1 or full != (2 if url in sent_on else 1)]
     assert more == [], f"opened in more than one run: {more}"
     print(f"\n{len(seen)} addresses opened, none behind a box; runs per opening: "
           f"{sorted({(a, f) for _u, a, f, _b in seen})}")

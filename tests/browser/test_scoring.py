@@ -104,8 +104,8 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
     rows = wall.locator(".fab-rank-row")
     rows.first.wait_for()
     assert rows.count() == 2
-    assert rows.nth(0).locator(".fab-rank-score").inner_text() == "4,75"
-    assert rows.nth(1).locator(".fab-rank-score").inner_text() == "2,50"
+    assert rows.nth(0).locator(".fab-rank-score").inner_text() == "4,75 / 5"
+    assert rows.nth(1).locator(".fab-rank-score").inner_text() == "2,50 / 5"
     widths = [box_of(rows.nth(i).locator(".fab-rank-bar > div"))["width"]
               for i in range(2)]
     assert widths[0] > widths[1] > 0
