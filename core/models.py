@@ -256,6 +256,9 @@ class Participant(SQLModel, table=True):
     removed_at: datetime | None = None
     # Name replaced by "Participant·e n", token revoked; what they wrote is kept.
     anonymised_at: datetime | None = None
+    # Their own choice: "mon nom peut figurer dans la synthèse" (next steps they do are
+    # named in an anonymous synthesis).
+    named_in_synthesis: bool = False
 
 
 # --- boards -------------------------------------------------------------------------

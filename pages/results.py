@@ -10,7 +10,7 @@ from core.i18n import N_, pick
 from core.models import VoteMode
 from core.services import phases, scoring
 from ui import calls, downloads, legacy_guard, live, render
-from ui.i18n import _, lang, number
+from ui.i18n import _, lang, ngettext, number
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -86,9 +86,37 @@ st.html(render.line(str(leader[_("Candidate")]), icon_name="emoji_events", size=
                     bold=True))
 # Numbers written as the language writes them (4,56 in French), sorted as numbers.
 decimals = [name for name in table.columns if table[name].dtype.kind == "f"]
-st.dataframe(table.style.format(
-    {name: lambda v: "" if pd.isna(v) else number(v) for name in decimals}),
-    hide_index=True)
+
+
+def ranking_html() -> str:
+    """The ranking as a list that fits a phone: rank, idea, its score never cut."""
+    if dots_mode:
+        best = max((float(total) for _c, total, _r in result.dots), default=0.0) or 1.0
+        return render.ranking([
+            (rank, titles.get(c, "?"), ngettext("{n} dot", "{n} dots", total),
+             float(total) / best, "") for c, total, rank in result.dots])
+    best = max((r.score or 0.0 for r in result.scored), default=0.0) or 1.0
+    return render.ranking([
+        (r.rank, titles.get(r.candidate, "?"),
+         "—" if r.score is None else _("{score} / 5", score=number(r.score)),
+         (r.score or 0.0) / best,
+         " · ".join(x for x in (
+             ngettext("{n} need backs it", "{n} needs back it", evidence.get(r.candidate, 0)),
+             _("to discuss: the room disagrees") if r.flagged else "") if x))
+        for r in result.scored])
+
+
+if is_facilitator:
+    st.dataframe(table.style.format(
+        {name: lambda v: "" if pd.isna(v) else number(v) for name in decimals}),
+        hide_index=True)
+else:
+    # A phone's width: the list, every score whole; the table, wide, on demand.
+    st.html(ranking_html())
+    with st.expander(_("Every column")):
+        st.dataframe(table.style.format(
+            {name: lambda v: "" if pd.isna(v) else number(v) for name in decimals}),
+            hide_index=True)
 st.download_button(_("Download (CSV)"),
                    spreadsheet.csv_bytes(list(table.columns), table.itertuples(index=False),
                                          lang=lang()),
@@ -98,46 +126,57 @@ if is_facilitator:
                            _("Download the scores per person (CSV)"))
 
 # --- charts -------------------------------------------------------------------------------
-if dots_mode:
-    show(charts.dots(result.dots, titles, lang()))
-else:
-    # One chart at a time: easier to read on a wall, and only that one is built.
-    views = {"ranking": N_("Ranking"), "criteria": N_("Criteria"),
-             "matrix": N_("Impact × feasibility"), "disagreement": N_("Disagreements")}
-    view = st.segmented_control(_("View"), list(views), key="results_view",
-                                default="ranking", format_func=lambda v: _(views[v]))
-    if view in (None, "ranking"):
-        show(charts.ranking(result.scored, titles, lang()))
-    elif view == "criteria":
-        st.caption(_("Mean per criterion, turned so that 5 is always best (an effort of 1 "
-                     "counts 5)."))
-        show(charts.heatmap(result.scored, titles, criteria, lang()))
-    elif view == "matrix":
-        st.caption(_("Up: impact; right: feasibility; the bigger the point, the more needs "
-                     "back it."))
-        show(charts.matrix(result.scored, titles, evidence, lang()))
+
+
+def draw_charts() -> None:
+    if dots_mode:
+        show(charts.dots(result.dots, titles, lang()))
     else:
-        flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
-        if flagged:
-            st.warning(_("The room disagrees about: {names}. Worth talking it over.",
-                         names=render.md(", ".join(flagged))), icon=":material/chat:")
-        show(charts.disagreement(result.scored, titles, lang()))
-    robust = result.robustness
-    if robust is not None:
-        if robust.robust:
-            st.success(_("The first place holds with equal weights and when any weight moves "
-                         "by one."), icon=":material/view_module:")
+        # One chart at a time: easier to read on a wall, and only that one is built.
+        views = {"ranking": N_("Ranking"), "criteria": N_("Criteria"),
+                 "matrix": N_("Impact × feasibility"), "disagreement": N_("Disagreements")}
+        view = st.segmented_control(_("View"), list(views), key="results_view",
+                                    default="ranking", format_func=lambda v: _(views[v]))
+        if view in (None, "ranking"):
+            show(charts.ranking(result.scored, titles, lang()))
+        elif view == "criteria":
+            st.caption(_("Mean per criterion, turned so that 5 is always best (an effort of 1 "
+                         "counts 5)."))
+            show(charts.heatmap(result.scored, titles, criteria, lang()))
+        elif view == "matrix":
+            st.caption(_("Up: impact; right: feasibility; the bigger the point, the more needs "
+                         "back it."))
+            show(charts.matrix(result.scored, titles, evidence, lang()))
         else:
-            lines = []
-            if robust.equal_weights_leaders != robust.leaders:
-                lines.append(_("with equal weights: {names}", names=", ".join(
-                    titles.get(c, "?") for c in robust.equal_weights_leaders)))
-            for criterion, delta, new in robust.changes:
-                lines.append(_("{criterion} {delta:+d}: {names}",
-                               criterion=criteria.get(criterion, "?"), delta=delta,
-                               names=", ".join(titles.get(c, "?") for c in new)))
-            st.warning(_("The first place is fragile; it changes…"), icon=":material/balance:")
-            st.html(render.bullet_list(lines))
+            flagged = [titles.get(r.candidate, "?") for r in result.scored if r.flagged]
+            if flagged:
+                st.warning(_("The room disagrees about: {names}. Worth talking it over.",
+                             names=render.md(", ".join(flagged))), icon=":material/chat:")
+            show(charts.disagreement(result.scored, titles, lang()))
+        robust = result.robustness
+        if robust is not None:
+            if robust.robust:
+                st.success(_("The first place holds with equal weights and when any weight moves "
+                             "by one."), icon=":material/view_module:")
+            else:
+                lines = []
+                if robust.equal_weights_leaders != robust.leaders:
+                    lines.append(_("with equal weights: {names}", names=", ".join(
+                        titles.get(c, "?") for c in robust.equal_weights_leaders)))
+                for criterion, delta, new in robust.changes:
+                    lines.append(_("{criterion} {delta:+d}: {names}",
+                                   criterion=criteria.get(criterion, "?"), delta=delta,
+                                   names=", ".join(titles.get(c, "?") for c in new)))
+                st.warning(_("The first place is fragile; it changes…"), icon=":material/balance:")
+                st.html(render.bullet_list(lines))
+
+
+if is_facilitator:
+    draw_charts()
+else:
+    # On a phone the list above is the ranking; the charts stay a tap away.
+    with st.expander(_("Charts"), icon=":material/bar_chart:"):
+        draw_charts()
 
 # --- selection for formalisation ----------------------------------------------------------
 st.header(_("Going on to formalisation"))

@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 
 from core import charts, livrable
-from core.livrable.text import (
-    action_cells,
-    action_headers,
-    participation_lines,
-    robustness_sentence,
-    score_cells,
-    score_headers,
-)
+from core.livrable import document
 from core.services import synthesis
 from core.services.synthesis import Synthesis
+from core.text import fold
 from ui import calls, downloads, legacy_guard, render, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen
@@ -52,7 +45,8 @@ found: Synthesis = calls.read(
                             {"collective_id": screen.workshop.collective_id}))
 
 # --- downloads: built when clicked (the page itself stays quick) ---------------------------
-slug = re.sub(r"[^a-z0-9]+", "-", found.title.lower()).strip("-")[:40] or "synthese"
+# The title's words, accents set aside ("salle des fêtes" → "salle-des-fetes").
+slug = re.sub(r"[^a-z0-9]+", "-", fold(found.title)).strip("-")[:40] or "synthese"
 pdf_col, docx_col, md_col = st.columns(3)
 for column, fmt, label in ((pdf_col, "pdf", _("Download (PDF)")),
                            (docx_col, "docx", _("Download (Word, DOCX)")),
@@ -64,64 +58,29 @@ for column, fmt, label in ((pdf_col, "pdf", _("Download (PDF)")),
 if scope == WORKSHOP:
     downloads.sheets_zip_button(screen.workshop_id, named=named)
 
-st.html(render.line(found.title, size="1.6rem", bold=True)
-        + render.line(f"{found.subtitle} — {found.collective}", size="1rem"))
+st.html(render.line(document.title(found), size="1.6rem", bold=True)
+        + "".join(render.line(line, size="1rem") for line in document.front(found)))
 
-
-def table(headers: list[str], rows: list[list[str]]) -> None:
-    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
-
-
-for section in found.sections:
-    st.header(found.heading(section), divider="orange")
-    if section == "participation":
-        st.html(render.bullet_list(participation_lines(found)))
-        if found.participation.names:
-            st.html(render.line(", ".join(found.participation.names)))
-    elif section == "needs":
-        if not found.themes:
-            st.caption(_("No need written yet."))
-        for theme in found.themes:
-            st.html(render.theme_header(theme.label, theme.color, len(theme.needs))
-                    + render.bullet_list([
-                        n.text + (f" ({n.source})" if n.source else "")
-                        + (f" — +{n.supports}" if n.supports else "") for n in theme.needs]))
-    elif section == "groups":
-        if not found.groups:
-            st.caption(_("No group yet."))
-        for group in found.groups:
-            st.html(render.group_block(group.name, "#b03a0a", group.cards))
-    elif section == "ideas":
-        if not found.ideas:
-            st.caption(_("No idea yet."))
-        for idea in found.ideas:
-            st.html(render.line(idea.text, bold=True) + render.bullet_list(
-                [need + (f" ({source})" if source else "") for need, source in idea.needs]))
-    elif section == "scoring":
-        if not found.scoring:
-            st.caption(_("Nothing scored yet."))
-        for block in found.scoring:
-            if len(found.scoring) > 1:
-                st.subheader(block.workshop)
-            table(score_headers(found), [score_cells(found, line) for line in block.lines])
-            if any(r.score is not None for r in block.results):
-                st.altair_chart(charts.ranking(block.results, block.titles, lang()),
-                                width="stretch", theme=None)
-            sentence = robustness_sentence(found, block.robust)
-            if sentence:
-                st.caption(sentence)
-    elif section == "projects":
-        if not found.projects:
-            st.caption(_("No canvas yet."))
-        for project in found.projects:
-            with st.expander(render.md(project.title), expanded=len(found.projects) == 1):
-                for title, text in project.sections:
-                    st.html(render.line(title, bold=True)
-                            + render.line(text.strip() or "—"))
-    elif section == "actions":
-        if not found.actions:
-            st.caption(_("No next step yet."))
+# The sections as the livrable lays them out (core/livrable/document.py), drawn here.
+for block in document.body(found):
+    if isinstance(block, document.Heading):
+        if block.level == 1:
+            st.header(block.text, divider="orange")
+        elif block.level == 2:
+            st.subheader(block.text)
         else:
-            table(["#", *action_headers(found), _("Project")],
-                  [[str(i), *action_cells(found, a), a.project or _("The collective")]
-                   for i, a in enumerate(found.actions, start=1)])
+            st.html(render.line(block.text, bold=True))
+    elif isinstance(block, document.Para):
+        if block.style == "note":
+            st.caption(render.md(block.text))
+        else:
+            st.html(render.line(block.text, bold=block.style == "strong",
+                                size="1.15rem" if block.style == "lead" else "1rem"))
+    elif isinstance(block, document.Bullets):
+        indent = f"<div style='margin-left:{1.5 * block.level}rem'>"
+        st.html(indent + render.bullet_list(list(block.items)) + "</div>")
+    elif isinstance(block, document.Table):
+        st.html(render.table(block.headers, block.rows, block.align, block.legend))
+    elif isinstance(block, document.Chart):
+        st.altair_chart(charts.ranking(block.block.results, block.block.titles, lang()),
+                        width="stretch", theme=None)

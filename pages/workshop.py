@@ -5,8 +5,9 @@ import streamlit as st
 
 from core import policy
 from core.models import PhaseKind, WorkshopStatus
-from ui import legacy_guard, live, render, screens
-from ui.i18n import _
+from core.services import actions, scoring
+from ui import calls, identity, legacy_guard, links, live, render, screens
+from ui.i18n import _, date_label
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -23,8 +24,29 @@ if state.status == WorkshopStatus.DRAFT:
     st.info(_("The workshop has not started yet. This page moves on by itself when the "
               "facilitator starts it."), icon=":material/hourglass_top:")
 elif state.status == WorkshopStatus.ENDED:
-    st.success(_("The workshop is over. Thank you for taking part!"),
-               icon=":material/volunteer_activism:")
+    # The phase bar above says it is over: here, what came of it for this person.
+    st.success(_("Thank you for taking part!"), icon=":material/volunteer_activism:")
+    board = calls.read(scoring.scoring_board, workshop_id=workshop_id)
+    chosen = [c.title for c in board.candidates if c.selected]
+    if chosen:
+        st.subheader(_("What the room chose"))
+        st.html(render.bullet_list(chosen))
+    if policy.is_participant(screen.actor):
+        mine = [a for a in calls.read(actions.workshop_actions, workshop_id=workshop_id)
+                if a.doing]
+        st.subheader(_("The steps you took on"))
+        if mine:
+            st.html(render.bullet_list([
+                a.what + (f" — {date_label(a.due_on)}" if a.due_on else "") for a in mine]))
+        else:
+            st.caption(_("None: the next steps are on their page, to take one later."))
+        screens.NEXT_STEPS.link(_("All the next steps"))
+        token = st.session_state.get(identity.PARTICIPANT_KEY)
+        if token:
+            st.subheader(_("Your link, to come back"))
+            st.caption(_("Keep it (a bookmark, a message to yourself): it opens your cards, "
+                         "the canvases and your next steps between sessions."))
+            st.code(links.personal_link(token), language=None, wrap_lines=True)
 elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))
     if state.phase.kind == PhaseKind.WELCOME and policy.is_participant(screen.actor):

@@ -441,7 +441,7 @@ class CardBoard:
         newest = (PHONE_CARDS if self.is_participant and len(board.cards) > PHONE_CARDS
                   and not st.session_state.get(self.k("all_cards")) else None)
         key = (startup.database_key(), self.workshop_id, self.kind.value, board.revision,
-               orphans_only, newest, lang())
+               orphans_only, newest, self.is_participant, lang())
         sections = _shared_html(key, lambda: self.public_html(board, orphans_only, newest))
         empty = ""
         if not board.cards and not board.hidden:
@@ -475,15 +475,16 @@ class CardBoard:
         return render.theme_section(_("Your cards"), "#868e96",
                                     [self.public_card_html(c) for c in own])
 
-    def public_card_html(self, card: cards.PublicCard) -> str:
-        """Return a card's HTML without anything personal (marks are toggled by CSS).
+    def public_card_html(self, card: cards.PublicCard, *, themed: bool = False) -> str:
+        """Return a card's HTML without anything personal (marks are toggled by CSS);
+        ``themed``: with its theme's name (a list not grouped by theme).
 
         Kept per card and language for the server: a new revision rebuilds the board
         from the cards that did not change plus the few that did.
         """
         linked = (tuple(self.need_label(n) for n in card.links)
                   if self.kind == CardKind.IDEA else ())
-        key = (self.language, self.kind.value, card, linked)
+        key = (self.language, self.kind.value, card, linked, themed)
         with _shared_lock:
             found = _card_html.get(key)
         if found is not None:
@@ -494,7 +495,8 @@ class CardBoard:
                   else ":material/lightbulb: " + ngettext("{n} idea", "{n} ideas",
                                                            len(card.links))
                   if card.links else "")
-        extra = [x for x in (counts, (":material/edit: " + _("typed for them"))
+        extra = [x for x in (self.theme_label(card.theme) if themed else "", counts,
+                             (":material/edit: " + _("typed for them"))
                              if card.on_behalf else "") if x]
         html = render.public_card(card, self.templates, lang(), extra=extra,
                                   linked=list(linked), merged_label=_("Merged duplicate:"),
@@ -518,6 +520,14 @@ class CardBoard:
                 "The {n} newest cards of {total}: every card is on the wall, or switch on "
                 "“Show every card”.", n=newest, total=len(shown))))
             shown = sorted(shown, key=lambda c: c.id)[-newest:]
+        if self.is_participant:
+            # A phone reads down from its form: the newest first (its own card just added
+            # right under the form), each with its theme, not themes one after the other.
+            sections.append(render.theme_section(
+                _("Newest first"), "#868e96",
+                [self.public_card_html(c, themed=True)
+                 for c in sorted(shown, key=lambda c: c.id, reverse=True)]))
+            return sections
         groups: dict[str, list[cards.PublicCard]] = {}
         for card in shown:
             groups.setdefault(card.theme, []).append(card)

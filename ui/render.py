@@ -46,6 +46,22 @@ BOARD_CSS = """
 .fab-group ul{margin:0;padding-left:1.1rem;font-size:1.05rem;white-space:pre-wrap;
   overflow-wrap:anywhere;}
 .fab-status{display:inline-block;color:#fff;border-radius:4px;padding:0 6px;font-weight:600;}
+.fab-table{border-collapse:collapse;width:100%;margin:.4rem 0;font-size:.95rem;}
+.fab-table th{background:#fff4e6;font-weight:700;}
+.fab-table th,.fab-table td{border:1px solid #dee2e6;padding:.3rem .5rem;vertical-align:top;
+  overflow-wrap:anywhere;white-space:pre-wrap;}
+.fab-ranking{list-style:none;margin:.4rem 0;padding:0;}
+.fab-ranking li{display:flex;gap:.7rem;align-items:flex-start;padding:.55rem 0;
+  border-bottom:1px solid #e9ecef;}
+.fab-ranking .fab-rank-n{font-size:1.4rem;font-weight:800;min-width:1.6rem;color:#b03a0a;}
+.fab-ranking .fab-rank-main{flex:1;min-width:0;}
+.fab-ranking .fab-rank-name{font-size:1.05rem;font-weight:600;overflow-wrap:anywhere;}
+.fab-ranking .fab-rank-bar{height:.5rem;background:#f1f3f5;border-radius:.25rem;
+  margin-top:.3rem;}
+.fab-ranking .fab-rank-bar>div{height:100%;background:#b03a0a;border-radius:.25rem;}
+.fab-ranking .fab-rank-meta{font-size:.85rem;color:#5c636a;margin-top:.2rem;}
+.fab-ranking .fab-rank-value{font-weight:800;font-size:1.1rem;white-space:nowrap;
+  font-variant-numeric:tabular-nums;}
 </style>
 """
 
@@ -127,6 +143,20 @@ def title_and_note(title: str, note: str) -> str:
     """Return a bold line of user text followed, on the same line, by a grey note."""
     return (f"<div style='font-size:1.1rem;overflow-wrap:anywhere'><b>{escape(title)}</b>"
             f" <span class='fab-muted'>· {escape(note)}</span></div>")
+
+
+def ranking(rows: list[tuple[int | None, str, str, float, str]]) -> str:
+    """Return a ranking that fits a phone's width: (rank, title, value as written, bar
+    fraction 0–1, a line of details) per row, the value never cut."""
+    items = "".join(
+        f"<li><div class='fab-rank-n'>{escape(str(rank) if rank is not None else '–')}</div>"
+        f"<div class='fab-rank-main'><div class='fab-rank-name'>{escape(title)}</div>"
+        f"<div class='fab-rank-bar'><div style='width:"
+        f"{max(0.0, min(1.0, fraction)) * 100:.0f}%'></div></div>"
+        + (f"<div class='fab-rank-meta'>{escape(meta)}</div>" if meta else "")
+        + f"</div><div class='fab-rank-value'>{escape(value)}</div></li>"
+        for rank, title, value, fraction, meta in rows)
+    return f"<ol class='fab-ranking'>{items}</ol>"
 
 
 def notice(text: str) -> str:
@@ -216,6 +246,19 @@ def bullet_list(items: list[str]) -> str:
     """Return user texts as a bulleted list."""
     return ("<ul class='fab-list'>" + "".join(f"<li>{escape(i)}</li>" for i in items)
             + "</ul>")
+
+
+def table(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
+          align: tuple[str, ...], legend: tuple[str, ...] = ()) -> str:
+    """Return a table of texts (each escaped), numbers aligned as ``align`` says, and the
+    lines that explain it under it."""
+    def cells(tag: str, values: tuple[str, ...]) -> str:
+        return "".join(f"<{tag} style='text-align:{escape(a)}'>{escape(v)}</{tag}>"
+                       for v, a in zip(values, align, strict=True))
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+    notes = "".join(f"<div class='fab-muted'>{escape(line)}</div>" for line in legend)
+    return (f"<table class='fab-table'><thead><tr>{cells('th', headers)}</tr></thead>"
+            f"<tbody>{body}</tbody></table>{notes}")
 
 
 def group_block(name: str, color: str, texts: list[str]) -> str:

@@ -1,8 +1,9 @@
 """The scoring charts of a synthesis as PNG images, drawn on this machine by vl-convert
-(Vega's own renderer, packaged: no browser, no network)."""
+(Vega's own renderer, packaged: no browser, no network), in the document's own font."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from core import charts
@@ -11,14 +12,18 @@ from core.services.synthesis import ScoringBlock, Synthesis
 RENDER_SECONDS: list[float] = []  # time spent drawing, for the bench
 
 
-def ranking_png(synthesis: Synthesis, block: ScoringBlock) -> bytes | None:
-    """Return the ranking bar chart of ``block`` as a PNG, or None when nothing is scored."""
+def ranking_png(synthesis: Synthesis, block: ScoringBlock, *,
+                font: str | None = None) -> bytes | None:
+    """Return the ranking bar chart of ``block`` as a PNG (its type in ``font``: the
+    document's, not the screen's), or None when nothing is scored."""
     if not any(r.score is not None for r in block.results):
         return None
     import vl_convert
 
     started = time.perf_counter()
-    chart = charts.ranking(block.results, block.titles, synthesis.lang)
-    png = vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+    spec = json.loads(charts.ranking(block.results, block.titles, synthesis.lang).to_json())
+    if font is not None:
+        spec.setdefault("config", {})["font"] = font
+    png = vl_convert.vegalite_to_png(json.dumps(spec), scale=2)
     RENDER_SECONDS.append(time.perf_counter() - started)
     return png

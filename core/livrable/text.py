@@ -26,6 +26,11 @@ def number(synthesis: Synthesis, value: float | None, digits: int = 2) -> str:
                           locale=synthesis.lang)
 
 
+def weight(synthesis: Synthesis, value: float) -> str:
+    """Return a criterion's weight as written: "3" when whole, "1,5" otherwise."""
+    return format_decimal(round(value, 2), format="#,##0.##", locale=synthesis.lang)
+
+
 def day(synthesis: Synthesis, value: date | datetime | None) -> str:
     """Return a date as the reader writes it (29 nov. 2026)."""
     if value is None:

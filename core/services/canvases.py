@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from babel.numbers import format_decimal
 from sqlmodel import Session, col, func, select
 
 from core.actors import Actor, ParticipantActor, UserActor
@@ -164,8 +165,9 @@ def _scores_evidence(session: Session, actor: Actor, candidate: Candidate,
             line = translate(lang, N_("Rank {rank} of {total} in the opportunity study, "
                                       "weighted score {score} / 5."),
                              rank=result.rank, total=len(results.scored),
-                             score=f"{result.score:.1f}".replace(".", "," if lang == "fr"
-                                                                 else "."))
+                             # As the results and the synthesis write it (4,56).
+                             score=format_decimal(round(result.score, 2), format="#,##0.00",
+                                                  locale=lang))
             if result.flagged:
                 line += " " + translate(lang, N_("The room disagreed on it: talk it over."))
             return line
@@ -199,11 +201,16 @@ def start_canvas(*, session: Session, actor: Actor, workshop_id: int, templates:
     if candidate is not None:
         needs = _needs_evidence(session, candidate)
         scores = _scores_evidence(session, actor, candidate, lang)
+        # The room's scoring is evidence of the need: with the needs, unless the template
+        # gives it a section of its own.
+        scores_apart = any(section.evidence == "scores" for section in template.sections)
         for section in template.sections:
             text = ""
             if section.evidence == "needs" and needs:
                 heading = translate(lang, N_("Needs heard in the workshop:"))
                 text = heading + "\n" + "\n".join(f"- {n}" for n in needs)
+                if scores and not scores_apart:
+                    text += "\n\n" + scores
             elif section.evidence == "scores" and scores:
                 text = scores
             if text:

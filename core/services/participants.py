@@ -126,6 +126,19 @@ def touch(*, session: Session, actor: Actor) -> Participant:
     return participant
 
 
+def set_named(*, session: Session, actor: Actor, named: bool) -> Participant:
+    """Say whether this participant's name may appear in the synthesis (their own choice,
+    any time: the next steps they do are then named in an anonymous synthesis)."""
+    if not isinstance(actor, ParticipantActor):
+        raise PermissionDenied(N_("Only participants can do this."))
+    participant = session.get(Participant, actor.participant_id)
+    if participant is None or participant.removed_at is not None:
+        raise PermissionDenied(N_("The facilitator removed you from this workshop."))
+    participant.named_in_synthesis = bool(named)
+    session.commit()
+    return participant
+
+
 def note_presence(*, session: Session, participant_ids: Collection[int],
                   seen_at: datetime) -> int:
     """Record that these participants were here at ``seen_at`` — their phones' live screens,

@@ -134,8 +134,10 @@ class Synthesis:
     title: str
     collective: str
     territory: str
-    subtitle: str  # the workshop(s) and date
-    made_on: datetime
+    subtitle: str  # the workshop(s)
+    made_on: datetime  # when this document was made
+    held_on: date | None  # the day the workshop was held (the first, for a collective)
+    held_until: date | None  # the last workshop's day, for a collective
     lang: str
     anonymous: bool
     sections: tuple[str, ...]
@@ -188,10 +190,25 @@ def _scoring_block(session: Session, actor: Actor, workshop: Workshop,
                         results, titles, dots)
 
 
-def _anonymous_who(who: str, participant_id: int | None, names: set[str], lang: str) -> str:
+def _anonymous_who(who: str, participant_id: int | None, names: set[str], named: set[int],
+                   lang: str) -> str:
+    """Who does a next step, in an anonymous synthesis: a participant who agreed to be
+    named ("mon nom peut figurer dans la synthèse"), by their name; another participant, as
+    one; a name typed by the facilitator that is no participant's (a partner, a member of
+    the collective), as typed."""
+    if participant_id is not None and participant_id in named:
+        return who
     if participant_id is not None or fold(who) in names:
         return translate(lang, N_("A participant"))
     return who
+
+
+def held_on(workshop: Workshop) -> date:
+    """The day a workshop was held: planned, or else when it ended, ran or was made."""
+    if workshop.scheduled_on is not None:
+        return workshop.scheduled_on
+    moment = workshop.ended_at or workshop.phase_started_at or workshop.created_at
+    return moment.date()
 
 
 def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
@@ -219,6 +236,8 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
     ids = [pk(w) for w in chosen]
     names = _participant_names(session, ids)
     folded = {fold(n) for n in names}
+    named = {pk(p) for workshop_id in ids for p in participants.people_of(session, workshop_id)
+             if p.named_in_synthesis}
 
     needs, ideas, group_blocks, scoring_blocks = [], [], [], []
     for w in chosen:
@@ -273,7 +292,7 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
         found_actions = actions.collective_actions(session=session, actor=actor,
                                                    collective_id=pk(collective))
     action_lines = [ActionLine(
-        a.what, _anonymous_who(a.who, a.who_participant_id, folded, lang) if anonymous
+        a.what, _anonymous_who(a.who, a.who_participant_id, folded, named, lang) if anonymous
         else a.who, a.due_on, [templates.support_label(s, lang) for s in a.supports],
         translate(lang, STATUS_LABELS[a.status]), a.note, a.project) for a in found_actions]
 
@@ -283,8 +302,12 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
         supports=sum(n.support_count for n in needs) + sum(i.support_count for i in ideas),
         ballots=ballots, actions=len(found_actions),
         names=[] if anonymous else sorted(set(names), key=fold))
+    days = sorted(held_on(w) for w in chosen)
     return Synthesis(title=title, collective=collective.name, territory=collective.territory,
-                     subtitle=subtitle, made_on=utcnow(), lang=lang, anonymous=anonymous,
+                     subtitle=subtitle, made_on=utcnow(),
+                     held_on=days[0] if days else None,
+                     held_until=days[-1] if len(days) > 1 else None,
+                     lang=lang, anonymous=anonymous,
                      sections=tuple(s for s in SECTIONS if s in sections),
                      participation=participation, themes=themes, groups=group_blocks,
                      ideas=idea_blocks, scoring=scoring_blocks, projects=projects,

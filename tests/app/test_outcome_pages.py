@@ -106,7 +106,8 @@ def test_synthesis_page_shows_the_chosen_sections_and_offers_its_files(
         new_app, db, running_workshop_app):
     at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], SYNTHESIS)
     page = texts(at)
-    for heading in ("Participation", "Ce que nous avons entendu : les besoins",
+    # Set as French print sets it (a narrow no-break space before the colon).
+    for heading in ("Participation", "Ce que nous avons entendu\u202f: les besoins",
                     "Prochaines étapes"):
         assert heading in [h.value for h in at.header], heading
     assert "1 participant·es." in page

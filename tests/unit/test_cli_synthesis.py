@@ -53,7 +53,8 @@ def test_workshops_then_synthesis_by_code_and_by_id(sqlite_url, tmp_path):
                "--out", str(pdf_file))
     assert made.returncode == 0, made.stderr
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_file.read_bytes())).pages)
-    assert "L’atelier « grange »" in text and "Synthèse de l'atelier" in text
+    # French print: « with narrow no-break spaces », the typographic apostrophe.
+    assert "L’atelier «\u202fgrange\u202f»" in text and "Synthèse de l’atelier" in text
     made = run(sqlite_url, tmp_path, "synthesis", str(wid), "--format", "docx",
                "--out", str(docx_file), "--anonymous", "--lang", "en")
     assert made.returncode == 0, made.stderr

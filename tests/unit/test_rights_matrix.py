@@ -291,6 +291,8 @@ LEFT_OUT = {
     "workshops.list_collectives": "each facilitator's own list (tests/unit/test_workshops.py)",
     "canvas_links.collective_canvases": "the link's own collective (tests/unit/test_canvases.py)",
     "participants.touch": "a participant's own presence (tests/unit/test_presence.py)",
+    "participants.set_named": "a participant's own choice to be named "
+                              "(tests/unit/test_synthesis.py)",
     "cards.own_board": "a participant's own board, no one else's: ``live_board``'s checks, "
                        "walked above, and a refusal of the others (tests/unit/test_cards.py)",
     "privacy.deleted_collectives": "admin only, every collective (tests/unit/test_privacy.py)",

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from core import inputs, livrable
 from core.errors import PermissionDenied
 from core.livrable import markdown
+from core.livrable.typography import typeset
 from core.models import CardKind, PhaseKind
 from core.services import (
     actions,
@@ -102,6 +103,11 @@ def test_synthesis_holds_the_evidence_chain(session, facilitator, full_workshop,
     [project] = found.projects
     assert project.title == "Une épicerie-café associative"
     assert (dict(project.sections)["L'activité proposée"]) == FRENCH
+    # The room's scoring pre-fills the need, written as the results write it (4,50, not
+    # 4,5); the success indicators are the collective's to write, not a ranking.
+    need = dict(project.sections)["Le besoin du territoire"]
+    assert "Rang 1 sur 2" in need and "4,50 / 5" in need, need
+    assert dict(project.sections)["Les indicateurs de réussite"] == ""
     assert [(a.what, a.who, a.supports) for a in found.actions] == [
         ("Chercher un local", "Marc Petit", []),
         ("Rencontrer la mairie", "Élise Dupré", ["Collectivité (commune, communauté de "
@@ -136,7 +142,7 @@ def test_livrable_reads_back_with_every_heading_french_text_and_a_chart(
     data = livrable.write(found, fmt)
     text = read_back(data, fmt)
     for section in synthesis.SECTIONS:
-        assert found.heading(section) in text, section
+        assert typeset(found.heading(section), "fr") in text, section
     assert "L’œuvre « commune » coûte 10 € — déjà prévu" in " ".join(text.split())
     assert "Rencontrer la mairie" in text and "Commerces" in text
     if fmt == "pdf":
@@ -155,8 +161,9 @@ def test_only_the_chosen_sections(session, facilitator, full_workshop, templates
     found = build(session, facilitator, full_workshop, templates,
                   sections=("needs", "actions"))
     text = markdown.write(found)
-    assert found.heading("needs") in text and found.heading("actions") in text
-    assert found.heading("scoring") not in text and found.heading("projects") not in text
+    heading = {key: typeset(found.heading(key), "fr") for key in synthesis.SECTIONS}
+    assert heading["needs"] in text and heading["actions"] in text
+    assert heading["scoring"] not in text and heading["projects"] not in text
 
 
 def test_user_text_stays_text_in_markdown(session, facilitator, full_workshop, templates):
@@ -197,3 +204,90 @@ def test_collective_synthesis_spans_its_workshops(session, facilitator, full_wor
     assert found.participation.workshops == 2
     assert found.subtitle == "Synthesis of 2 workshops"
     assert len(found.actions) == 2 and len(found.scoring) == 1
+
+
+def test_the_pdf_follows_french_print(session, facilitator, full_workshop, templates):
+    """What a funder is handed: A4, numbered pages, no line starting with a high
+    punctuation mark (narrow no-break space before ; : ! ?), no stretched word spacing
+    (left-aligned text: fpdf2 justifies with the Tw operator), table headers unbroken
+    ("Accompagnemen / t souhaité"), the workshop's date, the signs explained."""
+    import re
+
+    from core.livrable.typography import NNBSP
+
+    found = build(session, facilitator, full_workshop, templates)
+    data = livrable.write(found, "pdf")
+    reader = PdfReader(io.BytesIO(data))
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            595, 842)
+        text = page.extract_text()
+        assert f"Page {number}" in text
+        starts = [line for line in text.splitlines() if re.match(r"\s*[;:!?»]", line)]
+        assert starts == [], starts
+        contents = page.get_contents().get_data()
+        spacing = [float(v) for v in re.findall(rb"([-\d.]+) Tw", contents)]
+        assert all(v == 0 for v in spacing), spacing
+    text = read_back(data, "pdf")
+    assert "Accompagnement" in " ".join(text.split()) and "Accompagnemen\n" not in text
+    assert f"entendu{NNBSP}: les besoins" in text  # the heading, set
+    assert "retenue pour la suite" in text and "Désaccord" in text  # the legend
+    assert found.held_on is not None
+
+
+def test_the_docx_is_a_document_to_hand_over(session, facilitator, full_workshop, templates):
+    """A4, a header and page numbers (a PAGE field), a table of contents (a TOC field
+    listing the sections before any update), one colour scheme and Arial (which every
+    office suite has or stands in for), canvas lists as lists."""
+    found = build(session, facilitator, full_workshop, templates)
+    document = Document(io.BytesIO(livrable.write(found, "docx")))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "Page" in footer
+    assert section.header.paragraphs[0].text == found.title
+    body_xml = document.element.body.xml
+    assert "TOC \\o" in body_xml and typeset(found.heading("needs"), "fr") in body_xml
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        assert document.styles[name].font.name == "Arial", name
+    colours = {str(document.styles[n].font.color.rgb) for n in
+               ("Title", "Heading 1", "Heading 2", "Heading 3")}
+    assert colours <= {"B03A0A", "212529"}, colours  # not Word's default blues
+    assert document.styles["Title"].element.pPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pBdr") is None
+
+
+def test_emoji_typed_in_a_card_print(session, facilitator, full_workshop, templates):
+    """An emoji in a card prints with Symbola (Debian's fonts-symbola) beside DejaVu,
+    rather than as an empty box."""
+    from core.livrable.pdf import EMOJI_FONTS
+    from tests.conftest import unavailable
+
+    if not any(path.is_file() for path in EMOJI_FONTS):
+        unavailable("no emoji font (apt-get install fonts-symbola)")
+    start_at(session, facilitator, full_workshop, PhaseKind.EXPLORE)
+    phases.start(session=session, actor=facilitator, workshop_id=full_workshop.id)
+    cards.add_card(session=session, actor=facilitator, workshop_id=full_workshop.id,
+                   card_in=inputs.CardCreate(text="Un atelier vélo 🚲 le samedi"),
+                   templates=templates)
+    text = read_back(livrable.write(build(session, facilitator, full_workshop, templates),
+                                    "pdf"), "pdf")
+    assert "Un atelier vélo 🚲 le samedi" in " ".join(text.split())
+
+
+def test_names_appear_where_people_agreed(session, facilitator, full_workshop, templates):
+    """Anonymous by default; a participant who ticked "mon nom peut figurer dans la
+    synthèse" is named on the next steps they do — the others stay "Un·e participant·e"."""
+    from core.models import Participant
+    from core.services import participants
+
+    elise = session.exec(Participant.__table__.select().where(
+        Participant.display_name == "Élise Dupré")).first()
+    actor = participants.actor_for_token(session, elise.token)
+    participants.set_named(session=session, actor=actor, named=True)
+    found = build(session, facilitator, full_workshop, templates, anonymous=True)
+    who = {a.what: a.who for a in found.actions}
+    assert who == {"Rencontrer la mairie": "Élise Dupré", "Chercher un local": "Un·e participant·e"}
+    assert found.participation.names == []
+    with pytest.raises(PermissionDenied):
+        participants.set_named(session=session, actor=facilitator, named=True)

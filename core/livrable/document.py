@@ -1,0 +1,215 @@
+"""The synthesis laid out once: what each section says, in which order, as plain blocks —
+headings, paragraphs, bullets, tables with their legend, a chart — that the Synthèse page
+and the three writers (PDF, DOCX, Markdown) walk, each drawing them its own way. What the
+document says is decided here only; how it looks, in each writer.
+
+Text is set for print by the reader's language (``typography``: French narrow no-break
+spaces, typographic apostrophes); a canvas section typed as a list ("- " lines) is a list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from core.i18n import N_
+from core.livrable.text import (
+    action_cells,
+    action_headers,
+    actions_by_project,
+    day,
+    empty,
+    participation_lines,
+    robustness_sentence,
+    score_cells,
+    score_headers,
+    t,
+    weight,
+)
+from core.livrable.typography import typeset
+from core.scoring_math import DISAGREEMENT_FLAG
+from core.services.synthesis import ScoringBlock, Synthesis
+
+Align = Literal["left", "right", "center"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 1: a section of the synthesis, 2: a part of it, 3: a canvas's section
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    style: Literal["body", "note", "strong", "lead"] = "body"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[Align, ...]
+    weights: tuple[float, ...]  # the share of the width each column asks for
+    legend: tuple[str, ...] = ()  # what its signs and columns mean, printed under it
+
+
+@dataclass(frozen=True)
+class Chart:
+    block: ScoringBlock
+    alt: str
+
+
+Block = Heading | Para | Bullets | Table | Chart
+
+_BULLET = re.compile(r"^\s*[-•*–]\s+")
+
+
+def rich(text: str, lang: str) -> list[Block]:
+    """Return what a person typed as paragraphs and lists: lines starting "- " (or "• ")
+    are a list, other lines a paragraph (line breaks kept within it)."""
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Para(typeset("\n".join(paragraph), lang)))
+            paragraph.clear()
+        if items:
+            blocks.append(Bullets(tuple(typeset(i, lang) for i in items)))
+            items.clear()
+
+    for line in text.strip().splitlines():
+        if _BULLET.match(line):
+            if paragraph:
+                flush()
+            items.append(_BULLET.sub("", line).strip())
+        elif not line.strip():
+            flush()
+        else:
+            if items:
+                flush()
+            paragraph.append(line.rstrip())
+    flush()
+    return blocks
+
+
+def held(s: Synthesis) -> str:
+    """When the workshop was held ("29 nov. 2026"; a span for a collective)."""
+    if s.held_on is None:
+        return ""
+    if s.held_until is not None and s.held_until != s.held_on:
+        return t(s, N_("from {start} to {end}"), start=day(s, s.held_on),
+                 end=day(s, s.held_until))
+    return day(s, s.held_on)
+
+
+def title(s: Synthesis) -> str:
+    """The document's title, set for print."""
+    return typeset(s.title, s.lang)
+
+
+def front(s: Synthesis) -> list[str]:
+    """The title page's lines under the title: what it is, where, when, made when."""
+    place = s.collective + (f" — {s.territory}" if s.territory else "")
+    when = held(s)
+    lines = [s.subtitle + (f" — {when}" if when else ""), place,
+             t(s, N_("Document made on {day}"), day=day(s, s.made_on))]
+    return [typeset(line, s.lang) for line in lines]
+
+
+def body(s: Synthesis) -> list[Block]:
+    """Every block of the synthesis's sections, in order."""
+    out: list[Block] = []
+    lang = s.lang
+
+    def say(text: str, style: Literal["body", "note", "strong", "lead"] = "body") -> None:
+        out.append(Para(typeset(text, lang), style))
+
+    def bullets(items: list[str], level: int = 0) -> None:
+        if items:
+            out.append(Bullets(tuple(typeset(i, lang) for i in items), level))
+
+    for section in s.sections:
+        out.append(Heading(typeset(s.heading(section), lang), 1))
+        nothing = empty(s, section)
+        if nothing:
+            say(nothing, "note")
+        elif section == "participation":
+            lines = participation_lines(s)
+            if s.participation.names:
+                lines.append(t(s, N_("Taking part: {names}."),
+                               names=", ".join(s.participation.names)))
+            bullets(lines)
+        elif section == "needs":
+            for theme in s.themes:
+                out.append(Heading(typeset(f"{theme.label} ({len(theme.needs)})", lang), 2))
+                bullets([need.text + (f" ({', '.join(x for x in (need.source, need.author) if x)})"
+                                      if need.source or need.author else "")
+                         + (" — " + t(s, N_("{n} “this concerns me”"), n=need.supports)
+                            if need.supports else "") for need in theme.needs])
+        elif section == "groups":
+            for group in s.groups:
+                out.append(Heading(typeset(group.name, lang), 2))
+                bullets(list(group.cards))
+        elif section == "ideas":
+            for idea in s.ideas:
+                say(idea.text, "strong")
+                bullets([need + (f" ({source})" if source else "")
+                         for need, source in idea.needs], level=1)
+        elif section == "scoring":
+            for block in s.scoring:
+                if len(s.scoring) > 1:
+                    out.append(Heading(typeset(block.workshop, lang), 2))
+                if block.criteria:
+                    say(t(s, N_("Criteria (and their weight): {list}."), list="; ".join(
+                        f"{name} ({weight(s, w)})" for name, w in block.criteria)), "note")
+                out.append(Table(
+                    tuple(typeset(h, lang) for h in score_headers(s)),
+                    tuple(tuple(typeset(c, lang) for c in score_cells(s, line))
+                          for line in block.lines),
+                    ("right", "left", "right", "right", "right"), (0.6, 4.0, 1.4, 1.4, 1.3),
+                    tuple(typeset(x, lang) for x in (
+                        t(s, N_("✓: chosen to go on with."))
+                        if any(line.selected for line in block.lines) else "",
+                        t(s, N_("Weighted score: the mean of the scores (1 to 5), each "
+                                "criterion counted by its weight.")),
+                        t(s, N_("Disagreement: how far apart the scores were (0: everyone "
+                                "agreed; ⚠ from {flag}, worth talking over)."),
+                          flag=f"{DISAGREEMENT_FLAG:.1f}".replace(".", ",")
+                          if lang == "fr" else f"{DISAGREEMENT_FLAG:.1f}"),
+                        t(s, N_("Needs backing it: the needs the idea answers.")),
+                    ) if x)))
+                if any(r.score is not None for r in block.results):
+                    out.append(Chart(block, typeset(t(s, N_("Weighted score (1–5)")), lang)))
+                sentence = robustness_sentence(s, block.robust)
+                if sentence:
+                    say(sentence, "note")
+        elif section == "projects":
+            for project in s.projects:
+                out.append(Heading(typeset(project.title, lang), 2))
+                say(project.template, "note")
+                written = [(title, text) for title, text in project.sections if text.strip()]
+                for title, text in written:
+                    out.append(Heading(typeset(title, lang), 3))
+                    out.extend(rich(text, lang))
+                blank = [title for title, text in project.sections if not text.strip()]
+                if blank:
+                    say(t(s, N_("Still to write: {sections}."), sections="; ".join(blank)),
+                        "note")
+        elif section == "actions":
+            for project_name, steps in actions_by_project(s):
+                out.append(Heading(typeset(project_name, lang), 2))
+                out.append(Table(
+                    tuple(typeset(h, lang) for h in action_headers(s)),
+                    tuple(tuple(typeset(c, lang) for c in action_cells(s, a)) for a in steps),
+                    ("left", "left", "left", "left", "left"), (3.2, 1.6, 1.3, 1.9, 1.9)))
+    return out
