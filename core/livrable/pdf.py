@@ -124,10 +124,13 @@ class _Document(FPDF):
     def table_block(self, block: Table) -> None:
         size = 8.5
         widths = self.column_widths(block, size)
+        if sum(widths) > self.epw:  # a hair over, from rounding: fpdf2 refuses it
+            widths = tuple(w * self.epw / sum(widths) for w in widths)
         heading = FontFace(emphasis="BOLD", fill_color=(255, 244, 230))
         aligns = tuple(a.upper() for a in block.align)
         self.set_font("DejaVu", "", size)
-        with self.table(col_widths=widths, width=sum(widths), headings_style=heading,
+        with self.table(col_widths=widths, width=min(sum(widths), self.epw),
+                        headings_style=heading,
                         line_height=4.6, text_align=aligns, markdown=False,
                         align="LEFT") as table:
             for row in (block.headers, *block.rows):
