@@ -71,12 +71,21 @@ def read_views() -> list[ActionView]:
     return calls.read(actions.workshop_actions, workshop_id=workshop_id)
 
 
+def views_at(revision: int) -> list[ActionView]:
+    """The steps as they are at the workshop's ``revision`` (read once per revision)."""
+    cached = st.session_state.get("next_steps_views")
+    if cached is None or cached[0] != revision:
+        cached = (revision, read_views())
+        st.session_state["next_steps_views"] = cached
+    return cached[1]
+
+
 def live_list(current: live.LiveState) -> str:
     """The list, redrawn when the workshop's boards change (cached by revision)."""
     key = (current.revision, lang())
     cached = st.session_state.get("next_steps_drawn")
     if cached is None or cached[0] != key:
-        cached = (key, list_html(read_views()))
+        cached = (key, list_html(views_at(current.revision)))
         st.session_state["next_steps_drawn"] = cached
     return cached[1]
 
@@ -308,16 +317,20 @@ def since_last_session() -> None:
 
 # --- the page ------------------------------------------------------------------------------
 
-ACT_KEY = "next_steps_act"  # the fragment of the form and the picker
-DRAWN_REVISION = "_next_steps_act_revision"
+PICKED = "_next_steps_picker"  # what the picker offered when drawn
+
+
+def picker_offers(views: list[ActionView]) -> tuple:
+    """What the "follow an action" picker offers from ``views`` (what it is drawn from)."""
+    return tuple((v.id, v.what, v.who, v.mine, v.doing) for v in views)
 
 
 def follow_new_steps(current: live.LiveState) -> None:
-    """A step written on another screen joins the picker at once: its part is drawn again
-    (with the live part, whose run this is) when the workshop's revision moved."""
-    if st.session_state.get(DRAWN_REVISION, current.revision) != current.revision:
-        st.session_state[DRAWN_REVISION] = current.revision
-        st.rerun(scope=[ACT_KEY, live.POLL_KEY])
+    """A step written, taken or renamed on another screen reaches the picker: the page is
+    drawn again when what it would offer changed (not at every change of the board)."""
+    drawn = st.session_state.get(PICKED)
+    if drawn is not None and drawn != picker_offers(views_at(current.revision)):
+        st.rerun(scope="app")
 
 views = read_views()
 if is_member:
@@ -330,12 +343,12 @@ if is_member:
     member_controls()
     since_last_session()
 else:
-    @st.fragment(key=ACT_KEY)
+    @st.fragment
     def act() -> None:
-        current = live.live_state(workshop_id)
-        st.session_state[DRAWN_REVISION] = current.revision
+        found = read_views()
+        st.session_state[PICKED] = picker_offers(found)
         capture()
-        controls(read_views())
+        controls(found)
 
     act()
     assert state is not None and workshop_id is not None

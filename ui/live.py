@@ -142,7 +142,6 @@ def structure(state: LiveState) -> tuple:
             state.phase.locked if state.phase is not None else None)
 
 
-POLL_KEY = "live_poll"  # the live fragment's key, for a page to rerun it with a part of its own
 MOVED_ON_KEY = "fab-moved-on"  # the link to the current step, on a page people stay on
 
 
@@ -187,7 +186,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
         # a page that reran for another reason after the phase changed must move too).
         st.session_state.setdefault(FOLLOWED_KEY, (drawn.index, drawn.status))
 
-    @st.fragment(run_every=interval, key=POLL_KEY)
+    @st.fragment(run_every=interval)
     def poll() -> None:
         state = calls.read(phases.live_state, workshop_id=workshop_id)
         if each_tick is not None:
