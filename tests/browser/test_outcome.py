@@ -100,7 +100,7 @@ def test_the_synthesis_downloads_as_pdf_and_docx(server, new_context):
         page.get_by_role("button", name="Télécharger (Word, DOCX)").click()
     document = Document(io.BytesIO(docx.value.path().read_bytes()))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Prochaines étapes" in headings and "Étude d'opportunité" in headings
+    assert "Prochaines étapes" in headings and "Étude d’opportunité" in headings  # set for print
     assert len(document.inline_shapes) >= 1  # the ranking chart
 
 
