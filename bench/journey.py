@@ -114,7 +114,7 @@ def main() -> None:
                     phones[name].keyboard.press("Enter")
                     phones[name].wait_for_timeout(300)
                     wait_idle(phones[name])
-            wall.get_by_text("Nulle part où se retrouver").wait_for(timeout=10_000)
+            wall.get_by_text("Nulle part où se retrouver").first.wait_for(timeout=10_000)
             shoot("3-explore")
             step("explore: four needs typed on the phones, on the wall")
             next_phase("Phase 4 sur 9")
@@ -126,7 +126,7 @@ def main() -> None:
                 field.fill(text)
                 field.press("Enter")
                 wait_idle(phones[name])
-            wall.get_by_text("Un minibus partagé").wait_for(timeout=10_000)
+            wall.get_by_text("Un minibus partagé").first.wait_for(timeout=10_000)
             shoot("5-ideas")
             step("ideas: one idea from each phone")
 
@@ -215,10 +215,15 @@ def main() -> None:
             facilitator.goto(f"{server.url}/facilitate?w={wid}")
             wait_idle(facilitator)
             facilitator.get_by_role("button", name="Terminer l'atelier").click()
+            facilitator.get_by_role("button", name="Oui, terminer").click()  # it asks first
             wait_idle(facilitator)
-            wall.wait_for_timeout(1500)
+            wall.get_by_text("Merci à toutes et à tous").first.wait_for(timeout=15_000)
             wait_idle(wall)
             shoot("10-closing")
+            for name, phone in phones.items():
+                phone.get_by_text("Merci d'avoir participé").first.wait_for(timeout=15_000)
+                wait_idle(phone)
+                phone.screenshot(path=str(out / f"phone-end-{name}.png"), full_page=True)
             step("the facilitator ended the workshop: closing wall")
 
             facilitator.goto(f"{server.url}/synthesis?w={wid}")

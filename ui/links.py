@@ -12,11 +12,24 @@ from core.joining import app_url, join_url, lan_address
 from core.settings import get_settings
 from ui.identity import COLLECTIVE_PARAM
 
+PAGE_URL_KEY = "_page_url"
+
+
+def page_url() -> str | None:
+    """The address of the page in the person's browser (``st.context.url``); a run the
+    server started itself (a phone woken when the workshop moves) carries none: the last
+    one this session saw."""
+    url = st.context.url
+    if url:
+        st.session_state[PAGE_URL_KEY] = url
+        return url
+    return st.session_state.get(PAGE_URL_KEY)
+
 
 def join_link(code: str) -> str:
     """Return the address participants use to join (local network address on a laptop)."""
     settings = get_settings()
-    return join_url(page_url=st.context.url, code=code, public_url=settings.public_url,
+    return join_url(page_url=page_url(), code=code, public_url=settings.public_url,
                     lan=lan_address(), port=settings.app_port)
 
 
@@ -35,7 +48,7 @@ def projector_link(workshop_id: int) -> str:
     as this page, so the facilitator's sign-in cookie goes along), else on this one."""
     path = f"/projector?w={workshop_id}"
     port = get_settings().wall_port
-    here = urlsplit(st.context.url or "")
+    here = urlsplit(page_url() or "")
     if not port or not here.hostname:
         return path
     host = f"[{here.hostname}]" if ":" in here.hostname else here.hostname
@@ -64,13 +77,13 @@ def personal_link(token: str) -> str:
     part as that person, so it is shown to them alone (a phone lost, a new device)."""
     from ui.identity import TOKEN_PARAM
 
-    return app_url(page_url=st.context.url, path="/workshop", query={TOKEN_PARAM: token},
+    return app_url(page_url=page_url(), path="/workshop", query={TOKEN_PARAM: token},
                    public_url=get_settings().public_url, lan=lan_address(),
                    port=get_settings().app_port)
 
 
 def collective_link(code: str) -> str:
     """Return the address that opens the collective's canvases (``/canvas?k=CODE``)."""
-    return app_url(page_url=st.context.url, path="/canvas", query={COLLECTIVE_PARAM: code},
+    return app_url(page_url=page_url(), path="/canvas", query={COLLECTIVE_PARAM: code},
                    public_url=get_settings().public_url, lan=lan_address(),
                    port=get_settings().app_port)
