@@ -171,6 +171,19 @@ def capture() -> None:
     if refused:
         st.caption(_("Your text, to copy:"))
         st.code(refused, language=None, wrap_lines=True)
+    if policy.is_participant(actor):
+        named_choice()
+
+
+def named_choice() -> None:
+    """A participant's own choice: their name on the steps they do, in the synthesis."""
+    me = calls.read(participants.own)
+    st.checkbox(_("My name may appear in the synthesis"), value=me.named_in_synthesis,
+                key="named_in_synthesis",
+                help=_("Otherwise the steps you take show “a participant” in what the "
+                       "local authority and the funders read."),
+                on_change=lambda: calls.call(
+                    participants.set_named, named=st.session_state["named_in_synthesis"]))
 
 
 # --- acting on one action ---------------------------------------------------------------

@@ -126,14 +126,20 @@ def touch(*, session: Session, actor: Actor) -> Participant:
     return participant
 
 
-def set_named(*, session: Session, actor: Actor, named: bool) -> Participant:
-    """Say whether this participant's name may appear in the synthesis (their own choice,
-    any time: the next steps they do are then named in an anonymous synthesis)."""
+def own(*, session: Session, actor: Actor) -> Participant:
+    """Return the acting participant's own row (their choices)."""
     if not isinstance(actor, ParticipantActor):
         raise PermissionDenied(N_("Only participants can do this."))
     participant = session.get(Participant, actor.participant_id)
     if participant is None or participant.removed_at is not None:
         raise PermissionDenied(N_("The facilitator removed you from this workshop."))
+    return participant
+
+
+def set_named(*, session: Session, actor: Actor, named: bool) -> Participant:
+    """Say whether this participant's name may appear in the synthesis (their own choice,
+    any time: the next steps they do are then named in an anonymous synthesis)."""
+    participant = own(session=session, actor=actor)
     participant.named_in_synthesis = bool(named)
     session.commit()
     return participant

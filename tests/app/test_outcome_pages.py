@@ -50,6 +50,24 @@ def test_participant_proposes_an_action_for_herself(new_app, db, running_worksho
     assert "Le collectif" in page  # grouped by project: the collective as a whole
 
 
+def test_a_participant_agrees_to_be_named_in_the_synthesis(new_app, db, running_workshop_app):
+    from core.models import Participant
+
+    to_next_steps(db, running_workshop_app)
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    at.switch_page(NEXT_STEPS).run()
+    box = at.checkbox(key="named_in_synthesis")
+    assert box.label == "Mon nom peut figurer dans la synthèse" and box.value is False
+    box.check().run()
+    fresh(db)
+    me = db.exec(select(Participant).where(
+        Participant.token == running_workshop_app["token"])).one()
+    assert me.named_in_synthesis
+    at.checkbox(key="named_in_synthesis").uncheck().run()
+    fresh(db)
+    assert not db.get(Participant, me.id).named_in_synthesis
+
+
 def test_outside_the_phase_there_is_no_form(new_app, running_workshop_app):
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     at.switch_page(NEXT_STEPS).run()

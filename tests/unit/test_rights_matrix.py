@@ -293,6 +293,7 @@ LEFT_OUT = {
     "participants.touch": "a participant's own presence (tests/unit/test_presence.py)",
     "participants.set_named": "a participant's own choice to be named "
                               "(tests/unit/test_synthesis.py)",
+    "participants.own": "a participant's own row (tests/unit/test_synthesis.py)",
     "cards.own_board": "a participant's own board, no one else's: ``live_board``'s checks, "
                        "walked above, and a refusal of the others (tests/unit/test_cards.py)",
     "privacy.deleted_collectives": "admin only, every collective (tests/unit/test_privacy.py)",
