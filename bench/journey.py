@@ -116,6 +116,7 @@ def main() -> None:
                     wait_idle(phones[name])
             wall.get_by_text("Nulle part où se retrouver").first.wait_for(timeout=10_000)
             shoot("3-explore")
+            phones["Paulette"].screenshot(path=str(out / "phone-explore.png"))
             step("explore: four needs typed on the phones, on the wall")
             next_phase("Phase 4 sur 9")
             shoot("4-exchange")
@@ -145,6 +146,7 @@ def main() -> None:
             next_phase("Phase 6 sur 9")
             shoot("6-group")
             next_phase("Phase 7 sur 9")
+            shoot("7-score-voting")
             ballots = {"Paulette": {candidates[0]: ("5", "2"), candidates[1]: ("3", "4")},
                        "Marcel": {candidates[0]: ("4", "Je ne sais pas"),
                                   candidates[1]: ("4", "4")}}
@@ -162,6 +164,10 @@ def main() -> None:
             wall.wait_for_timeout(1500)
             shoot("7-score-revealed")
             phones["Paulette"].screenshot(path=str(out / "phone-score.png"), full_page=True)
+            phones["Paulette"].goto(phones["Paulette"].url.replace("/score", "/results"))
+            phones["Paulette"].get_by_text("Un café-épicerie associatif").first.wait_for()
+            wait_idle(phones["Paulette"])
+            phones["Paulette"].screenshot(path=str(out / "phone-results.png"))
 
             with session_scope(write=True, url=server.database_url) as session:
                 admin = actor_for_username(session, ADMIN)
