@@ -52,7 +52,7 @@ def main() -> None:
                         / "syntheses_contributions.csv").synthese.astype(str).tolist()
     rnd = random.Random(11)
     with session_scope(write=True, url=url) as session:
-        bench = bench_workshop(session, "outille-toi-2h")
+        bench = bench_workshop(session, "soiree-2h")
         wid, actor, templates = bench.workshop_id, bench.actor, bench.templates
         themes = list(templates.themes)
         phases.start(session=session, actor=actor, workshop_id=wid)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, ValidationError
 from sqlmodel import SQLModel
@@ -211,6 +211,26 @@ class CommentCreate(SQLModel):
     text: CommentText
     parent_id: int | None = None
     client_key: ClientKey = None
+
+
+class ProjectUpdate(SQLModel):
+    """What a porteur says of their project: its one-line pitch, its commune, whether they
+    are interested in the incubation programme, the support they want, and whether their
+    canvas may be annexed to the workshop's synthesis."""
+
+    pitch: Title
+    commune: ShortOptional = ""
+    interest: Literal["", "yes", "maybe", "no"] = ""
+    supports: tuple[str, ...] = ()
+    share_canvas: bool = False
+
+
+class FollowUp(SQLModel):
+    """What the incubator keeps about a project it follows."""
+
+    stage: Literal["idea", "testing", "incubated", "launched", "paused", "stopped"] = "idea"
+    note: Note = ""
+    next_meeting_on: date | None = None
 
 
 class PhaseUpdate(SQLModel):

@@ -102,6 +102,35 @@ class PhaseKind(StrEnum):
     FORMALISE = "formalise"
     NEXT_STEPS = "next_steps"
     EXCHANGE = "exchange"
+    PAIRS = "pairs"  # "regards croisés": each reads and comments a partner's project
+
+
+class WorkshopMode(StrEnum):
+    """How a workshop works: the room's funnel to shared projects, or each participant (or
+    team) formalising their own project ("chacun son projet", the incubators' Outille-toi)."""
+
+    COLLECTIVE = "collective"
+    PROJECTS = "projects"
+
+
+class ProjectStage(StrEnum):
+    """Where a porteur's project stands, as the incubator follows it."""
+
+    IDEA = "idea"
+    TESTING = "testing"
+    INCUBATED = "incubated"
+    LAUNCHED = "launched"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class Interest(StrEnum):
+    """Whether a porteur is interested in the incubation programme."""
+
+    UNSAID = ""
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
 
 
 class ScoringState(StrEnum):
@@ -172,6 +201,7 @@ class Workshop(SQLModel, table=True):
         _check_in("status", WorkshopStatus, "ck_workshop_status"),
         _check_in("vote_mode", VoteMode, "ck_workshop_vote_mode"),
         _check_in("scoring_state", ScoringState, "ck_workshop_scoring_state"),
+        _check_in("mode", WorkshopMode, "ck_workshop_mode"),
         CheckConstraint("dots_per_person >= 1", name="ck_workshop_dots"),
     )
 
@@ -179,6 +209,8 @@ class Workshop(SQLModel, table=True):
     collective_id: int = Field(foreign_key="collective.id", index=True)
     title: str = Field(max_length=TITLE_MAX)
     format_key: str = Field(default="", max_length=80)
+    mode: WorkshopMode = _enum(WorkshopMode, WorkshopMode.COLLECTIVE,
+                               sa_column_kwargs={"server_default": WorkshopMode.COLLECTIVE})
     join_code: str = Field(max_length=12, unique=True, index=True)
     status: WorkshopStatus = _enum(WorkshopStatus, WorkshopStatus.DRAFT)
     scheduled_on: date | None = None
@@ -225,6 +257,9 @@ class AgendaPhase(SQLModel, table=True):
     instructions: str = Field(default="", max_length=2000)
     private_writing: bool = False
     locked: bool = False
+    # The canvas sections the phase works on (keys, comma-separated): in a "chacun son
+    # projet" workshop, everyone's canvas opens on them, and the wall shows their question.
+    focus: str = Field(default="", max_length=400)
 
 
 class Participant(SQLModel, table=True):
@@ -246,7 +281,7 @@ class Participant(SQLModel, table=True):
     token: str = Field(max_length=64, unique=True, index=True)
     # The key the join form carried (made in the browser): the same press sent again finds
     # this participant instead of being refused its own name.
-    join_key: str | None = Field(default=None, max_length=40, unique=True)
+    join_key: str | None = Field(default=None, max_length=40, unique=True, index=True)
     # A digest of the browser's own cookie (asgi.py): joining again under this name from
     # the same browser gives this participant back.
     browser_key: str | None = Field(default=None, max_length=64)
@@ -259,6 +294,8 @@ class Participant(SQLModel, table=True):
     # Their own choice: "mon nom peut figurer dans la synthèse" (next steps they do are
     # named in an anonymous synthesis).
     named_in_synthesis: bool = False
+    # "J'ai une question": raised by the participant, lowered by the facilitator.
+    hand_raised_at: datetime | None = None
 
 
 # --- boards -------------------------------------------------------------------------
@@ -460,6 +497,9 @@ class CollectiveAccess(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    # A porteur's link for a teammate: it opens this one project's canvas, nothing else.
+    canvas_id: int | None = Field(default=None, foreign_key="canvas.id")
+    made_by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
 
 
 class Canvas(SQLModel, table=True):
@@ -532,6 +572,9 @@ class Comment(SQLModel, table=True):
     client_key: str | None = Field(default=None, max_length=CLIENT_KEY_MAX)  # as a card's
     created_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
+    # A partner's comment during "regards croisés": seen by the project's porteurs, its
+    # writer and the facilitator, until a porteur shares it.
+    private: bool = False
 
 
 class Action(SQLModel, table=True):
@@ -605,4 +648,77 @@ class AppSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- "chacun son projet": each porteur's project, and its follow-up -------------------------
+
+
+class Project(SQLModel, table=True):
+    """A porteur's own project in a "chacun son projet" workshop: its canvas, its one-line
+    pitch, and what the incubator follows afterwards."""
+
+    __tablename__ = "project"
+    __table_args__ = (
+        _check_in("stage", ProjectStage, "ck_project_stage"),
+        CheckConstraint("interest IN ('', 'yes', 'maybe', 'no')", name="ck_project_interest"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    canvas_id: int = Field(foreign_key="canvas.id", unique=True)
+    pitch: str = Field(max_length=TITLE_MAX)
+    commune: str = Field(default="", max_length=NAME_MAX)
+    # Set by the porteur:
+    interest: str = Field(default="", max_length=10)  # in the incubation programme
+    supports: str = Field(default="", max_length=400)  # the support wanted (keys)
+    share_canvas: bool = False  # "partager mon canevas dans la synthèse"
+    contact: str = Field(default="", max_length=200)  # typed by the porteur, consented
+    contact_consent_at: datetime | None = None
+    # "Mettre en avant": the facilitator asks, a porteur agrees on their screen.
+    featured: str = Field(default="", max_length=10)  # "", "asked", "agreed", "declined"
+    # Kept by the facilitator:
+    stage: ProjectStage = _enum(ProjectStage, ProjectStage.IDEA)
+    followup_note: str = Field(default="", max_length=2000)
+    next_meeting_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class ProjectMember(SQLModel, table=True):
+    """A participant who carries a project (one, or a team of two or three)."""
+
+    __tablename__ = "project_member"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True, index=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class ProjectStageChange(SQLModel, table=True):
+    """A project's stage moved (append-only): the follow-up's history."""
+
+    __tablename__ = "project_stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    stage: ProjectStage = _enum(ProjectStage)
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Pairing(SQLModel, table=True):
+    """Who reads whose project during a "regards croisés" phase: participants in the same
+    group (a pair, or a trio when they are odd) read and comment each other's."""
+
+    __tablename__ = "pairing"
+    __table_args__ = (UniqueConstraint("phase_id", "participant_id", name="uq_pairing"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    phase_id: int = Field(foreign_key="agenda_phase.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    group_no: int
     created_at: datetime = Field(default_factory=utcnow)

@@ -41,8 +41,12 @@ class Who(StrEnum):
     LINK_COMMENT = "link_comment"
     LINK_EDIT = "link_edit"
     LINK_REVOKED = "link_revoked"
-    LINK_ELSEWHERE = "link_elsewhere"  # a link of another collective
+    LINK_ELSEWHERE = "link_elsewhere"  # a link of another collective, or another project's
     NOBODY = "nobody"
+    # In a "chacun son projet" workshop, towards one porteur's project:
+    PORTEUR = "porteur"  # carries it (alone or in a team)
+    PARTNER = "partner"  # paired with its porteur for "regards croisés"
+    OTHER_PROJECT = "other_project"  # a participant with a project of their own
 
 
 class Act(StrEnum):
@@ -63,6 +67,7 @@ class Act(StrEnum):
     TAKE_ACTION = "take_action"  # "je m'en occupe"
     EDIT_ACTION = "edit_action"  # what, who, when, support, project; delete
     UPDATE_ACTION = "update_action"  # its status and progress note
+    MANAGE_PROJECT = "manage_project"  # a porteur's own project: pitch, wishes, links
 
 
 class Stage(StrEnum):
@@ -85,6 +90,9 @@ ALWAYS = frozenset(Stage)
 LIVE = frozenset({Stage.RUNNING, Stage.PAUSED})
 FACILITATORS = (Who.ADMIN, Who.OWNER)
 LINKS = (Who.LINK_READ, Who.LINK_COMMENT, Who.LINK_EDIT)
+# A porteur keeps their own project, canvas and next steps in hand after the workshop too
+# (their personal link); a partner reads and comments it while the workshop runs, during
+# "regards croisés" only.
 
 
 def _rows(who: tuple[Who, ...], stages: frozenset[Stage]) -> dict[Who, frozenset[Stage]]:
@@ -101,18 +109,21 @@ RULES: dict[Act, dict[Who, frozenset[Stage]]] = {
     Act.SUPPORT: {Who.PARTICIPANT: LIVE},
     Act.VOTE: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
     Act.SEE_RESULTS: _rows((*FACILITATORS, Who.PARTICIPANT), ALWAYS),
-    Act.READ_CANVAS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
+    Act.READ_CANVAS: {**_rows((*FACILITATORS, Who.PARTICIPANT, *LINKS, Who.PORTEUR), ALWAYS),
+                      Who.PARTNER: LIVE},
     # After the workshop, its participants read; writing between sessions goes through the
-    # collective's links.
-    Act.COMMENT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_COMMENT, Who.LINK_EDIT), ALWAYS),
-                         Who.PARTICIPANT: LIVE},
-    Act.EDIT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_EDIT), ALWAYS), Who.PARTICIPANT: LIVE},
-    Act.SEE_ACTIONS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS), ALWAYS),
-    Act.PROPOSE_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
+    # collective's links — or, for a porteur's own project, their personal link.
+    Act.COMMENT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_COMMENT, Who.LINK_EDIT, Who.PORTEUR),
+                                 ALWAYS), Who.PARTICIPANT: LIVE, Who.PARTNER: LIVE},
+    Act.EDIT_CANVAS: {**_rows((*FACILITATORS, Who.LINK_EDIT, Who.PORTEUR), ALWAYS),
+                      Who.PARTICIPANT: LIVE},
+    Act.SEE_ACTIONS: _rows((*FACILITATORS, Who.PARTICIPANT, *LINKS, Who.PORTEUR), ALWAYS),
+    Act.PROPOSE_ACTION: {**_rows((*FACILITATORS, Who.PORTEUR), ALWAYS), Who.PARTICIPANT: LIVE},
     Act.TAKE_ACTION: {Who.PARTICIPANT: LIVE},
-    Act.EDIT_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE},
-    Act.UPDATE_ACTION: {**_rows(FACILITATORS, ALWAYS), Who.PARTICIPANT: LIVE,
+    Act.EDIT_ACTION: {**_rows((*FACILITATORS, Who.PORTEUR), ALWAYS), Who.PARTICIPANT: LIVE},
+    Act.UPDATE_ACTION: {**_rows((*FACILITATORS, Who.PORTEUR), ALWAYS), Who.PARTICIPANT: LIVE,
                         Who.LINK_EDIT: ALWAYS},
+    Act.MANAGE_PROJECT: _rows((*FACILITATORS, Who.PORTEUR), ALWAYS),
 }
 
 ACTION_BOARD = "action"  # the next steps' list, a board of its own
@@ -153,10 +164,11 @@ _OUTSIDER = {
     Who.REMOVED: N_("The facilitator removed you from this workshop."),
     Who.LINK_REVOKED: N_("This link was revoked: ask the facilitator for a new one."),
     Who.LINK_ELSEWHERE: N_("Only the facilitator can do this."),
+    Who.OTHER_PROJECT: N_("This project is its porteurs' own."),
 }
 _OUTSIDER_OF_CANVAS = {
     Who.PARTICIPANT_ELSEWHERE: N_("This canvas belongs to another workshop."),
-    Who.LINK_ELSEWHERE: N_("This canvas belongs to another collective."),
+    Who.LINK_ELSEWHERE: N_("This canvas is not one this link opens."),
 }
 
 
@@ -205,6 +217,8 @@ def _condition(who: Who, act: Act, where: Where) -> str | None:
             return N_("The facilitator does not vote in this workshop.")
     if act is Act.SEE_RESULTS and participant and not where.results_revealed:
         return N_("The results are not revealed yet.")
+    if who is Who.PARTNER and where.stage is not None and where.phase != PhaseKind.PAIRS:
+        return N_("A partner's project opens during “regards croisés” only.")
     return None
 
 
@@ -305,7 +319,7 @@ def votes_here(actor: Actor | None, *, facilitator_votes: bool) -> bool:
 _WHO_LABELS = {
     Who.ADMIN: "admin", Who.OWNER: "facilitator (owner)", Who.PARTICIPANT: "participant",
     Who.LINK_READ: "link: read", Who.LINK_COMMENT: "link: comment",
-    Who.LINK_EDIT: "link: edit",
+    Who.LINK_EDIT: "link: edit", Who.PORTEUR: "porteur", Who.PARTNER: "partner",
 }
 _CONDITIONS = {
     Act.WRITE_CARD: "participants: on the board of the current phase, unlocked",
@@ -316,6 +330,10 @@ _CONDITIONS = {
     Act.TAKE_ACTION: "during the next-steps phase, unlocked",
     Act.EDIT_ACTION: "participants: their own (proposed or taken), during the next-steps phase",
     Act.UPDATE_ACTION: "participants: their own; the status and its note",
+    Act.READ_CANVAS: "porteur: their own project; partner: during “regards croisés”",
+    Act.COMMENT_CANVAS: "porteur: their own project; partner: during “regards croisés”",
+    Act.EDIT_CANVAS: "porteur: their own project's canvas only",
+    Act.MANAGE_PROJECT: "porteur: their own project (pitch, wishes, teammate's link)",
 }
 
 

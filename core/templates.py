@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from core.errors import TemplateError
 from core.i18n import N_, pick
-from core.models import PhaseKind
+from core.models import PhaseKind, WorkshopMode
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
 
@@ -53,12 +53,18 @@ class FormatPhase(_Strict):
     duration_min: int = Field(ge=0, le=600)
     instructions: Localized
     private_writing: bool = False
+    # The canvas sections this phase works on ("chacun son projet": everyone's canvas
+    # opens on them; the wall shows their question).
+    focus: list[Key] = Field(default_factory=list)
 
 
 class WorkshopFormat(_Strict):
     key: Key
     name: Localized
     description: Localized
+    # collective: the room's funnel to its projects; projects: each participant (or team)
+    # formalises their own project.
+    mode: WorkshopMode = WorkshopMode.COLLECTIVE
     phases: list[FormatPhase] = Field(min_length=1)
 
     @property

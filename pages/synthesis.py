@@ -65,9 +65,9 @@ st.html(render.line(document.title(found), size="1.6rem", bold=True)
 for block in document.body(found):
     if isinstance(block, document.Heading):
         if block.level == 1:
-            st.header(block.text, divider="orange")
+            st.header(render.md(block.text), divider="orange")
         elif block.level == 2:
-            st.subheader(block.text)
+            st.subheader(render.md(block.text))
         else:
             st.html(render.line(block.text, bold=True))
     elif isinstance(block, document.Para):

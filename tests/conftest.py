@@ -294,7 +294,7 @@ def workshop(session: Session, facilitator: UserActor, templates: Templates):
     return workshops.create_workshop(
         session=session, actor=facilitator, collective_id=collective.id,
         workshop_in=inputs.WorkshopCreate(title="Atelier besoins"),
-        workshop_format=templates.formats["outille-toi-2h"], lang="fr",
+        workshop_format=templates.formats["soiree-2h"], lang="fr",
     )
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from core.i18n import N_
 from core.livrable.text import (
+    FLAG_SIGN,
     action_cells,
     action_headers,
     actions_by_project,
@@ -183,8 +184,8 @@ def body(s: Synthesis) -> list[Block]:
                         t(s, N_("Weighted score: the mean of the scores (1 to 5), each "
                                 "criterion counted by its weight.")),
                         t(s, N_("Disagreement: how far apart the scores were (0: everyone "
-                                "agreed; ⚠ from {flag}, worth talking over)."),
-                          flag=f"{DISAGREEMENT_FLAG:.1f}".replace(".", ",")
+                                "agreed; {sign} from {flag}, worth talking over)."),
+                          sign=FLAG_SIGN, flag=f"{DISAGREEMENT_FLAG:.1f}".replace(".", ",")
                           if lang == "fr" else f"{DISAGREEMENT_FLAG:.1f}"),
                         t(s, N_("Needs backing it: the needs the idea answers.")),
                     ) if x)))

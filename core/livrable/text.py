@@ -73,9 +73,12 @@ def participation_lines(s: Synthesis) -> list[str]:
     return lines
 
 
+FLAG_SIGN = "\u26a0"  # after a disagreement worth talking over (the legend says so)
+
+
 def score_cells(s: Synthesis, line: ScoreLine) -> list[str]:
     """Return a ranking row: rank, title, score, disagreement, needs backing it."""
-    flag = " ⚠" if line.flagged else ""
+    flag = f" {FLAG_SIGN}" if line.flagged else ""
     chosen = " ✓" if line.selected else ""
     return [str(line.rank) if line.rank is not None else "—", line.title + chosen,
             number(s, line.score), number(s, line.disagreement) + flag, str(line.backing)]

@@ -20,7 +20,11 @@ from core.models import (
     Canvas,
     Collective,
     CollectiveAccess,
+    Pairing,
     Participant,
+    PhaseKind,
+    Project,
+    ProjectMember,
     Role,
     User,
     Workshop,
@@ -246,12 +250,84 @@ def check_can_see_live(session: Session, actor: Actor, workshop_id: int) -> None
     live_cache.remembered(session, workshop_id, who, live_cache.ACCESS_SECONDS, check)
 
 
+def project_of_canvas(session: Session, canvas_id: int) -> Project | None:
+    """Return the porteur's project whose canvas this is (None for a collective's canvas)."""
+    return session.exec(select(Project).where(Project.canvas_id == canvas_id)).first()
+
+
+def current_phase_row(session: Session, workshop: Workshop) -> AgendaPhase | None:
+    """Return the workshop's current phase (None before its start)."""
+    if workshop.current_phase is None:
+        return None
+    return session.exec(select(AgendaPhase).where(
+        AgendaPhase.workshop_id == workshop.id,
+        AgendaPhase.position == workshop.current_phase)).first()
+
+
+def partners_now(session: Session, workshop: Workshop, participant_id: int) -> set[int]:
+    """Return the participants paired with ``participant_id`` in the workshop's current
+    "regards croisés" phase (empty outside one)."""
+    phase = current_phase_row(session, workshop)
+    if phase is None or phase.kind != PhaseKind.PAIRS or workshop.status != "running":
+        return set()
+    rows = session.exec(select(Pairing.participant_id, Pairing.group_no).where(
+        Pairing.phase_id == phase.id)).all()
+    group = next((g for p, g in rows if p == participant_id), None)
+    if group is None:
+        return set()
+    return {p for p, g in rows if g == group and p != participant_id}
+
+
+def project_members(session: Session, project_id: int) -> set[int]:
+    return set(session.exec(select(ProjectMember.participant_id).where(
+        ProjectMember.project_id == project_id)).all())
+
+
 def who_for_canvas(session: Session, actor: Actor, canvas: Canvas) -> Who:
     """Return how ``actor`` stands towards ``canvas``: participants through the workshop it
-    was started in, everyone else through its collective."""
+    was started in — and, for a porteur's project, as its porteur, a partner paired with a
+    porteur during "regards croisés", or the porteur of another project; links through
+    their collective, a porteur's project opening only to the link made for it; everyone
+    else through its collective."""
+    project = project_of_canvas(session, pk_of(canvas))
     if isinstance(actor, ParticipantActor):
-        return _participant_who(session, actor, canvas.workshop_id)
-    return who_for_collective(session, actor, collective_row(session, canvas.collective_id))
+        who = _participant_who(session, actor, canvas.workshop_id)
+        if project is None or who is not Who.PARTICIPANT:
+            return who
+        members = project_members(session, pk_of(project))
+        if actor.participant_id in members:
+            return Who.PORTEUR
+        workshop = session.get(Workshop, project.workshop_id)
+        if workshop is not None and partners_now(session, workshop, actor.participant_id) \
+                & members:
+            return Who.PARTNER
+        return Who.OTHER_PROJECT
+    who = who_for_collective(session, actor, collective_row(session, canvas.collective_id))
+    if isinstance(actor, CollectiveActor) and who in policy.LINKS:
+        access = session.get(CollectiveAccess, actor.access_id)
+        scoped = access.canvas_id if access is not None else None
+        if (scoped is not None and scoped != canvas.id) or (
+                project is not None and scoped != canvas.id):
+            return Who.LINK_ELSEWHERE
+    return who
+
+
+def pk_of(row: Canvas | Project) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def canvas_where(session: Session, canvas: Canvas, who: Who) -> Where:
+    """The facts of the moment for acting on ``canvas`` as ``who`` (the workshop's stage,
+    and its current phase for a partner)."""
+    if canvas.workshop_id is None or who not in (Who.PARTICIPANT, Who.PARTNER):
+        return Where()
+    workshop = session.get(Workshop, canvas.workshop_id)
+    if workshop is None:
+        return Where()
+    phase = current_phase_row(session, workshop) if who is Who.PARTNER else None
+    return Where(stage=policy.stage_of(workshop.status, workshop.paused_at is not None),
+                 phase=phase.kind if phase is not None else None)
 
 
 def canvas_for(session: Session, actor: Actor, canvas_id: int,
@@ -261,12 +337,7 @@ def canvas_for(session: Session, actor: Actor, canvas_id: int,
     if canvas is None or canvas.deleted_at is not None:
         raise NotFound(N_("This canvas does not exist or was deleted."))
     who = who_for_canvas(session, actor, canvas)
-    stage = None
-    if canvas.workshop_id is not None and who is Who.PARTICIPANT:
-        workshop = session.get(Workshop, canvas.workshop_id)
-        if workshop is not None:
-            stage = policy.stage_of(workshop.status, workshop.paused_at is not None)
-    policy.require(who, act, Where(stage=stage))
+    policy.require(who, act, canvas_where(session, canvas, who))
     return canvas
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from core import policy
 from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.inputs import ActionCreate, ActionUpdate, ProgressNote
 from core.models import (
@@ -24,6 +24,7 @@ from core.models import (
     ActionChange,
     ActionStatus,
     Canvas,
+    CollectiveAccess,
     Participant,
     User,
     Workshop,
@@ -36,7 +37,9 @@ from core.services.access import (
     collective_for,
     collective_member,
     collective_row,
+    project_of_canvas,
     where_in,
+    who_for_canvas,
     who_for_collective,
     who_for_workshop,
     workshop_for,
@@ -128,6 +131,8 @@ def _who_for_action(session: Session, actor: Actor, action: Action) -> tuple[Who
     participants through the workshop it was written in, everyone else through its
     collective."""
     own = _mine(actor, action)
+    if isinstance(actor, ParticipantActor) and _carries(session, actor, action.canvas_id):
+        return Who.PORTEUR, Where(own=True)  # a step of their own project, any time
     if isinstance(actor, ParticipantActor):
         workshop = session.get(Workshop, action.workshop_id) if action.workshop_id else None
         if workshop is None:
@@ -137,7 +142,31 @@ def _who_for_action(session: Session, actor: Actor, action: Action) -> tuple[Who
             stage=where.stage, phase=where.phase, locked=where.locked, board=ACTION_BOARD,
             own=own)
     collective = collective_row(session, action.collective_id)
-    return who_for_collective(session, actor, collective), Where(own=own)
+    who = who_for_collective(session, actor, collective)
+    if isinstance(actor, CollectiveActor) and who in policy.LINKS and \
+            not _link_opens(session, actor, action.canvas_id):
+        return Who.LINK_ELSEWHERE, Where(own=own)
+    return who, Where(own=own)
+
+
+def _link_opens(session: Session, actor: CollectiveActor, canvas_id: int | None) -> bool:
+    """Whether a link reaches steps of ``canvas_id``'s project: a collective's link, the
+    collective's own steps (not a porteur's project); a porteur's link, its project's."""
+    access = session.get(CollectiveAccess, actor.access_id)
+    scoped = access.canvas_id if access is not None else None
+    if scoped is not None:
+        return canvas_id == scoped
+    return canvas_id is None or project_of_canvas(session, canvas_id) is None
+
+
+def _carries(session: Session, actor: ParticipantActor, canvas_id: int | None) -> bool:
+    """Whether ``actor`` carries the project whose canvas is ``canvas_id``."""
+    if canvas_id is None:
+        return False
+    canvas = session.get(Canvas, canvas_id)
+    if canvas is None or project_of_canvas(session, canvas_id) is None:
+        return False
+    return who_for_canvas(session, actor, canvas) is Who.PORTEUR
 
 
 def _action_for(session: Session, actor: Actor, action_id: int, act: Act, *,
@@ -177,9 +206,17 @@ def _who_named(session: Session, workshop_id: int | None, participant_id: int | 
 
 def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: ActionCreate,
                templates: Templates) -> Action:
-    """Write a next step in a workshop (a participant proposes it; "for me" takes it)."""
-    workshop = workshop_for(session, actor, workshop_id, Act.PROPOSE_ACTION,
-                            board=ACTION_BOARD)
+    """Write a next step in a workshop (a participant proposes it; "for me" takes it). A
+    porteur writes the steps of their own project at any time, after the workshop too."""
+    if isinstance(actor, ParticipantActor) and _carries(session, actor, action_in.canvas_id):
+        policy.require(Who.PORTEUR, Act.PROPOSE_ACTION)
+        workshop = workshop_for(session, actor, workshop_id)
+    else:
+        workshop = workshop_for(session, actor, workshop_id, Act.PROPOSE_ACTION,
+                                board=ACTION_BOARD)
+        if isinstance(actor, ParticipantActor) and action_in.canvas_id is not None and \
+                project_of_canvas(session, action_in.canvas_id) is not None:
+            raise PermissionDenied(N_("This project is its porteurs' own."))
     who_id, who = _who_named(session, workshop_id, action_in.who_participant_id,
                              action_in.who)
     if isinstance(actor, ParticipantActor) and action_in.for_me:
@@ -305,6 +342,8 @@ def collective_actions(*, session: Session, actor: Actor,
     collective_id = _collective_of(session, actor, collective_id)
     rows = list(session.exec(_ordered(select(Action).where(
         Action.collective_id == collective_id))))
+    if isinstance(actor, CollectiveActor):  # a link: what it opens only
+        rows = [a for a in rows if _link_opens(session, actor, a.canvas_id)]
     return _views(session, actor, rows)
 
 

@@ -7,11 +7,14 @@ import secrets
 
 from sqlmodel import Session, col, select
 
-from core.actors import Actor, CollectiveActor, UserActor
-from core.errors import NotFound
+from core import policy
+from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.errors import NotFound, PermissionDenied
 from core.i18n import N_
-from core.models import AccessRole, Canvas, CollectiveAccess, pk, utcnow
+from core.models import AccessRole, Canvas, CollectiveAccess, Project, pk, utcnow
+from core.policy import Act
 from core.services.access import collective_for, collective_member
+from core.services.projects import who_for_project
 from core.text import clean_text
 
 ACCESS_CODE_BYTES = 12
@@ -63,8 +66,38 @@ def actor_for_code(session: Session, code: str, name: str) -> CollectiveActor | 
 
 
 def collective_canvases(*, session: Session, actor: Actor) -> list[Canvas]:
-    """List the canvases a member reaches through the collective's link."""
+    """List the canvases a member reaches through the collective's link (a teammate's
+    link: their project's canvas only; a collective's link: its canvases, not the
+    porteurs' own projects)."""
     access = collective_member(session, actor)
-    return list(session.exec(select(Canvas).where(
-        Canvas.collective_id == access.collective_id, col(Canvas.deleted_at).is_(None))
-        .order_by(col(Canvas.created_at))).all())
+    query = select(Canvas).where(Canvas.collective_id == access.collective_id,
+                                 col(Canvas.deleted_at).is_(None))
+    if access.canvas_id is not None:
+        query = query.where(Canvas.id == access.canvas_id)
+    else:
+        query = query.where(col(Canvas.id).not_in(select(Project.canvas_id)))
+    return list(session.exec(query.order_by(col(Canvas.created_at))).all())
+
+
+def team_link(*, session: Session, actor: Actor, project_id: int) -> CollectiveAccess:
+    """The link a porteur hands a teammate: it opens their project's canvas only, to read,
+    comment and edit, without an account (made once, then the same one)."""
+    if not isinstance(actor, ParticipantActor):
+        raise PermissionDenied(N_("Only the porteur can hand out their project's link."))
+    project = session.get(Project, project_id)
+    if project is None or project.deleted_at is not None:
+        raise NotFound(N_("This project does not exist."))
+    policy.require(who_for_project(session, actor, project), Act.MANAGE_PROJECT)
+    existing = session.exec(select(CollectiveAccess).where(
+        CollectiveAccess.canvas_id == project.canvas_id,
+        CollectiveAccess.made_by_participant_id == actor.participant_id,
+        col(CollectiveAccess.revoked_at).is_(None))).first()
+    if existing is not None:
+        return existing
+    access = CollectiveAccess(collective_id=project.collective_id, role=AccessRole.EDIT,
+                              code=secrets.token_urlsafe(ACCESS_CODE_BYTES),
+                              canvas_id=project.canvas_id,
+                              made_by_participant_id=actor.participant_id)
+    session.add(access)
+    session.commit()
+    return access

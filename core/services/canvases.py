@@ -33,13 +33,21 @@ from core.models import (
     Cluster,
     Comment,
     Participant,
+    Project,
+    ProjectMember,
     User,
+    WorkshopMode,
     pk,
     utcnow,
 )
 from core.policy import Act
 from core.services import scoring
-from core.services.access import canvas_for, facilitated_workshop, workshop_for
+from core.services.access import (
+    canvas_for,
+    facilitated_workshop,
+    partners_now,
+    workshop_for,
+)
 from core.templates import CanvasTemplate, Templates
 from core.text import clean_text, markdown_text
 
@@ -117,7 +125,14 @@ def author_of(session: Session, actor: Actor) -> tuple[int | None, int | None, s
 def list_canvases(*, session: Session, actor: Actor, workshop_id: int) -> list[Canvas]:
     """List the canvases of the workshop's collective (participants: of their workshop)."""
     workshop = workshop_for(session, actor, workshop_id)
-    if isinstance(actor, ParticipantActor):
+    if isinstance(actor, ParticipantActor) and workshop.mode == WorkshopMode.PROJECTS:
+        # A porteur's own project, and their partners' during "regards croisés".
+        people = {actor.participant_id} | partners_now(session, workshop, actor.participant_id)
+        projects = select(Project.canvas_id).join(
+            ProjectMember, col(ProjectMember.project_id) == col(Project.id)).where(
+            col(ProjectMember.participant_id).in_(people))
+        query = select(Canvas).where(col(Canvas.id).in_(projects))
+    elif isinstance(actor, ParticipantActor):
         query = select(Canvas).where(Canvas.workshop_id == workshop_id)
     else:
         query = select(Canvas).where(Canvas.collective_id == workshop.collective_id)

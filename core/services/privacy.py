@@ -46,6 +46,7 @@ from core.services import transfer
 from core.services.access import collective_for, require_admin
 from core.services.live_cache import bump_board_revision
 from core.services.participants import facilitated_participant
+from core.services.projects import forget_contacts_of
 from core.settings import get_settings
 from core.text import fold
 
@@ -92,6 +93,7 @@ def _anonymise(session: Session, participant: Participant, now: dt.datetime) -> 
                             .values({column.key: new}))  # type: ignore[attr-defined]
     participant.display_name = new
     participant.name_key, participant.look_key = name_keys(f"{new} {pid}")
+    forget_contacts_of(session, pid)  # the way to reach them they left on their project
     participant.token = secrets.token_urlsafe(24)  # the old link no longer opens anything
     participant.anonymised_at = now
     participant.removed_at = participant.removed_at or now

@@ -22,6 +22,7 @@ from core.policy import Act
 from core.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
 from core.services import actions, canvases, cards, clusters, participants, scoring, workshops
 from core.services.access import collective_for, workshop_for
+from core.services.workshops import held_on
 from core.templates import Templates
 from core.text import fold
 
@@ -202,13 +203,6 @@ def _anonymous_who(who: str, participant_id: int | None, names: set[str], named:
         return translate(lang, N_("A participant"))
     return who
 
-
-def held_on(workshop: Workshop) -> date:
-    """The day a workshop was held: planned, or else when it ended, ran or was made."""
-    if workshop.scheduled_on is not None:
-        return workshop.scheduled_on
-    moment = workshop.ended_at or workshop.phase_started_at or workshop.created_at
-    return moment.date()
 
 
 def build(*, session: Session, actor: Actor, templates: Templates, lang: str,

@@ -1,11 +1,13 @@
 """A collective as one JSON file, to move it between Fabrique instances (a village hall's
 laptop, an incubator's server) — the format is documented in README ("Moving a
-collective") and its JSON Schema is ``data/schemas/collective-v1.schema.json``.
+collective") and its JSON Schema is ``data/schemas/collective-v2.schema.json``.
 
 The file holds every row of one collective, table by table: the collective, its
 workshops and their agendas, participants, cards, "ça me concerne", links between ideas
 and needs, groups, criteria and their changes, candidates, scores and dots, canvases with
-every revision and comment, next steps with their history, and the collective's links.
+every revision and comment, next steps with their history, the collective's links, and
+in a "chacun son projet" workshop each porteur's project, its team, its follow-up's
+history and who read whose project.
 Each row keeps its columns; ``id`` is the row's identifier *in the file*, and a column
 that refers to another row (``workshop_id``, ``card_id``…) holds that row's ``id`` in the
 file. What belongs to one instance stays there: accounts (a column that named a
@@ -15,7 +17,9 @@ it over), participants' secret tokens (new ones are made), keys against double s
 Import never overwrites: a collective carries a ``uid`` that stays the same wherever it
 goes, and a file whose collective is already here is not imported again. A file of an
 unknown format version, one that is not valid, or that refers to a row it does not hold,
-is refused with a message that says what is wrong, and nothing is written.
+is refused with a message that says what is wrong, and nothing is written. A file of an
+older version is read as it was written: version 1 (before the porteurs' projects) is
+brought to version 2 first (``_upgrade``).
 """
 
 from __future__ import annotations
@@ -50,7 +54,11 @@ from core.models import (
     Criterion,
     CriterionChange,
     EnumText,
+    Pairing,
     Participant,
+    Project,
+    ProjectMember,
+    ProjectStageChange,
     Score,
     Vote,
     Workshop,
@@ -59,7 +67,8 @@ from core.models import Card as CardRow
 from core.services import access
 
 FORMAT = "fabrique-collective"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions this Fabrique imports
 ACCOUNT = 0  # what a column naming a facilitator's account holds in the file
 USERS = "app_user"
 
@@ -100,12 +109,16 @@ PARTS: tuple[Part, ...] = (
     Part(Candidate, "workshop_id", "workshop"),
     Part(Score, "candidate_id", "candidate"),
     Part(Vote, "candidate_id", "candidate"),
-    Part(CollectiveAccess, "collective_id", "collective"),
     Part(Canvas, "collective_id", "collective"),
+    Part(CollectiveAccess, "collective_id", "collective"),
     Part(CanvasRevision, "canvas_id", "canvas", drop=("writer", "writer_seq")),
     Part(Comment, "canvas_id", "canvas", drop=("client_key",)),
     Part(Action, "collective_id", "collective", drop=("client_key",)),
     Part(ActionChange, "action_id", "action"),
+    Part(Project, "collective_id", "collective"),
+    Part(ProjectMember, "project_id", "project"),
+    Part(ProjectStageChange, "project_id", "project"),
+    Part(Pairing, "workshop_id", "workshop"),
 )
 BY_NAME = {part.name: part for part in PARTS}
 
@@ -214,12 +227,12 @@ Tables = create_model(  # type: ignore[call-overload]
 
 
 class Document(BaseModel):
-    """A collective as a file (version 1)."""
+    """A collective as a file (version 2)."""
 
-    model_config = ConfigDict(extra="forbid", title="Fabrique collective, version 1")
+    model_config = ConfigDict(extra="forbid", title="Fabrique collective, version 2")
 
     format: Literal["fabrique-collective"]
-    version: Literal[1]
+    version: Literal[2]
     exported_at: dt.datetime
     tables: Tables  # type: ignore[valid-type]
 
@@ -259,10 +272,12 @@ def _parse(data: bytes) -> dict:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(N_("This file is not a Fabrique collective (its \"format\" "
                               "should be \"{format}\")."), format=FORMAT)
-    if document.get("version") != VERSION:
+    if document.get("version") not in READS:
         raise InvalidInput(N_("This file is in version {found} of the format, and this "
                               "Fabrique reads version {known}: update Fabrique to import "
                               "it."), found=str(document.get("version")), known=VERSION)
+    if document["version"] == 1:
+        document = _upgrade(document)
     try:
         Document.model_validate(document)
     except ValidationError as error:
@@ -272,6 +287,45 @@ def _parse(data: bytes) -> dict:
                               "{problems}."), count=error.error_count(),
                            problems=problems) from None
     return document
+
+
+def _default(column) -> tuple[bool, Any]:
+    """Return whether a column has a value to give a row that lacks it, and that value:
+    its default when it is a constant, None when it may be empty."""
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return True, _value(default.arg)
+    if default is not None and getattr(default, "is_callable", False):
+        return True, _value(default.arg(None))  # a moment: when the row arrives here
+    if column.nullable:
+        return True, None
+    return False, None
+
+
+def _upgrade(document: dict) -> dict:
+    """Bring a version-1 file to version 2: the tables version 2 added (the porteurs'
+    projects) are empty, and a column added since (a workshop's mode, a phase's focus, a
+    participant's consent to be named…) takes its default, as a migration gives it to the
+    rows already in a database. A column version 1 did not know and that has no default
+    stays missing, and the file is refused naming it."""
+    tables = dict(document.get("tables") or {})
+    for part in PARTS:
+        rows = tables.get(part.name)
+        if rows is None:
+            tables[part.name] = []
+            continue
+        if not isinstance(rows, list):
+            continue  # refused by the validation, with its place
+        fills = {}
+        for column in part.table.columns:
+            if column.name in part.drop:
+                continue
+            known, value = _default(column)
+            if known:
+                fills[column.name] = value
+        tables[part.name] = [{**{k: v for k, v in fills.items() if k not in row}, **row}
+                             if isinstance(row, dict) else row for row in rows]
+    return {**document, "version": 2, "tables": tables}
 
 
 def _coerce(part: Part, name: str, value: Any) -> Any:
@@ -390,6 +444,6 @@ def _insert_all(session: Session, tables: dict[str, list[dict]], user_id: int | 
     return count
 
 
-# python -m core.services.transfer > data/schemas/collective-v1.schema.json
+# python -m core.services.transfer > data/schemas/collective-v2.schema.json
 if __name__ == "__main__":
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -134,6 +135,7 @@ def create_workshop(*, session: Session, actor: Actor, collective_id: int,
     account = active_user(session, require_user(actor))
     workshop = Workshop(collective_id=collective_id, title=workshop_in.title,
                         format_key=workshop_format.key, join_code="",
+                        mode=workshop_format.mode,
                         scheduled_on=workshop_in.scheduled_on, created_by_id=account.id)
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, workshop_format, lang)
@@ -154,8 +156,17 @@ def add_agenda(session: Session, workshop: Workshop, workshop_format: WorkshopFo
                 duration_min=phase.duration_min,
                 instructions=phase.instructions(lang),
                 private_writing=phase.private_writing,
+                focus=",".join(phase.focus),
             )
         )
+
+
+def held_on(workshop: Workshop) -> date:
+    """The day a workshop was held: planned, or else when it ended, ran or was made."""
+    if workshop.scheduled_on is not None:
+        return workshop.scheduled_on
+    moment = workshop.ended_at or workshop.phase_started_at or workshop.created_at
+    return moment.date()
 
 
 def get_workshop(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:

@@ -130,7 +130,7 @@ def running_workshop_app(db, templates) -> dict:
         session=db, actor=camille, collective_id=collective.id,
             workshop_in=inputs.WorkshopCreate(
                 title="Atelier du jeudi"),
-        workshop_format=templates.formats["outille-toi-2h"], lang="fr",
+        workshop_format=templates.formats["soiree-2h"], lang="fr",
     )
     start_at(db, camille, workshop)
     elise = participants.join_workshop(session=db, code=workshop.join_code,

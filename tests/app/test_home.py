@@ -16,7 +16,7 @@ def test_empty_state_then_create_a_collective_and_a_workshop(new_app, db):
     at.button(key="FormSubmitter:new_collective-Créer le collectif").click().run()
     assert not at.exception
     assert "Résidence de Thiviers" in texts(at)
-    at.selectbox(key="new_workshop_format").select("outille-toi-2h")
+    at.selectbox(key="new_workshop_format").select("soiree-2h")
     at.text_input(key="new_workshop_title").input("Outille-toi du 12 mars")
     at.button(key="FormSubmitter:new_workshop-Créer l'atelier").click().run()
     assert not at.exception

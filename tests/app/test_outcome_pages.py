@@ -7,6 +7,7 @@ from core.services import canvas_links, phases
 from tests.app.conftest import as_participant, as_user, fresh, open_as_facilitator, texts
 from tests.app.test_access import nav_paths
 from tests.conftest import start_at
+from ui import render
 
 NEXT_STEPS = "pages/next_steps.py"
 SYNTHESIS = "pages/synthesis.py"
@@ -127,7 +128,8 @@ def test_synthesis_page_shows_the_chosen_sections_and_offers_its_files(
     # Set as French print sets it (a narrow no-break space before the colon).
     for heading in ("Participation", "Ce que nous avons entendu\u202f: les besoins",
                     "Prochaines étapes"):
-        assert heading in [h.value for h in at.header], heading
+        # Headings are user text too (a canvas's title): escaped for Markdown.
+        assert render.md(heading) in [h.value for h in at.header], heading
     assert "1 participant·es." in page
     assert "Élise" not in page  # anonymous by default
     downloads = [b.proto.label for b in at.get("download_button")]

@@ -86,7 +86,7 @@ def _world(url: str) -> dict:
         workshop = workshops.create_workshop(
             session=session, actor=owner, collective_id=collective.id,
             workshop_in=inputs.WorkshopCreate(title=SHORT),
-            workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+            workshop_format=templates.formats["soiree-2h"], lang="fr")
         wid = workshop.id
         for phase in phases.phases_of(session, wid):
             phases.update_phase(session=session, actor=owner, phase_id=phase.id,

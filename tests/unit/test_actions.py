@@ -218,7 +218,7 @@ def test_the_sessions_to_compare_against(session, facilitator, next_steps, templ
                               collective_id=next_steps.collective_id,
                                   workshop_in=inputs.WorkshopCreate(
                                       title="Plus tard"),
-                              workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+                              workshop_format=templates.formats["soiree-2h"], lang="fr")
     held = actions.sessions(session=session, actor=facilitator,
                             collective_id=next_steps.collective_id)
     assert [title for title, _when in held] == ["Plus tard", "Atelier besoins"]

@@ -304,6 +304,6 @@ def test_a_participants_own_board_says_what_the_full_board_says(
     other = workshops.create_workshop(
         session=session, actor=facilitator, collective_id=running_workshop.collective_id,
         workshop_in=inputs.WorkshopCreate(title="Un autre"),
-        workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+        workshop_format=templates.formats["soiree-2h"], lang="fr")
     with pytest.raises((PermissionDenied, NotFound)):
         cards.own_board(session=session, actor=participant, workshop_id=other.id)

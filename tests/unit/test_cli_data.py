@@ -41,7 +41,7 @@ def laptop(url: str, templates) -> tuple[int, str]:
         workshop = workshops.create_workshop(
             session=db, actor=admin, collective_id=collective.id,
             workshop_in=inputs.WorkshopCreate(title="Atelier"),
-            workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+            workshop_format=templates.formats["soiree-2h"], lang="fr")
         start_at(db, admin, workshop)
         for text in ("Un besoin", "=1+1"):
             cards.add_card(session=db, actor=admin, workshop_id=workshop.id, templates=templates,
@@ -84,10 +84,10 @@ def test_a_collective_moves_to_another_instance(other_sqlite, db_url, tmp_path, 
 def test_import_refusals_say_what_is_wrong(sqlite_url, tmp_path, templates):
     laptop(sqlite_url, templates)
     broken = tmp_path / "broken.json"
-    broken.write_text('{"format": "fabrique-collective", "version": 2, "tables": {}}')
+    broken.write_text('{"format": "fabrique-collective", "version": 3, "tables": {}}')
     refused = run(sqlite_url, tmp_path, "import", str(broken))
     assert refused.returncode == 2
-    assert "version 2 of the format" in refused.stderr
+    assert "version 3 of the format" in refused.stderr and "reads version 2" in refused.stderr
     broken.write_text('{"format": "fabrique-collective", "vers')
     refused = run(sqlite_url, tmp_path, "import", str(broken))
     assert refused.returncode == 2 and "not valid JSON" in refused.stderr

@@ -38,7 +38,7 @@ def test_workshops_then_synthesis_by_code_and_by_id(sqlite_url, tmp_path):
             session=db, actor=admin, collective_id=collective.id,
                 workshop_in=inputs.WorkshopCreate(
                     title="L’atelier « grange »"),
-            workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+            workshop_format=templates.formats["soiree-2h"], lang="fr")
         code, wid = workshop.join_code, workshop.id
     dispose_engines(sqlite_url)
 

@@ -43,7 +43,7 @@ def test_demo_loads_once_with_the_whole_journey(session, templates, admin):
     assert ready.status == WorkshopStatus.DRAFT and len(ready.join_code) == 6
     # The workshop to run goes through every phase of the Outille-toi format, to the end.
     kinds = [p.kind for p in phases.phases_of(session, ready.id)]
-    assert set(kinds) >= {p.kind for p in templates.formats["outille-toi-2h"].phases}
+    assert set(kinds) >= {p.kind for p in templates.formats["soiree-2h"].phases}
     assert kinds[-2:] == [PhaseKind.FORMALISE, PhaseKind.NEXT_STEPS]
     # The earlier evening has what a synthesis and "since the last session" show.
     assert earlier.status == WorkshopStatus.ENDED and earlier.results_revealed

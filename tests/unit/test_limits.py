@@ -18,7 +18,7 @@ def ended_workshop(session, facilitator, running_workshop, templates):
     ended = workshops.create_workshop(
         session=session, actor=facilitator, collective_id=running_workshop.collective_id,
         workshop_in=inputs.WorkshopCreate(title="Atelier d'avant"),
-        workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+        workshop_format=templates.formats["soiree-2h"], lang="fr")
     phases.start(session=session, actor=facilitator, workshop_id=ended.id)
     return phases.end(session=session, actor=facilitator, workshop_id=ended.id)
 

@@ -197,7 +197,7 @@ def test_a_backup_is_made_when_a_workshop_ends(sqlite_url, monkeypatch, tmp_path
         workshop = workshops.create_workshop(
             session=session, actor=owner, collective_id=collective.id,
             workshop_in=inputs.WorkshopCreate(title="A"),
-            workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+            workshop_format=templates.formats["soiree-2h"], lang="fr")
         for _ in range(3):
             phases.start(session=session, actor=owner, workshop_id=workshop.id)
             phases.end(session=session, actor=owner, workshop_id=workshop.id)

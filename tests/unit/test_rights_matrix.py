@@ -56,6 +56,7 @@ from core.services import (
     clusters,
     participants,
     phases,
+    projects,
     scoring,
     workshops,
 )
@@ -92,6 +93,12 @@ class World:
     criterion: int
     participant_row: int  # the participant's own row
     access: int  # a link of the collective
+    # A "chacun son projet" workshop of the same collective, its porteur's project:
+    projects_workshop: int = 0
+    project: int = 0
+    project_canvas: int = 0
+    project_revision: int = 0
+    project_action: int = 0  # a step of the porteur's own project
 
 
 # --- the cases: service -> (right, scene, arguments) --------------------------------------
@@ -269,7 +276,7 @@ CASES: dict[str, tuple[Act, str, T]] = {
     "workshops.agenda": (Act.SEE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
     "workshops.create_workshop": (Act.MANAGE_COLLECTIVE, EXPLORE, lambda w: {
         "collective_id": w.collective, "workshop_in": inputs.WorkshopCreate(title="Suite"),
-        "workshop_format": w.templates.formats["outille-toi-2h"], "lang": "fr"}),
+        "workshop_format": w.templates.formats["soiree-2h"], "lang": "fr"}),
     "workshops.find_workshop": (Act.SEE, EXPLORE, lambda w: {"reference": str(w.workshop)}),
     "workshops.get_collective": (Act.MANAGE_COLLECTIVE, EXPLORE,
                                  lambda w: {"collective_id": w.collective}),
@@ -277,6 +284,48 @@ CASES: dict[str, tuple[Act, str, T]] = {
     "workshops.list_workshops": (Act.MANAGE_COLLECTIVE, EXPLORE,
                                  lambda w: {"collective_id": w.collective}),
 }
+
+# The same rights on a porteur's project, in a "chacun son projet" workshop: the porteur
+# (Who.PORTEUR), a partner paired with them during "regards croisés" (Who.PARTNER, the scene
+# PAIRS) or not (the scene FORMALISE), another porteur (Who.OTHER_PROJECT).
+PAIRS, FORMALISE = "pairs", "formalise"
+PROJECT_CASES: dict[str, tuple[Act, str, T]] = {
+    f"{name}@{scene}": (act, scene, arguments)
+    for scene in (PAIRS, FORMALISE)
+    for name, (act, arguments) in {
+        "canvases.canvas_view": (Act.READ_CANVAS, lambda w: {
+            "canvas_id": w.project_canvas, "templates": w.templates}),
+        "canvases.save_section": (Act.EDIT_CANVAS, lambda w: {
+            "canvas_id": w.project_canvas, "section_key": "valeur", "text": "Du lien",
+            "base_revision_id": None, "templates": w.templates}),
+        "canvas_comments.add_comment": (Act.COMMENT_CANVAS, lambda w: {
+            "canvas_id": w.project_canvas, "section_key": "besoin", "templates": w.templates,
+            "comment_in": inputs.CommentCreate(text="Ce qui me parle")}),
+        "canvas_comments.comments": (Act.READ_CANVAS, lambda w: {
+            "canvas_id": w.project_canvas}),
+        "actions.add_action": (Act.PROPOSE_ACTION, lambda w: {
+            "workshop_id": w.projects_workshop, "templates": w.templates,
+            "action_in": inputs.ActionCreate(what="Voir la mairie",
+                                             canvas_id=w.project_canvas)}),
+        "actions.set_status": (Act.UPDATE_ACTION, lambda w: {
+            "action_id": w.project_action, "status": "doing", "note": "En cours"}),
+        "projects.update_project": (Act.MANAGE_PROJECT, lambda w: {
+            "project_id": w.project, "templates": w.templates,
+            "project_in": inputs.ProjectUpdate(pitch="Épicerie vrac itinérante")}),
+        "projects.board": (Act.FACILITATE, lambda w: {
+            "workshop_id": w.projects_workshop, "templates": w.templates}),
+        "projects.make_pairs": (Act.FACILITATE, lambda w: {
+            "workshop_id": w.projects_workshop}),
+        "projects.ask_feature": (Act.FACILITATE, lambda w: {"project_id": w.project}),
+        "projects.wall": (Act.FACILITATE, lambda w: {
+            "workshop_id": w.projects_workshop, "focus": ("besoin",)}),
+        "projects.set_followup": (Act.MANAGE_COLLECTIVE, lambda w: {
+            "project_id": w.project, "followup_in": inputs.FollowUp(stage="testing")}),
+    }.items()
+}
+# Facilitator-only services of a projects workshop, the same as board's right: walked once.
+FACILITATE_TOO = ("projects.lower_hand", "projects.raised_hands", "projects.pairs",
+                  "projects.stop_feature")
 
 # Services with an actor that are not about one collective's workshop data, and where
 # their rights are tested instead.
@@ -300,6 +349,19 @@ LEFT_OUT = {
     "privacy.restore_collective": "admin only, every collective (tests/unit/test_privacy.py)",
     "transfer.import_collective": "any facilitator brings a collective of their own "
                                   "(tests/unit/test_transfer.py)",
+    "projects.start_project": "a participant's own project (tests/unit/test_projects.py)",
+    "projects.join_project": "a participant joins a teammate's (tests/unit/test_projects.py)",
+    "projects.my_project": "a participant's own project (tests/unit/test_projects.py)",
+    "projects.joinable_projects": "a participant's own workshop (tests/unit/test_projects.py)",
+    "projects.my_partners": "a participant's own pairs (tests/unit/test_projects.py)",
+    "projects.raise_hand": "a participant's own hand (tests/unit/test_projects.py)",
+    "projects.set_contact": "typed by the porteur only, never the facilitator "
+                            "(tests/unit/test_projects.py)",
+    "projects.answer_feature": "the porteur's own agreement (tests/unit/test_projects.py)",
+    "projects.followup": "each facilitator's own projects (tests/unit/test_projects.py)",
+    "canvas_comments.share_comment": "a porteur shares on their own project "
+                                     "(tests/unit/test_projects.py)",
+    **{name: "the facilitator's, as projects.board (walked above)" for name in FACILITATE_TOO},
 }
 
 STAGES = list(Stage)
@@ -322,9 +384,12 @@ def _services() -> set[str]:
 
 def test_every_service_with_an_actor_has_a_case():
     services = _services()
-    assert sorted(services - set(CASES) - set(LEFT_OUT)) == [], "a service without a case"
-    assert sorted((set(CASES) | set(LEFT_OUT)) - services) == [], "a case without a service"
-    assert {act for act, _scene, _args in CASES.values()} == set(Act)  # every right is walked
+    project_services = {name.split("@")[0] for name in PROJECT_CASES}
+    covered = set(CASES) | set(LEFT_OUT) | project_services
+    assert sorted(services - covered) == [], "a service without a case"
+    assert sorted(covered - services) == [], "a case without a service"
+    walked = {act for act, _scene, _args in (*CASES.values(), *PROJECT_CASES.values())}
+    assert walked == set(Act)  # every right is walked
 
 
 # --- the world ------------------------------------------------------------------------------
@@ -343,11 +408,11 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
         return workshops.create_collective(session=session, actor=actor,
                                            collective_in=inputs.CollectiveCreate(name=name))
 
-    def new_workshop(actor, collective, title):
+    def new_workshop(actor, collective, title, fmt="soiree-2h"):
         return workshops.create_workshop(
             session=session, actor=actor, collective_id=collective.id,
             workshop_in=inputs.WorkshopCreate(title=title),
-            workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+            workshop_format=templates.formats[fmt], lang="fr")
 
     collective = new_collective(owner, "Collectif de Miallet")
     workshop = new_workshop(owner, collective, "Atelier besoins")
@@ -425,20 +490,50 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
     phases.open_scoring(session=session, actor=owner, workshop_id=wid)
     phases.reveal_results(session=session, actor=owner, workshop_id=wid)
     go({EXPLORE: PhaseKind.EXPLORE, SCORE: PhaseKind.SCORE,
-        NEXT_STEPS: PhaseKind.NEXT_STEPS}[scene])
+        NEXT_STEPS: PhaseKind.NEXT_STEPS}.get(scene, PhaseKind.EXPLORE))
     if scene == SCORE:  # moving to the phase again keeps the vote as it was: open
         row = session.get(Workshop, wid)
         assert row.scoring_state == "open" and row.results_revealed
 
-    # The stage, last.
-    if stage is Stage.PAUSED:
-        phases.pause(session=session, actor=owner, workshop_id=wid)
-    elif stage is Stage.ENDED:
-        phases.end(session=session, actor=owner, workshop_id=wid)
-    elif stage is Stage.DRAFT:  # as if not started yet, with people already in
-        row = session.get(Workshop, wid)
-        row.status = WorkshopStatus.DRAFT
-        session.commit()
+    # A "chacun son projet" workshop of the same collective: four porteurs, paired two by
+    # two for "regards croisés" (Inès with Hugo, Zoé with Yann).
+    outille = new_workshop(owner, collective, "Outille-toi", "outille-toi-2h")
+    pwid = outille.id
+    phases.start(session=session, actor=owner, workshop_id=pwid)
+    porteurs = {name: join(session, outille, name) for name in ("Inès", "Hugo", "Zoé", "Yann")}
+    carried = {name: projects.start_project(session=session, actor=actor, pitch=f"Projet {name}",
+                                            templates=templates)
+               for name, actor in porteurs.items()}
+    ines_project = carried["Inès"]
+    project_saved = canvases.save_section(
+        session=session, actor=porteurs["Inès"], canvas_id=ines_project.canvas_id,
+        section_key="besoin", text="Pas d'épicerie", base_revision_id=None,
+        templates=templates)
+    project_action = actions.add_action(
+        session=session, actor=porteurs["Inès"], workshop_id=pwid, templates=templates,
+        action_in=inputs.ActionCreate(what="Appeler la mairie", for_me=True,
+                                      canvas_id=ines_project.canvas_id))
+
+    def go_projects(kind: PhaseKind, nth: int = 0) -> None:
+        index = [p.position for p in phases.phases_of(session, pwid) if p.kind == kind][nth]
+        phases.go_to(session=session, actor=owner, workshop_id=pwid, index=index)
+
+    go_projects(PhaseKind.PAIRS)
+    projects.make_pairs(session=session, actor=owner, workshop_id=pwid, groups=[
+        [carried["Inès"].id, carried["Hugo"].id], [carried["Zoé"].id, carried["Yann"].id]])
+    if scene != PAIRS:
+        go_projects(PhaseKind.FORMALISE, nth=2)  # after the exchange: partners no more
+
+    # The stage, last, for both workshops.
+    for workshop_id in (wid, pwid):
+        if stage is Stage.PAUSED:
+            phases.pause(session=session, actor=owner, workshop_id=workshop_id)
+        elif stage is Stage.ENDED:
+            phases.end(session=session, actor=owner, workshop_id=workshop_id)
+        elif stage is Stage.DRAFT:  # as if not started yet, with people already in
+            row = session.get(Workshop, workshop_id)
+            row.status = WorkshopStatus.DRAFT
+            session.commit()
 
     def link(access, name="Josiane"):
         return CollectiveActor(access_id=access.id, collective_id=access.collective_id,
@@ -456,6 +551,8 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
         Who.LINK_EDIT: link(links[AccessRole.EDIT]),
         Who.LINK_REVOKED: link(revoked), Who.LINK_ELSEWHERE: link(far_link),
         Who.NOBODY: None,
+        Who.PORTEUR: porteurs["Inès"], Who.PARTNER: porteurs["Hugo"],
+        Who.OTHER_PROJECT: porteurs["Zoé"],
     }
     assert session.get(Participant, gone.participant_id).removed_at is not None
     candidate = board.candidates[0].id
@@ -468,11 +565,13 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
                  comment=comment.id, own_action=own_action.id, open_action=open_action.id,
                  deleted_action=deleted_action.id, candidate=candidate,
                  criterion=criteria[0].id, participant_row=elise.participant_id,
-                 access=links[AccessRole.READ].id)
+                 access=links[AccessRole.READ].id, projects_workshop=pwid,
+                 project=ines_project.id, project_canvas=ines_project.canvas_id,
+                 project_revision=project_saved.saved.id, project_action=project_action.id)
 
 
 def _function(name: str) -> Callable[..., Any]:
-    module, function = name.split(".")
+    module, function = name.split("@")[0].split(".")
     return getattr(importlib.import_module(f"core.services.{module}"), function)
 
 
@@ -490,7 +589,14 @@ OWN = {"actions.delete_action", "actions.update_action", "actions.set_status",
 COLLECTIVE_WIDE = {"actions.changes_since", "actions.collective_actions", "actions.sessions"}
 
 
+PROJECT_PEOPLE = (Who.PORTEUR, Who.PARTNER, Who.OTHER_PROJECT)
+
+
 def _expected(name: str, act: Act, who: Who, scene: str, stage: Stage) -> bool:
+    if scene in (PAIRS, FORMALISE):
+        return _expected_on_project(act, who, scene, stage)
+    if who in PROJECT_PEOPLE:  # participants of the other workshop
+        who = Who.PARTICIPANT_ELSEWHERE
     if name in COLLECTIVE_WIDE and who is Who.PARTICIPANT:
         who = Who.PARTICIPANT_ELSEWHERE
     # Ending a workshop closes its vote; the scene opened it and revealed the results.
@@ -501,12 +607,27 @@ def _expected(name: str, act: Act, who: Who, scene: str, stage: Stage) -> bool:
     return decide(who, act, where) is None
 
 
-@pytest.mark.parametrize("scene", [EXPLORE, SCORE, NEXT_STEPS])
+def _expected_on_project(act: Act, who: Who, scene: str, stage: Stage) -> bool:
+    """On the porteur's project: the collective workshop's participants are of another
+    workshop; the collective's links do not open a porteur's project."""
+    if who in (Who.PARTICIPANT, Who.REMOVED, Who.PARTICIPANT_ELSEWHERE):
+        who = Who.PARTICIPANT_ELSEWHERE
+    elif who in (Who.LINK_READ, Who.LINK_COMMENT, Who.LINK_EDIT):
+        who = Who.LINK_ELSEWHERE
+    where = Where(stage=stage, phase=PhaseKind.PAIRS if scene == PAIRS
+                  else PhaseKind.FORMALISE, own=True)
+    if who in PROJECT_PEOPLE and act in (Act.FACILITATE, Act.MANAGE_COLLECTIVE):
+        who = Who.PARTICIPANT  # towards the workshop itself, a participant of it
+    return decide(who, act, where) is None
+
+
+@pytest.mark.parametrize("scene", [EXPLORE, SCORE, NEXT_STEPS, PAIRS, FORMALISE])
 def test_rights_matrix(sqlite_url, templates, scene):
     engine = get_engine(sqlite_url, write=True)
     outcomes: Counter[str] = Counter()
     wrong: list[str] = []
-    cases = {name: case for name, case in CASES.items() if case[1] == scene}
+    cases = {name: case for name, case in (*CASES.items(), *PROJECT_CASES.items())
+             if case[1] == scene}
     for stage in STAGES:
         with Session(engine, expire_on_commit=False) as setup:
             world = _build(setup, templates, scene, stage)

@@ -198,7 +198,7 @@ def test_collective_synthesis_spans_its_workshops(session, facilitator, full_wor
                               collective_id=full_workshop.collective_id,
                                   workshop_in=inputs.WorkshopCreate(
                                       title="Deuxième"),
-                              workshop_format=templates.formats["outille-toi-2h"], lang="fr")
+                              workshop_format=templates.formats["soiree-2h"], lang="fr")
     found = synthesis.build(session=session, actor=facilitator, templates=templates, lang="en",
                             collective_id=full_workshop.collective_id)
     assert found.participation.workshops == 2

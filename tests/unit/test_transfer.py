@@ -37,8 +37,13 @@ from core.models import (
     Comment,
     Criterion,
     CriterionChange,
+    Pairing,
     Participant,
     PhaseKind,
+    Project,
+    ProjectMember,
+    ProjectStage,
+    ProjectStageChange,
     Role,
     Score,
     User,
@@ -49,7 +54,8 @@ from core.services import transfer
 from core.settings import PROJECT_ROOT
 from tests.conftest import make_user
 
-SCHEMA = PROJECT_ROOT / "data" / "schemas" / "collective-v1.schema.json"
+SCHEMA = PROJECT_ROOT / "data" / "schemas" / "collective-v2.schema.json"
+SCHEMA_V1 = PROJECT_ROOT / "data" / "schemas" / "collective-v1.schema.json"  # as it was
 NASTY = ["=SOMME(A1:A9)", "+33 6 12", "-", "@maire", "Ünïcödé 🌻 ‮", "a\u0301e\u0300",
          "日本語のテキスト", "\"guillemets\" ; virgule, tab\tfin", "ligne\nsuivante", "é" * 40]
 TEXT = st.one_of(st.sampled_from(NASTY), st.text(
@@ -59,13 +65,14 @@ TEXT = st.one_of(st.sampled_from(NASTY), st.text(
 def canonical(document: dict) -> dict:
     """The document with identifiers replaced by each row's rank in its table (what stays
     the same when a collective moves): ids, references, join and link codes, the owner."""
+    parts = [part for part in transfer.PARTS if part.name in document["tables"]]
     ranks = {}
-    for part in transfer.PARTS:
+    for part in parts:
         rows = document["tables"][part.name]
         if rows and "id" in rows[0]:
             ranks[part.name] = {row["id"]: i for i, row in enumerate(rows)}
     tables = {}
-    for part in transfer.PARTS:
+    for part in parts:
         refs = transfer.references(part)
         out = []
         for row in document["tables"][part.name]:
@@ -185,6 +192,30 @@ def build_world(session: Session, owner_id: int, data: st.DataObject) -> int:
             for status in (ActionStatus.TODO, ActionStatus.DOING):
                 session.add(ActionChange(action_id=action.id, change="status", status=status,
                                          note=draw(TEXT), author_name=draw(TEXT)))
+            if people and draw(st.booleans()):  # a porteur's own project on this canvas
+                project = Project(collective_id=collective.id, workshop_id=workshop.id,
+                                  canvas_id=canvas.id, pitch=draw(TEXT), commune=draw(TEXT),
+                                  interest=draw(st.sampled_from(["", "yes", "maybe", "no"])),
+                                  supports="lieu,financement", share_canvas=draw(st.booleans()),
+                                  contact=draw(TEXT), featured="agreed",
+                                  stage=ProjectStage.TESTING, followup_note=draw(TEXT),
+                                  next_meeting_on=dt.date(2027, 2, 3))
+                session.add(project)
+                session.flush()
+                for person in people:
+                    session.add(ProjectMember(project_id=project.id, participant_id=person.id))
+                session.add(ProjectStageChange(project_id=project.id,
+                                               stage=ProjectStage.TESTING,
+                                               author_user_id=owner_id))
+                session.add(CollectiveAccess(
+                    collective_id=collective.id, code=f"team-{canvas.id}-x",
+                    role=AccessRole.EDIT, canvas_id=canvas.id,
+                    made_by_participant_id=people[0].id))
+        phase_id = session.execute(select(AgendaPhase.id).where(
+            AgendaPhase.workshop_id == workshop.id)).scalars().first()
+        for group_no, person in enumerate(people):
+            session.add(Pairing(workshop_id=workshop.id, phase_id=phase_id,
+                                participant_id=person.id, group_no=group_no // 2))
     session.add(CollectiveAccess(collective_id=collective.id, code=f"link-{collective.id}-x",
                                  role=AccessRole.COMMENT, created_by=owner_id))
     session.commit()
@@ -275,6 +306,47 @@ def test_the_demo_collective_moves_whole(db_url, other_sqlite):
     assert sizes["card"] > 20 and sizes["canvas_revision"] > 0 and sizes["action"] > 0
 
 
+def _as_version_1(document: dict) -> dict:
+    """The document as Fabrique wrote it before version 2: without the tables and columns
+    version 2 added (read from the version-1 schema, kept in data/schemas/)."""
+    known = json.loads(SCHEMA_V1.read_text(encoding="utf-8"))["$defs"]
+    tables = {}
+    for part in transfer.PARTS:
+        row_def = known.get(f"{part.model.__name__}Row")
+        if row_def is None:
+            continue
+        tables[part.name] = [{k: v for k, v in row.items() if k in row_def["properties"]}
+                             for row in document["tables"][part.name]]
+    return {**document, "version": 1, "tables": tables}
+
+
+def test_a_version_1_file_is_still_imported(db_url, other_sqlite):
+    """A file exported before the porteurs' projects: read as version 2, its new columns
+    given their defaults, nothing else changed."""
+    import jsonschema
+
+    from core.settings import Settings
+    from launch.startup import bootstrap
+
+    bootstrap(Settings(database_url=other_sqlite, data_dir=Path(other_sqlite[10:]).parent))
+    with Session(get_engine(other_sqlite, write=True), expire_on_commit=False) as source, \
+            Session(get_engine(db_url, write=True), expire_on_commit=False) as target:
+        demo = source.execute(select(Collective.id).where(Collective.slug.is_not(None))
+                              ).scalars().first()
+        old = _as_version_1(transfer.export_collective(session=source, actor=_admin(source),
+                                                       collective_id=demo))
+        jsonschema.validate(json.loads(transfer.dumps(old)),
+                            json.loads(SCHEMA_V1.read_text(encoding="utf-8")))
+        imported = transfer.import_collective(session=target, actor=_admin(target),
+                                              data=transfer.dumps(old))
+        again = transfer.export_collective(session=target, actor=_admin(target),
+                                           collective_id=imported.collective_id)
+    assert canonical(_as_version_1(again)) == canonical(old)
+    assert {w["mode"] for w in again["tables"]["workshop"]} == {"collective"}
+    assert {p["named_in_synthesis"] for p in again["tables"]["participant"]} == {False}
+    assert again["tables"]["project"] == [] and again["version"] == 2
+
+
 def test_the_same_file_twice_is_imported_once(session, facilitator, workshop):
     data = transfer.dumps(transfer.export_collective(
         session=session, actor=facilitator, collective_id=workshop.collective_id))
@@ -345,7 +417,7 @@ def test_the_schema_file_is_the_format_and_exports_follow_it(session, facilitato
 
     assert json.loads(SCHEMA.read_text(encoding="utf-8")) == transfer.json_schema(), (
         "the format changed: bump VERSION if old files no longer fit, then "
-        "python -m core.services.transfer > data/schemas/collective-v1.schema.json")
+        "python -m core.services.transfer > data/schemas/collective-v2.schema.json")
     document = json.loads(transfer.dumps(transfer.export_collective(
         session=session, actor=facilitator, collective_id=workshop.collective_id)))
     jsonschema.validate(document, json.loads(SCHEMA.read_text(encoding="utf-8")))

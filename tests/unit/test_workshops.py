@@ -26,7 +26,7 @@ def test_workshop_gets_a_readable_code_and_the_formats_agenda(session, facilitat
     assert len(workshop.join_code) == JOIN_CODE_LENGTH
     assert set(workshop.join_code) <= set(JOIN_CODE_ALPHABET)
     phases = workshops.agenda(session=session, actor=facilitator, workshop_id=workshop.id)
-    fmt = templates.formats["outille-toi-2h"]
+    fmt = templates.formats["soiree-2h"]
     assert [p.title for p in phases] == [p.title.fr for p in fmt.phases]
     assert sum(p.duration_min for p in phases) == 120
 
