@@ -4,7 +4,17 @@ import streamlit as st
 
 from core import policy
 from core.errors import DatabaseUnavailable, FabriqueError
-from ui import calls, cookie_orders, identity, legacy_guard, placement, render, screens, startup
+from ui import (
+    calls,
+    cookie_orders,
+    identity,
+    legacy_guard,
+    placement,
+    push,
+    render,
+    screens,
+    startup,
+)
 from ui.i18n import _, language_picker
 
 # A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
@@ -46,10 +56,13 @@ else:
         pages = {"": screens.everywhere(lambda: placement.send_on(actor), "Fabrique")}
     elif policy.facilitates(actor):
         pages = screens.navigation({
+            # "Chacun son projet": no boards of cards, the porteurs' projects instead.
             _("Workshop"): (screens.HOME, screens.FACILITATE, screens.PROJECTOR,
-                            screens.EXPLORE, screens.IDEAS, screens.GROUP, screens.SCORE,
-                            screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS,
-                            screens.SYNTHESIS, screens.IMPORT_CARDS),
+                            screens.CANVAS, screens.NEXT_STEPS, screens.SYNTHESIS,
+                            screens.FOLLOWUP) if identity.in_projects_workshop(actor) else
+            (screens.HOME, screens.FACILITATE, screens.PROJECTOR, screens.EXPLORE,
+             screens.IDEAS, screens.GROUP, screens.SCORE, screens.RESULTS, screens.CANVAS,
+             screens.NEXT_STEPS, screens.SYNTHESIS, screens.FOLLOWUP, screens.IMPORT_CARDS),
             _("Settings"): (screens.ACCOUNT, screens.USERS) if user and user.is_admin
             else (screens.ACCOUNT,),
         })
@@ -57,10 +70,13 @@ else:
         pages = screens.navigation({_("Our project"): (screens.CANVAS, screens.NEXT_STEPS)},
                                    stand_ins={screens.LOGIN: screens.LOGIN})
     elif policy.is_participant(actor):
+        # "Chacun son projet": their own canvas, their partners', their steps.
+        own = identity.in_projects_workshop(actor)
         pages = screens.navigation(
-            {_("Workshop"): (screens.WORKSHOP, screens.EXPLORE, screens.IDEAS, screens.GROUP,
-                             screens.SCORE, screens.RESULTS, screens.CANVAS,
-                             screens.NEXT_STEPS)},
+            {_("Workshop"): (screens.WORKSHOP, screens.CANVAS, screens.EXCHANGE,
+                             screens.NEXT_STEPS) if own else
+             (screens.WORKSHOP, screens.EXPLORE, screens.IDEAS, screens.GROUP,
+              screens.SCORE, screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS)},
             # Someone who just joined, or opens the join link again, is in their workshop.
             stand_ins={screens.LOGIN: screens.LOGIN})
     else:
@@ -72,6 +88,8 @@ else:
 
     # Every page listed: a collapsed menu ends with Streamlit's own "View 4 more", in English.
     navigation = st.navigation(pages, expanded=True)
+    # A page's live fragment registers again (ui/live.follow) if its server is to wake it.
+    push.forget_session()
     screens.shown_at(navigation)
     cookie_orders.carry_out()
     # A slot drawn in every run, so that a notice shown once does not move the page's

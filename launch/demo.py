@@ -24,8 +24,13 @@ from core.models import (
     CardKind,
     CardLink,
     Collective,
+    Comment,
     Criterion,
     Participant,
+    Project,
+    ProjectMember,
+    ProjectStage,
+    ProjectStageChange,
     Role,
     Score,
     ScoringState,
@@ -75,8 +80,30 @@ class DemoAction(_Strict):
     note: str = ""
 
 
+class DemoComment(_Strict):
+    section: str
+    author: str  # a participant of the workshop
+    text: str = Field(min_length=1, max_length=1000)
+
+
+class DemoProject(_Strict):
+    """A porteur's own project in a "chacun son projet" workshop held earlier."""
+
+    pitch: str = Field(min_length=1, max_length=160)
+    porteurs: list[str] = Field(min_length=1, max_length=3)  # participants of the workshop
+    commune: str = ""
+    interest: str = Field(default="", pattern=r"^(|yes|maybe|no)$")
+    supports: list[str] = Field(default_factory=list)
+    share_canvas: bool = False
+    stages: list[ProjectStage] = Field(default_factory=list)  # moves since, in order
+    followup_note: str = ""
+    canvas: dict[str, str] = Field(default_factory=dict)  # section key → text
+    comments: list[DemoComment] = Field(default_factory=list)  # from partners
+
+
 class DemoEarlier(_Strict):
-    """A workshop already held: its cards, a vote, a canvas, next steps."""
+    """A workshop already held: its cards, a vote, a canvas, next steps (or, in a
+    "chacun son projet" workshop, each porteur's project)."""
 
     title: str = Field(min_length=1)
     format: str
@@ -88,6 +115,7 @@ class DemoEarlier(_Strict):
     selected: int | None = None  # position in candidates of the one formalised
     canvas: dict[str, str] = Field(default_factory=dict)  # section key → text
     actions: list[DemoAction] = Field(default_factory=list)
+    projects: list[DemoProject] = Field(default_factory=list)
 
 
 class DemoFile(_Strict):
@@ -149,7 +177,7 @@ def load_demo(*, session: Session, path: Path, templates: Templates,
     if demo.earlier is not None:
         _load_earlier(session, collective, demo.earlier, templates, lang)
     workshop = Workshop(collective_id=pk(collective), title=demo.workshop.title,
-                        format_key=fmt.key, join_code="")
+                        format_key=fmt.key, join_code="", mode=fmt.mode)
     insert_with_join_code(session, workshop)
     add_agenda(session, workshop, fmt, lang)
     _add_cards(session, collective, workshop, demo.cards,
@@ -184,6 +212,17 @@ def _check_earlier(path: Path, earlier: DemoEarlier, templates: Templates) -> No
         for support in action.supports:
             if support not in templates.supports:
                 raise _invalid(path, f"earlier.actions.{index}: unknown support '{support}'")
+    for index, project in enumerate(earlier.projects):
+        where = f"earlier.projects.{index}"
+        for name in project.porteurs + [c.author for c in project.comments]:
+            if name not in earlier.participants:
+                raise _invalid(path, f"{where}: '{name}' is not a participant")
+        for support in project.supports:
+            if support not in templates.supports:
+                raise _invalid(path, f"{where}: unknown support '{support}'")
+        for key in [*project.canvas, *(c.section for c in project.comments)]:
+            if canvas.section(key) is None:
+                raise _invalid(path, f"{where}: no section '{key}' in {canvas.key}")
 
 
 def _add_cards(session: Session, collective: Collective, workshop: Workshop,
@@ -208,7 +247,7 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
     held = utcnow() - timedelta(days=earlier.days_ago)
     fmt = templates.formats[earlier.format]
     workshop = Workshop(collective_id=pk(collective), title=earlier.title, format_key=fmt.key,
-                        join_code="", status=WorkshopStatus.ENDED,
+                        join_code="", status=WorkshopStatus.ENDED, mode=fmt.mode,
                         current_phase=len(fmt.phases) - 1, created_at=held,
                         scoring_state=ScoringState.CLOSED, results_revealed=True)
     insert_with_join_code(session, workshop)
@@ -256,6 +295,10 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
                                        author_name=writers[index % len(writers)],
                                        created_at=held + timedelta(minutes=index)))
     by_name = {p.display_name: p for p in people}
+    session.flush()
+    for index, item in enumerate(earlier.projects):
+        _load_project(session, collective, workshop, item, by_name, templates,
+                      held + timedelta(minutes=index))
     for item in earlier.actions:
         taker = by_name.get(item.who)
         action = Action(collective_id=pk(collective), workshop_id=pk(workshop),
@@ -276,3 +319,39 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
                                      author_name=item.who,
                                      created_at=held + timedelta(days=3)))
     return workshop
+
+
+def _load_project(session: Session, collective: Collective, workshop: Workshop,
+                  item: DemoProject, by_name: dict[str, Participant], templates: Templates,
+                  held: datetime) -> None:
+    """A porteur's project as the workshop left it, and what the incubator did since."""
+    canvas = Canvas(collective_id=pk(collective), workshop_id=pk(workshop),
+                    template_key=templates.default_canvas.key, title=item.pitch,
+                    created_at=held)
+    session.add(canvas)
+    session.flush()
+    project = Project(collective_id=pk(collective), workshop_id=pk(workshop),
+                      canvas_id=pk(canvas), pitch=item.pitch, commune=item.commune,
+                      interest=item.interest, supports=",".join(item.supports),
+                      share_canvas=item.share_canvas, followup_note=item.followup_note,
+                      stage=item.stages[-1] if item.stages else ProjectStage.IDEA,
+                      created_at=held, updated_at=held)
+    session.add(project)
+    session.flush()
+    for name in item.porteurs:
+        session.add(ProjectMember(project_id=pk(project), participant_id=pk(by_name[name]),
+                                  joined_at=held))
+    for index, stage in enumerate(item.stages):
+        session.add(ProjectStageChange(project_id=pk(project), stage=stage,
+                                       created_at=held + timedelta(days=7 * (index + 1))))
+    writers = item.porteurs
+    for index, (key, text) in enumerate(item.canvas.items()):
+        session.add(CanvasRevision(canvas_id=pk(canvas), section_key=key, text=text,
+                                   author_name=writers[index % len(writers)],
+                                   created_at=held + timedelta(minutes=index)))
+    for index, comment in enumerate(item.comments):
+        author = by_name[comment.author]
+        session.add(Comment(canvas_id=pk(canvas), section_key=comment.section,
+                            text=comment.text, author_name=comment.author,
+                            author_participant_id=pk(author), private=True,
+                            created_at=held + timedelta(minutes=40 + index)))

@@ -160,9 +160,60 @@ def _has_cookie(scope: Scope, name: str) -> bool:
     return False
 
 
+CANVAS_PDF_PATH = "/fabrique/canvas/{canvas_id:int}.pdf"
+
+
+def canvas_pdf_url(canvas_id: int, *, lang: str, token: str | None = None,
+                   code: str | None = None) -> str:
+    """The address of a canvas's PDF, for whoever opens the page (a participant's
+    personal token or a collective's link code travels along; a facilitator's re-login
+    cookie goes by itself)."""
+    query = f"?lang={lang}" + (f"&p={token}" if token else "") + (
+        f"&k={code}" if code else "")
+    return CANVAS_PDF_PATH.replace("{canvas_id:int}", str(canvas_id)) + query
+
+
+def _canvas_pdf(request: Request) -> Response:
+    """A canvas as PDF, made when asked, for whoever may read it (the rights are core's).
+
+    Served over HTTP rather than by Streamlit's deferred download: a file Streamlit makes
+    on a click is deleted once two runs of anyone's page end before the browser fetches
+    it — on a room's busy server, a porteur's PDF download was cancelled."""
+    # Imported here: the PDF library and the templates load only when a PDF is asked for.
+    from core import canvas_pdf
+    from core.errors import FabriqueError
+    from core.services import canvas_links, canvases, participants
+    from core.templates import load_templates
+
+    lang = "en" if request.query_params.get("lang") == "en" else "fr"
+    try:
+        with session_scope() as session:
+            actor = (participants.actor_for_token(session, request.query_params.get("p"))
+                     or canvas_links.actor_for_code(session, request.query_params.get("k", ""),
+                                                    ""))
+            if actor is None:
+                username = accounts.session_username(
+                    request.cookies.get(accounts.SESSION_COOKIE), _cookie_key())
+                actor = accounts.actor_for_username(session, username) if username else None
+            if actor is None:
+                return Response(status_code=403)
+            view = canvases.canvas_view(session=session, actor=actor,
+                                        canvas_id=request.path_params["canvas_id"],
+                                        templates=load_templates(get_settings().templates_dir))
+        data = canvas_pdf.canvas_pdf(view, lang)
+    except DatabaseUnavailable:
+        return Response(status_code=503, headers={"Retry-After": "2"})
+    except FabriqueError:
+        return Response(status_code=403)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="canevas-{view.canvas.id}.pdf"',
+        "Cache-Control": "no-store"})
+
+
 def routes() -> list[Route]:
     """The routes Fabrique adds to Streamlit's."""
-    return [Route(SESSION_PATH, _session, methods=["POST", "DELETE"])]
+    return [Route(SESSION_PATH, _session, methods=["POST", "DELETE"]),
+            Route(CANVAS_PDF_PATH, _canvas_pdf, methods=["GET"])]
 
 
 def middleware() -> list[Middleware]:

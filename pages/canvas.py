@@ -13,14 +13,23 @@ import streamlit as st
 from core import canvas_pdf, inputs, policy
 from core.errors import FabriqueError
 from core.models import AccessRole
-from core.policy import Act
-from core.services import actions, canvas_comments, canvas_links, canvases, scoring, workshops
+from core.policy import Act, Who
+from core.services import (
+    actions,
+    canvas_comments,
+    canvas_links,
+    canvases,
+    projects,
+    scoring,
+    workshops,
+)
 from core.services.canvas_comments import CommentView
 from core.services.canvases import CanvasView, RevisionView
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from core.templates import CanvasSection
 from core.wordiff import counts, word_diff
+from launch import web
 from ui import (
     calls,
     client_keys,
@@ -33,6 +42,7 @@ from ui import (
     screens,
     startup,
 )
+from ui import projects as project_panel
 from ui.i18n import _, date_label, lang, moment_label, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -54,6 +64,8 @@ CSS = render.BOARD_CSS + render.CANVAS_CSS
 is_facilitator = policy.facilitates(actor)
 is_member = policy.is_link_member(actor)  # through the collective's link
 workshop_id: int | None = None
+focus: tuple[str, ...] = ()  # the sections the current step works on ("chacun son projet")
+own_projects = False  # each participant writes their own project's canvas
 if is_member:
     # Between sessions: no workshop running; say who you are once, for the history.
     st.html(CSS)
@@ -68,6 +80,8 @@ else:
     # Participants write while the workshop runs; afterwards they read.
     may_edit = policy.may(actor, Act.EDIT_CANVAS, screen.state.where())
     may_comment = policy.may(actor, Act.COMMENT_CANVAS, screen.state.where())
+    own_projects = screen.state.projects
+    focus = screen.state.focus
 
 
 def keep_live(watch: Callable[[], None] | None = None) -> None:
@@ -81,11 +95,20 @@ def keep_live(watch: Callable[[], None] | None = None) -> None:
         st.fragment(run_every=get_settings().participant_interval)(watch)()
 
 
-def watch_canvas(canvas_id: int, drawn: tuple[object, ...]) -> Callable[[], None]:
-    """Return a check that redraws the page when someone else wrote in the canvas."""
+def watch_canvas(canvas_id: int, drawn: tuple[object, ...],
+                 project: projects.ProjectView | None = None,
+                 hand: bool = False) -> Callable[[], None]:
+    """Return a check that redraws the page when someone else wrote in the canvas (or, on
+    a porteur's own project, when the facilitator asks to show it on the wall, or lowered
+    their hand)."""
     def check() -> None:
         if calls.read(canvases.canvas_stamp, canvas_id=canvas_id) != drawn:
             st.rerun(scope="app")
+        if project is not None:
+            now = calls.read(projects.my_project)
+            if (now is None or now.featured != project.featured
+                    or calls.read(projects.hand_is_up) != hand):
+                st.rerun(scope="app")
     return check
 
 
@@ -131,7 +154,7 @@ def canvas_list() -> None:
         st.button(render.md(label), key=f"open_canvas_{canvas.id}", icon=":material/description:",
                   on_click=open_canvas,
                   args=(canvas.id,), use_container_width=True)
-    if is_facilitator:
+    if is_facilitator and not own_projects:
         start_form()
         links_panel()
 
@@ -340,12 +363,16 @@ def conflict_panel(cid: int, section: CanvasSection) -> None:
 
 
 def section_box(view: CanvasView, section: CanvasSection, state_label: str,
-                comments: list[CommentView]) -> None:
+                comments: list[CommentView], *, example: bool = False) -> None:
+    """One section: its head, its field, who saved it, its comments (``example``: its
+    example written out, for a step that works on it)."""
     cid = view.canvas.id
     latest = view.sections.get(section.key)
     with st.container(border=True, key=f"section-{section.key}"):
         st.html(render.section_head(section.title(lang()), state_label,
                                     [q(lang()) for q in section.questions]))
+        if example:
+            st.caption(_("For example: {example}", example=render.md(section.example(lang()))))
         if latest is not None and latest.prefilled:
             st.caption(":material/receipt_long: "
                        + _("Pre-filled from the workshop (needs, scores): check it."))
@@ -488,33 +515,50 @@ def changes_panel(view: CanvasView) -> None:
                     + diff_html(before, after))
 
 
-def canvas_page(canvas_id: int) -> None:
+def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> None:
+    """One canvas; ``project``: the porteur's own, with their hand, the wall's request and
+    what they say of it."""
     note_entered(canvas_id)
-    keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id)))
+    hand = project is not None and calls.read(projects.hand_is_up)
+    keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id),
+                           project, hand))
     view: CanvasView = calls.read(canvases.canvas_view, canvas_id=canvas_id,
                                     templates=templates)
-    st.button(_("All canvases"), icon=":material/arrow_back:", key="back_to_canvases",
-              on_click=open_canvas,
-              args=(None,))
+    if project is None:
+        st.button(_("All canvases"), icon=":material/arrow_back:", key="back_to_canvases",
+                  on_click=open_canvas,
+                  args=(None,))
     st.title(render.md(view.canvas.title))
     st.caption(view.template.name(lang()) + " · " + view.template.description(lang()))
+    if project is not None:
+        # Drawn in every run (a slot, even empty): a notice that comes and goes above the
+        # fields does not move them.
+        st.caption(_("Carried by {names}", names=render.md(", ".join(project.members))))
+        project_panel.hand(hand)
+        with st.container(key="feature-slot"):
+            project_panel.feature_request(project)
     sync(view)
     comments = calls.read(canvas_comments.comments, canvas_id=canvas_id)
     states = canvases.completeness(view)
     done = sum(1 for s in states.values() if s == "done")
-    st.html(render.completeness(
+    overview = render.completeness(
         [(s.title(lang()), states[s.key]) for s in view.template.sections],
         _("{done} / {total} sections done", done=done, total=len(states)),
-        {"empty": _("empty"), "thin": _("to complete"), "done": _("done")}))
-    columns = view.template.columns
-    for row in view.template.rows():
-        spans = [s.span for s in row]
-        if sum(spans) < columns:
-            spans.append(columns - sum(spans))
-        cells = st.columns(spans, gap="small")
-        for cell, section in zip(cells, row, strict=False):
-            with cell:
-                section_box(view, section, STATE_LABELS[states[section.key]], comments)
+        {"empty": _("empty"), "thin": _("to complete"), "done": _("done")})
+    in_focus = [s for s in view.template.sections if s.key in focus]
+    if in_focus:
+        # This step's sections first, the whole width, their question and example in
+        # full; the whole canvas below, folded.
+        st.subheader(_("This step"))
+        for section in in_focus:
+            section_box(view, section, STATE_LABELS[states[section.key]], comments,
+                        example=True)
+        with st.expander(_("The other sections of the canvas"), icon=":material/grid_view:"):
+            st.html(overview)
+            grid(view, states, comments, skip={s.key for s in in_focus})
+    else:
+        st.html(overview)
+        grid(view, states, comments)
     if may_edit:
         keys = [s.key for s in view.template.sections]
         drafts.save_while_typing(
@@ -529,22 +573,56 @@ def canvas_page(canvas_id: int) -> None:
     pdf_col, md_col = st.columns(2)
     try:
         canvas_pdf.check_fonts()
-        # Built when pressed, not on every run.
-        pdf_col.download_button(_("Download (PDF, to print)"),
-                                lambda: canvas_pdf.canvas_pdf(view, lang()),
-                                file_name=f"canevas-{view.canvas.id}.pdf",
-                                mime="application/pdf", icon=":material/print:", key="download_pdf",
-                                type="primary")
+        # Made when the link is opened, by Fabrique's own route (launch/web.py), which
+        # checks who asks: one tap, and no file for Streamlit to drop before it is fetched.
+        url = web.canvas_pdf_url(
+            view.canvas.id, lang=lang(),
+            token=st.session_state.get(identity.PARTICIPANT_KEY)
+            if policy.is_participant(actor) else None,
+            code=st.session_state.get(identity.COLLECTIVE_KEY) if is_member else None)
+        pdf_col.html(render.download_link(url, _("Download (PDF, to print)"), "print"))
     except FabriqueError as error:
         with pdf_col:
             calls.show_error(error)
     md_col.download_button(_("Download (Markdown)"), canvases.markdown(view, lang()),
                            file_name=f"canevas-{view.canvas.id}.md", mime="text/markdown",
                            icon=":material/download:", key="download_markdown")
+    if project is not None:
+        project_panel.settings(project)
+
+
+def grid(view: CanvasView, states: dict[str, str], comments: list[CommentView],
+         skip: set[str] | None = None) -> None:
+    """The canvas's sections laid out as its grid (without those in ``skip``)."""
+    columns = view.template.columns
+    for row in view.template.rows():
+        row = [s for s in row if s.key not in (skip or set())]
+        if not row:
+            continue
+        spans = [s.span for s in row]
+        if sum(spans) < columns:
+            spans.append(columns - sum(spans))
+        cells = st.columns(spans, gap="small")
+        for cell, section in zip(cells, row, strict=False):
+            with cell:
+                section_box(view, section, STATE_LABELS[states[section.key]], comments)
 
 
 selected = chosen_canvas()
-if selected is None:
+if own_projects and policy.is_participant(actor):
+    # "Chacun son projet": a porteur's page is their own project's canvas.
+    mine = calls.read(projects.my_project)
+    if mine is None:
+        keep_live()
+        st.title(_("My canvas"))
+        project_panel.name_or_join()
+    else:
+        # Their own project: theirs to write during the workshop and after it
+        # (core.policy, Who.PORTEUR; the services check it again).
+        may_edit = policy.allowed(Who.PORTEUR, Act.EDIT_CANVAS, screen.state.where())
+        may_comment = policy.allowed(Who.PORTEUR, Act.COMMENT_CANVAS, screen.state.where())
+        canvas_page(mine.canvas_id, mine)
+elif selected is None:
     canvas_list()
 else:
     canvas_page(selected)

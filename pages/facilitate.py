@@ -8,9 +8,9 @@ import streamlit as st
 from core import inputs
 from core.i18n import N_
 from core.models import PhaseKind, WorkshopStatus, utcnow
-from core.services import participants, phases, privacy, workshops
-from ui import calls, legacy_guard, links, live, render
-from ui.i18n import _
+from core.services import participants, phases, privacy, projects, workshops
+from ui import calls, legacy_guard, links, live, render, startup
+from ui.i18n import _, moment_label
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -20,8 +20,9 @@ KINDS = {
     PhaseKind.EXPLORE: N_("Explore"), PhaseKind.IDEAS: N_("Ideas"),
     PhaseKind.GROUP: N_("Group"), PhaseKind.SCORE: N_("Score"),
     PhaseKind.FORMALISE: N_("Formalise"), PhaseKind.NEXT_STEPS: N_("Next steps"),
-    PhaseKind.EXCHANGE: N_("Open discussion"),
+    PhaseKind.EXCHANGE: N_("Open discussion"), PhaseKind.PAIRS: N_("Swapping views"),
 }
+TABLE_EVERY_SECONDS = 1.0  # a raised hand shows on the table within this (and a query)
 ACTIVE_WITHIN = timedelta(seconds=90)
 
 screen = open_workshop_screen(_("Lead the workshop"), facilitator=True)
@@ -76,22 +77,111 @@ else:
         if state.phase.instructions:
             st.caption(render.md(state.phase.instructions))
         options = st.columns(3)
-        options[0].toggle(_("Lock this board"), value=state.phase.locked,
-                          key=f"lock_{state.phase.id}",
-                          help=_("Participants can no longer add or change cards."),
-                          on_change=lambda p=state.phase.id: _act(
-                              phases.set_locked, phase_id=p,
-                              locked=st.session_state[f"lock_{p}"]))
-        options[1].button(_("Reveal the hidden cards"),
-                          icon=":material/visibility:", key="reveal_cards",
-                          help=_("Cards written privately become visible to everyone."),
-                          on_click=_do, args=(phases.reveal_cards,))
+        if not state.projects:  # boards of cards: the room's funnel only
+            options[0].toggle(_("Lock this board"), value=state.phase.locked,
+                              key=f"lock_{state.phase.id}",
+                              help=_("Participants can no longer add or change cards."),
+                              on_change=lambda p=state.phase.id: _act(
+                                  phases.set_locked, phase_id=p,
+                                  locked=st.session_state[f"lock_{p}"]))
+            options[1].button(_("Reveal the hidden cards"),
+                              icon=":material/visibility:", key="reveal_cards",
+                              help=_("Cards written privately become visible to everyone."),
+                              on_click=_do, args=(phases.reveal_cards,))
         # Ending is not undone by a stray click: it asks first.
         with options[2].popover(_("End the workshop"), icon=":material/flag:"):
             st.write(_("Everyone's boards become read-only; the canvases and next steps "
                        "go on through the collective's links. You can reopen it."))
             st.button(_("Yes, end it"), icon=":material/flag:", key="end_workshop",
                       type="primary", on_click=_do, args=(phases.end,))
+
+# --- "chacun son projet": every porteur's project, hands, pairs, the wall -------------------
+
+
+def project_table() -> None:
+    """The accompagnateur's table, redrawn every second: each project, its porteurs, its
+    canvas filled, its last activity, the comments it received, a raised hand."""
+    rows = calls.read(projects.board, workshop_id=workshop_id, templates=startup.templates())
+    hands = sorted((r for r in rows if r.hand_raised is not None),
+                   key=lambda r: r.hand_raised)
+    st.subheader(_("Projects ({n})", n=len(rows)))
+    if not rows:
+        st.info(_("No project yet: each participant names theirs as they join."),
+                icon=":material/lightbulb:")
+        return
+    for row in hands:
+        with st.container(border=True, key=f"hand-{row.project.id}"):
+            text, open_col, lower_col = st.columns([3, 1, 1])
+            text.html(render.line(_("{names} · {pitch}", names=", ".join(row.project.members),
+                                    pitch=row.project.pitch), icon_name="back_hand",
+                                  bold=True))
+            open_col.link_button(_("Open"), f"canvas?c={row.project.canvas_id}"
+                                 f"&w={workshop_id}", icon=":material/description:")
+            lower_col.button(_("Lower the hand"), key=f"lower_{row.project.id}",
+                             on_click=lambda h=row.hands: [
+                                 _act(projects.lower_hand, participant_id=p) for p in h])
+    st.dataframe(
+        [{_("Project"): r.project.pitch, _("Porteurs"): ", ".join(r.project.members),
+          _("Sections"): f"{r.filled} / {r.sections}",
+          _("Last activity"): moment_label(r.last_activity, year=False)
+          if r.last_activity else "—",
+          _("Comments received"): r.comments,
+          _("Hand"): _("raised") if r.hand_raised is not None else "",
+          _("Canvas"): f"canvas?c={r.project.canvas_id}&w={workshop_id}"} for r in rows],
+        hide_index=True, width="stretch", key="project_table",
+        column_config={_("Canvas"): st.column_config.LinkColumn(
+            _("Canvas"), display_text=_("Open"))})
+
+
+if state.projects and state.status != WorkshopStatus.DRAFT:
+    st.fragment(run_every=TABLE_EVERY_SECONDS)(project_table)()
+    everyone = calls.read(projects.board, workshop_id=workshop_id,
+                          templates=startup.templates())
+    pitches = {r.project.id: f"{r.project.pitch} ({', '.join(r.project.members)})"
+               for r in everyone}
+    if state.phase is not None and state.phase.kind == PhaseKind.PAIRS:
+        st.subheader(_("Pairs"))
+        made = calls.read(projects.pairs, workshop_id=workshop_id)
+        st.button(_("Draw the pairs at random") if not (made and made.groups)
+                  else _("Draw them again"), key="draw_pairs", icon=":material/shuffle:",
+                  type="primary", on_click=_do, args=(projects.make_pairs,))
+        if made and made.groups:
+            st.html(render.bullet_list([
+                " ↔ ".join(f"{p.pitch} ({', '.join(p.members)})" for p in group)
+                for group in made.groups]))
+        with st.expander(_("Choose the pairs"), icon=":material/edit:"):
+            st.caption(_("Give the projects that work together the same number (pairs, "
+                         "or a trio)."))
+            current = {p.id: n for n, group in enumerate(made.groups if made else [], 1)
+                       for p in group}
+            with st.form("chosen_pairs", border=False):
+                for project_id, label in pitches.items():
+                    st.number_input(render.md(label), 1, 99,
+                                    current.get(project_id, 1), key=f"pair_{project_id}")
+                if st.form_submit_button(_("Make these pairs")):
+                    groups: dict[int, list[int]] = {}
+                    for project_id in pitches:
+                        groups.setdefault(int(st.session_state[f"pair_{project_id}"]),
+                                          []).append(project_id)
+                    _do(projects.make_pairs, groups=list(groups.values()))
+                    st.rerun()
+    if state.focus and pitches:
+        with st.expander(_("Put a project forward on the wall"), icon=":material/co_present:"):
+            st.caption(_("Its porteurs are asked on their screen; the wall shows its "
+                         "sections of this step only if they agree."))
+            asked = next((r.project for r in everyone if r.project.featured), None)
+            if asked is not None:
+                st.caption(_("{pitch}: {answer}", pitch=render.md(asked.pitch), answer={
+                    "asked": _("waiting for its porteurs' answer"),
+                    "agreed": _("shown on the wall"),
+                    "declined": _("its porteurs declined")}.get(asked.featured, "")))
+            left, right = st.columns(2)
+            left.selectbox(_("Project"), list(pitches), key="feature_project",
+                           format_func=pitches.__getitem__)
+            left.button(_("Ask to show it"), key="feature_ask", on_click=lambda: _act(
+                projects.ask_feature, project_id=st.session_state["feature_project"]))
+            right.button(_("Back to the step's question"), key="feature_stop",
+                         on_click=_do, args=(projects.stop_feature,))
 
 # --- joining and the projector ------------------------------------------------------------
 link = links.join_link(workshop.join_code)

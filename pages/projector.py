@@ -4,7 +4,7 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 import streamlit as st
 
 from core.models import CardKind, PhaseKind, VoteMode, WorkshopStatus
-from core.services import actions, canvases, cards, clusters, scoring
+from core.services import actions, canvases, cards, clusters, projects, scoring
 from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
@@ -64,6 +64,8 @@ def wall_html(state: LiveState) -> list[str]:
         return [render.welcome_wall(link, workshop.join_code, _("Join the workshop:"), text)]
     if state.status == WorkshopStatus.ENDED or phase is None:
         return closing_wall()
+    if state.projects:
+        return projects_wall(state)
     blocks = []
     if phase.kind in (PhaseKind.EXPLORE, PhaseKind.IDEAS):
         kind = CardKind.NEED if phase.kind == PhaseKind.EXPLORE else CardKind.IDEA
@@ -157,6 +159,45 @@ def wall_html(state: LiveState) -> list[str]:
     return blocks
 
 
+def projects_wall(state: LiveState) -> list[str]:
+    """"Chacun son projet": the step's question and example, how many projects wrote in
+    each section in focus — nobody's text, unless a project is put forward with its
+    porteurs' agreement; during "regards croisés", the pairs."""
+    phase = state.phase
+    assert phase is not None
+    blocks = [render.projector_text(phase.instructions, small=True)] if phase.instructions \
+        else []
+    if phase.kind == PhaseKind.PAIRS:
+        made = calls.read(projects.pairs, workshop_id=workshop_id)
+        if made is None or not made.groups:
+            blocks.append(render.projector_text(_("The pairs are being made.")))
+        else:
+            blocks.append(render.projector_cards(_("Pairs"), "#1864ab", [
+                " ↔ ".join(", ".join(p.members) for p in group) for group in made.groups]))
+        return blocks
+    if phase.kind != PhaseKind.FORMALISE or not state.focus:
+        return blocks or [render.projector_text(phase.title)]
+    shown = calls.read(projects.wall, workshop_id=workshop_id, focus=state.focus)
+    template = templates.default_canvas
+    for key in state.focus:
+        section = template.section(key)
+        if section is None:
+            continue
+        blocks.append(render.projector_sections(section.title(lang()), [
+            (" ".join(q(lang()) for q in section.questions) or section.title(lang()),
+             _("For example: {example}", example=section.example(lang())))],
+            ngettext("{n} project of {total} wrote here", "{n} projects of {total} wrote here",
+                     shown.written.get(key, 0), total=shown.projects)))
+    if shown.featured is not None:
+        written = [(template.section(k).title(lang()), text)
+                   for k, text in shown.featured_texts.items()
+                   if text.strip() and template.section(k) is not None]
+        blocks.append(render.projector_sections(
+            shown.featured.pitch, written or [(_("Nothing written yet"), "")],
+            _("shown with its porteurs' agreement")))
+    return blocks
+
+
 def canvases_wall() -> list[str]:
     """The canvases being written, as the room fills them section by section: each written
     section's title and text, large; how many are filled."""
@@ -195,6 +236,8 @@ def actions_wall() -> list[str]:
 def closing_wall() -> list[str]:
     """The end: what was chosen, the next steps, thanks."""
     blocks = [render.projector_text(_("Thank you all!"))]
+    if drawn.projects:  # each porteur's steps are their own
+        return blocks
     board, result = calls.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
     chosen = [c.title for c in board.candidates if c.selected]
     if chosen:

@@ -5,8 +5,9 @@ import streamlit as st
 
 from core import policy
 from core.models import PhaseKind, WorkshopStatus
-from core.services import actions, scoring
+from core.services import actions, projects, scoring
 from ui import calls, identity, legacy_guard, links, live, render, screens
+from ui import projects as project_panel
 from ui.i18n import _, date_label
 from ui.workshop_screen import open_workshop_screen
 
@@ -27,7 +28,7 @@ elif state.status == WorkshopStatus.ENDED:
     # The phase bar above says it is over: here, what came of it for this person.
     st.success(_("Thank you for taking part!"), icon=":material/volunteer_activism:")
     board = calls.read(scoring.scoring_board, workshop_id=workshop_id)
-    chosen = [c.title for c in board.candidates if c.selected]
+    chosen = [] if state.projects else [c.title for c in board.candidates if c.selected]
     if chosen:
         st.subheader(_("What the room chose"))
         st.html(render.bullet_list(chosen))
@@ -60,3 +61,13 @@ elif state.phase is not None:
     if target != screens.WORKSHOP:
         st.page_link(target.path, label=_("Go to the board of this phase"),
                      icon=":material/arrow_forward:")
+
+if state.projects and policy.is_participant(screen.actor):
+    # "Chacun son projet": one's own project, named here as soon as one has joined.
+    mine = calls.read(projects.my_project)
+    if mine is None and state.status != WorkshopStatus.ENDED:
+        project_panel.name_or_join()
+    elif mine is not None:
+        st.subheader(_("Your project"))
+        st.html(render.line(mine.pitch, size="1.2rem"))
+        screens.CANVAS.link(_("Open my canvas"))

@@ -13,7 +13,7 @@ text areas whose widget keys it is given and:
   a hall's Wi-Fi gone for a minute) sends it the next time the page opens, with the version
   it was written on, so a text saved by someone else meanwhile is shown as a conflict; a
   text sent and not acknowledged a few seconds later (the message or the run that carried
-  the acknowledgement was lost) is sent again;
+  the acknowledgement was lost) is sent again — each field acknowledged on its own;
 - reports which field has the focus, so the page does not replace that field's text
   while its writer is in it;
 - ranks each text it keeps: a browser's own id (made once, kept in ``localStorage``) and a
@@ -125,7 +125,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   // too soon) is sent again, once per page.
   for (const field of store.fields()) {
     const saved = store.get(field);
-    if (!saved || saved.seq <= data.ack) store.drop(field);
+    if (!saved || saved.seq <= (data.ack[field] ?? 0)) store.drop(field);
     else if (!c.pending.has(field) && !c.sentOld.has(saved.seq) && c.timer === null) {
       c.sentOld.add(saved.seq);
       send([field]);
@@ -179,7 +179,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
       if (c.timer !== null || !(c.root && c.root.isConnected)) return;
       const late = c.store.fields().filter((field) => {
         const saved = c.store.get(field);
-        return saved && saved.seq > c.data.ack && !c.pending.has(field)
+        return saved && saved.seq > (c.data.ack[field] ?? 0) && !c.pending.has(field)
           && Date.now() - (c.sentAt[field] ?? 0) >= c.data.resend_ms;
       });
       if (late.length) c.send(late);
@@ -248,11 +248,14 @@ def save_while_typing(fields: dict[str, str], bases: dict[str, int | None],
                            and not isinstance(base, bool) else None,
                            writer if ranked else None, seq if ranked else None))
             if isinstance(seq, int | float):
-                st.session_state[_ack_key(key)] = max(seq, st.session_state.get(
-                    _ack_key(key), 0))
+                # Acknowledged field by field: a newer text of another field acknowledged
+                # says nothing of this one (one high-water mark for all dropped a text
+                # whose sending was lost as soon as the next field's got through).
+                acks = st.session_state.setdefault(_ack_key(key), {})
+                acks[draft["field"]] = max(seq, acks.get(draft["field"], 0))
 
     _component(key=key, data={
         "fields": {key_class(k): v for k, v in fields.items()}, "bases": bases,
         "pause_ms": PAUSE_MS, "resend_ms": RESEND_MS, "editing": editing(key), "scope": scope,
-        "ack": st.session_state.get(_ack_key(key), 0)},
+        "ack": dict(st.session_state.get(_ack_key(key), {}))},
         on_draft_change=received, on_editing_change=lambda: None)

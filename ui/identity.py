@@ -12,8 +12,8 @@ import streamlit as st
 
 from core.actors import Actor, ParticipantActor, UserActor
 from core.db import session_scope
-from core.errors import DatabaseUnavailable
-from core.services import accounts, canvas_links, limits, participants
+from core.errors import DatabaseUnavailable, FabriqueError
+from core.services import accounts, canvas_links, limits, participants, phases
 from core.settings import get_settings
 from launch import web
 from ui import cookie_orders, url_state
@@ -248,3 +248,19 @@ def current_workshop_id() -> int | None:
 def open_workshop(workshop_id: int) -> None:
     """Make ``workshop_id`` the facilitator's current workshop."""
     url_state.keep(WORKSHOP_KEY, WORKSHOP_PARAM, workshop_id)
+
+
+def in_projects_workshop(who: Actor | None) -> bool:
+    """Whether ``who`` works in a "chacun son projet" workshop — a participant in theirs, a
+    facilitator in the one they opened — whose menu is the porteurs' projects. Read from
+    the workshop's live state (which phones share); a refusal is the room's funnel, where
+    the page then says what is refused."""
+    workshop_id = current_workshop_id()
+    if who is None or workshop_id is None:
+        return False
+    try:
+        with session_scope() as session:
+            return phases.live_state(session=session, actor=who,
+                                     workshop_id=workshop_id).projects
+    except FabriqueError:
+        return False

@@ -194,6 +194,12 @@ def follow(workshop_id: int, drawn: LiveState, *,
         if policy.is_participant(identity.actor()):
             _touch_participant()
             moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
+            if moved and screen_for(state).url_path == screens.shown_address():
+                # Already there (through the "moved on" link): nothing to switch — a
+                # switch to the page being drawn, from its fragment, broke the screen
+                # ("Bad delta path index" in the browser, a blank page).
+                st.session_state[FOLLOWED_KEY] = (state.index, state.status)
+                moved = False
             held = moved and st.session_state.get(HOLD_KEY, False)
             if moved and not (stay is not None or held):
                 st.session_state[FOLLOWED_KEY] = (state.index, state.status)

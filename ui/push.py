@@ -229,6 +229,22 @@ def register(workshop_id: int, state: LiveState) -> None:
         paused=bool(state.clock is not None and state.clock.paused), drawn_at=now))
 
 
+def forget_session() -> None:
+    """Stop waking this session's fragment: called at each full run of a page, whose live
+    fragment registers again if it is to be woken. A page that is not (a canvas: it polls)
+    must not be woken with the fragment of the page before it — Streamlit would run that
+    page's fragment as it was, at the page before's address: the browser, told of another
+    page, cleared its screen and broke on the fragment's first element ("Bad delta path
+    index", a blank page, seen going from a canvas to "Regards croisés")."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with _waker._lock:
+        _waker._watched.pop(ctx.session_id, None)
+
+
 def refresh_soon() -> None:
     """Redraw this session's live fragment at the watcher's next tick (its person just
     changed the board: a card they added shows on their board at once, however many

@@ -527,3 +527,12 @@ def projector_actions(project: str, rows: list[tuple[str, str, str]]) -> str:
     return (f"<div class='fab-projector-group'><div class='fab-projector-group-name'>"
             f"{escape(project)} <span class='fab-count'>({len(rows)})</span></div>"
             f"<div class='fab-projector-grid'>{cards_html}</div></div>")
+
+
+def download_link(url: str, label: str, icon_name: str) -> str:
+    """Return a link that downloads a file Fabrique's server makes when it is opened,
+    drawn as a primary button."""
+    return (f"<a href='{escape(url)}' download style='display:inline-flex;gap:.4rem;"
+            "align-items:center;padding:.45rem .9rem;border-radius:.5rem;background:#b03a0a;"
+            "color:#fff;text-decoration:none;font-weight:500'>"
+            f"{icon(icon_name)} {escape(label)}</a>")

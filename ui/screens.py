@@ -53,6 +53,9 @@ SCORE = Screen("pages/score.py", N_("Score"), ":material/how_to_vote:", "score")
 RESULTS = Screen("pages/results.py", N_("Results"), ":material/leaderboard:", "results")
 CANVAS = Screen("pages/canvas.py", N_("Formalise"), ":material/description:", "canvas")
 NEXT_STEPS = Screen("pages/next_steps.py", N_("Next steps"), ":material/stairs:", "next_steps")
+EXCHANGE = Screen("pages/exchange.py", N_("Swapping views"), ":material/forum:", "exchange")
+FOLLOWUP = Screen("pages/followup.py", N_("Porteurs' follow-up"), ":material/monitoring:",
+                  "followup")
 SYNTHESIS = Screen("pages/synthesis.py", N_("Synthesis"), ":material/receipt_long:", "synthesis")
 IMPORT_CARDS = Screen("pages/import_cards.py", N_("Import cards"),
                       ":material/upload_file:", "import")
@@ -60,7 +63,7 @@ ACCOUNT = Screen("pages/account.py", N_("My account"), ":material/person:", "acc
 USERS = Screen("pages/users.py", N_("Accounts"), ":material/admin_panel_settings:", "users")
 
 ALL = (LOGIN, JOIN, HOME, FACILITATE, PROJECTOR, WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE,
-       RESULTS, CANVAS, NEXT_STEPS, SYNTHESIS, IMPORT_CARDS, ACCOUNT, USERS)
+       RESULTS, CANVAS, EXCHANGE, NEXT_STEPS, SYNTHESIS, FOLLOWUP, IMPORT_CARDS, ACCOUNT, USERS)
 
 # Where participants are taken during each kind of phase (the others: the workshop page).
 PHASE_SCREENS: dict[str, Screen] = {
@@ -69,12 +72,14 @@ PHASE_SCREENS: dict[str, Screen] = {
     PhaseKind.GROUP: GROUP,
     PhaseKind.SCORE: SCORE,
     PhaseKind.FORMALISE: CANVAS,
+    PhaseKind.PAIRS: EXCHANGE,
     PhaseKind.NEXT_STEPS: NEXT_STEPS,
 }
 
 # The screens a participant works in; a visitor opening one of their addresses is asked to
 # join (a personal link no longer valid, a phone that left the workshop).
-PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, NEXT_STEPS)
+PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, EXCHANGE,
+                       NEXT_STEPS)
 START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the default page there)
 DRAWN_BY_KEY = "_drawn_by"  # this run's addresses drawn by another screen's file
 SHOWN_KEY = "_shown_address"  # the address this run draws (app.py, from st.navigation)

@@ -206,6 +206,35 @@ def body(s: Synthesis) -> list[Block]:
                 if blank:
                     say(t(s, N_("Still to write: {sections}."), sections="; ".join(blank)),
                         "note")
+        elif section == "porteurs" and s.porteurs is not None:
+            porteurs = s.porteurs
+            for label, members in porteurs.groups:
+                if label and len(porteurs.groups) > 1:
+                    out.append(Heading(typeset(label, lang), 2))
+                bullets([line.pitch
+                         + (f" ({line.commune})" if line.commune else "")
+                         + " — " + t(s, N_("{filled} of {total} sections written"),
+                                     filled=line.filled, total=line.sections)
+                         + (f" — {', '.join(line.names)}" if line.names else "")
+                         for line in members])
+            if porteurs.supports:
+                out.append(Heading(typeset(t(s, N_("Support wanted")), lang), 2))
+                bullets([f"{label} : {count}" if lang == "fr" else f"{label}: {count}"
+                         for label, count in porteurs.supports])
+            if porteurs.interest:
+                out.append(Heading(typeset(t(s, N_("Interest in the incubation programme")),
+                                           lang), 2))
+                bullets([f"{label} : {count}" if lang == "fr" else f"{label}: {count}"
+                         for label, count in porteurs.interest])
+            if porteurs.annex:
+                out.append(Heading(typeset(t(s, N_("Canvases shared by their porteurs")),
+                                           lang), 2))
+                for project in porteurs.annex:
+                    say(project.title, "strong")
+                    for title_, text in project.sections:
+                        if text.strip():
+                            out.append(Heading(typeset(title_, lang), 3))
+                            out.extend(rich(text, lang))
         elif section == "actions":
             for project_name, steps in actions_by_project(s):
                 out.append(Heading(typeset(project_name, lang), 2))

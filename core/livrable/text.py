@@ -45,13 +45,15 @@ def md(text: str) -> str:
 
 EMPTY = {"needs": N_("No need written yet."), "groups": N_("No group yet."),
          "ideas": N_("No idea yet."), "scoring": N_("Nothing scored yet."),
-         "projects": N_("No canvas yet."), "actions": N_("No next step yet.")}
+         "projects": N_("No canvas yet."), "actions": N_("No next step yet."),
+         "porteurs": N_("No porteur's project yet.")}
 
 
 def empty(s: Synthesis, section: str) -> str | None:
     """Return what to say when ``section`` holds nothing yet (None when it holds some)."""
     content = {"needs": s.themes, "groups": s.groups, "ideas": s.ideas,
-               "scoring": s.scoring, "projects": s.projects, "actions": s.actions}
+               "scoring": s.scoring, "projects": s.projects, "actions": s.actions,
+               "porteurs": s.porteurs.groups if s.porteurs is not None else []}
     if section in content and not content[section]:
         return t(s, EMPTY[section])
     return None
@@ -63,6 +65,12 @@ def participation_lines(s: Synthesis) -> list[str]:
     lines = []
     if p.workshops > 1:
         lines.append(t(s, N_("{count} workshops."), count=p.workshops))
+    if s.porteurs is not None and "needs" not in s.sections:
+        # "Chacun son projet": no cards nor ballots, each one's project.
+        return [*lines, t(s, N_("{count} participants."), count=p.participants),
+                t(s, N_("{projects} projects, carried by {porteurs} porteurs."),
+                  projects=s.porteurs.projects, porteurs=s.porteurs.porteurs),
+                t(s, N_("{count} next steps."), count=p.actions)]
     lines += [
         t(s, N_("{count} participants."), count=p.participants),
         t(s, N_("{needs} needs and {ideas} ideas written; {supports} times “this concerns "

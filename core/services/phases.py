@@ -65,6 +65,19 @@ class LiveState:
     scoring_state: str
     results_revealed: bool
     paused: bool = False
+    mode: str = "collective"  # WorkshopMode: the room's funnel, or each porteur's project
+
+    @property
+    def projects(self) -> bool:
+        """Whether each participant carries their own project ("chacun son projet")."""
+        return self.mode == "projects"
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        """The canvas sections the current phase works on (none: the whole canvas)."""
+        if self.phase is None or not self.phase.focus:
+            return ()
+        return tuple(k for k in self.phase.focus.split(",") if k)
 
     def where(self, board: str | None = None) -> policy.Where:
         """Return the facts of this moment for the policy (what a screen may offer)."""
@@ -129,7 +142,8 @@ def _live_state(session: Session, workshop_id: int, max_age: float,
                               paused_at=workshop.paused_at)
     return LiveState(workshop_id, workshop.board_revision, workshop.status, phase,
                      workshop.current_phase, count, running_clock, workshop.scoring_state,
-                     workshop.results_revealed, workshop.paused_at is not None)
+                     workshop.results_revealed, workshop.paused_at is not None,
+                     str(workshop.mode))
 
 
 def _read_live_row(session: Session, workshop_id: int) -> tuple[Workshop, AgendaPhase | None,

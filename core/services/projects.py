@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from core import pairing, policy
 from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
+from core.i18n import N_, translate
 from core.inputs import FollowUp, ProjectUpdate
 from core.models import (
     Action,
@@ -55,11 +55,18 @@ from core.services.access import (
 )
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import held_on
+from core.spreadsheet import csv_bytes
 from core.templates import Templates
 from core.text import clean_text, fold
 
 TEAM_MAX = 3  # a project is carried by one person, or a team of two or three
 CONTACT_MAX = 200
+# Where a project stands, as the incubator follows it (ProjectStage), in its words.
+STAGE_LABELS = {ProjectStage.IDEA: N_("idea"), ProjectStage.TESTING: N_("testing"),
+                ProjectStage.INCUBATED: N_("in incubation"),
+                ProjectStage.LAUNCHED: N_("launched"), ProjectStage.PAUSED: N_("on hold"),
+                ProjectStage.STOPPED: N_("stopped")}
+INTEREST_LABELS = {"yes": N_("yes"), "maybe": N_("maybe"), "no": N_("no"), "": ""}
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,14 @@ def project_for(session: Session, actor: Actor, project_id: int,
     project = _project_row(session, project_id)
     policy.require(who_for_project(session, actor, project), act)
     return project
+
+
+def canvases_of(session: Session, workshop_ids: list[int]) -> list[int]:
+    """The canvases of the porteurs' projects of these workshops."""
+    if not workshop_ids:
+        return []
+    return list(session.exec(select(Project.canvas_id).where(
+        col(Project.workshop_id).in_(workshop_ids))).all())
 
 
 def own_project_row(session: Session, participant_id: int) -> Project | None:
@@ -333,6 +348,13 @@ def raise_hand(*, session: Session, actor: Actor, raised: bool) -> Participant:
     bump_board_revision(session, participant.workshop_id)
     session.commit()
     return participant
+
+
+def hand_is_up(*, session: Session, actor: Actor) -> bool:
+    """Whether this participant's hand is up."""
+    if not isinstance(actor, ParticipantActor):
+        return False
+    return active_participant(session, actor).hand_raised_at is not None
 
 
 def lower_hand(*, session: Session, actor: Actor, participant_id: int) -> None:
@@ -758,3 +780,25 @@ def followup(*, session: Session, actor: Actor, templates: Templates, commune: s
                         [(s.value, by_stage[s.value]) for s in ProjectStage
                          if by_stage[s.value]], communes)
 
+
+
+FOLLOWUP_HEADERS = (N_("Project"), N_("Porteurs"), N_("Commune"), N_("Stage"),
+                    N_("Support wanted"), N_("Interested in the incubation programme"),
+                    N_("Sections written"), N_("Last activity"), N_("Follow-up note"),
+                    N_("Next meeting"), N_("Contact (given with consent)"), N_("Workshop"),
+                    N_("Held on"))
+
+
+def followup_csv(view: FollowUpView, templates: Templates, lang: str) -> bytes:
+    """The follow-up table as a CSV file for the reader's spreadsheet (French: ``;``,
+    UTF-8 with BOM; no cell read as a formula)."""
+    rows: list[list[object]] = [[
+        r.project.pitch, ", ".join(r.project.members), r.project.commune,
+        translate(lang, STAGE_LABELS[ProjectStage(r.project.stage)]),
+        ", ".join(templates.support_label(k, lang) for k in r.project.supports),
+        translate(lang, INTEREST_LABELS.get(r.project.interest, "")) if r.project.interest
+        else "", f"{r.filled}/{r.sections}",
+        r.last_activity.date() if r.last_activity else "", r.followup_note,
+        r.next_meeting_on or "", r.project.contact, r.workshop, r.held_on]
+        for r in view.rows]
+    return csv_bytes([translate(lang, h) for h in FOLLOWUP_HEADERS], rows, lang=lang)

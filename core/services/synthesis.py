@@ -16,19 +16,33 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from core.actors import Actor
+from core.grouping import suggest_groups
 from core.i18n import N_, translate
-from core.models import CardKind, Workshop, pk, utcnow
+from core.models import CardKind, Workshop, WorkshopMode, pk, utcnow
 from core.policy import Act
 from core.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
-from core.services import actions, canvases, cards, clusters, participants, scoring, workshops
+from core.services import (
+    actions,
+    canvases,
+    cards,
+    clusters,
+    participants,
+    projects,
+    scoring,
+    workshops,
+)
 from core.services.access import collective_for, workshop_for
 from core.services.workshops import held_on
 from core.templates import Templates
 from core.text import fold
 
-SECTIONS = ("participation", "needs", "groups", "ideas", "scoring", "projects", "actions")
+SECTIONS = ("participation", "porteurs", "needs", "groups", "ideas", "scoring", "projects",
+            "actions")
+# What a "chacun son projet" workshop holds (no boards of cards: each porteur's project).
+PORTEURS_SECTIONS = ("participation", "porteurs", "actions")
 SECTION_TITLES = {
     "participation": N_("Participation"),
+    "porteurs": N_("The porteurs' projects"),
     "needs": N_("What we heard: the needs"),
     "groups": N_("Groups"),
     "ideas": N_("Ideas and the needs they answer"),
@@ -129,6 +143,32 @@ class Participation:
 
 
 @dataclass(frozen=True)
+class PorteurLine:
+    pitch: str
+    commune: str
+    filled: int
+    sections: int
+    names: list[str]  # only the porteurs who agreed to be named, when names are shown
+
+
+@dataclass(frozen=True)
+class PorteursBlock:
+    """A "chacun son projet" workshop's projects: one-line pitches in the suggested groups,
+    how much of their canvases is written, the support wanted, the interest in the
+    incubation programme, and the canvases their porteurs chose to share."""
+
+    groups: list[tuple[str, list[PorteurLine]]]  # (telling words, projects)
+    porteurs: int
+    supports: list[tuple[str, int]]  # (support, projects wanting it), most wanted first
+    interest: list[tuple[str, int]]  # (answer, projects)
+    annex: list[ProjectBlock]
+
+    @property
+    def projects(self) -> int:
+        return sum(len(lines) for _label, lines in self.groups)
+
+
+@dataclass(frozen=True)
 class Synthesis:
     """Everything the livrable says, in the reader's language."""
 
@@ -149,6 +189,7 @@ class Synthesis:
     scoring: list[ScoringBlock]
     projects: list[ProjectBlock]
     actions: list[ActionLine]
+    porteurs: PorteursBlock | None = None  # a "chacun son projet" workshop's
 
     def heading(self, section: str) -> str:
         return translate(self.lang, SECTION_TITLES[section])
@@ -228,6 +269,12 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
     if unknown:
         raise ValueError(f"unknown sections: {unknown}")
     ids = [pk(w) for w in chosen]
+    own = [w for w in chosen if w.mode == WorkshopMode.PROJECTS]
+    # Each kind of workshop says what it holds: a "chacun son projet" workshop has no boards
+    # of cards, the room's funnel no porteurs' projects.
+    fitting = PORTEURS_SECTIONS if own and len(own) == len(chosen) else tuple(
+        x for x in SECTIONS if x != "porteurs" or own)
+    sections = tuple(x for x in sections if x in fitting)
     names = _participant_names(session, ids)
     folded = {fold(n) for n in names}
     named = {pk(p) for workshop_id in ids for p in participants.people_of(session, workshop_id)
@@ -269,14 +316,19 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
                               for n in i.links if n in need_by_id])
                    for i in sorted(ideas, key=lambda i: (-len(i.links), -i.support_count))]
 
-    projects = []
+    porteurs_block = _porteurs_block(session, actor, own, templates, lang,
+                                     named=set() if anonymous else named) if own else None
+    porteur_canvases = set(projects.canvases_of(session, ids))
+    projects_found = []
     for canvas in canvases.list_canvases(session=session, actor=actor, workshop_id=ids[0]) \
             if ids else []:
         if workshop_id is not None and canvas.workshop_id != workshop_id:
             continue
+        if pk(canvas) in porteur_canvases:  # a porteur's own: annexed only if they share it
+            continue
         view = canvases.canvas_view(session=session, actor=actor, canvas_id=pk(canvas),
                                     templates=templates)
-        projects.append(ProjectBlock(canvas.title, view.template.name(lang), [
+        projects_found.append(ProjectBlock(canvas.title, view.template.name(lang), [
             (s.title(lang), view.text(s.key)) for s in view.template.sections]))
 
     if workshop_id is not None:
@@ -304,5 +356,46 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
                      lang=lang, anonymous=anonymous,
                      sections=tuple(s for s in SECTIONS if s in sections),
                      participation=participation, themes=themes, groups=group_blocks,
-                     ideas=idea_blocks, scoring=scoring_blocks, projects=projects,
-                     actions=action_lines)
+                     ideas=idea_blocks, scoring=scoring_blocks, projects=projects_found,
+                     actions=action_lines, porteurs=porteurs_block)
+
+
+INTEREST_ORDER = (("yes", N_("Interested")), ("maybe", N_("Maybe")),
+                  ("no", N_("Not interested")), ("", N_("Did not say")))
+
+
+def _porteurs_block(session: Session, actor: Actor, chosen: list[Workshop],
+                    templates: Templates, lang: str, named: set[int]) -> PorteursBlock:
+    rows = [row for w in chosen for row in projects.board(
+        session=session, actor=actor, workshop_id=pk(w), templates=templates)]
+    lines = [PorteurLine(r.project.pitch, r.project.commune, r.filled, r.sections,
+                         [name for pid, name in zip(r.project.member_ids, r.project.members,
+                                                    strict=True) if pid in named])
+             for r in rows]
+    groups: list[tuple[str, list[PorteurLine]]] = []
+    if len(lines) >= 4:  # grouped as the board's suggestion groups cards
+        suggestion = suggest_groups([line.pitch for line in lines])
+        for number, group in enumerate(suggestion.groups, start=1):
+            groups.append((", ".join(group.keywords[:3])
+                           or translate(lang, N_("Group {n}"), n=number),
+                           [lines[i] for i in sorted(group.members)]))
+    elif lines:
+        groups.append(("", lines))
+    wanted: dict[str, int] = {}
+    for r in rows:
+        for key in r.project.supports:
+            label = templates.support_label(key, lang)
+            wanted[label] = wanted.get(label, 0) + 1
+    interest = [(translate(lang, label), sum(1 for r in rows if r.project.interest == key))
+                for key, label in INTEREST_ORDER]
+    annex = []
+    for r in rows:
+        if not r.project.share_canvas:
+            continue
+        view = canvases.canvas_view(session=session, actor=actor,
+                                    canvas_id=r.project.canvas_id, templates=templates)
+        annex.append(ProjectBlock(r.project.pitch, view.template.name(lang), [
+            (x.title(lang), view.text(x.key)) for x in view.template.sections]))
+    return PorteursBlock(groups, len({m for r in rows for m in r.project.member_ids}),
+                         sorted(wanted.items(), key=lambda x: (-x[1], fold(x[0]))),
+                         [x for x in interest if x[1]], annex)

@@ -157,7 +157,7 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
     workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
-                      "results", "canvas", "next_steps", "synthesis", "import"]
+                      "results", "canvas", "next_steps", "synthesis", "followup", "import"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
     assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",

@@ -1,6 +1,7 @@
 """Two people write the same canvas section in their own browsers: the second to save is
 shown both texts instead of overwriting the first; the canvas is laid out as a grid."""
 
+import re
 import time
 
 from sqlmodel import select
@@ -114,7 +115,7 @@ def test_the_pdf_downloads_from_the_page(server, new_context):
     field.press("Control+Enter")
     page.get_by_text("Enregistré par Paulette").wait_for()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Télécharger (PDF, à imprimer)").click()
+        page.get_by_role("link", name=re.compile(r"Télécharger \(PDF, à imprimer\)")).click()
     data = download.value.path().read_bytes()
     (ARTIFACTS / "canvas.pdf").write_bytes(data)
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())

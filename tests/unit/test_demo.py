@@ -12,11 +12,13 @@ from core.models import (
     CardLink,
     Collective,
     PhaseKind,
+    ProjectStageChange,
     Score,
     Workshop,
+    WorkshopMode,
     WorkshopStatus,
 )
-from core.services import phases, synthesis
+from core.services import phases, projects, synthesis
 from core.settings import PROJECT_ROOT
 from launch.demo import demo_files, load_demo
 
@@ -27,7 +29,7 @@ def counts(session) -> dict[str, int]:
 
 
 def test_demo_loads_once_with_the_whole_journey(session, templates, admin):
-    (path,) = demo_files(PROJECT_ROOT / "data")
+    (path,) = [p for p in demo_files(PROJECT_ROOT / "data") if p.stem == "miallet"]
     collective = load_demo(session=session, path=path, templates=templates)
     assert collective is not None and "Miallet" in collective.name
     loaded = counts(session)
@@ -58,6 +60,31 @@ def test_demo_loads_once_with_the_whole_journey(session, templates, admin):
     assert len(found.actions) == 4
 
 
+def test_the_demo_incubator_follows_eight_porteurs(session, templates, admin):
+    """An incubator's "chacun son projet" workshop ready to start, and one held: eight
+    projects, canvases written more or less, partners' comments, two stages moved."""
+    (path,) = [p for p in demo_files(PROJECT_ROOT / "data") if p.stem == "incubateur"]
+    collective = load_demo(session=session, path=path, templates=templates)
+    assert collective is not None
+    ready, earlier = sorted(session.exec(select(Workshop).where(
+        Workshop.collective_id == collective.id)).all(),
+        key=lambda w: w.status != WorkshopStatus.DRAFT)
+    assert ready.mode == WorkshopMode.PROJECTS == earlier.mode
+    assert ready.status == WorkshopStatus.DRAFT and earlier.status == WorkshopStatus.ENDED
+    assert PhaseKind.PAIRS in [p.kind for p in phases.phases_of(session, ready.id)]
+    followed = projects.followup(session=session, actor=admin, templates=templates)
+    assert len(followed.rows) == 8
+    filled = sorted(r.filled for r in followed.rows)
+    assert filled[0] == 0 and filled[-1] == 11 and len(set(filled)) >= 5
+    teams = [r.project.members for r in followed.rows if len(r.project.members) > 1]
+    assert ("Inès", "Bastien") in teams
+    assert dict(followed.by_stage) == {"idea": 6, "testing": 1, "incubated": 1}
+    assert session.exec(select(func.count()).select_from(ProjectStageChange)).one() == 2
+    board = projects.board(session=session, actor=admin, workshop_id=earlier.id,
+                           templates=templates)
+    assert sum(r.comments for r in board) == 4
+
+
 def test_a_demo_idea_must_answer_needs(session, templates, tmp_path):
     path = tmp_path / "demo.yaml"
     path.write_text(
@@ -66,3 +93,43 @@ def test_a_demo_idea_must_answer_needs(session, templates, tmp_path):
     with pytest.raises(TemplateError) as exc:
         load_demo(session=session, path=path, templates=templates)
     assert "cards.0.answers" in exc.value.params["details"]
+
+
+def test_the_synthesis_of_a_porteurs_workshop(session, templates, admin):
+    """Participation, the pitches in groups, completeness, support and interest; a canvas
+    annexed only if its porteurs shared it; no names unless asked and agreed."""
+    from core.livrable import markdown as livrable_md
+    from core.models import Participant
+
+    (path,) = [p for p in demo_files(PROJECT_ROOT / "data") if p.stem == "incubateur"]
+    collective = load_demo(session=session, path=path, templates=templates)
+    earlier = session.exec(select(Workshop).where(
+        Workshop.collective_id == collective.id,
+        Workshop.status == WorkshopStatus.ENDED)).one()
+    found = synthesis.build(session=session, actor=admin, templates=templates, lang="fr",
+                            workshop_id=earlier.id)
+    assert found.sections == synthesis.PORTEURS_SECTIONS
+    block = found.porteurs
+    assert block.projects == 8 and block.porteurs == 10
+    assert dict(block.interest) == {"Intéressé·e": 3, "Peut-être": 3, "Pas intéressé·e": 1,
+                                    "Sans réponse": 1}
+    assert block.supports[0] == ("Collectivité (commune, communauté de communes, "
+                                 "département)", 3)
+    assert sorted(p.title for p in block.annex) == [
+        "Un café-épicerie associatif sur la place de Saint-Jory",
+        "Un tiers-lieu numérique dans l'ancienne gare"]
+    assert all(not line.names for _label, lines in block.groups for line in lines)
+    text = livrable_md.write(found)
+    assert "Une conserverie partagée pour les producteurs" in text  # its pitch
+    assert "Les surplus de l" not in text  # its canvas, not shared
+    assert "dépôt de pain" in text  # the café's canvas, shared
+    assert "Hugo" not in text and "Yannick" not in text and "0 besoins" not in text
+    # Named: only the porteurs who agreed.
+    ines = session.exec(select(Participant).where(Participant.display_name == "Inès",
+                                                  Participant.workshop_id == earlier.id)).one()
+    ines.named_in_synthesis = True
+    session.commit()
+    named = synthesis.build(session=session, actor=admin, templates=templates, lang="fr",
+                            workshop_id=earlier.id, anonymous=False)
+    names = {n for _label, lines in named.porteurs.groups for line in lines for n in line.names}
+    assert names == {"Inès"}

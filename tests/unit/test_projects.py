@@ -205,6 +205,9 @@ def test_the_accompagnateurs_table_and_raised_hands(session, facilitator, incuba
                                 comment_in=inputs.CommentCreate(text="Et les prix ?"),
                                 templates=templates)
     projects.raise_hand(session=session, actor=hugo, raised=True)
+    assert projects.hand_is_up(session=session, actor=hugo)
+    assert not projects.hand_is_up(session=session, actor=ines)
+    assert not projects.hand_is_up(session=session, actor=facilitator)
     rows = {r.project.pitch: r for r in projects.board(
         session=session, actor=facilitator, workshop_id=incubator.id, templates=templates)}
     assert (rows["Épicerie vrac"].filled, rows["Épicerie vrac"].sections) == (2, 12)
@@ -213,6 +216,7 @@ def test_the_accompagnateurs_table_and_raised_hands(session, facilitator, incuba
     assert rows["Épicerie vrac"].last_activity is not None
     projects.lower_hand(session=session, actor=facilitator,
                         participant_id=hugo.participant_id)
+    assert not projects.hand_is_up(session=session, actor=hugo)
     assert projects.raised_hands(session=session, actor=facilitator,
                                  workshop_id=incubator.id) == []
     with pytest.raises(PermissionDenied):

@@ -350,6 +350,9 @@ LEFT_OUT = {
     "transfer.import_collective": "any facilitator brings a collective of their own "
                                   "(tests/unit/test_transfer.py)",
     "projects.start_project": "a participant's own project (tests/unit/test_projects.py)",
+    "canvas_links.team_link": "a porteur's own project's link, refused to everyone else "
+                              "(tests/unit/test_projects.py)",
+    "projects.hand_is_up": "a participant's own hand (tests/unit/test_projects.py)",
     "projects.join_project": "a participant joins a teammate's (tests/unit/test_projects.py)",
     "projects.my_project": "a participant's own project (tests/unit/test_projects.py)",
     "projects.joinable_projects": "a participant's own workshop (tests/unit/test_projects.py)",

@@ -1,0 +1,96 @@
+"""Suivi des porteurs: the incubator's follow-up, across its workshops — every porteur's
+project, where it stands, the support wanted, interest in the incubation programme, how
+much of its canvas is written, a note and the next meeting; filters, counts by commune and
+by stage, and the CSV export for a French spreadsheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from core import inputs
+from core.models import ProjectStage
+from core.services import projects
+from core.services.projects import STAGE_LABELS
+from ui import calls, identity, legacy_guard, startup
+from ui import projects as project_panel
+from ui.i18n import _, date_label, lang, moment_label, ngettext
+
+legacy_guard.page_setup()
+identity.require_user()
+templates = startup.templates()
+
+st.title(_("Porteurs' follow-up"))
+st.caption(_("The projects of the porteurs met in your “everyone's own project” workshops. "
+             "A contact shows only if its porteur left it and agreed to be contacted."))
+
+everything = calls.read(projects.followup, templates=templates)
+if not everything.rows:
+    st.info(_("No porteur's project yet. They appear here once participants of an "
+              "“Outille-toi — everyone's own project” workshop name theirs."),
+            icon=":material/monitoring:")
+    st.stop()
+
+stages = [s.value for s in ProjectStage]
+commune_col, stage_col, interest_col, query_col = st.columns(4)
+commune = commune_col.selectbox(_("Commune"), ["", *everything.communes], key="fu_commune",
+                                format_func=lambda c: c or _("All"))
+stage = stage_col.selectbox(_("Stage"), ["", *stages], key="fu_stage",
+                            format_func=lambda s: _(STAGE_LABELS[ProjectStage(s)]) if s
+                            else _("All"))
+interest = interest_col.selectbox(_("Interested in the incubation programme"),
+                                  ["", "yes", "maybe", "no"], key="fu_interest",
+                                  format_func=lambda i: project_panel.interest_label(i)
+                                  if i else _("All"))
+query = query_col.text_input(_("Search"), key="fu_query", max_chars=80,
+                             placeholder=_("A project, a name…"))
+found = calls.read(projects.followup, templates=templates, commune=commune, stage=stage,
+                   interest=interest, query=query)
+
+st.subheader(ngettext("{n} project", "{n} projects", len(found.rows)))
+by_commune, by_stage = st.columns(2)
+by_commune.dataframe([{_("Commune"): c or _("(not given)"), _("Projects"): n}
+                      for c, n in found.by_commune], hide_index=True, width="stretch",
+                     key="fu_by_commune")
+by_stage.dataframe([{_("Stage"): _(STAGE_LABELS[ProjectStage(s)]), _("Projects"): n}
+                    for s, n in found.by_stage], hide_index=True, width="stretch",
+                   key="fu_by_stage")
+
+st.dataframe([{
+    _("Project"): r.project.pitch, _("Porteurs"): ", ".join(r.project.members),
+    _("Commune"): r.project.commune, _("Stage"): _(STAGE_LABELS[ProjectStage(r.project.stage)]),
+    _("Support wanted"): ", ".join(templates.support_label(k, lang())
+                                   for k in r.project.supports),
+    _("Interested"): project_panel.interest_label(r.project.interest),
+    _("Canvas"): f"{r.filled} / {r.sections}",
+    _("Last activity"): moment_label(r.last_activity, year=True) if r.last_activity else "—",
+    _("Note"): r.followup_note,
+    _("Next meeting"): date_label(r.next_meeting_on) if r.next_meeting_on else "",
+    _("Contact"): r.project.contact, _("Workshop"): f"{r.workshop} · {date_label(r.held_on)}",
+} for r in found.rows], hide_index=True, width="stretch", key="fu_table")
+
+st.download_button(_("Export (CSV)"), lambda: projects.followup_csv(found, templates, lang()),
+                   file_name=_("porteurs-follow-up") + ".csv", mime="text/csv",
+                   icon=":material/download:", key="fu_export", on_click="ignore")
+
+# --- what the incubator keeps about one project -------------------------------------------
+st.subheader(_("Update a project"))
+calls.show_deferred_error("followup")
+labels = {r.project.id: f"{r.project.pitch} ({', '.join(r.project.members)})"
+          for r in found.rows}
+if labels:
+    chosen = st.selectbox(_("Project"), list(labels), key="fu_project",
+                          format_func=labels.__getitem__)
+    row = next(r for r in found.rows if r.project.id == chosen)
+    with st.form(f"fu_form_{chosen}"):
+        new_stage = st.selectbox(_("Stage"), stages, index=stages.index(row.project.stage),
+                                 format_func=lambda s: _(STAGE_LABELS[ProjectStage(s)]))
+        note = st.text_area(_("Follow-up note"), value=row.followup_note, max_chars=2000)
+        meeting = st.date_input(_("Next meeting"), value=row.next_meeting_on,
+                                min_value=dt.date(2020, 1, 1), format="DD/MM/YYYY")
+        if st.form_submit_button(_("Save"), type="primary", icon=":material/save:"):
+            calls.call(projects.set_followup, defer_error="followup", project_id=chosen,
+                       followup_in=inputs.typed(inputs.FollowUp, stage=new_stage, note=note,
+                                                next_meeting_on=meeting or None))
+            st.rerun()
