@@ -439,6 +439,14 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
             replies = [c for c in comments if c.parent_id == thread.id]
             st.html(render.comment(thread, replies, _("resolved"),
                                    lambda t: moment_label(t, year=False)))
+            if thread.private and own_projects and may_edit:
+                # A partner's, seen by this project's porteurs only until they share it.
+                st.caption(_("Only you (and the facilitator) see this comment."))
+                st.button(_("Share it"), key=f"share_{thread.id}", icon=":material/share:",
+                          help=_("It will be seen by whoever reads this canvas (a teammate's "
+                                 "link, the synthesis if you share your canvas)."),
+                          on_click=lambda i=thread.id: calls.call(
+                              canvas_comments.share_comment, comment_id=i))
             if not may_comment:
                 continue
             if thread.resolved:

@@ -10,7 +10,8 @@ from core.i18n import N_
 from core.models import PhaseKind, WorkshopStatus, utcnow
 from core.services import participants, phases, privacy, projects, workshops
 from ui import calls, legacy_guard, links, live, render, startup
-from ui.i18n import _, moment_label
+from ui import projects as project_panel
+from ui.i18n import _
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -98,43 +99,9 @@ else:
 # --- "chacun son projet": every porteur's project, hands, pairs, the wall -------------------
 
 
-def project_table() -> None:
-    """The accompagnateur's table, redrawn every second: each project, its porteurs, its
-    canvas filled, its last activity, the comments it received, a raised hand."""
-    rows = calls.read(projects.board, workshop_id=workshop_id, templates=startup.templates())
-    hands = sorted((r for r in rows if r.hand_raised is not None),
-                   key=lambda r: r.hand_raised)
-    st.subheader(_("Projects ({n})", n=len(rows)))
-    if not rows:
-        st.info(_("No project yet: each participant names theirs as they join."),
-                icon=":material/lightbulb:")
-        return
-    for row in hands:
-        with st.container(border=True, key=f"hand-{row.project.id}"):
-            text, open_col, lower_col = st.columns([3, 1, 1])
-            text.html(render.line(_("{names} · {pitch}", names=", ".join(row.project.members),
-                                    pitch=row.project.pitch), icon_name="back_hand",
-                                  bold=True))
-            open_col.link_button(_("Open"), f"canvas?c={row.project.canvas_id}"
-                                 f"&w={workshop_id}", icon=":material/description:")
-            lower_col.button(_("Lower the hand"), key=f"lower_{row.project.id}",
-                             on_click=lambda h=row.hands: [
-                                 _act(projects.lower_hand, participant_id=p) for p in h])
-    st.dataframe(
-        [{_("Project"): r.project.pitch, _("Porteurs"): ", ".join(r.project.members),
-          _("Sections"): f"{r.filled} / {r.sections}",
-          _("Last activity"): moment_label(r.last_activity, year=False)
-          if r.last_activity else "—",
-          _("Comments received"): r.comments,
-          _("Hand"): _("raised") if r.hand_raised is not None else "",
-          _("Canvas"): f"canvas?c={r.project.canvas_id}&w={workshop_id}"} for r in rows],
-        hide_index=True, width="stretch", key="project_table",
-        column_config={_("Canvas"): st.column_config.LinkColumn(
-            _("Canvas"), display_text=_("Open"))})
-
-
 if state.projects and state.status != WorkshopStatus.DRAFT:
-    st.fragment(run_every=TABLE_EVERY_SECONDS)(project_table)()
+    st.fragment(run_every=TABLE_EVERY_SECONDS)(project_panel.accompagnateur_table)(
+        workshop_id, lambda service, **kwargs: _act(service, **kwargs))
     everyone = calls.read(projects.board, workshop_id=workshop_id,
                           templates=startup.templates())
     pitches = {r.project.id: f"{r.project.pitch} ({', '.join(r.project.members)})"

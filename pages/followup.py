@@ -6,6 +6,7 @@ by stage, and the CSV export for a French spreadsheet."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
@@ -15,7 +16,7 @@ from core.services import projects
 from core.services.projects import STAGE_LABELS
 from ui import calls, identity, legacy_guard, startup
 from ui import projects as project_panel
-from ui.i18n import _, date_label, lang, moment_label, ngettext
+from ui.i18n import _, date_label, lang, ngettext
 
 legacy_guard.page_setup()
 identity.require_user()
@@ -25,8 +26,13 @@ st.title(_("Porteurs' follow-up"))
 st.caption(_("The projects of the porteurs met in your “everyone's own project” workshops. "
              "A contact shows only if its porteur left it and agreed to be contacted."))
 
-everything = calls.read(projects.followup, templates=templates)
-if not everything.rows:
+# One reading, with the filters as they stand (the widgets below are drawn from it).
+state = st.session_state
+found = calls.read(projects.followup, templates=templates, commune=state.get("fu_commune", ""),
+                   stage=state.get("fu_stage", ""), interest=state.get("fu_interest", ""),
+                   query=state.get("fu_query", ""))
+if not found.communes and not found.rows and not any(
+        state.get(k) for k in ("fu_commune", "fu_stage", "fu_interest", "fu_query")):
     st.info(_("No porteur's project yet. They appear here once participants of an "
               "“Outille-toi — everyone's own project” workshop name theirs."),
             icon=":material/monitoring:")
@@ -34,19 +40,18 @@ if not everything.rows:
 
 stages = [s.value for s in ProjectStage]
 commune_col, stage_col, interest_col, query_col = st.columns(4)
-commune = commune_col.selectbox(_("Commune"), ["", *everything.communes], key="fu_commune",
-                                format_func=lambda c: c or _("All"))
-stage = stage_col.selectbox(_("Stage"), ["", *stages], key="fu_stage",
-                            format_func=lambda s: _(STAGE_LABELS[ProjectStage(s)]) if s
-                            else _("All"))
-interest = interest_col.selectbox(_("Interested in the incubation programme"),
-                                  ["", "yes", "maybe", "no"], key="fu_interest",
-                                  format_func=lambda i: project_panel.interest_label(i)
-                                  if i else _("All"))
-query = query_col.text_input(_("Search"), key="fu_query", max_chars=80,
-                             placeholder=_("A project, a name…"))
-found = calls.read(projects.followup, templates=templates, commune=commune, stage=stage,
-                   interest=interest, query=query)
+communes = ["", *found.communes]
+if state.get("fu_commune", "") not in communes:
+    state["fu_commune"] = ""
+commune_col.selectbox(_("Commune"), communes, key="fu_commune",
+                      format_func=lambda c: c or _("All"))
+stage_col.selectbox(_("Stage"), ["", *stages], key="fu_stage",
+                    format_func=lambda s: _(STAGE_LABELS[ProjectStage(s)]) if s else _("All"))
+interest_col.selectbox(_("Interested in the incubation programme"),
+                       ["", "yes", "maybe", "no"], key="fu_interest",
+                       format_func=lambda i: project_panel.interest_label(i) if i else _("All"))
+query_col.text_input(_("Search"), key="fu_query", max_chars=80,
+                     placeholder=_("A project, a name…"))
 
 st.subheader(ngettext("{n} project", "{n} projects", len(found.rows)))
 by_commune, by_stage = st.columns(2)
@@ -57,17 +62,20 @@ by_stage.dataframe([{_("Stage"): _(STAGE_LABELS[ProjectStage(s)]), _("Projects")
                     for s, n in found.by_stage], hide_index=True, width="stretch",
                    key="fu_by_stage")
 
+# A day's label made once per day (thousands of rows share a few dozen days).
+day = functools.lru_cache(maxsize=None)(date_label)
+stage_label = {s: _(STAGE_LABELS[ProjectStage(s)]) for s in stages}
+support_label = functools.lru_cache(maxsize=None)(lambda k: templates.support_label(k, lang()))
 st.dataframe([{
     _("Project"): r.project.pitch, _("Porteurs"): ", ".join(r.project.members),
-    _("Commune"): r.project.commune, _("Stage"): _(STAGE_LABELS[ProjectStage(r.project.stage)]),
-    _("Support wanted"): ", ".join(templates.support_label(k, lang())
-                                   for k in r.project.supports),
+    _("Commune"): r.project.commune, _("Stage"): stage_label[r.project.stage],
+    _("Support wanted"): ", ".join(support_label(k) for k in r.project.supports),
     _("Interested"): project_panel.interest_label(r.project.interest),
     _("Canvas"): f"{r.filled} / {r.sections}",
-    _("Last activity"): moment_label(r.last_activity, year=True) if r.last_activity else "—",
+    _("Last activity"): day(r.last_activity.date()) if r.last_activity else "—",
     _("Note"): r.followup_note,
-    _("Next meeting"): date_label(r.next_meeting_on) if r.next_meeting_on else "",
-    _("Contact"): r.project.contact, _("Workshop"): f"{r.workshop} · {date_label(r.held_on)}",
+    _("Next meeting"): day(r.next_meeting_on) if r.next_meeting_on else "",
+    _("Contact"): r.project.contact, _("Workshop"): f"{r.workshop} · {day(r.held_on)}",
 } for r in found.rows], hide_index=True, width="stretch", key="fu_table")
 
 st.download_button(_("Export (CSV)"), lambda: projects.followup_csv(found, templates, lang()),

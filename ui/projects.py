@@ -6,13 +6,15 @@ every rule is in ``core/services/projects.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core import inputs
 from core.services import canvas_links, projects
 from core.services.projects import ProjectView
-from ui import calls, links, startup
-from ui.i18n import _, lang
+from ui import calls, links, render, startup
+from ui.i18n import _, lang, moment_label
 
 
 def interest_label(key: str) -> str:
@@ -152,3 +154,42 @@ def _team_link(project_id: int) -> None:
                         project_id=project_id)
     if access is not None:
         st.session_state["team_link"] = links.collective_link(access.code)
+
+
+def accompagnateur_table(workshop_id: int,
+                         act: Callable[..., object] | None = None) -> None:
+    """The accompagnateur's table (Animer, redrawn every second in a fragment): each
+    project, its porteurs, its canvas filled, its last activity, the comments it received,
+    and the raised hands first, each with its canvas and a button to lower it. ``act``
+    runs a writing service for the page (its refusals shown where the page shows them)."""
+    run = act or (lambda service, **kwargs: calls.call(service, **kwargs))
+    rows = calls.read(projects.board, workshop_id=workshop_id, templates=startup.templates())
+    hands = sorted((r for r in rows if r.hand_raised is not None),
+                   key=lambda r: r.hand_raised or 0)
+    st.subheader(_("Projects ({n})", n=len(rows)))
+    if not rows:
+        st.info(_("No project yet: each participant names theirs as they join."),
+                icon=":material/lightbulb:")
+        return
+    for row in hands:
+        with st.container(border=True, key=f"hand-{row.project.id}"):
+            text, open_col, lower_col = st.columns([3, 1, 1])
+            text.html(render.line(_("{names} · {pitch}", names=", ".join(row.project.members),
+                                    pitch=row.project.pitch), icon_name="back_hand",
+                                  bold=True))
+            open_col.link_button(_("Open"), f"canvas?c={row.project.canvas_id}"
+                                 f"&w={workshop_id}", icon=":material/description:")
+            lower_col.button(_("Lower the hand"), key=f"lower_{row.project.id}",
+                             on_click=lambda h=row.hands: [
+                                 run(projects.lower_hand, participant_id=p) for p in h])
+    st.dataframe(
+        [{_("Project"): r.project.pitch, _("Porteurs"): ", ".join(r.project.members),
+          _("Sections"): f"{r.filled} / {r.sections}",
+          _("Last activity"): moment_label(r.last_activity, year=False)
+          if r.last_activity else "—",
+          _("Comments received"): r.comments,
+          _("Hand"): _("raised") if r.hand_raised is not None else "",
+          _("Canvas"): f"canvas?c={r.project.canvas_id}&w={workshop_id}"} for r in rows],
+        hide_index=True, width="stretch", key="project_table",
+        column_config={_("Canvas"): st.column_config.LinkColumn(
+            _("Canvas"), display_text=_("Open"))})

@@ -28,6 +28,7 @@ from core.models import (
     Participant,
     User,
     Workshop,
+    WorkshopMode,
     pk,
     utcnow,
 )
@@ -316,8 +317,12 @@ def _ordered(query):
 
 def workshop_actions(*, session: Session, actor: Actor, workshop_id: int) -> list[ActionView]:
     """Return the next steps written in a workshop, by project then date."""
-    workshop_for(session, actor, workshop_id, Act.SEE_ACTIONS)
+    workshop = workshop_for(session, actor, workshop_id, Act.SEE_ACTIONS)
     rows = list(session.exec(_ordered(select(Action).where(Action.workshop_id == workshop_id))))
+    if isinstance(actor, ParticipantActor) and workshop.mode == WorkshopMode.PROJECTS:
+        # "Chacun son projet": a porteur's steps are theirs (and the facilitator's to see).
+        rows = [a for a in rows if a.who_participant_id == actor.participant_id
+                or (a.canvas_id is not None and _carries(session, actor, a.canvas_id))]
     return _views(session, actor, rows)
 
 

@@ -109,6 +109,13 @@ def test_regards_croises_comments_land_on_the_partners_canvas_privately(
         hugo.canvas_id, "valeur", True)
     assert comment.text == "Une question, un contact, une piste : Voyez la ressourcerie de Nontron"
     assert "Ce que vous avez laissé sur ce canevas" in texts(at)
+    # Hugo sees it on his own canvas, private, and shares it.
+    owner = as_participant(new_app(), incubator_app["tokens"]["Hugo"]).run()
+    owner.switch_page(CANVAS).run()
+    assert "Vous seul·e et l'animation voyez ce commentaire." in texts(owner)
+    owner.button(key=f"share_{comment.id}").click().run()
+    assert not owner.exception
+    assert fresh(db).get(Comment, comment.id).private is False
 
 
 def render_md_free(text: str) -> str:

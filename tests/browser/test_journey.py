@@ -34,12 +34,13 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     login(facilitator, server.url)
     # The demo collective is there, ready to start.
     facilitator.get_by_text("Résidence citoyenne de Miallet").wait_for()
-    facilitator.get_by_role("button", name="Démarrer").click()
+    with session_scope(url=server.database_url) as session:
+        workshop_id = session.exec(DEMO_WORKSHOP).one().id
+    # Its own "Démarrer" (the demo incubator's session is listed too).
+    facilitator.locator(f".st-key-start_{workshop_id} button").click()
     wait_idle(facilitator)
     code = join_code(server)
     # Lead the workshop to its "Constats et besoins" phase, where needs are written.
-    with session_scope(url=server.database_url) as session:
-        workshop_id = session.exec(DEMO_WORKSHOP).one().id
     # The demo also lists its earlier evening: open this workshop's own button.
     facilitator.locator(f".st-key-open_{workshop_id} button").click()
     facilitator.get_by_role("heading", name="Animer l'atelier").wait_for()

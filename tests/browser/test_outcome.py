@@ -79,8 +79,9 @@ def test_a_phone_takes_an_action_and_the_wall_shows_it(server, new_context):
 
 def test_the_synthesis_downloads_as_pdf_and_docx(server, new_context):
     with session_scope(url=server.database_url) as session:
+        # The demo's earlier evening (not the incubator's earlier session).
         earlier = session.exec(select(Workshop).where(
-            Workshop.status == "ended")).one()  # the demo's earlier evening
+            Workshop.status == "ended", Workshop.mode == "collective")).one()
     page = new_context(viewport={"width": 1366, "height": 900}).new_page()
     login(page, server.url)
     page.goto(f"{server.url}/synthesis?w={earlier.id}")
@@ -107,7 +108,8 @@ def test_the_synthesis_downloads_as_pdf_and_docx(server, new_context):
 def test_an_edit_link_moves_a_status_and_the_facilitator_sees_it(server, new_context):
     with session_scope(write=True, url=server.database_url) as session:
         admin = actor_for_username(session, ADMIN)
-        earlier = session.exec(select(Workshop).where(Workshop.status == "ended")).one()
+        earlier = session.exec(select(Workshop).where(
+            Workshop.status == "ended", Workshop.mode == "collective")).one()
         link = canvas_links.create_access(session=session, actor=admin,
                                           collective_id=earlier.collective_id)
         action = session.exec(select(Action).where(Action.who == "Karim")).one()

@@ -112,7 +112,7 @@ def test_the_closing_wall_invites_no_one_and_ending_asks_first(server, new_conte
     with session_scope(url=server.database_url) as session:
         workshop = session.exec(DEMO_WORKSHOP).one()
         workshop_id = workshop.id
-    laptop.get_by_role("button", name="Démarrer").first.click()
+    laptop.locator(f".st-key-start_{workshop_id} button").click()
     wait_idle(laptop)
     # "Terminer", right under "Ouvrir", asks before ending.
     laptop.get_by_role("button", name="Terminer").first.click()

@@ -365,3 +365,19 @@ def test_a_teammates_link_opens_that_project_only(session, facilitator, incubato
                                          collective_id=incubator.collective_id)
     member = canvas_links.actor_for_code(session, members.code, "Zoé")
     assert canvas_links.collective_canvases(session=session, actor=member) == []
+
+
+def test_a_porteur_sees_the_steps_of_their_own_project_only(session, facilitator, incubator,
+                                                            templates):
+    ines, epicerie = porteur(session, incubator, templates, "Inès", "Une épicerie vrac")
+    hugo, recyclerie = porteur(session, incubator, templates, "Hugo", "Une recyclerie")
+    for actor, project, what in ((ines, epicerie, "Voir la mairie"),
+                                 (hugo, recyclerie, "Louer un camion")):
+        actions.add_action(session=session, actor=actor, workshop_id=incubator.id,
+                           templates=templates, action_in=inputs.ActionCreate(
+                               what=what, canvas_id=project.canvas_id))
+    seen = {who: [a.what for a in actions.workshop_actions(
+        session=session, actor=actor, workshop_id=incubator.id)]
+        for who, actor in (("ines", ines), ("hugo", hugo), ("facilitator", facilitator))}
+    assert seen == {"ines": ["Voir la mairie"], "hugo": ["Louer un camion"],
+                    "facilitator": ["Voir la mairie", "Louer un camion"]}
