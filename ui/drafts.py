@@ -44,7 +44,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   // running, and each redraw only hands it the new data and senders.
   const c = window.__fabriqueDrafts || (window.__fabriqueDrafts = {
     pending: new Set(), timer: null, leaving: null, editing: null, sentOld: new Set(),
-    sentAt: {},
+    sentAt: {}, navigating: 0,
   });
   Object.assign(c, { data, setStateValue, setTriggerValue, root: parentElement });
   const prefix = 'fabrique-draft:' + data.scope + ':';
@@ -135,8 +135,18 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
 
   if (!c.listening) {
     c.listening = true;
+    // A link followed (the menu, "L'atelier avance"): the focus leaves the field because
+    // the page is being left. Reporting it would ask for a run of this page, which, if it
+    // reached the server before the new page's, took the person back (seen: a click on
+    // "Atelier" undone, the canvas still shown).
+    document.addEventListener('click', (event) => {
+      if (event.target instanceof Element && event.target.closest('a[href]')) {
+        c.navigating = Date.now();
+      }
+    }, true);
     const report = (field) => {
       clearTimeout(c.leaving);
+      if (field === null && Date.now() - c.navigating < 5000) return;
       if (field !== c.editing) {
         c.editing = field;
         c.setStateValue('editing', field);
@@ -153,7 +163,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     }, true);
     document.addEventListener('focusin', (event) => {
       const field = c.fieldOf(event.target);
-      if (field !== null) report(field);
+      if (field !== null) { c.navigating = 0; report(field); }
     }, true);
     document.addEventListener('focusout', (event) => {
       const field = c.fieldOf(event.target);

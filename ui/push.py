@@ -50,6 +50,7 @@ TICK_SECONDS = 0.25  # how often the watcher reads each watched workshop
 WAKES_PER_SECOND = 25  # board refreshes a server offers its phones together, per second
 WAKE_AGAIN_AFTER = 5.0  # a wake not followed by a run within this is sent again
 CLOCK_SLACK = 2.0  # seconds a phone's counting timer may drift before it is woken
+LEFT_PAGE_SECONDS = 1.5  # a field's commit naming the page just left, within this: moved on
 
 
 def moment(state: LiveState) -> tuple:
@@ -289,10 +290,45 @@ def keep_late_actions() -> None:
             late.CopyFrom(client_state)
             late.fragment_id = ""
             client_state = late
+        if isinstance(client_state, ClientState) and not client_state.fragment_id:
+            client_state = _to_the_page_moved_to(self, client_state)
         original(self, client_state)
 
     request_rerun._fabrique_keeps_late_actions = True  # type: ignore[attr-defined]
     AppSession.request_rerun = request_rerun  # type: ignore[method-assign]
+
+
+def _to_the_page_moved_to(session: Any, client_state: Any) -> Any:
+    """A browser's whole-page request naming the page it just left goes to the page it
+    moved to (within ``LEFT_PAGE_SECONDS``).
+
+    Leaving a page with text typed in a field (a menu link, "L'atelier avance"), the
+    browser asks for the new page, then commits the field as it loses the focus: a
+    request naming the page being left, which ran it again — the click was undone (seen: a
+    canvas still shown after "Prochaines étapes" was clicked, the typed text then kept by
+    the drafts script). Such a commit now goes to the new page, with its values."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+
+    now = time.monotonic()
+    moved = getattr(session, "_fabrique_moved", None)
+    if (moved is not None and now - moved[1] < LEFT_PAGE_SECONDS
+            and client_state.page_script_hash != moved[0].page_script_hash
+            and client_state.widget_states.SerializeToString()
+            != moved[0].widget_states.SerializeToString()):
+        # A widget's commit (its values differ from the move's), naming another page than
+        # the one just asked for: the page being left. (A second link clicked carries
+        # the same values: it is a move of its own.)
+        sent_on = ClientState()
+        sent_on.CopyFrom(client_state)
+        sent_on.page_script_hash = moved[0].page_script_hash
+        sent_on.page_name = moved[0].page_name
+        sent_on.query_string = moved[0].query_string
+        client_state = sent_on
+    last = getattr(session, "_fabrique_last_page", None)
+    if last is not None and client_state.page_script_hash != last:
+        session._fabrique_moved = (client_state, now)
+    session._fabrique_last_page = client_state.page_script_hash
+    return client_state
 
 
 def keep_peoples_destinations() -> None:

@@ -228,7 +228,10 @@ def test_a_text_whose_sending_was_lost_is_sent_again(server, new_context):
     assert page.evaluate("window.__fabriqueDrafts.lost") == 2  # once lost, once resent
     assert page.get_by_label("Pour qui", exact=True).input_value() == "Les aînés du bourg"
     # Elsewhere in the app, a text still waiting is not sent: it waits for its page.
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Atelier").click()
+    # (Not "Atelier": during the canvas step it takes a participant back to the canvas.)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name="Prochaines étapes").click()
+    page.get_by_role("heading", name="Prochaines étapes").first.wait_for()
     page.get_by_label("Pour qui", exact=True).wait_for(state="detached")
     wait_idle(page)
     page.evaluate("""() => {

@@ -43,6 +43,9 @@ def move(server, workshop_id: int, index: int) -> None:
 def write(page, section: str, text: str) -> None:
     field = page.get_by_label(section, exact=True)
     field.fill(text)
+    # Entering the field tells the server where the focus is (a run of the page): the
+    # person presses once the page has settled, as the eye would.
+    wait_idle(page)
     field.press("Control+Enter")
 
 
