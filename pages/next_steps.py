@@ -94,7 +94,11 @@ def project_options() -> dict[int, str]:
     if is_member or workshop_id is None:
         return {COLLECTIVE: _("The collective")}
     found = calls.read(canvases.list_canvases, workshop_id=workshop_id)
-    return {COLLECTIVE: _("The collective"), **{c.id: c.title for c in found if c.id}}
+    own = {c.id: c.title for c in found if c.id}
+    if state is not None and state.projects and policy.is_participant(actor) and own:
+        # "Chacun son projet": a porteur's steps are their own project's.
+        return own
+    return {COLLECTIVE: _("The collective"), **own}
 
 
 def where_here(view: ActionView | None = None) -> Where:

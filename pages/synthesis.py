@@ -31,8 +31,13 @@ scope = scope_col.radio(_("Synthesis of"), [WORKSHOP, COLLECTIVE], horizontal=Tr
 named = names_col.toggle(_("Show participants' names"), value=False, key="synthesis_named",
                          help=_("Off: no participant's name appears (cards, next steps, "
                                 "the list of who took part)."))
-sections = st.multiselect(_("Sections"), list(synthesis.SECTIONS),
-                          default=list(synthesis.SECTIONS), key="synthesis_sections",
+# What this kind of workshop holds: each porteur's project, or the room's funnel.
+offered = list(synthesis.PORTEURS_SECTIONS if screen.state.projects
+               else [x for x in synthesis.SECTIONS if x != "porteurs"])
+# Kept from a workshop of the other kind: what fits this one (all by default).
+st.session_state["synthesis_sections"] = [
+    x for x in st.session_state.get("synthesis_sections", offered) if x in offered]
+sections = st.multiselect(_("Sections"), offered, key="synthesis_sections",
                           format_func=lambda s: _(synthesis.SECTION_TITLES[s]),
                           placeholder=_("Choose the sections"))
 if not sections:
