@@ -312,12 +312,12 @@ def _to_the_page_moved_to(session: Any, client_state: Any) -> Any:
     now = time.monotonic()
     moved = getattr(session, "_fabrique_moved", None)
     if (moved is not None and now - moved[1] < LEFT_PAGE_SECONDS
-            and client_state.page_script_hash != moved[0].page_script_hash
+            and client_state.page_script_hash == moved[2]
             and client_state.widget_states.SerializeToString()
             != moved[0].widget_states.SerializeToString()):
-        # A widget's commit (its values differ from the move's), naming another page than
-        # the one just asked for: the page being left. (A second link clicked carries
-        # the same values: it is a move of its own.)
+        # A widget's commit (its values differ from the move's) naming the page the
+        # browser just left. (A link back to it carries the same values: a move of its
+        # own; a page the server opened since is not the one left.)
         sent_on = ClientState()
         sent_on.CopyFrom(client_state)
         sent_on.page_script_hash = moved[0].page_script_hash
@@ -326,7 +326,7 @@ def _to_the_page_moved_to(session: Any, client_state: Any) -> Any:
         client_state = sent_on
     last = getattr(session, "_fabrique_last_page", None)
     if last is not None and client_state.page_script_hash != last:
-        session._fabrique_moved = (client_state, now)
+        session._fabrique_moved = (client_state, now, last)
     session._fabrique_last_page = client_state.page_script_hash
     return client_state
 
