@@ -178,7 +178,7 @@ def _canvas_pdf(request: Request) -> Response:
 
     Served over HTTP rather than by Streamlit's deferred download: a file Streamlit makes
     on a click is deleted once two runs of anyone's page end before the browser fetches
-    it — on a room's busy server, a porteur's PDF download was cancelled."""
+    it, which a room's busy server does."""
     # Imported here: the PDF library and the templates load only when a PDF is asked for.
     from core import canvas_pdf
     from core.errors import FabriqueError

@@ -137,8 +137,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     c.listening = true;
     // A link followed (the menu, "L'atelier avance"): the focus leaves the field because
     // the page is being left. Reporting it would ask for a run of this page, which, if it
-    // reached the server before the new page's, took the person back (seen: a click on
-    // "Atelier" undone, the canvas still shown).
+    // reached the server before the new page's, would take the person back.
     document.addEventListener('click', (event) => {
       if (event.target instanceof Element && event.target.closest('a[href]')) {
         c.navigating = Date.now();
@@ -259,8 +258,7 @@ def save_while_typing(fields: dict[str, str], bases: dict[str, int | None],
                            writer if ranked else None, seq if ranked else None))
             if isinstance(seq, int | float):
                 # Acknowledged field by field: a newer text of another field acknowledged
-                # says nothing of this one (one high-water mark for all dropped a text
-                # whose sending was lost as soon as the next field's got through).
+                # says nothing of this one, whose sending may have been lost.
                 acks = st.session_state.setdefault(_ack_key(key), {})
                 acks[draft["field"]] = max(seq, acks.get(draft["field"], 0))
 

@@ -233,10 +233,9 @@ def register(workshop_id: int, state: LiveState) -> None:
 def forget_session() -> None:
     """Stop waking this session's fragment: called at each full run of a page, whose live
     fragment registers again if it is to be woken. A page that is not (a canvas: it polls)
-    must not be woken with the fragment of the page before it — Streamlit would run that
-    page's fragment as it was, at the page before's address: the browser, told of another
-    page, cleared its screen and broke on the fragment's first element ("Bad delta path
-    index", a blank page, seen going from a canvas to "Regards croisés")."""
+    must not be woken with the fragment of the page before it: Streamlit would run that
+    fragment with the page before's address, and the browser, told of another page, clears
+    its screen and cannot place the fragment's elements (a blank page)."""
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     ctx = get_script_run_ctx()
@@ -304,9 +303,8 @@ def _to_the_page_moved_to(session: Any, client_state: Any) -> Any:
 
     Leaving a page with text typed in a field (a menu link, "L'atelier avance"), the
     browser asks for the new page, then commits the field as it loses the focus: a
-    request naming the page being left, which ran it again — the click was undone (seen: a
-    canvas still shown after "Prochaines étapes" was clicked, the typed text then kept by
-    the drafts script). Such a commit now goes to the new page, with its values."""
+    request naming the page being left, which would run it again and undo the click. Such
+    a commit goes to the new page, with its values (the drafts script keeps the text)."""
     from streamlit.proto.ClientState_pb2 import ClientState
 
     now = time.monotonic()
