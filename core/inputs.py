@@ -140,6 +140,16 @@ class ActionCreate(ActionUpdate):
     client_key: ClientKey = None
 
 
+class LeverPick(SQLModel):
+    """A gradient's lever made a next step: its key, and what, who, by when (the lever's
+    own words when ``what`` is left empty)."""
+
+    lever: str
+    what: Note = ""
+    who: ShortOptional = ""
+    due_on: Annotated[date | None, AfterValidator(_not_past)] = None
+
+
 class ProgressNote(SQLModel):
     """A short note on where an action stands."""
 

@@ -103,6 +103,7 @@ class PhaseKind(StrEnum):
     NEXT_STEPS = "next_steps"
     EXCHANGE = "exchange"
     PAIRS = "pairs"  # "regards croisés": each reads and comments a partner's project
+    DIAGNOSTIC = "diagnostic"  # where a project stands with its collectivité (a gradient)
 
 
 class WorkshopMode(StrEnum):
@@ -596,6 +597,8 @@ class Action(SQLModel, table=True):
     due_on: date | None = None
     # Keys of data/supports.yaml, comma-separated.
     support_wanted: str = Field(default="", max_length=500)
+    # Made from a gradient's lever ("gradient:lever"), chosen after a diagnostic.
+    lever: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     status: ActionStatus = _enum(ActionStatus, ActionStatus.TODO)
     note: str = Field(default="", max_length=500)  # where it stands, in a few words
     proposed_by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
@@ -721,4 +724,60 @@ class Pairing(SQLModel, table=True):
     phase_id: int = Field(foreign_key="agenda_phase.id", index=True)
     participant_id: int = Field(foreign_key="participant.id")
     group_no: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- where a project stands with its collectivité: a gradient's diagnostic ----------------
+
+
+class Diagnostic(SQLModel, table=True):
+    """A diagnostic phase's round: participants tick the signs of a gradient they recognise
+    for a project, privately, until the facilitator reveals the answers together. In a
+    collective workshop it is about one canvas (``canvas_id``); in a "chacun son projet"
+    workshop each porteur answers about their own project (``canvas_id`` None)."""
+
+    __tablename__ = "diagnostic"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    phase_id: int = Field(foreign_key="agenda_phase.id", unique=True)
+    gradient_key: str = Field(max_length=80)
+    canvas_id: int | None = Field(default=None, foreign_key="canvas.id")
+    revealed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DiagnosticAnswer(SQLModel, table=True):
+    """One person's answer about one project: the signs ticked, the level proposed from
+    them and the level they settled on (changed in place until the reveal, as a score)."""
+
+    __tablename__ = "diagnostic_answer"
+    __table_args__ = (UniqueConstraint("diagnostic_id", "participant_id", "canvas_id",
+                                       name="uq_diagnostic_answer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    diagnostic_id: int = Field(foreign_key="diagnostic.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    canvas_id: int = Field(foreign_key="canvas.id")
+    signs: str = Field(default="", max_length=1000)  # sign keys, comma-separated
+    proposed: str = Field(default="", max_length=80)
+    level: str = Field(default="", max_length=80)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RelationLevel(SQLModel, table=True):
+    """A project's level on a gradient, as recorded (append-only: its history)."""
+
+    __tablename__ = "relation_level"
+
+    id: int | None = Field(default=None, primary_key=True)
+    collective_id: int = Field(foreign_key="collective.id", index=True)
+    canvas_id: int = Field(foreign_key="canvas.id", index=True)
+    gradient_key: str = Field(max_length=80)
+    level: str = Field(max_length=80)
+    note: str = Field(default="", max_length=500)
+    diagnostic_id: int | None = Field(default=None, foreign_key="diagnostic.id")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    author_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    author_name: str = Field(default="", max_length=NAME_MAX)
     created_at: datetime = Field(default_factory=utcnow)

@@ -68,6 +68,10 @@ class Act(StrEnum):
     EDIT_ACTION = "edit_action"  # what, who, when, support, project; delete
     UPDATE_ACTION = "update_action"  # its status and progress note
     MANAGE_PROJECT = "manage_project"  # a porteur's own project: pitch, wishes, links
+    ANSWER_DIAGNOSTIC = "answer_diagnostic"  # tick the signs one recognises, privately
+    SEE_DIAGNOSTIC = "see_diagnostic"  # the answers together: levels, spread, signs
+    RECORD_LEVEL = "record_level"  # a project's agreed level on a gradient, with a note
+    CHOOSE_LEVER = "choose_lever"  # a lever of the gradient made a next step of the project
 
 
 class Stage(StrEnum):
@@ -124,6 +128,10 @@ RULES: dict[Act, dict[Who, frozenset[Stage]]] = {
     Act.UPDATE_ACTION: {**_rows((*FACILITATORS, Who.PORTEUR), ALWAYS), Who.PARTICIPANT: LIVE,
                         Who.LINK_EDIT: ALWAYS},
     Act.MANAGE_PROJECT: _rows((*FACILITATORS, Who.PORTEUR), ALWAYS),
+    Act.ANSWER_DIAGNOSTIC: {Who.PARTICIPANT: LIVE},
+    Act.SEE_DIAGNOSTIC: _rows((*FACILITATORS, Who.PARTICIPANT), ALWAYS),
+    Act.RECORD_LEVEL: _rows((*FACILITATORS, Who.PORTEUR), ALWAYS),
+    Act.CHOOSE_LEVER: _rows((*FACILITATORS, Who.PORTEUR), ALWAYS),
 }
 
 ACTION_BOARD = "action"  # the next steps' list, a board of its own
@@ -152,6 +160,7 @@ class Where:
     facilitator_votes: bool = False
     results_revealed: bool = False
     own: bool = False  # the thing acted on is the actor's own (an action proposed or taken)
+    answers_revealed: bool = False  # the diagnostic's answers were revealed together
 
 
 # --- the outsiders' refusals, the same whatever they ask --------------------------------
@@ -188,6 +197,8 @@ def _not_listed(who: Who, act: Act) -> str:
         return N_("This link lets you read and comment, not edit.")
     if act is Act.SEE_RESULTS:
         return N_("The results are not revealed yet.")
+    if act is Act.ANSWER_DIAGNOSTIC:
+        return N_("Only participants answer the diagnostic.")
     return N_("Only the facilitator can do this.")
 
 
@@ -217,6 +228,13 @@ def _condition(who: Who, act: Act, where: Where) -> str | None:
             return N_("The facilitator does not vote in this workshop.")
     if act is Act.SEE_RESULTS and participant and not where.results_revealed:
         return N_("The results are not revealed yet.")
+    if act is Act.ANSWER_DIAGNOSTIC:
+        if where.phase != PhaseKind.DIAGNOSTIC:
+            return N_("The diagnostic is not open during the current phase.")
+        if where.answers_revealed:
+            return N_("The answers are revealed: yours can no longer change.")
+    if act is Act.SEE_DIAGNOSTIC and participant and not where.answers_revealed:
+        return N_("The answers are not revealed yet.")
     if who is Who.PARTNER and where.stage is not None and where.phase != PhaseKind.PAIRS:
         return N_("A partner's project opens during “regards croisés” only.")
     return None
@@ -334,6 +352,11 @@ _CONDITIONS = {
     Act.COMMENT_CANVAS: "porteur: their own project; partner: during “regards croisés”",
     Act.EDIT_CANVAS: "porteur: their own project's canvas only",
     Act.MANAGE_PROJECT: "porteur: their own project (pitch, wishes, teammate's link)",
+    Act.ANSWER_DIAGNOSTIC: "during a diagnostic phase, until the answers are revealed; "
+                           "porteurs about their own project",
+    Act.SEE_DIAGNOSTIC: "participants: once revealed (counts only, never who said what)",
+    Act.RECORD_LEVEL: "porteur: their own project's level",
+    Act.CHOOSE_LEVER: "porteur: for their own project",
 }
 
 

@@ -145,6 +145,69 @@ def _unique_keys(items: list[Any], what: str) -> list[Any]:
     return items
 
 
+class GradientSign(_Strict):
+    key: Key
+    text: Localized
+
+
+class GradientLever(_Strict):
+    key: Key
+    text: Localized
+    supports: list[Key] = Field(default_factory=list)  # keys of data/supports.yaml
+
+
+class GradientLevel(_Strict):
+    key: Key
+    label: Localized
+    example: Localized | None = None
+    signs: list[GradientSign] = Field(min_length=1)
+    levers_title: Localized | None = None
+    levers: list[Key] = Field(default_factory=list)
+
+
+class Gradient(_Strict):
+    """Where a project stands in one relation (with its collectivité…): ordered levels,
+    each with the signs that show it and the levers that help a project move up."""
+
+    key: Key
+    name: Localized
+    question: Localized
+    source: Localized
+    section: Key | None = None  # the canvas section the relation belongs to
+    levels: list[GradientLevel] = Field(min_length=2)
+    levers: list[GradientLever] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Gradient:
+        _unique_keys(self.levels, "level")
+        _unique_keys(self.levers, "lever")
+        _unique_keys([s for level in self.levels for s in level.signs], "sign")
+        known = {lever.key for lever in self.levers}
+        for level in self.levels:
+            for key in level.levers:
+                if key not in known:
+                    raise ValueError(f"level '{level.key}' names lever '{key}', which is "
+                                     "not in levers")
+        return self
+
+    def level(self, key: str) -> GradientLevel | None:
+        return next((level for level in self.levels if level.key == key), None)
+
+    def index(self, key: str) -> int:
+        """Return a level's place on the scale (0 for the lowest); -1 if unknown."""
+        return next((i for i, level in enumerate(self.levels) if level.key == key), -1)
+
+    def lever(self, key: str) -> GradientLever | None:
+        return next((lever for lever in self.levers if lever.key == key), None)
+
+    def sign(self, key: str) -> GradientSign | None:
+        return next((s for level in self.levels for s in level.signs if s.key == key), None)
+
+    def level_of_sign(self, key: str) -> str:
+        return next((level.key for level in self.levels for s in level.signs
+                     if s.key == key), "")
+
+
 class ThemesFile(_Strict):
     themes: list[Theme] = Field(min_length=1)
 
@@ -216,6 +279,7 @@ class Templates:
     criteria_sets: dict[str, CriteriaSet]
     canvases: dict[str, CanvasTemplate]
     supports: dict[str, Support]
+    gradients: dict[str, Gradient]
 
     @property
     def default_canvas(self) -> CanvasTemplate:
@@ -251,18 +315,36 @@ def _load(directory: Path) -> Templates:
     themes = read_yaml_model(directory / "themes.yaml", ThemesFile).themes
     sources = read_yaml_model(directory / "sources.yaml", SourcesFile).sources
     formats = _load_keyed(directory / "formats", WorkshopFormat)
+    supports = {s.key: s for s in read_yaml_model(directory / "supports.yaml",
+                                                  SupportsFile).supports}
+    gradients = _load_keyed(directory / "gradients", Gradient)
+    _check_gradient_supports(directory / "gradients", gradients, supports)
     return Templates(
         themes={t.key: t for t in themes},
         sources={s.key: s for s in sources},
         formats=formats,
         criteria_sets=_load_keyed(directory / "criteria", CriteriaSet),
         canvases=_load_keyed(directory / "canvases", CanvasTemplate),
-        supports={s.key: s for s in read_yaml_model(directory / "supports.yaml",
-                                                    SupportsFile).supports},
+        supports=supports,
+        gradients=gradients,
     )
 
 
-K = TypeVar("K", CriteriaSet, WorkshopFormat, CanvasTemplate)
+def _check_gradient_supports(folder: Path, gradients: dict[str, Gradient],
+                             supports: dict[str, Support]) -> None:
+    """Refuse a gradient whose lever names a kind of support ``supports.yaml`` lacks."""
+    for gradient in gradients.values():
+        for i, lever in enumerate(gradient.levers):
+            for key in lever.supports:
+                if key not in supports:
+                    raise TemplateError(
+                        N_("Template file {file} is invalid: {details}"),
+                        file=str(folder / f"{gradient.key}.yaml"),
+                        details=f"levers.{i}.supports: unknown support '{key}' "
+                                "(see supports.yaml)")
+
+
+K = TypeVar("K", CriteriaSet, WorkshopFormat, CanvasTemplate, Gradient)
 
 
 def _load_keyed(folder: Path, model: type[K]) -> dict[str, K]:

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                             "one per line).")
     export_cmd = commands.add_parser(
         "export", help="Write everything of one collective to a JSON file, to import it in "
-                       "another Fabrique (format: data/schemas/collective-v2.schema.json).")
+                       "another Fabrique (format: data/schemas/collective-v3.schema.json).")
     export_cmd.add_argument("collective", type=int, help="the collective's id")
     export_cmd.add_argument("--out", type=Path, required=True, help="file to write")
     import_cmd = commands.add_parser(

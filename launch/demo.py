@@ -11,12 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.errors import TemplateError
+from core.gradient_math import proposed_level
 from core.i18n import N_
 from core.models import (
     CARD_TEXT_MAX,
     Action,
     ActionChange,
     ActionStatus,
+    AgendaPhase,
     Candidate,
     Canvas,
     CanvasRevision,
@@ -26,11 +28,15 @@ from core.models import (
     Collective,
     Comment,
     Criterion,
+    Diagnostic,
+    DiagnosticAnswer,
     Participant,
+    PhaseKind,
     Project,
     ProjectMember,
     ProjectStage,
     ProjectStageChange,
+    RelationLevel,
     Role,
     Score,
     ScoringState,
@@ -78,6 +84,20 @@ class DemoAction(_Strict):
     supports: list[str] = Field(default_factory=list)
     status: ActionStatus = ActionStatus.TODO
     note: str = ""
+    lever: str = ""  # a lever of the collectivité gradient this step was made from
+
+
+class DemoAnswer(_Strict):
+    signs: list[str] = Field(default_factory=list)
+    level: str = ""  # "": the level the signs point to
+
+
+class DemoDiagnostic(_Strict):
+    """The evening's diagnostic of its project's relation with the collectivité."""
+
+    answers: list[DemoAnswer] = Field(min_length=1)  # one per participant, in order
+    level: str  # the level agreed and recorded
+    note: str = ""
 
 
 class DemoComment(_Strict):
@@ -116,6 +136,7 @@ class DemoEarlier(_Strict):
     canvas: dict[str, str] = Field(default_factory=dict)  # section key → text
     actions: list[DemoAction] = Field(default_factory=list)
     projects: list[DemoProject] = Field(default_factory=list)
+    diagnostic: DemoDiagnostic | None = None
 
 
 class DemoFile(_Strict):
@@ -208,10 +229,15 @@ def _check_earlier(path: Path, earlier: DemoEarlier, templates: Templates) -> No
     for key in earlier.canvas:
         if canvas.section(key) is None:
             raise _invalid(path, f"earlier.canvas: no section '{key}' in {canvas.key}")
+    gradient = templates.gradients.get("collectivite")
     for index, action in enumerate(earlier.actions):
         for support in action.supports:
             if support not in templates.supports:
                 raise _invalid(path, f"earlier.actions.{index}: unknown support '{support}'")
+        if action.lever and (gradient is None or gradient.lever(action.lever) is None):
+            raise _invalid(path, f"earlier.actions.{index}: unknown lever '{action.lever}'")
+    if earlier.diagnostic is not None:
+        _check_diagnostic(path, earlier, templates)
     for index, project in enumerate(earlier.projects):
         where = f"earlier.projects.{index}"
         for name in project.porteurs + [c.author for c in project.comments]:
@@ -223,6 +249,25 @@ def _check_earlier(path: Path, earlier: DemoEarlier, templates: Templates) -> No
         for key in [*project.canvas, *(c.section for c in project.comments)]:
             if canvas.section(key) is None:
                 raise _invalid(path, f"{where}: no section '{key}' in {canvas.key}")
+
+
+def _check_diagnostic(path: Path, earlier: DemoEarlier, templates: Templates) -> None:
+    item = earlier.diagnostic
+    assert item is not None
+    gradient = templates.gradients.get("collectivite")
+    fmt = templates.formats[earlier.format]
+    if gradient is None or not any(p.kind == PhaseKind.DIAGNOSTIC for p in fmt.phases):
+        raise _invalid(path, f"earlier.diagnostic: the format '{fmt.key}' has no diagnostic")
+    if earlier.selected is None:
+        raise _invalid(path, "earlier.diagnostic: about the canvas, and none is selected")
+    if gradient.level(item.level) is None:
+        raise _invalid(path, f"earlier.diagnostic.level: unknown level '{item.level}'")
+    for index, answer in enumerate(item.answers):
+        unknown = [s for s in answer.signs if gradient.sign(s) is None]
+        if unknown or (answer.level and gradient.level(answer.level) is None):
+            raise _invalid(path, f"earlier.diagnostic.answers.{index}: unknown sign or level")
+        if not answer.signs and not answer.level:
+            raise _invalid(path, f"earlier.diagnostic.answers.{index}: no sign and no level")
 
 
 def _add_cards(session: Session, collective: Collective, workshop: Workshop,
@@ -299,15 +344,22 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
     for index, item in enumerate(earlier.projects):
         _load_project(session, collective, workshop, item, by_name, templates,
                       held + timedelta(minutes=index))
+    if earlier.diagnostic is not None and canvas_id is not None:
+        _load_diagnostic(session, collective, workshop, earlier.diagnostic, people, canvas_id,
+                         templates, held)
+    gradient = templates.gradients.get("collectivite")
     for item in earlier.actions:
         taker = by_name.get(item.who)
+        lever = gradient.lever(item.lever) if gradient and item.lever else None
+        supports = item.supports or (lever.supports if lever else [])
         action = Action(collective_id=pk(collective), workshop_id=pk(workshop),
                         canvas_id=canvas_id, what=item.what, who=item.who,
                         who_participant_id=pk(taker) if taker else None,
                         due_on=(held + timedelta(days=item.due_in_days)).date()
                         if item.due_in_days is not None else None,
-                        support_wanted=",".join(item.supports), status=item.status,
-                        note=item.note, created_at=held, updated_at=held)
+                        support_wanted=",".join(supports), status=item.status,
+                        note=item.note, created_at=held, updated_at=held,
+                        lever=f"collectivite:{lever.key}" if lever else "")
         session.add(action)
         session.flush()
         session.add(ActionChange(action_id=pk(action), change="created",
@@ -319,6 +371,30 @@ def _load_earlier(session: Session, collective: Collective, earlier: DemoEarlier
                                      author_name=item.who,
                                      created_at=held + timedelta(days=3)))
     return workshop
+
+
+def _load_diagnostic(session: Session, collective: Collective, workshop: Workshop,
+                     item: DemoDiagnostic, people: list[Participant], canvas_id: int,
+                     templates: Templates, held: datetime) -> None:
+    """The evening's diagnostic, revealed, and the level the room agreed on."""
+    gradient = templates.gradients["collectivite"]
+    phase = next(p for p in session.exec(select(AgendaPhase).where(
+        AgendaPhase.workshop_id == pk(workshop))) if p.kind == PhaseKind.DIAGNOSTIC)
+    row = Diagnostic(workshop_id=pk(workshop), phase_id=pk(phase), gradient_key=gradient.key,
+                     canvas_id=canvas_id, revealed_at=held + timedelta(minutes=100),
+                     created_at=held + timedelta(minutes=90))
+    session.add(row)
+    session.flush()
+    for person, answer in zip(people, item.answers, strict=False):
+        proposed = proposed_level(gradient, answer.signs) or ""
+        session.add(DiagnosticAnswer(diagnostic_id=pk(row), participant_id=pk(person),
+                                     canvas_id=canvas_id, signs=",".join(answer.signs),
+                                     proposed=proposed, level=answer.level or proposed,
+                                     updated_at=held + timedelta(minutes=95)))
+    session.add(RelationLevel(collective_id=pk(collective), canvas_id=canvas_id,
+                              gradient_key=gradient.key, level=item.level, note=item.note,
+                              diagnostic_id=pk(row), author_name="Animation",
+                              created_at=held + timedelta(minutes=105)))
 
 
 def _load_project(session: Session, collective: Collective, workshop: Workshop,

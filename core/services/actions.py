@@ -68,6 +68,7 @@ class ActionView:
     mine: bool  # proposed or taken by the person asking
     updated_at: datetime
     doing: bool = False  # the person asking is who does it (taken, or proposed "for me")
+    lever: str = ""  # "gradient:lever" when made from a gradient's lever
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,26 @@ def _views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionVie
                        titles.get(a.canvas_id, "") if a.canvas_id else "", a.status, a.note,
                        a.workshop_id, _mine(actor, a), a.updated_at,
                        isinstance(actor, ParticipantActor)
-                       and a.who_participant_id == actor.participant_id) for a in rows]
+                       and a.who_participant_id == actor.participant_id, a.lever)
+            for a in rows]
+
+
+def views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionView]:
+    """Return ``rows`` as shown to ``actor`` (the caller has let them in)."""
+    return _views(session, actor, rows)
+
+
+def insert_made(session: Session, actor: Actor, rows: list[Action]) -> list[Action]:
+    """Store next steps another service made and let ``actor`` make (a gradient's levers),
+    each with its "created" in its history, in one commit."""
+    for action in rows:
+        session.add(action)
+        session.flush()
+        _record(session, actor, action, "created")
+    for workshop_id in {a.workshop_id for a in rows if a.workshop_id is not None}:
+        bump_board_revision(session, workshop_id)
+    session.commit()
+    return rows
 
 
 def _ordered(query):
@@ -338,6 +358,11 @@ def _collective_of(session: Session, actor: Actor, collective_id: int | None) ->
         raise InvalidInput(N_("Choose a collective first."))
     collective_for(session, actor, collective_id)
     return collective_id
+
+
+def collective_seen(session: Session, actor: Actor, collective_id: int | None) -> int:
+    """Return the collective whose next steps ``actor`` may follow (see ``changes_since``)."""
+    return _collective_of(session, actor, collective_id)
 
 
 def collective_actions(*, session: Session, actor: Actor,

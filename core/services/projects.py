@@ -415,14 +415,19 @@ def _sections(templates: Templates, canvases: dict[int, str]) -> dict[int, int]:
     return counts
 
 
+def workshop_projects(session: Session, workshop_id: int) -> list[Project]:
+    """The projects of a workshop, in the order they were started (no rights checked)."""
+    return list(session.exec(select(Project).where(
+        Project.workshop_id == workshop_id, col(Project.deleted_at).is_(None))
+        .order_by(col(Project.id))).all())
+
+
 def board(*, session: Session, actor: Actor, workshop_id: int,
           templates: Templates) -> list[BoardRow]:
     """The accompagnateur's table: every project of the workshop, its porteurs, how much of
     its canvas is written, when it last moved, the comments it received, raised hands."""
     facilitated_workshop(session, actor, workshop_id)
-    projects = list(session.exec(select(Project).where(
-        Project.workshop_id == workshop_id, col(Project.deleted_at).is_(None))
-        .order_by(col(Project.id))).all())
+    projects = workshop_projects(session, workshop_id)
     views = _views(session, projects)
     canvas_ids = [p.canvas_id for p in projects]
     keys = _template_keys(session, canvas_ids)

@@ -1,13 +1,14 @@
 """A collective as one JSON file, to move it between Fabrique instances (a village hall's
 laptop, an incubator's server) — the format is documented in README ("Moving a
-collective") and its JSON Schema is ``data/schemas/collective-v2.schema.json``.
+collective") and its JSON Schema is ``data/schemas/collective-v3.schema.json``.
 
 The file holds every row of one collective, table by table: the collective, its
 workshops and their agendas, participants, cards, "ça me concerne", links between ideas
 and needs, groups, criteria and their changes, candidates, scores and dots, canvases with
 every revision and comment, next steps with their history, the collective's links, and
 in a "chacun son projet" workshop each porteur's project, its team, its follow-up's
-history and who read whose project.
+history and who read whose project, and each project's relation with its collectivité
+(the diagnostics' answers, the levels recorded over time).
 Each row keeps its columns; ``id`` is the row's identifier *in the file*, and a column
 that refers to another row (``workshop_id``, ``card_id``…) holds that row's ``id`` in the
 file. What belongs to one instance stays there: accounts (a column that named a
@@ -18,8 +19,9 @@ Import never overwrites: a collective carries a ``uid`` that stays the same wher
 goes, and a file whose collective is already here is not imported again. A file of an
 unknown format version, one that is not valid, or that refers to a row it does not hold,
 is refused with a message that says what is wrong, and nothing is written. A file of an
-older version is read as it was written: version 1 (before the porteurs' projects) is
-brought to version 2 first (``_upgrade``).
+older version is read as it was written: version 1 (before the porteurs' projects) and
+version 2 (before the relation with the collectivité) are brought to version 3 first
+(``_upgrade``).
 """
 
 from __future__ import annotations
@@ -53,12 +55,15 @@ from core.models import (
     Comment,
     Criterion,
     CriterionChange,
+    Diagnostic,
+    DiagnosticAnswer,
     EnumText,
     Pairing,
     Participant,
     Project,
     ProjectMember,
     ProjectStageChange,
+    RelationLevel,
     Score,
     Vote,
     Workshop,
@@ -67,8 +72,8 @@ from core.models import Card as CardRow
 from core.services import access
 
 FORMAT = "fabrique-collective"
-VERSION = 2
-READS = (1, 2)  # the versions this Fabrique imports
+VERSION = 3
+READS = (1, 2, 3)  # the versions this Fabrique imports
 ACCOUNT = 0  # what a column naming a facilitator's account holds in the file
 USERS = "app_user"
 
@@ -119,6 +124,9 @@ PARTS: tuple[Part, ...] = (
     Part(ProjectMember, "project_id", "project"),
     Part(ProjectStageChange, "project_id", "project"),
     Part(Pairing, "workshop_id", "workshop"),
+    Part(Diagnostic, "workshop_id", "workshop"),
+    Part(DiagnosticAnswer, "diagnostic_id", "diagnostic"),
+    Part(RelationLevel, "collective_id", "collective"),
 )
 BY_NAME = {part.name: part for part in PARTS}
 
@@ -227,12 +235,12 @@ Tables = create_model(  # type: ignore[call-overload]
 
 
 class Document(BaseModel):
-    """A collective as a file (version 2)."""
+    """A collective as a file (version 3)."""
 
-    model_config = ConfigDict(extra="forbid", title="Fabrique collective, version 2")
+    model_config = ConfigDict(extra="forbid", title="Fabrique collective, version 3")
 
     format: Literal["fabrique-collective"]
-    version: Literal[2]
+    version: Literal[3]
     exported_at: dt.datetime
     tables: Tables  # type: ignore[valid-type]
 
@@ -276,7 +284,7 @@ def _parse(data: bytes) -> dict:
         raise InvalidInput(N_("This file is in version {found} of the format, and this "
                               "Fabrique reads version {known}: update Fabrique to import "
                               "it."), found=str(document.get("version")), known=VERSION)
-    if document["version"] == 1:
+    if document["version"] < VERSION:
         document = _upgrade(document)
     try:
         Document.model_validate(document)
@@ -303,8 +311,10 @@ def _default(column) -> tuple[bool, Any]:
 
 
 def _upgrade(document: dict) -> dict:
-    """Bring a version-1 file to version 2: the tables version 2 added (the porteurs'
-    projects) are empty, and a column added since (a workshop's mode, a phase's focus, a
+    """Bring a file of an older version to version 3: the tables added since (the
+    porteurs' projects in version 2, the diagnostics and levels of the relation with the
+    collectivité in version 3) are empty, and a column added since (a workshop's mode, a
+    phase's focus, an action's lever, a
     participant's consent to be named…) takes its default, as a migration gives it to the
     rows already in a database. A column version 1 did not know and that has no default
     stays missing, and the file is refused naming it."""
@@ -325,7 +335,7 @@ def _upgrade(document: dict) -> dict:
                 fills[column.name] = value
         tables[part.name] = [{**{k: v for k, v in fills.items() if k not in row}, **row}
                              if isinstance(row, dict) else row for row in rows]
-    return {**document, "version": 2, "tables": tables}
+    return {**document, "version": VERSION, "tables": tables}
 
 
 def _coerce(part: Part, name: str, value: Any) -> Any:
@@ -444,6 +454,6 @@ def _insert_all(session: Session, tables: dict[str, list[dict]], user_id: int | 
     return count
 
 
-# python -m core.services.transfer > data/schemas/collective-v2.schema.json
+# python -m core.services.transfer > data/schemas/collective-v3.schema.json
 if __name__ == "__main__":
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))

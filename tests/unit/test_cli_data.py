@@ -84,10 +84,10 @@ def test_a_collective_moves_to_another_instance(other_sqlite, db_url, tmp_path, 
 def test_import_refusals_say_what_is_wrong(sqlite_url, tmp_path, templates):
     laptop(sqlite_url, templates)
     broken = tmp_path / "broken.json"
-    broken.write_text('{"format": "fabrique-collective", "version": 3, "tables": {}}')
+    broken.write_text('{"format": "fabrique-collective", "version": 4, "tables": {}}')
     refused = run(sqlite_url, tmp_path, "import", str(broken))
     assert refused.returncode == 2
-    assert "version 3 of the format" in refused.stderr and "reads version 2" in refused.stderr
+    assert "version 4 of the format" in refused.stderr and "reads version 3" in refused.stderr
     broken.write_text('{"format": "fabrique-collective", "vers')
     refused = run(sqlite_url, tmp_path, "import", str(broken))
     assert refused.returncode == 2 and "not valid JSON" in refused.stderr

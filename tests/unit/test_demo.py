@@ -18,7 +18,7 @@ from core.models import (
     WorkshopMode,
     WorkshopStatus,
 )
-from core.services import phases, projects, synthesis
+from core.services import phases, projects, relation, synthesis
 from core.settings import PROJECT_ROOT
 from launch.demo import demo_files, load_demo
 
@@ -45,7 +45,9 @@ def test_demo_loads_once_with_the_whole_journey(session, templates, admin):
     assert ready.status == WorkshopStatus.DRAFT and len(ready.join_code) == 6
     # The workshop to run goes through every phase of the Outille-toi format, to the end.
     kinds = [p.kind for p in phases.phases_of(session, ready.id)]
-    assert set(kinds) >= {p.kind for p in templates.formats["soiree-2h"].phases}
+    # (the diagnostic of the relation with the collectivité: the earlier evening's, below)
+    assert set(kinds) >= {p.kind for p in templates.formats["soiree-2h"].phases} - {
+        PhaseKind.DIAGNOSTIC}
     assert kinds[-2:] == [PhaseKind.FORMALISE, PhaseKind.NEXT_STEPS]
     # The earlier evening has what a synthesis and "since the last session" show.
     assert earlier.status == WorkshopStatus.ENDED and earlier.results_revealed
@@ -57,7 +59,15 @@ def test_demo_loads_once_with_the_whole_journey(session, templates, admin):
     assert found.projects and "café éphémère" in dict(found.projects[0].sections)[
         "Le premier test « par le faire »"]
     assert [(a.who, a.status) for a in found.actions][0] == ("Josiane", "En cours")
-    assert len(found.actions) == 4
+    assert len(found.actions) == 6
+    # Its diagnostic: the café at "observation", two levers made steps under way.
+    canvas_id = session.exec(select(Canvas.id).where(Canvas.workshop_id == earlier.id)).one()
+    seen = relation.relation(session=session, actor=admin, canvas_id=canvas_id,
+                             templates=templates)
+    assert seen.level == "observation" and "maire" in seen.history[0].note
+    assert sorted((a.lever, a.status) for a in seen.levers_chosen) == [
+        ("collectivite:articuler-politiques", "doing"),
+        ("collectivite:ecosysteme-local", "doing")]
 
 
 def test_the_demo_incubator_follows_eight_porteurs(session, templates, admin):

@@ -35,7 +35,7 @@ def test_phases_move_everyone_and_participants_follow(session, facilitator, work
     phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
     marc = join(session, workshop, "Marc")
     state = phases.live_state(session=session, actor=marc, workshop_id=workshop.id)
-    assert (state.index, state.phase.kind, state.phases) == (0, "welcome", 8)
+    assert (state.index, state.phase.kind, state.phases) == (0, "welcome", 9)
     revision = state.revision
     phases.next_phase(session=session, actor=facilitator, workshop_id=workshop.id)
     state = phases.live_state(session=session, actor=marc, workshop_id=workshop.id)
@@ -149,7 +149,7 @@ def test_the_agenda_can_be_reordered_shortened_and_extended(session, facilitator
                                                          title="Pot de clôture", duration_min=20))
     assert phases.phases_of(session, workshop.id)[-1].id == added.id
     phases.remove_phase(session=session, actor=facilitator, phase_id=added.id)
-    assert [p.position for p in phases.phases_of(session, workshop.id)] == list(range(8))
+    assert [p.position for p in phases.phases_of(session, workshop.id)] == list(range(9))
     phases.start(session=session, actor=facilitator, workshop_id=workshop.id)
     running = phases.current_phase(session, workshop)
     with pytest.raises(InvalidInput):

@@ -57,13 +57,14 @@ from core.services import (
     participants,
     phases,
     projects,
+    relation,
     scoring,
     workshops,
 )
 from tests.conftest import join, make_user
 
 # Scenes: the phase the workshop is in (what participants may write on).
-EXPLORE, SCORE, NEXT_STEPS = "explore", "score", "next_steps"
+EXPLORE, SCORE, NEXT_STEPS, DIAGNOSTIC = "explore", "score", "next_steps", "diagnostic"
 
 
 @dataclass
@@ -135,6 +136,27 @@ CASES: dict[str, tuple[Act, str, T]] = {
         "action_in": inputs.ActionUpdate(what="Voir la maire")}),
     "actions.workshop_actions": (Act.SEE_ACTIONS, EXPLORE,
                                  lambda w: {"workshop_id": w.workshop}),
+    # where a project stands with its collectivité
+    "relation.answer": (Act.ANSWER_DIAGNOSTIC, DIAGNOSTIC, lambda w: {
+        "workshop_id": w.workshop, "signs": ["curiosite"], "level": "",
+        "templates": w.templates}),
+    "relation.answers_together": (Act.SEE_DIAGNOSTIC, DIAGNOSTIC, lambda w: {
+        "workshop_id": w.workshop, "templates": w.templates}),
+    "relation.diagnostic": (Act.SEE, DIAGNOSTIC, lambda w: {
+        "workshop_id": w.workshop, "templates": w.templates}),
+    "relation.reveal": (Act.FACILITATE, DIAGNOSTIC, lambda w: {"workshop_id": w.workshop}),
+    "relation.set_subject": (Act.FACILITATE, DIAGNOSTIC, lambda w: {
+        "workshop_id": w.workshop, "canvas_id": w.canvas}),
+    "relation.record_level": (Act.RECORD_LEVEL, EXPLORE, lambda w: {
+        "canvas_id": w.canvas, "level": "observation", "note": "Curieux",
+        "templates": w.templates}),
+    "relation.relation": (Act.READ_CANVAS, EXPLORE, lambda w: {
+        "canvas_id": w.canvas, "templates": w.templates}),
+    "relation.choose_levers": (Act.CHOOSE_LEVER, EXPLORE, lambda w: {
+        "canvas_id": w.canvas, "workshop_id": w.workshop, "templates": w.templates,
+        "picks": [inputs.LeverPick(lever="coordination")]}),
+    "relation.moves_since": (Act.SEE_ACTIONS, EXPLORE, lambda w: {
+        "collective_id": w.collective, "since": utcnow() - timedelta(days=1)}),
     # canvases, their comments and links
     "canvas_comments.add_comment": (Act.COMMENT_CANVAS, EXPLORE, lambda w: {
         "canvas_id": w.canvas, "section_key": "modele", "templates": w.templates,
@@ -321,6 +343,14 @@ PROJECT_CASES: dict[str, tuple[Act, str, T]] = {
             "workshop_id": w.projects_workshop, "focus": ("besoin",)}),
         "projects.set_followup": (Act.MANAGE_COLLECTIVE, lambda w: {
             "project_id": w.project, "followup_in": inputs.FollowUp(stage="testing")}),
+        "relation.record_level": (Act.RECORD_LEVEL, lambda w: {
+            "canvas_id": w.project_canvas, "level": "defiance", "note": "",
+            "templates": w.templates}),
+        "relation.choose_levers": (Act.CHOOSE_LEVER, lambda w: {
+            "canvas_id": w.project_canvas, "workshop_id": w.projects_workshop,
+            "templates": w.templates, "picks": [inputs.LeverPick(lever="premiere-action")]}),
+        "relation.relation": (Act.READ_CANVAS, lambda w: {
+            "canvas_id": w.project_canvas, "templates": w.templates}),
     }.items()
 }
 # Facilitator-only services of a projects workshop, the same as board's right: walked once.
@@ -492,8 +522,8 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
     board = scoring.scoring_board(session=session, actor=owner, workshop_id=wid)
     phases.open_scoring(session=session, actor=owner, workshop_id=wid)
     phases.reveal_results(session=session, actor=owner, workshop_id=wid)
-    go({EXPLORE: PhaseKind.EXPLORE, SCORE: PhaseKind.SCORE,
-        NEXT_STEPS: PhaseKind.NEXT_STEPS}.get(scene, PhaseKind.EXPLORE))
+    go({EXPLORE: PhaseKind.EXPLORE, SCORE: PhaseKind.SCORE, NEXT_STEPS: PhaseKind.NEXT_STEPS,
+        DIAGNOSTIC: PhaseKind.DIAGNOSTIC}.get(scene, PhaseKind.EXPLORE))
     if scene == SCORE:  # moving to the phase again keeps the vote as it was: open
         row = session.get(Workshop, wid)
         assert row.scoring_state == "open" and row.results_revealed
@@ -580,7 +610,7 @@ def _function(name: str) -> Callable[..., Any]:
 
 # The facts of each scene, as the test set them up (not read back through the services).
 PHASE_OF_SCENE = {EXPLORE: PhaseKind.EXPLORE, SCORE: PhaseKind.SCORE,
-                  NEXT_STEPS: PhaseKind.NEXT_STEPS}
+                  NEXT_STEPS: PhaseKind.NEXT_STEPS, DIAGNOSTIC: PhaseKind.DIAGNOSTIC}
 BOARD_OF_ACT = {Act.WRITE_CARD: CardKind.NEED, Act.SUPPORT: CardKind.NEED,
                 Act.PROPOSE_ACTION: ACTION_BOARD, Act.TAKE_ACTION: ACTION_BOARD,
                 Act.EDIT_ACTION: ACTION_BOARD}
@@ -589,7 +619,8 @@ OWN = {"actions.delete_action", "actions.update_action", "actions.set_status",
        "cards.delete_card", "cards.update_card"}
 # A collective's things across its workshops: a workshop's participant is not one of its
 # members (they see their own workshop's); the collective's links and facilitators are.
-COLLECTIVE_WIDE = {"actions.changes_since", "actions.collective_actions", "actions.sessions"}
+COLLECTIVE_WIDE = {"actions.changes_since", "actions.collective_actions", "actions.sessions",
+                   "relation.moves_since"}
 
 
 PROJECT_PEOPLE = (Who.PORTEUR, Who.PARTNER, Who.OTHER_PROJECT)
@@ -624,7 +655,7 @@ def _expected_on_project(act: Act, who: Who, scene: str, stage: Stage) -> bool:
     return decide(who, act, where) is None
 
 
-@pytest.mark.parametrize("scene", [EXPLORE, SCORE, NEXT_STEPS, PAIRS, FORMALISE])
+@pytest.mark.parametrize("scene", [EXPLORE, SCORE, NEXT_STEPS, DIAGNOSTIC, PAIRS, FORMALISE])
 def test_rights_matrix(sqlite_url, templates, scene):
     engine = get_engine(sqlite_url, write=True)
     outcomes: Counter[str] = Counter()

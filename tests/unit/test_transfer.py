@@ -54,8 +54,9 @@ from core.services import transfer
 from core.settings import PROJECT_ROOT
 from tests.conftest import make_user
 
-SCHEMA = PROJECT_ROOT / "data" / "schemas" / "collective-v2.schema.json"
+SCHEMA = PROJECT_ROOT / "data" / "schemas" / "collective-v3.schema.json"
 SCHEMA_V1 = PROJECT_ROOT / "data" / "schemas" / "collective-v1.schema.json"  # as it was
+SCHEMA_V2 = PROJECT_ROOT / "data" / "schemas" / "collective-v2.schema.json"  # as it was
 NASTY = ["=SOMME(A1:A9)", "+33 6 12", "-", "@maire", "Ünïcödé 🌻 ‮", "a\u0301e\u0300",
          "日本語のテキスト", "\"guillemets\" ; virgule, tab\tfin", "ligne\nsuivante", "é" * 40]
 TEXT = st.one_of(st.sampled_from(NASTY), st.text(
@@ -312,10 +313,16 @@ def test_the_demo_collective_moves_whole(db_url, other_sqlite, slug):
         assert sizes["comment"] == 4 and sizes["canvas_revision"] > 30
 
 
-def _as_version_1(document: dict) -> dict:
-    """The document as Fabrique wrote it before version 2: without the tables and columns
-    version 2 added (read from the version-1 schema, kept in data/schemas/)."""
-    known = json.loads(SCHEMA_V1.read_text(encoding="utf-8"))["$defs"]
+def row_def_kinds(known: dict) -> list[str]:
+    """The phase kinds a schema knows."""
+    return known["AgendaPhaseRow"]["properties"]["kind"]["enum"]
+
+
+def _as_version(document: dict, version: int) -> dict:
+    """The document as Fabrique wrote it in an older ``version``: without the tables and
+    columns added since (read from that version's schema, kept in data/schemas/)."""
+    schema = {1: SCHEMA_V1, 2: SCHEMA_V2}[version]
+    known = json.loads(schema.read_text(encoding="utf-8"))["$defs"]
     tables = {}
     for part in transfer.PARTS:
         row_def = known.get(f"{part.model.__name__}Row")
@@ -323,12 +330,18 @@ def _as_version_1(document: dict) -> dict:
             continue
         tables[part.name] = [{k: v for k, v in row.items() if k in row_def["properties"]}
                              for row in document["tables"][part.name]]
-    return {**document, "version": 1, "tables": tables}
+    # A phase kind added since is what the migration makes it for an older schema.
+    for row in tables["agenda_phase"]:
+        if row["kind"] not in row_def_kinds(known):
+            row["kind"] = "exchange"
+    return {**document, "version": version, "tables": tables}
 
 
-def test_a_version_1_file_is_still_imported(db_url, other_sqlite):
-    """A file exported before the porteurs' projects: read as version 2, its new columns
-    given their defaults, nothing else changed."""
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_is_still_imported(db_url, other_sqlite, version):
+    """A file exported before the porteurs' projects (version 1) or before the relation
+    with the collectivité (version 2): read as version 3, its new columns given their
+    defaults, nothing else changed."""
     import jsonschema
 
     from core.settings import Settings
@@ -339,18 +352,21 @@ def test_a_version_1_file_is_still_imported(db_url, other_sqlite):
             Session(get_engine(db_url, write=True), expire_on_commit=False) as target:
         demo = source.execute(select(Collective.id).where(
             Collective.slug == "demo-miallet")).scalar_one()
-        old = _as_version_1(transfer.export_collective(session=source, actor=_admin(source),
-                                                       collective_id=demo))
-        jsonschema.validate(json.loads(transfer.dumps(old)),
-                            json.loads(SCHEMA_V1.read_text(encoding="utf-8")))
+        old = _as_version(transfer.export_collective(session=source, actor=_admin(source),
+                                                     collective_id=demo), version)
+        jsonschema.validate(json.loads(transfer.dumps(old)), json.loads(
+            (SCHEMA_V1 if version == 1 else SCHEMA_V2).read_text(encoding="utf-8")))
         imported = transfer.import_collective(session=target, actor=_admin(target),
                                               data=transfer.dumps(old))
         again = transfer.export_collective(session=target, actor=_admin(target),
                                            collective_id=imported.collective_id)
-    assert canonical(_as_version_1(again)) == canonical(old)
-    assert {w["mode"] for w in again["tables"]["workshop"]} == {"collective"}
-    assert {p["named_in_synthesis"] for p in again["tables"]["participant"]} == {False}
-    assert again["tables"]["project"] == [] and again["version"] == 2
+    assert canonical(_as_version(again, version)) == canonical(old)
+    assert {a["lever"] for a in again["tables"]["action"]} == {""}
+    assert again["tables"]["relation_level"] == [] and again["version"] == 3
+    if version == 1:
+        assert {w["mode"] for w in again["tables"]["workshop"]} == {"collective"}
+        assert {p["named_in_synthesis"] for p in again["tables"]["participant"]} == {False}
+        assert again["tables"]["project"] == []
 
 
 def test_the_same_file_twice_is_imported_once(session, facilitator, workshop):
@@ -423,7 +439,7 @@ def test_the_schema_file_is_the_format_and_exports_follow_it(session, facilitato
 
     assert json.loads(SCHEMA.read_text(encoding="utf-8")) == transfer.json_schema(), (
         "the format changed: bump VERSION if old files no longer fit, then "
-        "python -m core.services.transfer > data/schemas/collective-v2.schema.json")
+        "python -m core.services.transfer > data/schemas/collective-v3.schema.json")
     document = json.loads(transfer.dumps(transfer.export_collective(
         session=session, actor=facilitator, collective_id=workshop.collective_id)))
     jsonschema.validate(document, json.loads(SCHEMA.read_text(encoding="utf-8")))
