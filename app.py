@@ -58,11 +58,13 @@ else:
         pages = screens.navigation({
             # "Chacun son projet": no boards of cards, the porteurs' projects instead.
             _("Workshop"): (screens.HOME, screens.FACILITATE, screens.PROJECTOR,
-                            screens.CANVAS, screens.NEXT_STEPS, screens.SYNTHESIS,
-                            screens.FOLLOWUP) if identity.in_projects_workshop(actor) else
+                            screens.CANVAS, screens.RELATION, screens.NEXT_STEPS,
+                            screens.SYNTHESIS, screens.FOLLOWUP)
+            if identity.in_projects_workshop(actor) else
             (screens.HOME, screens.FACILITATE, screens.PROJECTOR, screens.EXPLORE,
              screens.IDEAS, screens.GROUP, screens.SCORE, screens.RESULTS, screens.CANVAS,
-             screens.NEXT_STEPS, screens.SYNTHESIS, screens.FOLLOWUP, screens.IMPORT_CARDS),
+             screens.RELATION, screens.NEXT_STEPS, screens.SYNTHESIS, screens.FOLLOWUP,
+             screens.IMPORT_CARDS),
             _("Settings"): (screens.ACCOUNT, screens.USERS) if user and user.is_admin
             else (screens.ACCOUNT,),
         })
@@ -74,9 +76,10 @@ else:
         own = identity.in_projects_workshop(actor)
         pages = screens.navigation(
             {_("Workshop"): (screens.WORKSHOP, screens.CANVAS, screens.EXCHANGE,
-                             screens.NEXT_STEPS) if own else
+                             screens.RELATION, screens.NEXT_STEPS) if own else
              (screens.WORKSHOP, screens.EXPLORE, screens.IDEAS, screens.GROUP,
-              screens.SCORE, screens.RESULTS, screens.CANVAS, screens.NEXT_STEPS)},
+              screens.SCORE, screens.RESULTS, screens.CANVAS, screens.RELATION,
+              screens.NEXT_STEPS)},
             # Someone who just joined, or opens the join link again, is in their workshop.
             stand_ins={screens.LOGIN: screens.LOGIN})
     else:

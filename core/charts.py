@@ -157,3 +157,27 @@ def dots(totals: Sequence[tuple[int, int, int | None]], titles: dict[int, str],
     labels = bars.mark_text(align="left", dx=6, fontSize=FONT, fontWeight="bold").encode(
         text="dots:Q")
     return _style((bars + labels).properties(height=max(120, 48 * len(data))), lang)
+
+
+def scale(labels: Sequence[str], counts: Sequence[int], agreed: int | None,
+          lang: str) -> Chart:
+    """Bar chart of a gradient's scale, lowest level at the top: how many said each level,
+    the level agreed in the darker colour (named in each bar's description too)."""
+    agreed_word = translate(lang, N_("agreed"))
+    data = pd.DataFrame([{"level": label, "people": count,
+                          "agreed": agreed_word if i == agreed else ""}
+                         for i, (label, count) in enumerate(zip(labels, counts, strict=True))])
+    data["label"] = [f"{row.level}: {row.people}" + (f" ({agreed_word})" if row.agreed else "")
+                     for row in data.itertuples(index=False)]
+    bars = alt.Chart(data).mark_bar().encode(
+        description=alt.Description("label:N"),
+        x=alt.X("people:Q", title=translate(lang, N_("People")),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("level:N", sort=list(labels), title=None),
+        color=alt.condition(alt.datum.agreed != "", alt.value("#b03a0a"),
+                            alt.value("#f0a27a")),
+        tooltip=["level", "people"],
+    )
+    text = bars.mark_text(align="left", dx=6, fontSize=FONT, fontWeight="bold").encode(
+        text="people:Q", color=alt.value("#212529"))
+    return _style((bars + text).properties(height=48 * len(labels)), lang)

@@ -20,6 +20,7 @@ from core.services import (
     canvas_links,
     canvases,
     projects,
+    relation,
     scoring,
     workshops,
 )
@@ -43,6 +44,7 @@ from ui import (
     startup,
 )
 from ui import projects as project_panel
+from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, moment_label, ngettext
 from ui.workshop_screen import open_workshop_screen
 
@@ -397,7 +399,22 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
                          when=moment_label(latest.created_at, year=False)))
         if section.evidence == "actions":
             project_actions(cid)
+        if section.key == relation_panel.gradient().section:
+            relation_line(cid)
         comment_thread(cid, section, comments)
+
+
+def relation_line(cid: int) -> None:
+    """Where the project stands with its collectivité, and its path (pages/relation.py)."""
+    seen = calls.read(relation.relation, canvas_id=cid, templates=templates)
+    if not seen.level:
+        return
+    gradient = relation_panel.gradient()
+    st.caption(":material/account_balance: " + _(
+        "Relationship with the local authority: {level}",
+        level=relation_panel.level_label(gradient, seen.level))
+        + (" — " + _("its path: {path}", path=relation_panel.path_text(gradient, seen))
+           if len(seen.path()) > 1 else ""))
 
 
 def project_actions(cid: int) -> None:

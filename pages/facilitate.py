@@ -22,6 +22,7 @@ KINDS = {
     PhaseKind.GROUP: N_("Group"), PhaseKind.SCORE: N_("Score"),
     PhaseKind.FORMALISE: N_("Formalise"), PhaseKind.NEXT_STEPS: N_("Next steps"),
     PhaseKind.EXCHANGE: N_("Open discussion"), PhaseKind.PAIRS: N_("Swapping views"),
+    PhaseKind.DIAGNOSTIC: N_("And the local authority?"),
 }
 TABLE_EVERY_SECONDS = 1.0  # a raised hand shows on the table within this (and a query)
 ACTIVE_WITHIN = timedelta(seconds=90)

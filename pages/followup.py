@@ -16,6 +16,7 @@ from core.services import projects
 from core.services.projects import STAGE_LABELS
 from ui import calls, identity, legacy_guard, startup
 from ui import projects as project_panel
+from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, ngettext
 
 legacy_guard.page_setup()
@@ -54,13 +55,17 @@ query_col.text_input(_("Search"), key="fu_query", max_chars=80,
                      placeholder=_("A project, a name…"))
 
 st.subheader(ngettext("{n} project", "{n} projects", len(found.rows)))
-by_commune, by_stage = st.columns(2)
+by_commune, by_stage, by_level = st.columns(3)
 by_commune.dataframe([{_("Commune"): c or _("(not given)"), _("Projects"): n}
                       for c, n in found.by_commune], hide_index=True, width="stretch",
                      key="fu_by_commune")
 by_stage.dataframe([{_("Stage"): _(STAGE_LABELS[ProjectStage(s)]), _("Projects"): n}
                     for s, n in found.by_stage], hide_index=True, width="stretch",
                    key="fu_by_stage")
+gradient = relation_panel.gradient()
+by_level.dataframe([{_("With the local authority"): relation_panel.level_label(gradient, k),
+                     _("Projects"): n} for k, n in found.by_level],
+                   hide_index=True, width="stretch", key="fu_by_level")
 
 # A day's label made once per day (thousands of rows share a few dozen days).
 day = functools.lru_cache(maxsize=None)(date_label)

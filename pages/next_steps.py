@@ -15,10 +15,11 @@ from core import inputs, policy
 from core.i18n import N_
 from core.models import ActionStatus, WorkshopStatus
 from core.policy import ACTION_BOARD, Act, Where
-from core.services import actions, canvas_links, canvases, participants
+from core.services import actions, canvas_links, canvases, participants, relation
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
 from ui import calls, client_keys, downloads, identity, legacy_guard, live, render, startup
+from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, moment_label
 from ui.workshop_screen import open_workshop_screen
 
@@ -330,6 +331,15 @@ def since_last_session() -> None:
             if changed:
                 st.html(render.line(_("Canvas “{title}”: {n} sections changed",
                                       title=canvas.title, n=len(changed)), bold=True))
+        gradient = relation_panel.gradient()
+        for move in calls.read(relation.moves_since, collective_id=collective_id, since=since):
+            st.html(render.line(_(
+                "“{title}” with the local authority: {before} → {level}", title=move.title,
+                before=relation_panel.level_label(gradient, move.before),
+                level=relation_panel.level_label(gradient, move.level)), bold=True,
+                icon_name="account_balance"))
+            st.text(f"{date_label(move.created_at)} · {move.author or '—'}"
+                    + (f" · {move.note}" if move.note else ""))
 
 
 # --- the page ------------------------------------------------------------------------------

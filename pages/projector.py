@@ -4,12 +4,13 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 import streamlit as st
 
 from core.models import CardKind, PhaseKind, VoteMode, WorkshopStatus
-from core.services import actions, canvases, cards, clusters, projects, scoring
+from core.services import actions, canvases, cards, clusters, projects, relation, scoring
 from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
 from core.templates import NO_THEME_COLOR
 from ui import calls, legacy_guard, links, live, render, startup
+from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, ngettext, number
 from ui.workshop_screen import open_workshop_screen
 
@@ -37,7 +38,8 @@ def header(state: LiveState) -> str:
 
 def wall(state: LiveState) -> str:
     """Return what the room looks at in this phase (redrawn live)."""
-    key: tuple = (state.revision, state.index, state.status, state.results_revealed, lang())
+    key: tuple = (state.revision, state.index, state.status, state.results_revealed,
+                  state.answers_revealed, lang())
     if state.phase is not None and state.phase.kind == PhaseKind.FORMALISE:
         # Canvas saves do not move the boards' revision: follow the canvases themselves.
         key += calls.read(canvases.workshop_stamp, workshop_id=workshop_id)
@@ -154,6 +156,8 @@ def wall_html(state: LiveState) -> list[str]:
         if phase.instructions:
             blocks.append(render.projector_text(phase.instructions, small=True))
         blocks += actions_wall()
+    elif phase.kind == PhaseKind.DIAGNOSTIC:
+        blocks += diagnostic_wall()
     else:
         blocks.append(render.projector_text(phase.instructions or phase.title))
     return blocks
@@ -175,6 +179,8 @@ def projects_wall(state: LiveState) -> list[str]:
             blocks.append(render.projector_cards(_("Pairs"), "#1864ab", [
                 " ↔ ".join(", ".join(p.members) for p in group) for group in made.groups]))
         return blocks
+    if phase.kind == PhaseKind.DIAGNOSTIC:
+        return blocks + diagnostic_wall()
     if phase.kind != PhaseKind.FORMALISE or not state.focus:
         return blocks or [render.projector_text(phase.title)]
     shown = calls.read(projects.wall, workshop_id=workshop_id, focus=state.focus)
@@ -195,6 +201,37 @@ def projects_wall(state: LiveState) -> list[str]:
         blocks.append(render.projector_sections(
             shown.featured.pitch, written or [(_("Nothing written yet"), "")],
             _("shown with its porteurs' agreement")))
+    return blocks
+
+
+def diagnostic_wall() -> list[str]:
+    """"Et la collectivité ?": the question and how many answered; once revealed, how many
+    said each level of the scale, how far apart, the signs most recognised — never who."""
+    found = calls.read(relation.diagnostic, workshop_id=workshop_id, templates=templates)
+    if found is None:
+        return []
+    gradient = relation_panel.gradient(found.gradient_key)
+    blocks = []
+    if found.subject:
+        blocks.append(render.projector_text(found.subject))
+    if not found.revealed or found.tally is None:
+        blocks.append(render.projector_text(gradient.question(lang()), small=True))
+        blocks.append(render.projector_text(_("{done} / {total} have answered",
+                                              done=found.answered, total=found.present)))
+        return blocks
+    counts = [found.tally.counts[level.key] for level in gradient.levels]
+    best = max(counts) or 1
+    blocks.append(render.projector_ranking(gradient.name(lang()), [
+        (position, level.label(lang()), ngettext("{n} person", "{n} people", n), n / best)
+        for position, (level, n) in enumerate(zip(gradient.levels, counts, strict=True),
+                                              start=1)]))
+    blocks.append(render.projector_text(_(
+        "How far apart: {spread} level (0: everyone said the same level).",
+        spread=number(found.tally.spread or 0.0, 1)), small=True))
+    if found.tally.signs:
+        blocks.append(render.projector_cards(_("Signs most recognised"), "#b03a0a", [
+            f"{relation.sign_text(gradient, key, lang())} ({n})"
+            for key, n in found.tally.signs[:3]], count=False))
     return blocks
 
 

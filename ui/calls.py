@@ -58,8 +58,14 @@ def call(service: Callable[..., T], /, *, defer_error: str | None = None,
 def _built(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Validate the forms among ``kwargs`` (``inputs.typed``), inside the caller's refusal
     handling: a text too long is a message, not a traceback."""
-    return {name: value.build() if isinstance(value, inputs.Typed) else value
-            for name, value in kwargs.items()}
+    def built(value: Any) -> Any:
+        if isinstance(value, inputs.Typed):
+            return value.build()
+        if isinstance(value, list):  # several forms at once (levers chosen together)
+            return [built(item) for item in value]
+        return value
+
+    return {name: built(value) for name, value in kwargs.items()}
 
 
 def show_deferred_error(slot: str) -> None:

@@ -139,7 +139,7 @@ def _touch_participant() -> None:
 def structure(state: LiveState) -> tuple:
     """Return what, when it changes, changes the page itself (not only its live content)."""
     return (state.status, state.index, state.scoring_state, state.results_revealed,
-            state.phase.locked if state.phase is not None else None)
+            state.phase.locked if state.phase is not None else None, state.answers_revealed)
 
 
 MOVED_ON_KEY = "fab-moved-on"  # the link to the current step, on a page people stay on

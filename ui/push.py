@@ -56,7 +56,8 @@ LEFT_PAGE_SECONDS = 1.5  # a field's commit naming the page just left, within th
 def moment(state: LiveState) -> tuple:
     """Return what, when it changes, a phone must see at once (not the clock's tick)."""
     return (state.status, state.index, state.scoring_state, state.results_revealed,
-            state.phase.locked if state.phase is not None else None, state.paused)
+            state.phase.locked if state.phase is not None else None, state.paused,
+            state.answers_revealed)
 
 
 def _end(state: LiveState, now: float) -> float | None:

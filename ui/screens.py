@@ -54,6 +54,8 @@ RESULTS = Screen("pages/results.py", N_("Results"), ":material/leaderboard:", "r
 CANVAS = Screen("pages/canvas.py", N_("Formalise"), ":material/description:", "canvas")
 NEXT_STEPS = Screen("pages/next_steps.py", N_("Next steps"), ":material/stairs:", "next_steps")
 EXCHANGE = Screen("pages/exchange.py", N_("Swapping views"), ":material/forum:", "exchange")
+RELATION = Screen("pages/relation.py", N_("And the local authority?"),
+                  ":material/account_balance:", "relation")
 FOLLOWUP = Screen("pages/followup.py", N_("Porteurs' follow-up"), ":material/monitoring:",
                   "followup")
 SYNTHESIS = Screen("pages/synthesis.py", N_("Synthesis"), ":material/receipt_long:", "synthesis")
@@ -63,7 +65,8 @@ ACCOUNT = Screen("pages/account.py", N_("My account"), ":material/person:", "acc
 USERS = Screen("pages/users.py", N_("Accounts"), ":material/admin_panel_settings:", "users")
 
 ALL = (LOGIN, JOIN, HOME, FACILITATE, PROJECTOR, WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE,
-       RESULTS, CANVAS, EXCHANGE, NEXT_STEPS, SYNTHESIS, FOLLOWUP, IMPORT_CARDS, ACCOUNT, USERS)
+       RESULTS, CANVAS, EXCHANGE, RELATION, NEXT_STEPS, SYNTHESIS, FOLLOWUP, IMPORT_CARDS,
+       ACCOUNT, USERS)
 
 # Where participants are taken during each kind of phase (the others: the workshop page).
 PHASE_SCREENS: dict[str, Screen] = {
@@ -73,13 +76,14 @@ PHASE_SCREENS: dict[str, Screen] = {
     PhaseKind.SCORE: SCORE,
     PhaseKind.FORMALISE: CANVAS,
     PhaseKind.PAIRS: EXCHANGE,
+    PhaseKind.DIAGNOSTIC: RELATION,
     PhaseKind.NEXT_STEPS: NEXT_STEPS,
 }
 
 # The screens a participant works in; a visitor opening one of their addresses is asked to
 # join (a personal link no longer valid, a phone that left the workshop).
 PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, EXCHANGE,
-                       NEXT_STEPS)
+                       RELATION, NEXT_STEPS)
 START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the default page there)
 DRAWN_BY_KEY = "_drawn_by"  # this run's addresses drawn by another screen's file
 SHOWN_KEY = "_shown_address"  # the address this run draws (app.py, from st.navigation)

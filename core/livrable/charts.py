@@ -7,7 +7,7 @@ import json
 import time
 
 from core import charts
-from core.services.synthesis import ScoringBlock, Synthesis
+from core.services.synthesis import RelationBlock, ScoringBlock, Synthesis
 
 RENDER_SECONDS: list[float] = []  # time spent drawing, for the bench
 
@@ -22,6 +22,20 @@ def ranking_png(synthesis: Synthesis, block: ScoringBlock, *,
 
     started = time.perf_counter()
     spec = json.loads(charts.ranking(block.results, block.titles, synthesis.lang).to_json())
+    if font is not None:
+        spec.setdefault("config", {})["font"] = font
+    png = vl_convert.vegalite_to_png(json.dumps(spec), scale=2)
+    RENDER_SECONDS.append(time.perf_counter() - started)
+    return png
+
+
+def scale_png(synthesis: Synthesis, block: RelationBlock, *, font: str | None = None) -> bytes:
+    """Return a project's diagnostic on the gradient's scale as a PNG (see ``charts.scale``)."""
+    import vl_convert
+
+    started = time.perf_counter()
+    spec = json.loads(charts.scale(block.scale, block.counts, block.level,
+                                   synthesis.lang).properties(width=420).to_json())
     if font is not None:
         spec.setdefault("config", {})["font"] = font
     png = vl_convert.vegalite_to_png(json.dumps(spec), scale=2)

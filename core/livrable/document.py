@@ -30,7 +30,7 @@ from core.livrable.text import (
 )
 from core.livrable.typography import typeset
 from core.scoring_math import DISAGREEMENT_FLAG
-from core.services.synthesis import ScoringBlock, Synthesis
+from core.services.synthesis import RelationBlock, ScoringBlock, Synthesis
 
 Align = Literal["left", "right", "center"]
 
@@ -68,7 +68,16 @@ class Chart:
     alt: str
 
 
-Block = Heading | Para | Bullets | Table | Chart
+@dataclass(frozen=True)
+class ScaleChart:
+    """A project's diagnostic on the gradient's scale (the table beside it holds the
+    figures: readers without the image lose nothing)."""
+
+    block: RelationBlock
+    alt: str
+
+
+Block = Heading | Para | Bullets | Table | Chart | ScaleChart
 
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
 
@@ -235,6 +244,8 @@ def body(s: Synthesis) -> list[Block]:
                         if text.strip():
                             out.append(Heading(typeset(title_, lang), 3))
                             out.extend(rich(text, lang))
+        elif section == "relation":
+            out.extend(_relation(s))
         elif section == "actions":
             for project_name, steps in actions_by_project(s):
                 out.append(Heading(typeset(project_name, lang), 2))
@@ -242,4 +253,61 @@ def body(s: Synthesis) -> list[Block]:
                     tuple(typeset(h, lang) for h in action_headers(s)),
                     tuple(tuple(typeset(c, lang) for c in action_cells(s, a)) for a in steps),
                     ("left", "left", "left", "left", "left"), (3.2, 1.6, 1.3, 1.9, 1.9)))
+    return out
+
+
+def _number(s: Synthesis, value: float) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if s.lang == "fr" else text
+
+
+def _relation(s: Synthesis) -> list[Block]:
+    """Where each project stands with its local authority: the level agreed and its path,
+    the room's answers on the scale (chart and table), how far apart, the signs recognised,
+    the levers chosen and their steps."""
+    lang = s.lang
+    out: list[Block] = []
+    for block in s.relations:
+        out.append(Heading(typeset(block.project, lang), 2))
+        if block.level is not None:
+            out.append(Para(typeset(t(s, N_("Level agreed: {level}."),
+                                      level=block.scale[block.level]), lang), "strong"))
+            if block.note:
+                out.append(Para(typeset(block.note, lang), "note"))
+        if len(block.path) > 1:
+            out.append(Para(typeset(t(s, N_("Its path: {path}."), path=" → ".join(
+                f"{name} ({day(s, when)})" for name, when in block.path)), lang)))
+        elif block.path:
+            out.append(Para(typeset(t(s, N_("Recorded on {day}."), day=day(s, block.path[0][1])),
+                                    lang), "note"))
+        if block.answered:
+            porteurs = not block.signs and block.level is None and not block.path
+            counted = t(s, N_("Projects")) if porteurs else t(s, N_("People"))
+            summary = ", ".join(f"{name} {n}" for name, n in zip(block.scale, block.counts,
+                                                                  strict=True))
+            out.append(ScaleChart(block, typeset(t(s, N_("{counted} at each level: {summary}."),
+                                                   counted=counted, summary=summary), lang)))
+            legend = []
+            if block.spread is not None:
+                legend.append(t(s, N_("How far apart: {spread} level (0: everyone said the "
+                                      "same level)."), spread=_number(s, block.spread)))
+            if block.level is not None:
+                legend.append(t(s, N_("✓: the level agreed.")))
+            out.append(Table(
+                tuple(typeset(h, lang) for h in (t(s, N_("Level")), counted, "")),
+                tuple((typeset(name, lang), str(n), "✓" if i == block.level else "")
+                      for i, (name, n) in enumerate(zip(block.scale, block.counts,
+                                                        strict=True))),
+                ("left", "right", "center"), (3.0, 1.4, 0.6),
+                tuple(typeset(x, lang) for x in legend)))
+        if block.signs:
+            out.append(Heading(typeset(t(s, N_("Signs recognised")), lang), 3))
+            out.append(Bullets(tuple(typeset(f"{text} — {n}", lang) for text, n in block.signs)))
+        if block.levers:
+            out.append(Heading(typeset(t(s, N_("Levers chosen and their steps")), lang), 3))
+            out.append(Table(
+                tuple(typeset(h, lang) for h in action_headers(s)),
+                tuple(tuple(typeset(c, lang) for c in action_cells(s, a))
+                      for a in block.levers),
+                ("left", "left", "left", "left", "left"), (3.2, 1.6, 1.3, 1.9, 1.9)))
     return out

@@ -19,13 +19,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core.i18n import N_
-from core.livrable.charts import ranking_png
+from core.livrable.charts import ranking_png, scale_png
 from core.livrable.document import (
     Block,
     Bullets,
     Chart,
     Heading,
     Para,
+    ScaleChart,
     Table,
     body,
     front,
@@ -203,7 +204,17 @@ def _draw(document, s: Synthesis, block: Block) -> None:
     elif isinstance(block, Chart):
         png = ranking_png(s, block.block, font="Liberation Sans")
         if png is not None:
-            document.add_picture(io.BytesIO(png), width=Cm(16))
+            _describe(document.add_picture(io.BytesIO(png), width=Cm(16)), block.alt)
+    elif isinstance(block, ScaleChart):
+        picture = document.add_picture(io.BytesIO(scale_png(s, block.block,
+                                                            font="Liberation Sans")),
+                                       width=Cm(12))
+        _describe(picture, block.alt)
+
+
+def _describe(picture, alt: str) -> None:
+    """Give a picture its text for screen readers (Word's "alt text": docPr's descr)."""
+    picture._inline.docPr.set("descr", alt)
 
 
 def write(s: Synthesis) -> bytes:

@@ -9,6 +9,7 @@ from core.livrable.document import (
     Chart,
     Heading,
     Para,
+    ScaleChart,
     Table,
     body,
     front,
@@ -36,8 +37,8 @@ def _lines(block: Block) -> list[str]:
                 + ["| " + " | ".join(row) + " |" for row in cells] + [""]
                 + [f"*{md(line)}*  " for line in block.legend]
                 + ([""] if block.legend else []))
-    if isinstance(block, Chart):
-        return []  # the table above holds the figures
+    if isinstance(block, Chart | ScaleChart):
+        return []  # the table beside it holds the figures
     return []
 
 

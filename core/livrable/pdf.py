@@ -16,13 +16,14 @@ from fpdf.fonts import FontFace
 
 from core.canvas_pdf import font_files
 from core.i18n import N_
-from core.livrable.charts import ranking_png
+from core.livrable.charts import ranking_png, scale_png
 from core.livrable.document import (
     Block,
     Bullets,
     Chart,
     Heading,
     Para,
+    ScaleChart,
     Table,
     body,
     front,
@@ -178,6 +179,14 @@ class _Document(FPDF):
         self.image(io.BytesIO(png), w=width, alt_text=block.alt)
         self.ln(2)
 
+    def scale_chart(self, block: ScaleChart) -> None:
+        png = scale_png(self.synthesis, block.block, font="DejaVu Sans")
+        width = self.epw * 0.7
+        if self.room() < width * 0.45:
+            self.add_page()
+        self.image(io.BytesIO(png), w=width, alt_text=block.alt)
+        self.ln(2)
+
     def draw(self, block: Block) -> None:
         if isinstance(block, Heading):
             self.heading(block)
@@ -189,6 +198,8 @@ class _Document(FPDF):
             self.table_block(block)
         elif isinstance(block, Chart):
             self.chart(block)
+        elif isinstance(block, ScaleChart):
+            self.scale_chart(block)
 
 
 def _contents(pdf: FPDF, outline: list) -> None:

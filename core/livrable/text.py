@@ -46,14 +46,17 @@ def md(text: str) -> str:
 EMPTY = {"needs": N_("No need written yet."), "groups": N_("No group yet."),
          "ideas": N_("No idea yet."), "scoring": N_("Nothing scored yet."),
          "projects": N_("No canvas yet."), "actions": N_("No next step yet."),
-         "porteurs": N_("No porteur's project yet.")}
+         "porteurs": N_("No porteur's project yet."),
+         "relation": N_("No diagnostic nor level recorded yet: where each project stands "
+                        "with its local authority appears here.")}
 
 
 def empty(s: Synthesis, section: str) -> str | None:
     """Return what to say when ``section`` holds nothing yet (None when it holds some)."""
     content = {"needs": s.themes, "groups": s.groups, "ideas": s.ideas,
                "scoring": s.scoring, "projects": s.projects, "actions": s.actions,
-               "porteurs": s.porteurs.groups if s.porteurs is not None else []}
+               "porteurs": s.porteurs.groups if s.porteurs is not None else [],
+               "relation": s.relations}
     if section in content and not content[section]:
         return t(s, EMPTY[section])
     return None

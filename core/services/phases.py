@@ -30,6 +30,7 @@ from core.models import (
     Candidate,
     Card,
     Criterion,
+    Diagnostic,
     PhaseKind,
     ScoringState,
     VoteMode,
@@ -66,6 +67,7 @@ class LiveState:
     results_revealed: bool
     paused: bool = False
     mode: str = "collective"  # WorkshopMode: the room's funnel, or each porteur's project
+    answers_revealed: bool = False  # a diagnostic phase's answers, revealed together
 
     @property
     def projects(self) -> bool:
@@ -85,7 +87,8 @@ class LiveState:
             stage=policy.stage_of(self.status, self.paused),
             phase=self.phase.kind if self.phase is not None else None,
             locked=bool(self.phase is not None and self.phase.locked), board=board,
-            scoring=self.scoring_state, results_revealed=self.results_revealed)
+            scoring=self.scoring_state, results_revealed=self.results_revealed,
+            answers_revealed=self.answers_revealed)
 
 
 def phases_of(session: Session, workshop_id: int) -> list[AgendaPhase]:
@@ -132,7 +135,7 @@ def _live_state(session: Session, workshop_id: int, max_age: float,
                 now: datetime | None) -> LiveState:
     row = live_cache.remembered(session, workshop_id, live_cache.STATE, max_age,
                            lambda: _read_live_row(session, workshop_id))
-    workshop, phase, count = row
+    workshop, phase, count, revealed = row
     running_clock = None
     if phase is not None and workshop.status == WorkshopStatus.RUNNING:
         running_clock = clock(now=now or utcnow(), started=workshop.phase_started_at,
@@ -143,27 +146,28 @@ def _live_state(session: Session, workshop_id: int, max_age: float,
     return LiveState(workshop_id, workshop.board_revision, workshop.status, phase,
                      workshop.current_phase, count, running_clock, workshop.scoring_state,
                      workshop.results_revealed, workshop.paused_at is not None,
-                     str(workshop.mode))
+                     str(workshop.mode), revealed)
 
 
 def _read_live_row(session: Session, workshop_id: int) -> tuple[Workshop, AgendaPhase | None,
-                                                                  int]:
+                                                                  int, bool]:
     count = (select(func.count()).select_from(AgendaPhase)
              .where(col(AgendaPhase.workshop_id) == workshop_id).scalar_subquery())
     row = session.exec(
-        select(Workshop, AgendaPhase, count)
+        select(Workshop, AgendaPhase, count, col(Diagnostic.revealed_at))
         .outerjoin(AgendaPhase, (col(AgendaPhase.workshop_id) == col(Workshop.id))
                    & (col(AgendaPhase.position) == col(Workshop.current_phase)))
+        .outerjoin(Diagnostic, col(Diagnostic.phase_id) == col(AgendaPhase.id))
         .where(col(Workshop.id) == workshop_id, col(Workshop.deleted_at).is_(None))
     ).first()
     if row is None:
         raise NotFound(N_("This workshop does not exist or was deleted."))
-    workshop, phase, count = row
+    workshop, phase, count, revealed_at = row
     # Shared between sessions: detach them so no session can refresh or change them.
     session.expunge(workshop)
     if phase is not None:
         session.expunge(phase)
-    return workshop, phase, count
+    return workshop, phase, count, revealed_at is not None
 
 
 def writes_privately(session: Session, actor: Actor, workshop: Workshop) -> bool:

@@ -114,6 +114,7 @@ class FollowUpRow:
     last_activity: dt.datetime | None
     followup_note: str
     next_meeting_on: dt.date | None
+    level: str = ""  # where it stands with its collectivité (a gradient's level key)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -740,6 +741,7 @@ class FollowUpView:
     by_commune: list[tuple[str, int]]
     by_stage: list[tuple[str, int]]
     communes: list[str]
+    by_level: list[tuple[str, int]]  # (level key, projects), the scale's order; "" none yet
 
 
 def followup(*, session: Session, actor: Actor, templates: Templates, commune: str = "",
@@ -764,13 +766,16 @@ def followup(*, session: Session, actor: Actor, templates: Templates, commune: s
     sections = _sections(templates, keys)
     filled = _filled(session, canvas_ids)
     moved = _last_activity(session, canvas_ids)
+    from core.services import relation
+
+    levels = relation.current_levels(session, canvas_ids)
     everything = []
     for project, collective_name, workshop_title, workshop in rows:
         everything.append(FollowUpRow(
             views[pk(project)], collective_name, workshop_title, held_on(workshop),
             filled.get(project.canvas_id, 0), sections.get(project.canvas_id, 0),
             moved.get(project.canvas_id) or project.updated_at, project.followup_note,
-            project.next_meeting_on))
+            project.next_meeting_on, levels.get(project.canvas_id, "")))
     wanted = fold(query)
     chosen = [r for r in everything
               if (not commune or fold(r.project.commune) == fold(commune))
@@ -781,9 +786,12 @@ def followup(*, session: Session, actor: Actor, templates: Templates, commune: s
     by_commune = Counter(r.project.commune or "" for r in chosen)
     by_stage = Counter(r.project.stage for r in chosen)
     communes = sorted({r.project.commune for r in everything if r.project.commune}, key=fold)
+    by_level = Counter(r.level for r in chosen)
+    scale = [level.key for level in relation.gradient_of(templates).levels]
     return FollowUpView(chosen, sorted(by_commune.items(), key=lambda x: (-x[1], fold(x[0]))),
                         [(s.value, by_stage[s.value]) for s in ProjectStage
-                         if by_stage[s.value]], communes)
+                         if by_stage[s.value]], communes,
+                        [(k, by_level[k]) for k in [*scale, ""] if by_level[k]])
 
 
 

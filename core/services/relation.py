@@ -72,6 +72,18 @@ def gradient_of(templates: Templates, key: str = DEFAULT_GRADIENT) -> Gradient:
     return gradient
 
 
+def level_label(gradient: Gradient, key: str, lang: str) -> str:
+    """A level's name in ``lang`` (its key if the gradient no longer has it)."""
+    level = gradient.level(key)
+    return level.label(lang) if level is not None else key
+
+
+def sign_text(gradient: Gradient, key: str, lang: str) -> str:
+    """A sign's words in ``lang`` (its key if the gradient no longer has it)."""
+    sign = gradient.sign(key)
+    return sign.text(lang) if sign is not None else key
+
+
 # --- views ----------------------------------------------------------------------------------
 
 
@@ -208,6 +220,18 @@ def diagnostic_of_phase(session: Session, phase_id: int) -> Diagnostic | None:
 def answers_of(session: Session, diagnostic_id: int) -> list[DiagnosticAnswer]:
     return list(session.exec(select(DiagnosticAnswer).where(
         DiagnosticAnswer.diagnostic_id == diagnostic_id).order_by(col(DiagnosticAnswer.id))))
+
+
+def latest_answers(session: Session, canvas_ids: Sequence[int]) -> dict[int,
+                                                                        list[DiagnosticAnswer]]:
+    """Return, for each canvas, the answers of the last diagnostic held about it."""
+    found: dict[int, dict[int, list[DiagnosticAnswer]]] = {}
+    if not canvas_ids:
+        return {}
+    for row in session.exec(select(DiagnosticAnswer).where(
+            col(DiagnosticAnswer.canvas_id).in_(list(canvas_ids)))):
+        found.setdefault(row.canvas_id, {}).setdefault(row.diagnostic_id, []).append(row)
+    return {c: rounds[max(rounds)] for c, rounds in found.items()}
 
 
 def tally_of(gradient: Gradient, answers: Sequence[DiagnosticAnswer]) -> Tally:

@@ -10,6 +10,7 @@ participant's name is in it (cards' authors, who does what, the participant list
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from sqlmodel import Session
 from core.actors import Actor
 from core.grouping import suggest_groups
 from core.i18n import N_, translate
-from core.models import CardKind, Workshop, WorkshopMode, pk, utcnow
+from core.models import Action, CardKind, Workshop, WorkshopMode, pk, utcnow
 from core.policy import Act
 from core.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
 from core.services import (
@@ -28,6 +29,7 @@ from core.services import (
     clusters,
     participants,
     projects,
+    relation,
     scoring,
     workshops,
 )
@@ -37,9 +39,9 @@ from core.templates import Templates
 from core.text import fold
 
 SECTIONS = ("participation", "porteurs", "needs", "groups", "ideas", "scoring", "projects",
-            "actions")
+            "relation", "actions")
 # What a "chacun son projet" workshop holds (no boards of cards: each porteur's project).
-PORTEURS_SECTIONS = ("participation", "porteurs", "actions")
+PORTEURS_SECTIONS = ("participation", "porteurs", "relation", "actions")
 SECTION_TITLES = {
     "participation": N_("Participation"),
     "porteurs": N_("The porteurs' projects"),
@@ -48,6 +50,7 @@ SECTION_TITLES = {
     "ideas": N_("Ideas and the needs they answer"),
     "scoring": N_("Opportunity scoring"),
     "projects": N_("Projects and their canvases"),
+    "relation": N_("Relationship with the local authority"),
     "actions": N_("Next steps"),
 }
 STATUS_LABELS = {"todo": N_("To do"), "doing": N_("In progress"), "done": N_("Done"),
@@ -131,6 +134,25 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class RelationBlock:
+    """Where a project stands with its collectivité: the level agreed on the gradient's
+    scale and its path, the room's last diagnostic (how many said each level, how far
+    apart, the signs recognised), the levers chosen and their steps. For the porteurs'
+    projects of a "chacun son projet" workshop, how many stand at each level only."""
+
+    project: str
+    scale: list[str]  # the levels' names, lowest first
+    level: int | None  # the agreed level's place on the scale (None: none recorded)
+    note: str
+    path: list[tuple[str, date]]  # (level, the day it was recorded), each move
+    answered: int  # people who answered its last diagnostic (projects, for the porteurs')
+    counts: list[int]  # per level of the scale
+    spread: float | None  # standard deviation of the answers, in levels
+    signs: list[tuple[str, int]]  # (sign, how many recognised it), most first
+    levers: list[ActionLine]  # the steps made from the levers chosen
+
+
+@dataclass(frozen=True)
 class Participation:
     workshops: int
     participants: int
@@ -190,6 +212,7 @@ class Synthesis:
     projects: list[ProjectBlock]
     actions: list[ActionLine]
     porteurs: PorteursBlock | None = None  # a "chacun son projet" workshop's
+    relations: list[RelationBlock] = field(default_factory=list)
 
     def heading(self, section: str) -> str:
         return translate(self.lang, SECTION_TITLES[section])
@@ -320,12 +343,14 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
                                      named=set() if anonymous else named) if own else None
     porteur_canvases = set(projects.canvases_of(session, ids))
     projects_found = []
+    collective_canvases: list[tuple[int, str]] = []
     for canvas in canvases.list_canvases(session=session, actor=actor, workshop_id=ids[0]) \
             if ids else []:
         if workshop_id is not None and canvas.workshop_id != workshop_id:
             continue
         if pk(canvas) in porteur_canvases:  # a porteur's own: annexed only if they share it
             continue
+        collective_canvases.append((pk(canvas), canvas.title))
         view = canvases.canvas_view(session=session, actor=actor, canvas_id=pk(canvas),
                                     templates=templates)
         projects_found.append(ProjectBlock(canvas.title, view.template.name(lang), [
@@ -342,6 +367,11 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
         else a.who, a.due_on, [templates.support_label(s, lang) for s in a.supports],
         translate(lang, STATUS_LABELS[a.status]), a.note, a.project) for a in found_actions]
 
+    relation_blocks = _relation_blocks(
+        session, templates, lang, collective_canvases, sorted(porteur_canvases),
+        lambda a: _anonymous_who(a.who, a.who_participant_id, folded, named, lang)
+        if anonymous else a.who) if "relation" in sections else []
+
     ballots = sum(b.finished for b in scoring_blocks)
     participation = Participation(
         workshops=len(chosen), participants=len(names), needs=len(needs), ideas=len(ideas),
@@ -357,7 +387,48 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
                      sections=tuple(s for s in SECTIONS if s in sections),
                      participation=participation, themes=themes, groups=group_blocks,
                      ideas=idea_blocks, scoring=scoring_blocks, projects=projects_found,
-                     actions=action_lines, porteurs=porteurs_block)
+                     actions=action_lines, porteurs=porteurs_block,
+                     relations=relation_blocks)
+
+
+def _relation_blocks(session: Session, templates: Templates, lang: str,
+                     canvases_: list[tuple[int, str]], porteurs: list[int],
+                     who: Callable[[Action], str]) -> list[RelationBlock]:
+    """Each collective project's relation with its collectivité (those with a level or a
+    diagnostic), and the porteurs' projects counted by level."""
+    gradient = relation.gradient_of(templates)
+    scale = [level.label(lang) for level in gradient.levels]
+    ids = [c for c, _title in canvases_]
+    histories = relation.histories(session, ids)
+    answers = relation.latest_answers(session, ids)
+    levers = relation.lever_actions(session, ids)
+    blocks = []
+    for canvas_id, title in canvases_:
+        steps = histories.get(canvas_id, [])
+        said = answers.get(canvas_id, [])
+        if not steps and not said:
+            continue
+        tally = relation.tally_of(gradient, said)
+        moves = [step for i, step in enumerate(steps)
+                 if i == 0 or steps[i - 1].level != step.level]
+        level = gradient.index(steps[-1].level) if steps else -1
+        blocks.append(RelationBlock(
+            title, scale, level if level >= 0 else None, steps[-1].note if steps else "",
+            [(relation.level_label(gradient, m.level, lang), m.created_at.date())
+             for m in moves],
+            tally.answered, [tally.counts[x.key] for x in gradient.levels], tally.spread,
+            [(relation.sign_text(gradient, key, lang), n) for key, n in tally.signs],
+            [ActionLine(a.what, who(a), a.due_on,
+                        [templates.support_label(x, lang) for x in a.support_wanted.split(",")
+                         if x], translate(lang, STATUS_LABELS[a.status]), a.note, title)
+             for a in levers if a.canvas_id == canvas_id]))
+    if porteurs:
+        levels = relation.current_levels(session, porteurs)
+        if levels:
+            counts = [sum(1 for v in levels.values() if v == x.key) for x in gradient.levels]
+            blocks.append(RelationBlock(translate(lang, N_("The porteurs' projects")), scale,
+                                        None, "", [], len(levels), counts, None, [], []))
+    return blocks
 
 
 INTEREST_ORDER = (("yes", N_("Interested")), ("maybe", N_("Maybe")),

@@ -352,3 +352,38 @@ def test_each_porteur_diagnoses_their_own_project(session, facilitator, template
                           level="observation", note="Rendez-vous avec l'élu",
                           templates=templates)
     assert relation.current_levels(session, [mine.canvas_id]) == {mine.canvas_id: "observation"}
+
+
+def test_the_synthesis_says_where_the_project_stands(session, facilitator, workshop,
+                                                     templates, evening):
+    from core import livrable
+    from core.services import synthesis
+
+    canvas, (josiane, karim, lucie) = evening
+    for actor, signs in ((josiane, ["curiosite"]), (karim, ["curiosite", "pas-de-lien"]),
+                         (lucie, ["contraintes", "complementaires"])):
+        relation.answer(session=session, actor=actor, workshop_id=workshop.id, signs=signs,
+                        level="", templates=templates)
+    relation.record_level(session=session, actor=facilitator, canvas_id=canvas.id,
+                          level="observation", note="La maire est curieuse",
+                          templates=templates)
+    relation.choose_levers(session=session, actor=facilitator, canvas_id=canvas.id,
+                           workshop_id=workshop.id, templates=templates,
+                           picks=[inputs.LeverPick(lever="temps-long", who="Karim")])
+    found = synthesis.build(session=session, actor=facilitator, templates=templates,
+                            lang="fr", workshop_id=workshop.id, anonymous=False)
+    (block,) = found.relations
+    assert (block.project, block.level, block.counts) == ("Café associatif", 1, [0, 2, 1, 0])
+    assert block.signs[0] == ("Curiosité réciproque : chaque acteur s'intéresse aux actions "
+                              "de l'autre et à son fonctionnement", 2)
+    assert [(a.what, a.who) for a in block.levers] == [
+        ("Intégrer le temps long dans l'accueil et l'accompagnement des projets collectifs",
+         "Karim")]
+    text = livrable.write(found, "md").decode()
+    part = text.split("## Relation avec la collectivité", 1)[1].split("\n## ", 1)[0]
+    assert "Niveau retenu\u202f: Observation." in part
+    assert "| Observation | 2 | ✓ |" in part and "| Collaboration | 1 |  |" in part
+    assert "Écart entre les réponses" in part and "Karim" in part
+    # Without the section, nothing of it is read.
+    assert synthesis.build(session=session, actor=facilitator, templates=templates, lang="fr",
+                           workshop_id=workshop.id, sections=("actions",)).relations == []

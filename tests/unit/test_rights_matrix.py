@@ -57,7 +57,6 @@ from core.services import (
     participants,
     phases,
     projects,
-    relation,
     scoring,
     workshops,
 )
