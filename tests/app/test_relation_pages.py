@@ -97,6 +97,7 @@ def test_the_facilitator_reveals_records_and_makes_levers_next_steps(
     at.switch_page("pages/next_steps.py").run()
     assert not at.exception
     assert "Animer et dynamiser un écosystème d" in texts(at)  # (an escaped apostrophe)
+    at.query_params["c"] = str(canvas.id)
     at.switch_page("pages/canvas.py").run()
     assert not at.exception
     assert "Relation avec la collectivité : Observation" in texts(at)
