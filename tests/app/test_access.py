@@ -157,11 +157,12 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     facilitator = as_user(new_app(), "camille").run()
     participant = as_participant(new_app(), running_workshop_app["token"]).run()
     workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
-                      "results", "canvas", "next_steps", "synthesis", "followup", "import"]
+                      "results", "canvas", "relation", "next_steps", "synthesis", "followup",
+                      "import"]
     assert nav_paths(admin) == [*workshop_pages, "account", "users"]
     assert nav_paths(facilitator) == [*workshop_pages, "account"]
     assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",
-                                      "results", "canvas", "next_steps"]
+                                      "results", "canvas", "relation", "next_steps"]
 
 
 def test_deactivated_account_loses_access_at_the_next_click(new_app, db):

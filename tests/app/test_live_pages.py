@@ -16,11 +16,11 @@ def html(at) -> str:
 def test_facilitator_moves_everyone_through_the_phases(new_app, db, running_workshop_app):
     wid = running_workshop_app["workshop_id"]
     at = open_as_facilitator(new_app, wid, "pages/facilitate.py")
-    assert "Phase 3 sur 8" in html(at) and "Explorer les besoins" in html(at)
+    assert "Phase 3 sur 9" in html(at) and "Explorer les besoins" in html(at)
     at.button(key="next_phase").click().run()
     fresh(db)
     assert db.get(Workshop, wid).current_phase == 3
-    assert "Phase 4 sur 8" in html(at)
+    assert "Phase 4 sur 9" in html(at)
     at.button(key="pause").click().run()
     fresh(db)
     assert db.get(Workshop, wid).paused_at is not None
@@ -53,7 +53,7 @@ def test_agenda_editing(new_app, db, running_workshop_app):
     assert not at.exception
     fresh(db)
     titles = [p.title for p in phases.phases_of(db, wid)]
-    assert titles[-1] == "Pot de clôture" and len(titles) == 9
+    assert titles[-1] == "Pot de clôture" and len(titles) == 10
     assert db.get(AgendaPhase, first.id).duration_min == 3
 
 
@@ -100,7 +100,7 @@ def test_projector_keeps_private_cards_hidden(new_app, db, templates, running_wo
     phases.add_phase(session=db, actor=facilitator, workshop_id=wid,
                      phase_in=inputs.PhaseCreate(kind="ideas", title="Idées en silence",
                                                  duration_min=5, private_writing=True))
-    phases.go_to(session=db, actor=facilitator, workshop_id=wid, index=8)
+    phases.go_to(session=db, actor=facilitator, workshop_id=wid, index=9)  # the one added
     from core.services.participants import actor_for_token
     elise = actor_for_token(db, running_workshop_app["token"])
     secret = cards.add_card(session=db, actor=elise, workshop_id=wid,
@@ -244,4 +244,4 @@ def test_a_participant_is_sent_on_to_their_participant_server(new_app, db,
     facilitator = open_as_facilitator(new_app, running_workshop_app["workshop_id"],
                                       "pages/facilitate.py")
     assert "Ouverture de votre page" not in texts(facilitator)
-    assert "Phase 3 sur 8" in html(facilitator)
+    assert "Phase 3 sur 9" in html(facilitator)

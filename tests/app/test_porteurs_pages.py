@@ -47,7 +47,7 @@ def test_a_porteur_names_a_project_and_writes_this_steps_sections(new_app, db, t
     at = as_participant(new_app(), incubator_app["tokens"]["Inès"]).run()
     assert not at.exception
     # Their menu: their workshop, their canvas, their partner's, their steps.
-    assert nav_paths(at) == ["workshop", "canvas", "exchange", "next_steps"]
+    assert nav_paths(at) == ["workshop", "canvas", "exchange", "relation", "next_steps"]
     assert "Votre projet" in texts(at)
     at.text_input(key="project_pitch").input("Un café-épicerie sur la place")
     at.button(key="FormSubmitter:project_start-Commencer mon canevas").click().run()
@@ -135,10 +135,10 @@ def test_the_follow_up_lists_filters_exports_and_updates(new_app, db, templates,
     at = open_as_facilitator(new_app, incubator_app["workshop"].id, FOLLOWUP)
     page = texts(at)
     assert "2 projets" in page
-    table = at.dataframe[2].value
+    table = at.dataframe[3].value  # after the counts by commune, stage and level
     assert list(table["Projet"]) == ["Un café-épicerie", "Une recyclerie"]
     at.selectbox(key="fu_commune").select("Nontron").run()
-    assert list(at.dataframe[2].value["Projet"]) == ["Une recyclerie"]
+    assert list(at.dataframe[3].value["Projet"]) == ["Une recyclerie"]
     assert "1 projet" in texts(at)
     chosen = fresh(db).exec(select(Project).where(Project.pitch == "Une recyclerie")).one()
     at.selectbox(key="fu_stage").select("")  # all stages
@@ -170,6 +170,6 @@ def test_the_follow_up_lists_filters_exports_and_updates(new_app, db, templates,
 def test_a_porteurs_workshop_does_not_offer_the_funnels_boards(new_app, db, incubator_app):
     fac = open_as_facilitator(new_app, incubator_app["workshop"].id, FACILITATE)
     assert not [t for t in fac.toggle if (t.key or "").startswith("lock_")]
-    assert nav_paths(fac)[:7] == ["home", "facilitate", "projector", "canvas", "next_steps",
-                                  "synthesis", "followup"]
+    assert nav_paths(fac)[:8] == ["home", "facilitate", "projector", "canvas", "relation",
+                                  "next_steps", "synthesis", "followup"]
     assert "explore" not in nav_paths(fac) and "score" not in nav_paths(fac)
