@@ -43,6 +43,10 @@ def wall(state: LiveState) -> str:
     if state.phase is not None and state.phase.kind == PhaseKind.FORMALISE:
         # Canvas saves do not move the boards' revision: follow the canvases themselves.
         key += calls.read(canvases.workshop_stamp, workshop_id=workshop_id)
+    if state.phase is not None and state.phase.kind == PhaseKind.DIAGNOSTIC:
+        # People joining do not move it either: "n / N have answered" follows them.
+        found = calls.read(relation.diagnostic, workshop_id=workshop_id, templates=templates)
+        key += (found.answered, found.present) if found is not None else ()
     cached = st.session_state.get("projector_drawn")
     if cached is None or cached[0] != key:
         cached = (key, "".join(wall_html(state)))

@@ -14,7 +14,7 @@ from core.services import relation
 from core.services.relation import DiagnosticView
 from ui import calls, legacy_guard, live, render, screens, startup
 from ui import relation as draw
-from ui.i18n import _, lang
+from ui.i18n import _, date_label, lang
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -37,9 +37,32 @@ def progress(live_state) -> str:
 
 
 facilitates = policy.facilitates(screen.actor)
-live.follow(screen.workshop_id, state, content=progress if facilitates else None)
 view: DiagnosticView | None = calls.read(relation.diagnostic, workshop_id=screen.workshop_id,
                                          templates=templates)
+
+
+def subject_chosen() -> None:
+    """Waiting for the facilitator to choose the project: the page is drawn again then."""
+    found = calls.read(relation.diagnostic, workshop_id=screen.workshop_id,
+                       templates=templates)
+    if found is not None and found.canvas_id is not None:
+        st.rerun(scope="app")
+
+
+def level_agreed(_state) -> None:
+    """Revealed: the level the facilitator records, and its levers, shown as they come."""
+    found = calls.read(relation.diagnostic, workshop_id=screen.workshop_id,
+                       templates=templates)
+    if found is not None and view is not None and found.level != view.level:
+        st.rerun(scope="app")
+
+
+waiting = (not facilitates and view is not None and not view.projects
+           and view.canvas_id is None)
+agreeing = (not facilitates and view is not None and not view.projects and view.revealed)
+live.follow(screen.workshop_id, state, content=progress if facilitates else None,
+            watch=subject_chosen if waiting else None,
+            each_tick=level_agreed if agreeing else None)
 if view is None:
     st.info(_("This page opens during the step “and the local authority?”. Where each "
               "project stands is on its canvas, in the partners' section."),
@@ -91,15 +114,17 @@ def project_level(found: DiagnosticView, canvas_id: int) -> None:
     seen = calls.read(relation.relation, canvas_id=canvas_id, templates=templates)
     if seen.level:
         st.html(render.line(_("Level agreed: {level}", level=draw.level_label(
-            gradient, seen.level)), icon_name="account_balance", size="1.2rem", bold=True))
+            gradient, seen.level)) + f" ({date_label(seen.history[-1].created_at)})",
+            icon_name="account_balance", size="1.2rem", bold=True))
         if len(seen.path()) > 1:
             st.caption(_("Its path: {path}", path=draw.path_text(gradient, seen)))
         if seen.history[-1].note:
             st.caption(render.md(seen.history[-1].note))
     if seen.may_record:
-        suggested = (found.tally.most_said if found.tally and found.tally.most_said
-                     else found.my_answer.level if found.my_answer else None)
-        record_form(canvas_id, seen.level or suggested)
+        # What the room (or the porteur) just said, else where it stood.
+        suggested = (found.my_answer.level if found.projects and found.my_answer
+                     else found.tally.most_said if found.tally else None)
+        record_form(canvas_id, suggested or seen.level)
     level = seen.level
     if level:
         draw.added_notice(canvas_id)
@@ -110,7 +135,8 @@ def record(canvas_id: int) -> None:
     prefix = f"relation_record_{canvas_id}"
     done = calls.call(relation.record_level, defer_error=prefix, canvas_id=canvas_id,
                       level=st.session_state.get(f"{prefix}_level", ""),
-                      note=st.session_state.get(f"{prefix}_note", ""), templates=templates)
+                      note=st.session_state.get(f"{prefix}_note", ""), templates=templates,
+                      workshop_id=screen.workshop_id)
     if done is not None:
         st.session_state[f"{prefix}_note"] = ""
 
@@ -152,7 +178,7 @@ if facilitates:
                          key="relation_subject", format_func=lambda c: titles[c],
                          placeholder=_("Choose a project"), on_change=choose_subject)
         elif view.canvas_id is not None:
-            st.subheader(render.md(view.subject))
+            st.header(render.md(view.subject))
     elif not view.projects:
         st.info(_("No canvas yet: start the project's canvas on the “Formalise” page, then "
                   "come back."), icon=":material/description:")
@@ -179,7 +205,7 @@ if facilitates:
 
 # --- a participant ----------------------------------------------------------------------------
 if not view.projects and view.subject:
-    st.subheader(render.md(view.subject))
+    st.header(render.md(view.subject))
 if view.may_answer:
     my_answer(view)
     answer_form(view)
@@ -192,6 +218,9 @@ if view.projects and view.my_canvas_id is not None and view.my_answer is not Non
     project_level(view, view.my_canvas_id)
 elif view.revealed and view.tally is not None:
     draw.tally(gradient, view.tally, view.level)
+    if view.earlier is not None and view.level is None:
+        st.caption(_("Recorded so far: {level} ({day}).", level=draw.level_label(
+            gradient, view.earlier.level), day=date_label(view.earlier.created_at)))
     if view.level:
         st.html(render.line(_("Level agreed: {level}", level=draw.level_label(
             gradient, view.level)), icon_name="account_balance", size="1.2rem", bold=True))

@@ -54,7 +54,7 @@ def tally(g: Gradient, found: Tally, agreed: str | None = None) -> None:
     st.caption(_("{said} — how far apart: {spread} level (0: everyone said the same level).",
                  said=", ".join(f"{label} {n}" for label, n in zip(labels, counts,
                                                                     strict=True)),
-                 spread=number(found.spread or 0.0)))
+                 spread=number(found.spread or 0.0, 1)))
     if found.signs:
         st.html(render.heading(_("Signs most recognised")) + render.bullet_list([
             f"{relation.sign_text(g, key, lang())} — {n}" for key, n in found.signs[:5]]))

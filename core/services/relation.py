@@ -127,7 +127,8 @@ class DiagnosticView:
     may_answer: bool
     why_not: str | None  # why this person may not answer now (a message id)
     facilitates: bool
-    level: str | None  # the level recorded for the subject (or one's own project)
+    level: str | None  # the level recorded at this round for the subject (or one's project)
+    earlier: LevelStep | None = None  # else the one recorded before (an earlier session)
     project_levels: tuple[ProjectLevel, ...] = ()  # the facilitator's, projects mode
 
 
@@ -139,6 +140,7 @@ class LevelStep:
     note: str
     author: str
     created_at: datetime
+    round_id: int | None = None  # the diagnostic it was agreed at, if any
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class LevelMove:
     note: str
     author: str
     created_at: datetime
+    round_id: int | None = None  # the diagnostic it was agreed at, if any
 
 
 # --- plain reads (the caller has let the actor in) ------------------------------------------
@@ -192,7 +195,7 @@ def histories(session: Session, canvas_ids: Sequence[int],
             col(RelationLevel.canvas_id).in_(list(canvas_ids)),
             RelationLevel.gradient_key == gradient_key).order_by(col(RelationLevel.id))):
         found[row.canvas_id].append(LevelStep(row.level, row.note, row.author_name,
-                                              row.created_at))
+                                              row.created_at, row.diagnostic_id))
     return found
 
 
@@ -232,6 +235,17 @@ def latest_answers(session: Session, canvas_ids: Sequence[int]) -> dict[int,
             col(DiagnosticAnswer.canvas_id).in_(list(canvas_ids)))):
         found.setdefault(row.canvas_id, {}).setdefault(row.diagnostic_id, []).append(row)
     return {c: rounds[max(rounds)] for c, rounds in found.items()}
+
+
+def diagnosed_canvases(session: Session, workshop_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """Return the collective canvases the workshops' diagnostics were about (a project
+    started at an earlier session, diagnosed again at this one), as (id, title)."""
+    if not workshop_ids:
+        return []
+    rows = session.exec(select(Canvas).join(Diagnostic, col(Diagnostic.canvas_id) == col(
+        Canvas.id)).where(col(Diagnostic.workshop_id).in_(list(workshop_ids)),
+                          col(Canvas.deleted_at).is_(None)).order_by(col(Canvas.id))).all()
+    return list(dict.fromkeys((pk(c), c.title) for c in rows))
 
 
 def tally_of(gradient: Gradient, answers: Sequence[DiagnosticAnswer]) -> Tally:
@@ -327,7 +341,10 @@ def diagnostic(*, session: Session, actor: Actor, workshop_id: int,
     present = len(session.exec(select(Participant.id).where(
         Participant.workshop_id == workshop_id, col(Participant.removed_at).is_(None))).all())
     level_of = my_canvas if isinstance(actor, ParticipantActor) else canvas_id
-    levels = current_levels(session, [level_of], gradient.key) if level_of else {}
+    steps = histories(session, [level_of], gradient.key)[level_of] if level_of else []
+    # The level agreed at this round; before it, the one recorded at an earlier session.
+    this_round = [step for step in steps if row is not None and step.round_id == row.id]
+    before = [step for step in steps if row is None or step.round_id != row.id]
     project_levels: tuple[ProjectLevel, ...] = ()
     if projects and facilitates:
         from core.services.projects import workshop_projects
@@ -344,7 +361,9 @@ def diagnostic(*, session: Session, actor: Actor, workshop_id: int,
         answered=len({a.participant_id for a in shown}), present=present,
         tally=tally_of(gradient, shown) if see else None, my_canvas_id=my_canvas,
         my_answer=mine, may_answer=why_not is None, why_not=why_not, facilitates=facilitates,
-        level=levels.get(level_of) if level_of else None, project_levels=project_levels)
+        level=this_round[-1].level if this_round else None,
+        earlier=before[-1] if before and not this_round else None,
+        project_levels=project_levels)
 
 
 def answers_together(*, session: Session, actor: Actor, workshop_id: int,
@@ -460,9 +479,11 @@ def _canvas(session: Session, actor: Actor, canvas_id: int, act: Act) -> Canvas:
 
 
 def record_level(*, session: Session, actor: Actor, canvas_id: int, level: str, note: str,
-                 templates: Templates, gradient_key: str = DEFAULT_GRADIENT) -> LevelStep:
+                 templates: Templates, workshop_id: int | None = None,
+                 gradient_key: str = DEFAULT_GRADIENT) -> LevelStep:
     """Record the level agreed for a project, with a short note (its history keeps every
-    one)."""
+    one) — at ``workshop_id``'s diagnostic when it is about this project (a project of an
+    earlier session diagnosed again: its screens follow), else on its own."""
     canvas = _canvas(session, actor, canvas_id, Act.RECORD_LEVEL)
     gradient = gradient_of(templates, gradient_key)
     if gradient.level(level) is None:
@@ -472,11 +493,16 @@ def record_level(*, session: Session, actor: Actor, canvas_id: int, level: str, 
         raise InvalidInput(N_("The note is too long ({count} characters at most)."),
                            count=NOTE_MAX)
     diagnostic_id = None
-    workshop = session.get(Workshop, canvas.workshop_id) if canvas.workshop_id else None
+    held = workshop_id if workshop_id is not None else canvas.workshop_id
+    workshop = session.get(Workshop, held) if held is not None else None
+    if workshop is not None and workshop.collective_id != canvas.collective_id:
+        raise InvalidInput(N_("This project is not one of the collective's canvases."))
     if workshop is not None:
         phase = _diagnostic_phase(session, workshop)
         row = diagnostic_of_phase(session, pk(phase)) if phase is not None else None
-        diagnostic_id = row.id if row is not None else None
+        if row is not None and (row.canvas_id == canvas_id or (
+                row.canvas_id is None and workshop.mode == WorkshopMode.PROJECTS)):
+            diagnostic_id = row.id
     user_id, participant_id, name = _author(session, actor)
     stored = RelationLevel(collective_id=canvas.collective_id, canvas_id=canvas_id,
                            gradient_key=gradient.key, level=level, note=note,

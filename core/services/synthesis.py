@@ -367,6 +367,9 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
         else a.who, a.due_on, [templates.support_label(s, lang) for s in a.supports],
         translate(lang, STATUS_LABELS[a.status]), a.note, a.project) for a in found_actions]
 
+    # A project of an earlier session diagnosed again at this one counts here too.
+    collective_canvases += [c for c in relation.diagnosed_canvases(session, ids)
+                            if c not in collective_canvases]
     relation_blocks = _relation_blocks(
         session, templates, lang, collective_canvases, sorted(porteur_canvases),
         lambda a: _anonymous_who(a.who, a.who_participant_id, folded, named, lang)

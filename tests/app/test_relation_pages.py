@@ -79,7 +79,7 @@ def test_the_facilitator_reveals_records_and_makes_levers_next_steps(
     (level,) = db.exec(select(RelationLevel)).all()
     assert (level.level, level.note, level.author_name) == (
         "observation", "La maire est curieuse du projet", "Camille")
-    assert "Niveau retenu : Observation" in texts(at)
+    assert "Niveau retenu : Observation (" in texts(at)
     prefix = f"levers_{canvas.id}"
     at.checkbox(key=f"{prefix}_ecosysteme-local").check().run()
     at.checkbox(key=f"{prefix}_expertise-ciblee").check().run()
