@@ -38,6 +38,7 @@ from core.models import (
     DiagnosticAnswer,
     Participant,
     PhaseKind,
+    Project,
     RelationLevel,
     User,
     Workshop,
@@ -50,7 +51,6 @@ from core.services import actions
 from core.services.access import (
     canvas_for,
     current_phase_row,
-    project_of_canvas,
     where_in,
     who_for_canvas,
     who_for_workshop,
@@ -281,10 +281,11 @@ def _round(session: Session, workshop: Workshop, phase: AgendaPhase) -> Diagnost
 
 def _workshop_canvases(session: Session, workshop: Workshop) -> list[tuple[int, str]]:
     """The collective's canvases (a collective's projects, not porteurs'), newest first."""
+    porteurs = select(Project.canvas_id).where(Project.collective_id == workshop.collective_id)
     rows = session.exec(select(Canvas).where(
-        Canvas.collective_id == workshop.collective_id,
-        col(Canvas.deleted_at).is_(None)).order_by(col(Canvas.id).desc())).all()
-    return [(pk(c), c.title) for c in rows if project_of_canvas(session, pk(c)) is None]
+        Canvas.collective_id == workshop.collective_id, col(Canvas.deleted_at).is_(None),
+        col(Canvas.id).not_in(porteurs)).order_by(col(Canvas.id).desc())).all()
+    return [(pk(c), c.title) for c in rows]
 
 
 def _own_canvas(session: Session, workshop: Workshop, participant_id: int) -> int | None:
@@ -315,7 +316,7 @@ def diagnostic(*, session: Session, actor: Actor, workshop_id: int,
     projects = workshop.mode == WorkshopMode.PROJECTS
     answers = answers_of(session, pk(row)) if row is not None else []
     revealed = bool(row and row.revealed_at)
-    who = policy.who_is(actor)
+    who = who_for_workshop(session, actor, workshop)
     where = _where(session, workshop, revealed)
     facilitates = who in policy.FACILITATORS
     canvas_id = row.canvas_id if row is not None else None
