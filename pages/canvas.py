@@ -341,6 +341,17 @@ def sync(view: CanvasView) -> None:
                 base_key(cid, section.key)) != latest:
             state[text_key(cid, section.key)] = view.text(section.key)
             state[base_key(cid, section.key)] = latest
+        elif state[text_key(cid, section.key)] != view.text(section.key) and drafts.live(
+                DRAFTS_KEY):
+            # A field nobody is in, on the latest version, yet showing another text: what
+            # its browser held is already saved (the drafts script sends every text and
+            # keeps it until acknowledged), so the saved text is the one to show — not an
+            # older value of the field left in this session (seen once after a tab was
+            # closed mid-typing and opened again).
+            logging.getLogger(__name__).warning(
+                "canvas %s: %s showed another text than its latest version: shown again",
+                cid, section.key)
+            state[text_key(cid, section.key)] = view.text(section.key)
 
 
 def conflict_panel(cid: int, section: CanvasSection) -> None:
