@@ -35,6 +35,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_live import open_explore_in
 from tests.conftest import PASSWORD, make_user
+from ui import screens
 
 PHONE = {"width": 390, "height": 844}
 # Joins and logins pressed, four at a time. The suite presses 24 and 8 (about a minute);
@@ -95,14 +96,15 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
     visit("/login", "Connexion animateur·rice")
     visit("/join", "Rejoindre un atelier")
     visit(f"/join?code={world['code']}", "Rejoindre un atelier")
-    for path in ("home", "facilitate", "projector", "synthesis", "import", "account",
-                 "users"):
-        visit(f"/{path}", "Connexion animateur·rice")
-    for path in ("workshop", "explore", "ideas", "group", "score", "results", "canvas",
-                 "next_steps"):
-        visit(f"/{path}", "Rejoindre un atelier")
+    # Every screen of the registry (ui/screens.py): a participant's asks to join, the others
+    # to sign in.
+    asks_to_join = {s.url_path for s in screens.PARTICIPANT_SCREENS}
+    for screen in screens.ALL:
+        if screen.url_path not in ("login", "join"):
+            visit(f"/{screen.url_path}", "Rejoindre un atelier"
+                  if screen.url_path in asks_to_join else "Connexion animateur·rice")
     # A participant's personal link, on each of their pages; one no longer valid.
-    for path in ("workshop", "explore", "ideas", "canvas", "next_steps"):
+    for path in ("workshop", "explore", "ideas", "canvas", "relation", "next_steps"):
         visit(f"/{path}?p={token}", "Rose")
     visit(f"/workshop?p={world['removed']}", "Ce lien personnel n'ouvre plus d'atelier")
     # The collective's link, between sessions; one that opens nothing.
@@ -117,14 +119,17 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
     # A facilitator: every page of theirs, with the workshop open, and the others.
     laptop = new_context()
     login(laptop.new_page(), base)
-    for path in ("home", "facilitate", "projector", "explore", "ideas", "group", "score",
-                 "results", "canvas", "next_steps", "synthesis", "import", "account", "users"):
-        visit(f"/{path}?w={w}", "Connecté·e : Anna Animatrice", context=laptop)
+    for screen in screens.ALL:
+        if screen.url_path not in ("login", "join", "workshop"):
+            visit(f"/{screen.url_path}?w={w}", "Connecté·e : Anna Animatrice",
+                  context=laptop)
     for path in ("login", "join", "workshop", ""):
         visit(f"/{path}", "Collectifs et ateliers", context=laptop)
 
     boxes = [url for url, _a, _f, box in seen if box]
     assert boxes == [], f"'Page not found' on {boxes}"
+    walked = {url.split("?")[0].strip("/") for url, _a, _f, _b in seen}
+    assert {s.url_path for s in screens.ALL} <= walked
     # One run each, asked once by the browser and run once by the server — but for a
     # participant's "Atelier" during a phase with a board: the server sends the phone on
     # to that board's address before drawing anything (one request; the first run stops
