@@ -133,3 +133,37 @@ def test_a_porteur_diagnoses_and_records_their_own_project(new_app, db, template
     # The facilitator's table: each project's level, nobody's signs.
     facilitator = open_as_facilitator(new_app, workshop.id, RELATION)
     assert "Épicerie itinérante" in texts(facilitator) and "Défiance" in texts(facilitator)
+
+
+def test_the_collectives_link_shows_the_level_and_its_path(new_app, db, templates,
+                                                            running_workshop_app):
+    """Between sessions, a member through the collective's link reads where the project
+    stands on its canvas (the partners' section), with its path."""
+    from datetime import timedelta
+
+    from core.models import RelationLevel as Level
+    from core.services import canvas_links
+
+    workshop, canvas = _evening(db, templates, running_workshop_app)
+    camille = running_workshop_app["facilitator"]
+    for level, note in (("observation", "Curieuse"), ("collaboration", "Convention")):
+        relation.record_level(session=db, actor=camille, canvas_id=canvas.id, level=level,
+                              note=note, templates=templates)
+    first = db.exec(select(Level).order_by(Level.id)).first()
+    first.created_at -= timedelta(days=60)  # recorded two months ago
+    db.commit()
+    link = canvas_links.create_access(session=db, actor=camille,
+                                      collective_id=running_workshop_app["collective_id"])
+    at = new_app()
+    at.query_params["k"] = link.code
+    at.query_params["c"] = str(canvas.id)
+    at.run()
+    at.switch_page("pages/canvas.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Relation avec la collectivité : Collaboration — son parcours : Observation (" in \
+        shown and ") → Collaboration (" in shown
+    # "Ce qui a changé depuis…" lists the move made since the workshop began.
+    at.switch_page("pages/next_steps.py").run()
+    assert not at.exception
+    assert "« Café associatif » avec la collectivité : Observation → Collaboration" in texts(at)
