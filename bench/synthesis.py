@@ -1,7 +1,8 @@
 """The synthesis of a big workshop: 60 participants, 1,000 cards, 30 candidates × 8 criteria
-scored by all, 5 canvases, 40 next steps. Prints the Synthèse page's server-side rerun
-(AppTest), the time to build the synthesis, the PDF and the DOCX, and the chart rendering
-apart. Targets: page ≤ 300 ms, PDF ≤ 3 s, DOCX ≤ 2 s.
+scored by all, 5 canvases, 40 next steps, and where each project stands with its
+collectivité (a diagnostic answered by all, levels recorded, two levers each). Prints the
+Synthèse page's server-side rerun (AppTest), the time to build the synthesis, the PDF and
+the DOCX, and the chart rendering apart. Targets: page ≤ 300 ms, PDF ≤ 3 s, DOCX ≤ 2 s.
 
     .venv/bin/python bench/synthesis.py [--runs 7]
 """
@@ -99,6 +100,37 @@ def main() -> None:
                                what=texts[i][:200], who=f"Personne {i}",
                                support_wanted="incubateur,collectivite" if i % 3 == 0 else ""))
         session.commit()
+        # "Et la collectivité ?": everyone answers about the first canvas; each canvas has
+        # a level moved once and two levers made steps.
+        from core import inputs
+        from core.models import Diagnostic, DiagnosticAnswer, PhaseKind
+        from core.services import relation
+
+        index = next(p.position for p in phases.phases_of(session, wid)
+                     if p.kind == PhaseKind.DIAGNOSTIC)
+        phases.go_to(session=session, actor=actor, workshop_id=wid, index=index)
+        phase = phases.current_phase(session, session.get(Workshop, wid))
+        round_ = Diagnostic(workshop_id=wid, phase_id=phase.id, gradient_key="collectivite",
+                            canvas_id=canvas_ids[0])
+        session.add(round_)
+        session.flush()
+        gradient = templates.gradients["collectivite"]
+        signs = [x.key for level in gradient.levels for x in level.signs]
+        levels = [level.key for level in gradient.levels]
+        for person in people:
+            session.add(DiagnosticAnswer(diagnostic_id=round_.id, participant_id=person.id,
+                                         canvas_id=canvas_ids[0],
+                                         signs=",".join(rnd.sample(signs, 3)),
+                                         level=rnd.choice(levels[:3])))
+        session.commit()
+        for i, canvas_id in enumerate(canvas_ids):
+            for level in levels[i % 3:i % 3 + 2]:
+                relation.record_level(session=session, actor=actor, canvas_id=canvas_id,
+                                      level=level, note="Bench", templates=templates)
+            relation.choose_levers(
+                session=session, actor=actor, canvas_id=canvas_id, workshop_id=wid,
+                templates=templates, picks=[inputs.LeverPick(lever=k) for k in
+                                            gradient.levels[i % 3].levers[:2]])
         workshop = session.get(Workshop, wid)
         assert workshop is not None and workshop.status == WorkshopStatus.RUNNING
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from core import policy
-from core.i18n import N_, pick
-from core.models import CardKind, Criterion, ScoringState, VoteMode
+from core.i18n import pick
+from core.models import CardKind, Criterion, VoteMode
 from core.services import cards, clusters, phases, scoring
 from core.services.phases import LiveState
 from core.services.scoring import CandidateView
@@ -18,9 +18,6 @@ from ui.workshop_screen import open_workshop_screen
 legacy_guard.page_setup()
 
 DONT_KNOW = "?"
-STATE_LABELS = {ScoringState.SETUP: N_("Being prepared"),
-                ScoringState.OPEN: N_("Open for voting"),
-                ScoringState.CLOSED: N_("Closed")}
 
 screen = open_workshop_screen(_("Score"))
 workshop_id = screen.workshop_id
@@ -46,6 +43,10 @@ def progress_html(state: LiveState) -> str:
 
 board = calls.read(scoring.scoring_board, workshop_id=workshop_id, lang=lang())
 workshop = board.workshop
+has_ballot = policy.votes_here(screen.actor, facilitator_votes=workshop.facilitator_votes)
+# The vote as this screen shows it, decided by the scoring service (its ballot part is
+# read again by the ballot's own fragment at each click).
+vote = scoring.vote_view(board, scoring.Ballot({}, {}), has_ballot=has_ballot)
 # This run's board is the live line's first drawing: no second read of it.
 st.session_state["progress_drawn"] = ((screen.state.revision, lang()), finished_line(board))
 live.follow(workshop_id, screen.state, content=progress_html if is_facilitator else None)
@@ -65,7 +66,7 @@ def _call(service, **kwargs):
 
 calls.show_deferred_error("score")
 state_col, progress_col = st.columns(2)
-state_col.metric(_("Vote"), _(STATE_LABELS[board.state]))
+state_col.metric(_("Vote"), _(vote.state_label))
 if not is_facilitator:  # the facilitator's is live, under the phase bar
     progress_col.metric(_("Finished"), f"{board.finished} / {board.voters}",
                         help=_("Participants who have scored every candidate on every "
@@ -75,7 +76,7 @@ if not is_facilitator:  # the facilitator's is live, under the phase bar
 if is_facilitator:
     templates = startup.templates()
     controls = st.columns(4)
-    if board.state == ScoringState.SETUP:
+    if vote.next_move == "open":
         # Without criteria yet, the set shown below ("Criteria set") is taken: one click.
         controls[0].button(_("Open the vote"), type="primary", key="open_vote",
                            on_click=lambda: _call(
@@ -83,7 +84,7 @@ if is_facilitator:
                                criteria_set=templates.criteria_sets.get(
                                    st.session_state.get("criteria_set", ""),
                                    templates.default_criteria_set)))
-    elif board.state == ScoringState.OPEN:
+    elif vote.next_move == "close":
         controls[0].button(_("Close the vote"), type="primary", key="close_vote",
                            on_click=lambda: _call(phases.close_scoring,
                                                   workshop_id=workshop_id))
@@ -91,7 +92,7 @@ if is_facilitator:
         controls[0].button(_("Reopen the vote"), key="reopen_vote",
                            on_click=lambda: _call(phases.open_scoring,
                                                   workshop_id=workshop_id))
-    if not workshop.results_revealed:
+    if not vote.revealed:
         controls[1].button(_("Reveal the results"), key="reveal",
                            on_click=lambda: _call(phases.reveal_results,
                                                   workshop_id=workshop_id))
@@ -103,7 +104,7 @@ if is_facilitator:
         screens.RESULTS.link(_("See the results"))
 
     with st.expander(_("Prepare the vote"), icon=":material/build:",
-                     expanded=board.state == ScoringState.SETUP):
+                     expanded=vote.preparing):
         if board.has_scores:
             st.warning(_("Scores already exist: every change to the criteria is recorded "
                          "and shown with the results."), icon=":material/edit_note:")
@@ -187,25 +188,21 @@ if is_facilitator:
             joins = st.checkbox(_("I vote too"), value=workshop.facilitator_votes,
                                 key="facilitator_votes")
             saved = st.form_submit_button(_("Save the rules"),
-                                          disabled=board.state != ScoringState.SETUP)
+                                          disabled=not vote.preparing)
             if saved and _call(scoring.configure_votes, workshop_id=workshop_id,
                                mode=VoteMode(mode), dots_per_person=int(dots),
                                stackable=stack, facilitator_votes=joins) is not None:
                 st.rerun()
 
 # --- the ballot -------------------------------------------------------------------------
-if not policy.votes_here(screen.actor, facilitator_votes=workshop.facilitator_votes):
+if not vote.has_ballot:
     st.stop()
 st.header(_("My vote"))
-if not board.candidates:
-    st.info(_("The facilitator has not chosen what to score yet."), icon=":material/hourglass_top:")
+if vote.notice is not None:
+    st.info(_(vote.notice), icon=":material/how_to_vote:" if vote.ballot_shown
+            else ":material/hourglass_top:")
+if not vote.ballot_shown:
     st.stop()
-if board.state == ScoringState.SETUP:
-    st.info(_("The vote is not open yet."), icon=":material/hourglass_top:")
-    st.stop()
-if board.state == ScoringState.CLOSED:
-    st.info(_("The vote is closed. Thank you!"), icon=":material/how_to_vote:")
-can_vote = board.state == ScoringState.OPEN
 
 
 def score_changed(candidate_id: int, criterion_id: int, previous: object) -> None:
@@ -260,13 +257,12 @@ def ballot_view() -> None:
         st.page_link(live.screen_for(screen.state).path, icon=":material/arrow_forward:",
                      label=_("The workshop moved on: go to the current step"))
     ballot = calls.read(scoring.my_ballot, workshop_id=workshop_id)
+    mine = scoring.vote_view(board, ballot, has_ballot=has_ballot)
     sent = False
-    if workshop.vote_mode == VoteMode.SCORES:
-        answered = sum(1 for c in board.candidates for k in board.criteria
-                       if (c.id, k.id) in ballot.scores)
-        total = len(board.candidates) * len(board.criteria)
-        st.progress(answered / total if total else 0.0,
-                    text=_("{done} / {total} answers given", done=answered, total=total))
+    if not mine.by_dots:
+        st.progress(mine.answered / mine.total if mine.total else 0.0,
+                    text=_("{done} / {total} answers given", done=mine.answered,
+                           total=mine.total))
         options = [1, 2, 3, 4, 5, DONT_KNOW]
         for candidate in board.candidates:
             with st.container(border=True, key=f"candidate-{candidate.id}"):
@@ -282,27 +278,26 @@ def ballot_view() -> None:
                         value=None if chosen == DONT_KNOW else int(chosen)))
                     st.segmented_control(
                         render.md(criterion_name(criterion)), options, key=key,
-                        disabled=not can_vote,
+                        disabled=not mine.may_vote,
                         format_func=lambda o: _("I don't know") if o == DONT_KNOW else str(o),
                         help=render.md(criterion_question(criterion)) or None,
                         on_change=score_changed, args=(candidate.id, criterion.id, previous))
     else:
-        left = workshop.dots_per_person - ballot.dots_used()
-        st.progress(ballot.dots_used() / workshop.dots_per_person,
-                    text=ngettext("{n} dot left", "{n} dots left", left))
+        st.progress((mine.dots_total - mine.dots_left) / mine.dots_total,
+                    text=ngettext("{n} dot left", "{n} dots left", mine.dots_left))
         for candidate in board.candidates:
             with st.container(border=True, key=f"candidate-{candidate.id}"):
                 title_col, dots_col = st.columns([3, 1])
                 with title_col:
                     candidate_header(candidate)
-                mine = ballot.dots.get(candidate.id, 0)
-                limit = mine + left if workshop.dots_stackable else 1
-                sent |= settle(f"dots_{candidate.id}", mine, lambda dots, c=candidate.id: _call(
+                placed = ballot.dots.get(candidate.id, 0)
+                sent |= settle(f"dots_{candidate.id}", placed, lambda dots, c=candidate.id: _call(
                     scoring.set_dots, candidate_id=c, dots=int(dots)))
                 dots_col.number_input(
                     _("My dots"), min_value=0, step=1,
-                    max_value=max(limit, mine, st.session_state[f"dots_{candidate.id}"]),
-                    key=f"dots_{candidate.id}", disabled=not can_vote,
+                    max_value=max(mine.dot_limit(placed), placed,
+                                  st.session_state[f"dots_{candidate.id}"]),
+                    key=f"dots_{candidate.id}", disabled=not mine.may_vote,
                     on_change=lambda c=candidate.id: _call(
                         scoring.set_dots, candidate_id=c, dots=int(st.session_state[f"dots_{c}"])))
     if sent:  # its answer (stored, or why not) and the ballot as it now stands

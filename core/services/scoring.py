@@ -106,6 +106,65 @@ class Ballot:
         return sum(self.dots.values())
 
 
+STATE_LABELS = {ScoringState.SETUP: N_("Being prepared"),
+                ScoringState.OPEN: N_("Open for voting"),
+                ScoringState.CLOSED: N_("Closed")}
+
+
+@dataclass(frozen=True)
+class VoteView:
+    """What a screen shows of the vote, decided here (pages draw it): its state in words,
+    the facilitator's next move, and one person's ballot — whether they vote, what stands
+    instead of the ballot or above it, whether its controls are live, what is given and
+    what is left."""
+
+    state_label: str  # a message id
+    preparing: bool  # criteria and candidates are still being set up
+    next_move: str  # the facilitator's main button: "open", "close" or "reopen"
+    revealed: bool  # the results are revealed to the participants
+    has_ballot: bool  # this person votes in this workshop
+    notice: str | None  # a message id: what stands above (or instead of) the ballot
+    ballot_shown: bool  # a ballot to draw (candidates chosen, the vote opened once)
+    may_vote: bool  # its controls are live
+    by_dots: bool
+    answered: int  # scores given (a vote by scores)
+    total: int
+    dots_left: int  # dots still to place (a vote by dots)
+    dots_total: int
+    stackable: bool  # several dots on one candidate
+
+    def dot_limit(self, mine: int) -> int:
+        """The most dots a candidate holding ``mine`` of this person's may take now."""
+        return mine + self.dots_left if self.stackable else 1
+
+
+def vote_view(board: ScoringBoard, ballot: Ballot, *, has_ballot: bool) -> VoteView:
+    """Return the vote as one person's screen shows it (``has_ballot``: the policy's
+    ``votes_here`` for them)."""
+    state = board.state
+    workshop = board.workshop
+    notice = None
+    if not board.candidates:
+        notice = N_("The facilitator has not chosen what to score yet.")
+    elif state == ScoringState.SETUP:
+        notice = N_("The vote is not open yet.")
+    elif state == ScoringState.CLOSED:
+        notice = N_("The vote is closed. Thank you!")
+    answered = sum(1 for c in board.candidates for k in board.criteria
+                   if (c.id, k.id) in ballot.scores)
+    return VoteView(
+        state_label=STATE_LABELS[ScoringState(state)], preparing=state == ScoringState.SETUP,
+        next_move={ScoringState.SETUP: "open", ScoringState.OPEN: "close"}.get(
+            ScoringState(state), "reopen"),
+        revealed=workshop.results_revealed, has_ballot=has_ballot, notice=notice,
+        ballot_shown=bool(board.candidates) and state != ScoringState.SETUP,
+        may_vote=has_ballot and bool(board.candidates) and state == ScoringState.OPEN,
+        by_dots=workshop.vote_mode == VoteMode.DOTS, answered=answered,
+        total=len(board.candidates) * len(board.criteria),
+        dots_left=workshop.dots_per_person - ballot.dots_used(),
+        dots_total=workshop.dots_per_person, stackable=workshop.dots_stackable)
+
+
 @dataclass(frozen=True)
 class Results:
     """Revealed results: aggregated scores (or dots), robustness, evidence."""

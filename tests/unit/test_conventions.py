@@ -74,6 +74,17 @@ def test_screens_never_decide_rights_from_the_actor_type():
     assert offenders == []
 
 
+def test_screens_never_decide_the_votes_state():
+    """The vote's state (being prepared, open, closed) is the scoring service's to read:
+    pages and ui/ draw its ``VoteView`` (what the person may do, what stands instead of the
+    ballot), never comparing ``ScoringState`` themselves."""
+    offenders = [str(p.relative_to(PROJECT_ROOT))
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 if re.search(r"ScoringState|scoring_state\s*[!=]=", p.read_text(
+                     encoding="utf-8"))]
+    assert offenders == []
+
+
 WORKSHOP_SCREENS = {"canvas.py", "explore.py", "facilitate.py", "group.py", "ideas.py",
                     "import_cards.py", "next_steps.py", "projector.py", "results.py",
                     "score.py", "synthesis.py", "workshop.py"}

@@ -266,3 +266,43 @@ def test_the_ballot_is_read_once_per_revision_and_stays_right(session, facilitat
     assert {c.key: c.weight for c in board.criteria}["impact"] == 3
     assert (board.changes[-1].old_weight, board.changes[-1].new_weight) != (None, None)
     assert board.changes[-1].new_weight == 3
+
+
+def test_the_vote_view_says_what_a_screen_shows(session, facilitator, setup, participant):
+    """The vote's state, the facilitator's next move and one person's ballot, decided by
+    the service (pages/score.py draws it and compares no state itself)."""
+    wid = setup["wid"]
+
+    def view(actor, has_ballot=True):
+        board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
+        ballot = scoring.my_ballot(session=session, actor=actor, workshop_id=wid)
+        return scoring.vote_view(board, ballot, has_ballot=has_ballot)
+
+    before = view(participant)
+    assert (before.state_label, before.preparing, before.next_move) == (
+        "Being prepared", True, "open")
+    assert before.notice == "The vote is not open yet." and not before.ballot_shown
+    assert not before.may_vote
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+    score(session, participant, setup, 0, "impact", 4)
+    open_ = view(participant)
+    assert (open_.next_move, open_.notice, open_.may_vote) == ("close", None, True)
+    assert (open_.answered, open_.total) == (1, 4)
+    assert not view(facilitator, has_ballot=False).may_vote  # no ballot of their own
+    phases.close_scoring(session=session, actor=facilitator, workshop_id=wid)
+    closed = view(participant)
+    assert closed.next_move == "reopen" and closed.ballot_shown and not closed.may_vote
+    assert closed.notice == "The vote is closed. Thank you!"
+
+
+def test_the_vote_view_counts_the_dots_left(session, facilitator, setup, participant):
+    scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
+                            mode=VoteMode.DOTS, dots_per_person=3, stackable=False)
+    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    first = setup["candidates"][setup["ideas"][0].id]
+    scoring.set_dots(session=session, actor=participant, candidate_id=first, dots=1)
+    board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=setup["wid"])
+    ballot = scoring.my_ballot(session=session, actor=participant, workshop_id=setup["wid"])
+    shown = scoring.vote_view(board, ballot, has_ballot=True)
+    assert (shown.by_dots, shown.dots_left, shown.dots_total) == (True, 2, 3)
+    assert shown.dot_limit(1) == 1  # not stackable: one dot per idea
