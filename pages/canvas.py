@@ -345,9 +345,8 @@ def sync(view: CanvasView) -> None:
                 DRAFTS_KEY):
             # A field nobody is in, on the latest version, yet showing another text: what
             # its browser held is already saved (the drafts script sends every text and
-            # keeps it until acknowledged), so the saved text is the one to show — not an
-            # older value of the field left in this session (seen once after a tab was
-            # closed mid-typing and opened again).
+            # keeps it until acknowledged), so the saved text is the one to show, not an
+            # older value of the field left in this session.
             logging.getLogger(__name__).warning(
                 "canvas %s: %s showed another text than its latest version: shown again",
                 cid, section.key)
