@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core import gradient_math, policy
-from core.actors import Actor, ParticipantActor, UserActor
+from core.actors import Actor, ParticipantActor
 from core.errors import InvalidInput, NotFound
 from core.gradient_math import Tally
 from core.i18n import N_
@@ -40,7 +40,6 @@ from core.models import (
     PhaseKind,
     Project,
     RelationLevel,
-    User,
     Workshop,
     WorkshopMode,
     pk,
@@ -56,6 +55,7 @@ from core.services.access import (
     who_for_workshop,
     workshop_for,
 )
+from core.services.canvases import author_of
 from core.services.live_cache import bump_board_revision
 from core.templates import Gradient, GradientLever, Templates
 
@@ -461,16 +461,6 @@ def reveal(*, session: Session, actor: Actor, workshop_id: int, revealed: bool =
 # --- a project's level and levers -----------------------------------------------------------
 
 
-def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
-    if isinstance(actor, UserActor):
-        user = session.get(User, actor.user_id)
-        return actor.user_id, None, user.name if user else actor.name
-    if isinstance(actor, ParticipantActor):
-        participant = session.get(Participant, actor.participant_id)
-        return None, actor.participant_id, participant.display_name if participant else ""
-    return None, None, actor.name
-
-
 def _canvas(session: Session, actor: Actor, canvas_id: int, act: Act) -> Canvas:
     canvas = session.get(Canvas, canvas_id)
     if canvas is None or canvas.deleted_at is not None:
@@ -504,7 +494,7 @@ def record_level(*, session: Session, actor: Actor, canvas_id: int, level: str, 
         if row is not None and (row.canvas_id == canvas_id or (
                 row.canvas_id is None and workshop.mode == WorkshopMode.PROJECTS)):
             diagnostic_id = row.id
-    user_id, participant_id, name = _author(session, actor)
+    user_id, participant_id, name = author_of(session, actor)
     stored = RelationLevel(collective_id=canvas.collective_id, canvas_id=canvas_id,
                            gradient_key=gradient.key, level=level, note=note,
                            diagnostic_id=diagnostic_id, author_user_id=user_id,
