@@ -204,10 +204,16 @@ def available() -> bool:
     """Whether this run's server can wake its screens (a real Streamlit server, not AppTest)."""
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+    from streamlit.runtime.app_session import AppSession
+
     ctx = get_script_run_ctx()
     rt = _runtime()
+    # AppTest installs a MagicMock(spec=Runtime) for its runs, whose get_app_session answers
+    # a mock, never None: only a real AppSession is a server that holds this browser. (Taken
+    # for one, AppTest started the presence thread, which wrote into a test's database
+    # between its read and its write: "database is locked" in test_english, CI of 7 Dec.)
     return (ctx is not None and rt is not None
-            and rt.get_app_session(ctx.session_id) is not None)
+            and isinstance(rt.get_app_session(ctx.session_id), AppSession))
 
 
 def register(workshop_id: int, state: LiveState) -> None:

@@ -245,3 +245,27 @@ def test_a_participant_is_sent_on_to_their_participant_server(new_app, db,
                                       "pages/facilitate.py")
     assert "Ouverture de votre page" not in texts(facilitator)
     assert "Phase 3 sur 9" in html(facilitator)
+
+
+def test_without_a_server_a_phone_notes_its_presence_during_its_run(new_app, db,
+                                                                     running_workshop_app):
+    """AppTest has no server to gather presence (``push.available()`` false under its mock
+    runtime): the phone's own run writes it, and no thread is left writing into the database
+    between a test's read and its write."""
+    import threading
+    from datetime import timedelta
+
+    from core.models import utcnow
+    from core.services import participants
+
+    participant_id = db.exec(select(Participant.id)).one()
+    participants.note_presence(session=db, participant_ids={participant_id},
+                               seen_at=utcnow() - timedelta(hours=1))
+    before = {t.ident for t in threading.enumerate()}
+    at = as_participant(new_app(), running_workshop_app["token"]).run()
+    assert not at.exception
+    fresh(db)
+    seen = db.get(Participant, participant_id).last_seen_at.replace(tzinfo=None)
+    assert seen > utcnow().replace(tzinfo=None) - timedelta(minutes=1)
+    started = [t.name for t in threading.enumerate() if t.ident not in before]
+    assert not [name for name in started if name.startswith("fabrique-")], started
