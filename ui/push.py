@@ -202,9 +202,8 @@ def _runtime() -> Any:
 
 def available() -> bool:
     """Whether this run's server can wake its screens (a real Streamlit server, not AppTest)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
     from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     rt = _runtime()
