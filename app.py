@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import policy
+from core.domain import policy
 from core.errors import DatabaseUnavailable, FabriqueError
 from ui import (
     calls,

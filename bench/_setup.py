@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import inputs
+from core.domain import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,7 +56,7 @@ def fresh_database() -> str:
     url = f"sqlite:///{data_dir / 'bench.db'}"
     os.environ.update(DATABASE_URL=url, FABRIQUE_DATA_DIR=str(data_dir),
                       FABRIQUE_LOAD_DEMO="false")
-    from core.migrate import upgrade
+    from core.storage.migrate import upgrade
 
     upgrade(url)
     return url
@@ -75,11 +75,11 @@ class BenchWorkshop:
 
 def bench_workshop(session: Any, workshop_format: str = "ideation-3h") -> BenchWorkshop:
     """Create the facilitator ``bench``, a collective and a workshop in ``session``."""
-    from core.models import Role, User
+    from core.domain.models import Role, User
+    from core.domain.templates import load_templates
     from core.services import workshops
     from core.services.accounts import actor_for_username, hash_password
     from core.settings import PROJECT_ROOT
-    from core.templates import load_templates
 
     session.add(User(username=USERNAME, name="Bench", role=Role.FACILITATOR,
                      password_hash=hash_password("bench password")))
@@ -166,7 +166,7 @@ def ready_to_vote(session: Any, admin: Any, workshop_id: int, templates: Any) ->
     needs phase and of the vote."""
     from sqlmodel import select
 
-    from core.models import Card, CardKind, PhaseKind
+    from core.domain.models import Card, CardKind, PhaseKind
     from core.services import phases, scoring
 
     ideas = session.exec(select(Card).where(Card.kind == CardKind.IDEA,
@@ -189,7 +189,7 @@ def ready_to_vote(session: Any, admin: Any, workshop_id: int, templates: Any) ->
 def fill_board(session: Any, code: str, workshop_id: int, templates: Any, count: int,
                text: str = "Besoin {n} : une navette pour le marché du samedi") -> None:
     """Have one participant write ``count`` needs, across the themes."""
-    from core.models import CardKind
+    from core.domain.models import CardKind
     from core.services import cards, participants
 
     writer = participants.join_workshop(session=session, code=code, display_name="Rédac")

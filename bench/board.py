@@ -34,9 +34,9 @@ def main() -> None:
     import pandas as pd
     from streamlit.testing.v1 import AppTest
 
-    from core.db import session_scope
-    from core.models import Card, CardKind, PhaseKind
+    from core.domain.models import Card, CardKind, PhaseKind
     from core.services import participants, phases
+    from core.storage.db import session_scope
     from ui import screens
 
     texts = pd.read_csv(EVALDATA / "consultation_an_egalite_fh_2016"

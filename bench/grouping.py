@@ -52,7 +52,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 from sklearn.preprocessing import normalize  # noqa: E402
 
-from core import grouping  # noqa: E402
+from core.analysis import grouping  # noqa: E402
 
 
 def sets() -> list[tuple[str, list[str], list[str]]]:
@@ -226,7 +226,7 @@ def real_lines() -> list[str]:
 
 def _loading() -> list[float]:
     """Seconds to import the grouping in a fresh process (what the app pays once)."""
-    code = ("import time; t = time.perf_counter(); import core.grouping; "
+    code = ("import time; t = time.perf_counter(); import core.analysis.grouping; "
             "print(time.perf_counter() - t)")
     return [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout)

@@ -34,11 +34,11 @@ def main() -> None:
     from pypdf import PdfReader
     from sqlmodel import select
 
-    from core.db import session_scope
-    from core.models import Card, CardKind
+    from core.domain.models import Card, CardKind
+    from core.domain.templates import load_templates
     from core.services import canvases, clusters, scoring
     from core.services.accounts import actor_for_username
-    from core.templates import load_templates
+    from core.storage.db import session_scope
     from tests.browser.conftest import (
         ADMIN,
         CHROMIUM,

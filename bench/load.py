@@ -340,11 +340,11 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
     from playwright.async_api import async_playwright
     from sqlmodel import col, select
 
-    from core.db import session_scope
-    from core.models import Card, PhaseKind, Score, Workshop
+    from core.domain.models import Card, PhaseKind, Score, Workshop
+    from core.domain.templates import load_templates
     from core.services import phases
     from core.services.accounts import actor_for_username
-    from core.templates import load_templates
+    from core.storage.db import session_scope
 
     templates = load_templates(ROOT / "data")
     with session_scope(write=True, url=server.database_url) as session:
@@ -507,7 +507,7 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     server.env["FABRIQUE_PARTICIPANT_INTERVAL"] = str(args.participant_interval)
     prepare_database(server.database_url, data_dir)
     # Each server's share of PostgreSQL's connections counts them all, as fabrique serve
-    # says it (core/db.py).
+    # says it (core/storage/db.py).
     server.env["FABRIQUE_APP_PROCESSES"] = str(
         1 + args.wall_server + args.participant_servers + args.proxy)
     # Participant servers (fabrique serve --participant-servers N): phones that join on

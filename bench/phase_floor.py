@@ -195,11 +195,11 @@ def cpu_of(servers) -> float:
 async def fabrique(args) -> dict:
     from sqlmodel import col, select
 
-    from core.db import session_scope
-    from core.models import Workshop
+    from core.domain.models import Workshop
+    from core.domain.templates import load_templates
     from core.services import phases
     from core.services.accounts import actor_for_username
-    from core.templates import load_templates
+    from core.storage.db import session_scope
 
     data_dir = Path(tempfile.mkdtemp())
     server = Server(data_dir)

@@ -48,11 +48,11 @@ async def timed(server: Server, client: Client, send, repeat: int) -> float:
 async def measure(args) -> dict[str, float]:
     from sqlmodel import col, select
 
-    from core.db import session_scope
-    from core.models import Workshop
+    from core.domain.models import Workshop
+    from core.domain.templates import load_templates
     from core.services import phases
     from core.services.accounts import actor_for_username
-    from core.templates import load_templates
+    from core.storage.db import session_scope
 
     data_dir = Path(tempfile.mkdtemp())
     server = Server(data_dir)
@@ -113,9 +113,9 @@ async def phase_changes(server: Server, phone: Client, args, code: str, wid: int
     needs' board (``phone`` among them) taken to the vote, then back, ``--repeat`` times.
     Each phone costs a wake of its live fragment and a full run of the new page; the
     watcher's one read of the workshop is shared (ui/push.py)."""
-    from core.db import session_scope
     from core.services import phases
     from core.services.accounts import actor_for_username
+    from core.storage.db import session_scope
 
     phones = [phone]
     for n in range(args.phones - 1):

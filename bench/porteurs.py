@@ -35,9 +35,8 @@ def main() -> None:
     url = fresh_database()
     import pandas as pd
 
-    from core import canvas_pdf, inputs
-    from core.db import session_scope
-    from core.models import (
+    from core.domain import inputs
+    from core.domain.models import (
         Canvas,
         CanvasRevision,
         Comment,
@@ -46,7 +45,9 @@ def main() -> None:
         ProjectMember,
         utcnow,
     )
+    from core.outputs import canvas_pdf
     from core.services import canvases, phases, projects, workshops
+    from core.storage.db import session_scope
     from ui import screens
 
     texts = pd.read_csv(EVALDATA / "consultation_an_egalite_fh_2016"

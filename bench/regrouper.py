@@ -26,9 +26,9 @@ def main() -> None:
     url = fresh_database()
     import pandas as pd
 
-    from core.db import session_scope
-    from core.models import Card, CardKind
+    from core.domain.models import Card, CardKind
     from core.services import clusters
+    from core.storage.db import session_scope
     from ui import screens
 
     texts = pd.read_csv(EVALDATA / "consultation_an_egalite_fh_2016"

@@ -22,10 +22,10 @@ def main() -> None:
     url = fresh_database()
     from sqlmodel import select
 
-    from core import scoring_math as math
-    from core.db import session_scope
-    from core.models import Card, CardKind, Participant, Score
+    from core.analysis import scoring_math as math
+    from core.domain.models import Card, CardKind, Participant, Score
     from core.services import phases, scoring
+    from core.storage.db import session_scope
     from ui import screens
 
     rnd = random.Random(7)

@@ -112,9 +112,9 @@ async def phone(port: int, code: str, number: int, args, report: dict, asleep: a
 
 
 async def scenario(server: Server, args) -> dict:
-    from core.db import session_scope
     from core.services import phases
     from core.services.accounts import actor_for_username
+    from core.storage.db import session_scope
     from tests.browser.conftest import ADMIN
     from tests.browser.test_live import open_explore_in
 
@@ -151,8 +151,8 @@ async def scenario(server: Server, args) -> dict:
 def stored(url: str, workshop_id: int) -> Counter:
     from sqlmodel import col, select
 
-    from core.db import session_scope
-    from core.models import Card
+    from core.domain.models import Card
+    from core.storage.db import session_scope
 
     with session_scope(url=url) as session:
         texts = session.exec(select(Card.text).where(

@@ -33,10 +33,7 @@ def main() -> None:
     import pandas as pd
     from sqlmodel import select
 
-    from core import livrable
-    from core.db import session_scope
-    from core.livrable import charts as chart_images
-    from core.models import (
+    from core.domain.models import (
         Action,
         CanvasRevision,
         Card,
@@ -46,7 +43,10 @@ def main() -> None:
         Workshop,
         WorkshopStatus,
     )
+    from core.outputs import livrable
+    from core.outputs.livrable import charts as chart_images
     from core.services import canvases, phases, scoring, synthesis
+    from core.storage.db import session_scope
     from ui import screens
 
     texts = pd.read_csv(EVALDATA / "consultation_an_egalite_fh_2016"
@@ -102,8 +102,8 @@ def main() -> None:
         session.commit()
         # "Et la collectivité ?": everyone answers about the first canvas; each canvas has
         # a level moved once and two levers made steps.
-        from core import inputs
-        from core.models import Diagnostic, DiagnosticAnswer, PhaseKind
+        from core.domain import inputs
+        from core.domain.models import Diagnostic, DiagnosticAnswer, PhaseKind
         from core.services import relation
 
         index = next(p.position for p in phases.phases_of(session, wid)

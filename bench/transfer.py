@@ -33,9 +33,8 @@ def build(url: str) -> tuple[object, int]:
     from sqlalchemy import insert
     from sqlmodel import Session
 
-    from core.actors import UserActor
-    from core.db import get_engine
-    from core.models import (
+    from core.domain.actors import UserActor
+    from core.domain.models import (
         Candidate,
         Canvas,
         CanvasRevision,
@@ -48,6 +47,7 @@ def build(url: str) -> tuple[object, int]:
         User,
         Workshop,
     )
+    from core.storage.db import get_engine
 
     random.seed(7)
     now = dt.datetime.now(dt.UTC)
@@ -107,9 +107,9 @@ def build(url: str) -> tuple[object, int]:
 def admin_in(url: str) -> object:
     from sqlmodel import Session
 
-    from core.actors import UserActor
-    from core.db import get_engine
-    from core.models import Role, User
+    from core.domain.actors import UserActor
+    from core.domain.models import Role, User
+    from core.storage.db import get_engine
 
     with Session(get_engine(url, write=True), expire_on_commit=False) as session:
         user = User(username="admin", name="Admin", password_hash="x", role=Role.ADMIN)
@@ -119,7 +119,7 @@ def admin_in(url: str) -> object:
 
 
 def sqlite_url() -> str:
-    from core.migrate import upgrade
+    from core.storage.migrate import upgrade
 
     url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     upgrade(url)
@@ -141,9 +141,9 @@ def main() -> None:
     from sqlalchemy import func, select
     from sqlmodel import Session
 
-    from core import backup
-    from core.db import dispose_engines, get_engine
     from core.services import transfer
+    from core.storage import backup
+    from core.storage.db import dispose_engines, get_engine
 
     source = sqlite_url()
     owner, collective_id = timed("building the collective (bulk)", lambda: build(source))
@@ -175,7 +175,7 @@ def main() -> None:
     dispose_engines(source)
     dispose_engines(target)
     if args.postgres:
-        from core.migrate import upgrade
+        from core.storage.migrate import upgrade
         from tests.pg_server import scratch_database, start_throwaway
 
         server = None
@@ -193,8 +193,8 @@ def main() -> None:
                                                                .table.c.id))).scalar_one()
 
                 def export_pg() -> bytes:
-                    from core.actors import UserActor
-                    from core.models import Role, User
+                    from core.domain.actors import UserActor
+                    from core.domain.models import Role, User
 
                     with Session(get_engine(url)) as session:
                         user = session.execute(select(User).where(User.username == "admin")

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from core.errors import FabriqueError, InvalidInput
-from core.i18n import LANGUAGES, N_, translate
-from core.livrable import FORMATS
+from core.outputs.livrable import FORMATS
 from core.settings import Settings, get_settings
+from core.text.i18n import LANGUAGES, N_, translate
 
 # What each command needs is imported inside it (the database layer, scikit-learn, the
 # PDF and Word writers): a command starts without loading what it does not use.
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                       participant_servers=args.participant_servers)
     if args.command in ("workshops", "synthesis", "collectives", "export", "import"):
         return _as_operator(settings, args)
-    from core.db import session_scope
+    from core.storage.db import session_scope
     from launch.startup import bootstrap
 
     if args.command == "migrate":
@@ -112,10 +112,10 @@ def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
     """Run an operator's command (``workshops``, ``synthesis``, ``collectives``, ``export``,
     ``import``) as the machine's administrator; a refusal is a message on standard error
     and exit status 2."""
-    from core import livrable
-    from core.db import ensure_schema, session_scope
+    from core.domain.templates import load_templates
+    from core.outputs import livrable
     from core.services import accounts, synthesis, transfer, workshops
-    from core.templates import load_templates
+    from core.storage.db import ensure_schema, session_scope
 
     name = f"fabrique {args.command}"
     lang = getattr(args, "lang", None) or settings.default_language
@@ -169,7 +169,7 @@ def _as_operator(settings: Settings, args: argparse.Namespace) -> int:
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
     """``fabrique backup FILE`` / ``fabrique restore FILE``."""
-    from core import backup
+    from core.storage import backup
 
     lang = settings.default_language
     url = settings.resolved_database_url
@@ -224,7 +224,7 @@ def _serve(settings: Settings, host: str, port: int, *, wall: bool,
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", host,
                "--browser.serverAddress", "localhost"]
     env = dict(os.environ)
-    # Each server's share of PostgreSQL's connections (core/db.py), unless the operator
+    # Each server's share of PostgreSQL's connections (core/storage/db.py), unless the operator
     # counted the servers of every machine behind a load balancer.
     env.setdefault("FABRIQUE_APP_PROCESSES", str(1 + wall + participant_servers))
     children: list[_Child] = []
@@ -311,8 +311,8 @@ GROUP_NAME_COLUMN = "nom_du_groupe"
 
 def _cluster(path: Path, text_column: str, groups: int | None, output: Path | None) -> int:
     """Write the rows back with their suggested group number and name."""
-    from core.csvfile import read_csv
-    from core.grouping import suggest_groups
+    from core.analysis.grouping import suggest_groups
+    from core.text.csvfile import read_csv
 
     try:
         table = read_csv(path.read_bytes())

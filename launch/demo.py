@@ -10,10 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.errors import TemplateError
-from core.gradient_math import proposed_level
-from core.i18n import N_
-from core.models import (
+from core.analysis.gradient_math import proposed_level
+from core.domain.models import (
     CARD_TEXT_MAX,
     Action,
     ActionChange,
@@ -46,9 +44,11 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.names import name_keys
+from core.domain.templates import Templates, read_yaml_model
+from core.errors import TemplateError
 from core.services.workshops import add_agenda, insert_with_join_code
-from core.templates import Templates, read_yaml_model
+from core.text.i18n import N_
+from core.text.names import name_keys
 
 
 class _Strict(BaseModel):

@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from core.db import ensure_schema, is_sqlite, session_scope
+from core.domain.templates import Templates, load_templates
 from core.services import accounts
 from core.settings import Settings
-from core.templates import Templates, load_templates
+from core.storage.db import ensure_schema, is_sqlite, session_scope
 from launch.demo import demo_files, load_demo
 
 SETUP_CODE_FILE = "setup-code.txt"

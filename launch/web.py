@@ -38,10 +38,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.db import session_scope
 from core.errors import DatabaseUnavailable
 from core.services import accounts
 from core.settings import get_settings
+from core.storage.db import session_scope
 
 SESSION_PATH = "/fabrique/session"
 SESSION_HEADER = "X-Fabrique-Session"
@@ -180,10 +180,10 @@ def _canvas_pdf(request: Request) -> Response:
     on a click is deleted once two runs of anyone's page end before the browser fetches
     it, which a room's busy server does."""
     # Imported here: the PDF library and the templates load only when a PDF is asked for.
-    from core import canvas_pdf
+    from core.domain.templates import load_templates
     from core.errors import FabriqueError
+    from core.outputs import canvas_pdf
     from core.services import canvas_links, canvases, participants
-    from core.templates import load_templates
 
     lang = "en" if request.query_params.get("lang") == "en" else "fr"
     try:

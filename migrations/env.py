@@ -4,9 +4,9 @@ from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from core.db import get_engine, is_sqlite
+import core.domain.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from core.settings import get_settings
+from core.storage.db import get_engine, is_sqlite
 
 config = context.config
 target_metadata = SQLModel.metadata

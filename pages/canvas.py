@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import canvas_pdf, inputs, policy
+from core.domain import inputs, policy
+from core.domain.models import AccessRole
+from core.domain.policy import Act, Who
+from core.domain.templates import CanvasSection
 from core.errors import FabriqueError
-from core.models import AccessRole
-from core.policy import Act, Who
+from core.outputs import canvas_pdf
 from core.services import (
     actions,
     canvas_comments,
@@ -28,8 +30,7 @@ from core.services.canvas_comments import CommentView
 from core.services.canvases import CanvasView, RevisionView
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
-from core.templates import CanvasSection
-from core.wordiff import counts, word_diff
+from core.text.wordiff import counts, word_diff
 from launch import web
 from ui import (
     calls,
@@ -653,7 +654,7 @@ if own_projects and policy.is_participant(actor):
         project_panel.name_or_join()
     else:
         # Their own project: theirs to write during the workshop and after it
-        # (core.policy, Who.PORTEUR; the services check it again).
+        # (core.domain.policy, Who.PORTEUR; the services check it again).
         may_edit = policy.allowed(Who.PORTEUR, Act.EDIT_CANVAS, screen.state.where())
         may_comment = policy.allowed(Who.PORTEUR, Act.COMMENT_CANVAS, screen.state.where())
         canvas_page(mine.canvas_id, mine)

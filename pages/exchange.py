@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import inputs, policy
-from core.i18n import N_
-from core.models import PhaseKind
+from core.domain import inputs, policy
+from core.domain.models import PhaseKind
 from core.services import canvas_comments, canvases, projects
 from core.services.projects import ProjectView
+from core.text.i18n import N_
 from ui import calls, client_keys, legacy_guard, live, render, screens, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen

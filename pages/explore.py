@@ -1,6 +1,6 @@
 """Explorer: capture the territory's needs, see them by theme, say which concern you."""
 
-from core.models import CardKind
+from core.domain.models import CardKind
 from ui import legacy_guard
 from ui.board import card_board_page
 

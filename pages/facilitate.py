@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from core import inputs
-from core.i18n import N_
-from core.models import PhaseKind, WorkshopStatus, utcnow
+from core.domain import inputs
+from core.domain.models import PhaseKind, WorkshopStatus, utcnow
 from core.services import participants, phases, privacy, projects, workshops
+from core.text.i18n import N_
 from ui import calls, legacy_guard, links, live, render, startup
 from ui import projects as project_panel
 from ui.i18n import _

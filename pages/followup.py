@@ -10,8 +10,9 @@ import functools
 
 import streamlit as st
 
-from core import inputs
-from core.models import ProjectStage
+from core.domain import inputs
+from core.domain.models import ProjectStage
+from core.outputs import exports
 from core.services import projects
 from core.services.projects import STAGE_LABELS
 from ui import calls, identity, legacy_guard, startup
@@ -83,7 +84,7 @@ st.dataframe([{
     _("Contact"): r.project.contact, _("Workshop"): f"{r.workshop} · {day(r.held_on)}",
 } for r in found.rows], hide_index=True, width="stretch", key="fu_table")
 
-st.download_button(_("Export (CSV)"), lambda: projects.followup_csv(found, templates, lang()),
+st.download_button(_("Export (CSV)"), lambda: exports.followup_csv(found, templates, lang()),
                    file_name=_("porteurs-follow-up") + ".csv", mime="text/csv",
                    icon=":material/download:", key="fu_export", on_click="ignore")
 

@@ -6,13 +6,13 @@ import re
 import streamlit as st
 from streamlit_sortables import sort_items
 
-from core import inputs
-from core.i18n import N_
-from core.models import CardKind
+from core.domain import inputs
+from core.domain.models import CardKind
 from core.services import clusters
 from core.services.cards import CardView
 from core.services.clusters import GroupBoard, ProposedGroup
 from core.services.phases import LiveState
+from core.text.i18n import N_
 from ui import calls, downloads, legacy_guard, live, render
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from core import inputs
-from core.i18n import N_
-from core.models import WorkshopStatus
+from core.domain import inputs
+from core.domain.models import WorkshopStatus
 from core.services import phases, privacy, transfer, workshops
 from core.settings import get_settings
+from core.text.i18n import N_
 from ui import calls, downloads, identity, legacy_guard, render, screens, startup
 from ui.i18n import _, lang
 

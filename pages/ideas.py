@@ -1,6 +1,6 @@
 """Idées: ideas that answer the needs, each linked to the needs it addresses."""
 
-from core.models import CardKind
+from core.domain.models import CardKind
 from ui import legacy_guard
 from ui.board import card_board_page
 

@@ -3,9 +3,9 @@ an all-or-nothing import."""
 
 import streamlit as st
 
+from core.domain.models import CardKind
 from core.errors import FabriqueError
-from core.imports import MAX_BYTES, ImportPlan, import_cards, plan_import, read_csv
-from core.models import CardKind
+from core.services.imports import MAX_BYTES, ImportPlan, import_cards, plan_import, read_csv
 from ui import calls, legacy_guard, render, startup
 from ui.i18n import _, ngettext
 from ui.workshop_screen import open_workshop_screen

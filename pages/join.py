@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import participants
+from core.storage.db import session_scope
 from ui import calls, client_keys, identity, legacy_guard, screens
 from ui.i18n import _
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core.db import session_scope
 from core.errors import FabriqueError
 from core.services import accounts
 from core.settings import get_settings
+from core.storage.db import session_scope
 from launch.startup import SETUP_CODE_FILE
 from ui import calls, identity, legacy_guard, render, screens, startup
 from ui.i18n import _

@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime, time
 
 import streamlit as st
 
-from core import inputs, policy
-from core.i18n import N_
-from core.models import ActionStatus, WorkshopStatus
-from core.policy import ACTION_BOARD, Act, Where
+from core.domain import inputs, policy
+from core.domain.models import ActionStatus, WorkshopStatus
+from core.domain.policy import ACTION_BOARD, Act, Where
 from core.services import actions, canvas_links, canvases, participants, relation
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
+from core.text.i18n import N_
 from ui import calls, client_keys, downloads, identity, legacy_guard, live, render, startup
 from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, moment_label

@@ -3,12 +3,12 @@ that phase, and how to join (QR code, code, address), in type readable from the 
 
 import streamlit as st
 
-from core.models import CardKind, PhaseKind, VoteMode, WorkshopStatus
+from core.domain.models import CardKind, PhaseKind, VoteMode, WorkshopStatus
+from core.domain.templates import NO_THEME_COLOR
 from core.services import actions, canvases, cards, clusters, projects, relation, scoring
 from core.services.phases import LiveState
 from core.services.synthesis import STATUS_LABELS
 from core.settings import get_settings
-from core.templates import NO_THEME_COLOR
 from ui import calls, legacy_guard, links, live, render, startup
 from ui import relation as relation_panel
 from ui.i18n import _, date_label, lang, ngettext, number

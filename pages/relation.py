@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import policy
+from core.domain import policy
 from core.services import relation
 from core.services.relation import DiagnosticView
 from ui import calls, legacy_guard, live, render, screens, startup

@@ -5,10 +5,10 @@ disagreements to talk about, robustness, CSV export, and the selection for forma
 import pandas as pd
 import streamlit as st
 
-from core import charts, spreadsheet
-from core.i18n import N_, pick
-from core.models import VoteMode
+from core.domain.models import VoteMode
+from core.outputs import charts, spreadsheet
 from core.services import phases, scoring
+from core.text.i18n import N_, pick
 from ui import calls, downloads, legacy_guard, live, render
 from ui.i18n import _, lang, ngettext, number
 from ui.workshop_screen import open_workshop_screen

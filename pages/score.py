@@ -5,12 +5,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import policy
-from core.i18n import pick
-from core.models import CardKind, Criterion, VoteMode
+from core.domain import policy
+from core.domain.models import CardKind, Criterion, VoteMode
 from core.services import cards, clusters, phases, scoring
 from core.services.phases import LiveState
 from core.services.scoring import CandidateView
+from core.text.i18n import pick
 from ui import calls, legacy_guard, live, render, screens, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen

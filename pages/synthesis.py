@@ -8,11 +8,11 @@ import re
 
 import streamlit as st
 
-from core import charts, livrable
-from core.livrable import document
+from core.outputs import charts, livrable
+from core.outputs.livrable import document
 from core.services import synthesis
 from core.services.synthesis import Synthesis
-from core.text import fold
+from core.text.cleaning import fold
 from ui import calls, downloads, legacy_guard, render, startup
 from ui.i18n import _, lang
 from ui.workshop_screen import open_workshop_screen
@@ -66,7 +66,7 @@ if scope == WORKSHOP:
 st.html(render.line(document.title(found), size="1.6rem", bold=True)
         + "".join(render.line(line, size="1rem") for line in document.front(found)))
 
-# The sections as the livrable lays them out (core/livrable/document.py), drawn here.
+# The sections as the livrable lays them out (core/outputs/livrable/document.py), drawn here.
 for block in document.body(found):
     if isinstance(block, document.Heading):
         if block.level == 1:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.models import Role
+from core.domain.models import Role
 from core.services import accounts
 from ui import calls, identity, legacy_guard, render
 from ui.i18n import _

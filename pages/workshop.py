@@ -3,8 +3,8 @@ The page follows the facilitator: a new phase takes everyone to its board."""
 
 import streamlit as st
 
-from core import policy
-from core.models import PhaseKind, WorkshopStatus
+from core.domain import policy
+from core.domain.models import PhaseKind, WorkshopStatus
 from core.services import actions, projects, scoring
 from ui import calls, identity, legacy_guard, links, live, render, screens
 from ui import projects as project_panel

@@ -24,14 +24,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session
 
-from core import inputs
-from core.actors import ParticipantActor, UserActor
-from core.db import dispose_engines, get_engine
-from core.migrate import upgrade
-from core.models import PhaseKind, Role, User
+from core.domain import inputs
+from core.domain.actors import ParticipantActor, UserActor
+from core.domain.models import PhaseKind, Role, User
+from core.domain.templates import Templates, load_templates
 from core.services import accounts, participants, phases, workshops
 from core.settings import PROJECT_ROOT
-from core.templates import Templates, load_templates
+from core.storage.db import dispose_engines, get_engine
+from core.storage.migrate import upgrade
 from tests.pg_server import find_binaries, start_throwaway
 
 # No automatic backup when a test ends a workshop (it would write into the project's var/);

@@ -112,7 +112,7 @@ def scratch_database(server_url: str, prefix: str = "fabrique_scratch") -> Itera
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from core.db import dispose_engines
+    from core.storage.db import dispose_engines
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(make_url(server_url).set(database="postgres").render_as_string(

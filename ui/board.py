@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import inputs, policy
-from core.i18n import N_
-from core.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
+from core.domain import inputs, policy
+from core.domain.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
+from core.domain.templates import Templates
 from core.services import cards
 from core.services.cards import Board, CardView, OwnBoard
-from core.templates import Templates
+from core.text.i18n import N_
 from ui import calls, client_keys, downloads, identity, live, push, render, screens, startup
 from ui.i18n import _, lang, ngettext
 from ui.workshop_screen import open_workshop_screen

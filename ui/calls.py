@@ -10,10 +10,10 @@ from typing import Any, NoReturn, TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from core import inputs
-from core.db import session_scope
+from core.domain import inputs
 from core.errors import DatabaseUnavailable, FabriqueError
 from core.services import access
+from core.storage.db import session_scope
 from ui import render
 from ui.i18n import _
 from ui.identity import require_actor

@@ -9,9 +9,10 @@ import re
 
 import streamlit as st
 
-from core.actors import Actor
-from core.db import session_scope
-from core.services import exports, transfer
+from core.domain.actors import Actor
+from core.outputs import exports
+from core.services import transfer
+from core.storage.db import session_scope
 from ui import identity, startup
 from ui.i18n import _, lang
 

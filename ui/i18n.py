@@ -9,8 +9,8 @@ import streamlit as st
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 
-from core.i18n import LANGUAGES, normalize_language, translate, translate_plural
 from core.settings import get_settings
+from core.text.i18n import LANGUAGES, normalize_language, translate, translate_plural
 
 LANG_KEY = "lang"
 LANG_WIDGET_KEY = "_lang_widget"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.actors import Actor, ParticipantActor, UserActor
-from core.db import session_scope
+from core.domain.actors import Actor, ParticipantActor, UserActor
 from core.errors import DatabaseUnavailable, FabriqueError
 from core.services import accounts, canvas_links, limits, participants, phases
 from core.settings import get_settings
+from core.storage.db import session_scope
 from launch import web
 from ui import cookie_orders, url_state
 

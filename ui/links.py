@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from core.joining import app_url, join_url, lan_address
+from core.outputs.joining import app_url, join_url, lan_address
 from core.settings import get_settings
 from ui.identity import COLLECTIVE_PARAM
 

@@ -17,8 +17,8 @@ from html import escape
 
 import streamlit as st
 
-from core import policy
-from core.models import WorkshopStatus
+from core.domain import policy
+from core.domain.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.actors import Actor
+from core.domain.actors import Actor
 from core.settings import get_settings
 from ui.i18n import _
 from ui.identity import participant_number

@@ -16,10 +16,10 @@ import logging
 import threading
 import time
 
-from core.db import current_url, session_scope
+from core.domain.models import utcnow
 from core.errors import DatabaseUnavailable
-from core.models import utcnow
 from core.services import participants
+from core.storage.db import current_url, session_scope
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import inputs
+from core.domain import inputs
 from core.services import canvas_links, projects
 from core.services.projects import ProjectView
 from ui import calls, links, render, startup

@@ -38,11 +38,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.db import current_url, session_scope
 from core.errors import DatabaseUnavailable
 from core.services import phases
 from core.services.phases import LiveState
 from core.settings import get_settings
+from core.storage.db import current_url, session_scope
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from core import charts, inputs
-from core.gradient_math import Tally
+from core.analysis.gradient_math import Tally
+from core.domain import inputs
+from core.domain.templates import Gradient, GradientLever
+from core.outputs import charts
 from core.services import relation
 from core.services.relation import RelationView
-from core.templates import Gradient, GradientLever
 from ui import calls, client_keys, render, startup
 from ui.i18n import _, date_label, lang, ngettext, number
 

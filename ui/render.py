@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
-from core.joining import qr_data_uri
+from core.domain.templates import Templates
+from core.outputs.joining import qr_data_uri
 from core.settings import PROJECT_ROOT
-from core.templates import Templates
 
 # The app's icon, as the image itself (a data: URL, 0.8 KB), read once per process: given
 # as a file, Streamlit reads and registers it again at every run (2 ms of the server's CPU).

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.i18n import N_
-from core.models import PhaseKind
+from core.domain.models import PhaseKind
+from core.text.i18n import N_
 from ui.i18n import _
 
 

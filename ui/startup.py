@@ -8,9 +8,9 @@ import sys
 import threading
 import time
 
-from core.db import session_scope
+from core.domain.templates import Templates, load_templates
 from core.settings import get_settings
-from core.templates import Templates, load_templates
+from core.storage.db import session_scope
 from launch.startup import Ready, bootstrap, housekeeping, remove_setup_code
 from ui import push
 

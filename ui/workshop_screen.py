@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import policy
-from core.actors import Actor
-from core.models import Workshop
+from core.domain import policy
+from core.domain.actors import Actor
+from core.domain.models import Workshop
 from core.services import workshops
 from core.services.phases import LiveState
 from ui import calls, identity, live, render, screens

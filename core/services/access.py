@@ -1,6 +1,6 @@
 """Let an actor in, or not: work out from the database how they stand towards a
 collective, a workshop or a canvas (``policy.Who``), gather the facts of the moment, and
-ask ``core.policy`` — the one place the rules are written."""
+ask ``core.domain.policy`` — the one place the rules are written."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from core import policy
-from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
-from core.errors import NotFound, PermissionDenied
-from core.i18n import N_
-from core.models import (
+from core.domain import policy
+from core.domain.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.models import (
     AgendaPhase,
     Canvas,
     Collective,
@@ -30,8 +28,10 @@ from core.models import (
     Workshop,
     utcnow,
 )
-from core.policy import Act, Where, Who
+from core.domain.policy import Act, Where, Who
+from core.errors import NotFound, PermissionDenied
 from core.services import live_cache
+from core.text.i18n import N_
 
 
 def require_user(actor: Actor) -> UserActor:

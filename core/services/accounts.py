@@ -13,13 +13,13 @@ import jwt
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.actors import Actor, UserActor
+from core.domain.actors import Actor, UserActor
+from core.domain.models import NAME_MAX, AppSetting, Collective, Role, User, pk, utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
-from core.models import NAME_MAX, AppSetting, Collective, Role, User, pk, utcnow
 from core.services import limits
 from core.services.access import active_user, require_admin, require_user
-from core.text import clean_text
+from core.text.cleaning import clean_text
+from core.text.i18n import N_
 
 PASSWORD_MIN = 10
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit

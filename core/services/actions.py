@@ -4,7 +4,7 @@ Proposed and taken ("je m'en occupe") by participants during the workshop's "pro
 étapes" phase, edited by the facilitator at any time, followed by the collective between
 sessions through its link (an edit link may update a status and its note). Every change is
 kept (``ActionChange``, append-only): the history of a status is never lost. Deleting is
-soft. Who may do what is ``core.policy``'s.
+soft. Who may do what is ``core.domain.policy``'s.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from core import policy
-from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
-from core.inputs import ActionCreate, ActionUpdate, ProgressNote
-from core.models import (
+from core.domain import policy
+from core.domain.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.inputs import ActionCreate, ActionUpdate, ProgressNote
+from core.domain.models import (
     Action,
     ActionChange,
     ActionStatus,
@@ -32,7 +30,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.policy import ACTION_BOARD, Act, Where, Who
+from core.domain.policy import ACTION_BOARD, Act, Where, Who
+from core.domain.templates import Templates
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
     canvas_for,
     collective_for,
@@ -47,7 +47,7 @@ from core.services.access import (
 )
 from core.services.live_cache import bump_board_revision
 from core.services.once import insert_once
-from core.templates import Templates
+from core.text.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Comments on a canvas's sections: threads with one level of replies, resolved and
-reopened. Commenting needs the "comment" right (``core.policy``).
+reopened. Commenting needs the "comment" right (``core.domain.policy``).
 
 On a porteur's project, what a partner writes during "regards croisés" is private: its
 porteurs, its writer and the facilitator see it, until a porteur shares it."""
@@ -11,16 +11,16 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core.actors import Actor, ParticipantActor
+from core.domain.actors import Actor, ParticipantActor
+from core.domain.inputs import COMMENT_MAX, CommentCreate
+from core.domain.models import Canvas, Comment, pk, utcnow
+from core.domain.policy import FACILITATORS, Act, Who
+from core.domain.templates import Templates
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
-from core.inputs import COMMENT_MAX, CommentCreate
-from core.models import Canvas, Comment, pk, utcnow
-from core.policy import FACILITATORS, Act, Who
 from core.services.access import canvas_for, who_for_canvas
 from core.services.canvases import author_of, template_of
 from core.services.once import insert_once
-from core.templates import Templates
+from core.text.i18n import N_
 
 __all__ = ["COMMENT_MAX", "CommentView", "add_comment", "comments", "set_resolved",
            "share_comment"]

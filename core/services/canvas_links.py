@@ -7,15 +7,15 @@ import secrets
 
 from sqlmodel import Session, col, select
 
-from core import policy
-from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain import policy
+from core.domain.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.models import AccessRole, Canvas, CollectiveAccess, Project, pk, utcnow
+from core.domain.policy import Act
 from core.errors import NotFound, PermissionDenied
-from core.i18n import N_
-from core.models import AccessRole, Canvas, CollectiveAccess, Project, pk, utcnow
-from core.policy import Act
 from core.services.access import collective_for, collective_member
 from core.services.projects import who_for_project
-from core.text import clean_text
+from core.text.cleaning import clean_text
+from core.text.i18n import N_
 
 ACCESS_CODE_BYTES = 12
 

@@ -2,7 +2,7 @@
 every saved text as an append-only revision, detect two people saving over each other,
 show history and what changed, restore, and tell how complete the canvas is.
 
-Who may read, comment or edit is ``core.policy``'s (through ``access.canvas_for``);
+Who may read, comment or edit is ``core.domain.policy``'s (through ``access.canvas_for``);
 comments are in ``canvas_comments``, the collective's links in ``canvas_links``.
 
 Revisions are never updated nor deleted: the text of a section is its latest revision;
@@ -19,10 +19,8 @@ from datetime import UTC, datetime
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, func, select
 
-from core.actors import Actor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound
-from core.i18n import N_, translate
-from core.models import (
+from core.domain.actors import Actor, ParticipantActor, UserActor
+from core.domain.models import (
     Candidate,
     Canvas,
     CanvasRevision,
@@ -40,7 +38,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.policy import Act
+from core.domain.policy import Act
+from core.domain.templates import CanvasTemplate, Templates
+from core.errors import InvalidInput, NotFound
 from core.services import scoring
 from core.services.access import (
     canvas_for,
@@ -48,8 +48,8 @@ from core.services.access import (
     partners_now,
     workshop_for,
 )
-from core.templates import CanvasTemplate, Templates
-from core.text import clean_text, markdown_text
+from core.text.cleaning import clean_text, markdown_text
+from core.text.i18n import N_, translate
 
 SECTION_TEXT_MAX = 10_000
 THIN_WORDS = 12  # fewer words than this: a start, not yet an answer

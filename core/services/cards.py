@@ -13,12 +13,10 @@ from sqlalchemy import Row
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from core import policy
-from core.actors import Actor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
-from core.inputs import CardCreate, CardUpdate
-from core.models import (
+from core.domain import policy
+from core.domain.actors import Actor, ParticipantActor, UserActor
+from core.domain.inputs import CardCreate, CardUpdate
+from core.domain.models import (
     Card,
     CardKind,
     CardLink,
@@ -28,7 +26,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.policy import Act
+from core.domain.policy import Act
+from core.domain.templates import Templates
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
     check_can_see_live,
     workshop_for,
@@ -37,7 +37,7 @@ from core.services.access import (
 from core.services.live_cache import Memo, PerRevision, bump_board_revision
 from core.services.once import insert_once
 from core.services.phases import live_state, writes_privately
-from core.templates import Templates
+from core.text.i18n import N_
 
 
 @dataclass(slots=True)

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.actors import Actor
-from core.errors import InvalidInput, NotFound
-from core.i18n import N_
-from core.inputs import GroupCreate, GroupUpdate
-from core.models import (
+from core.domain.actors import Actor
+from core.domain.inputs import GroupCreate, GroupUpdate
+from core.domain.models import (
     TITLE_MAX,
     Card,
     CardKind,
@@ -26,10 +24,12 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.errors import InvalidInput, NotFound
 from core.services.access import facilitated_workshop
 from core.services.cards import CardView, board
 from core.services.live_cache import bump_board_revision
-from core.text import clean_text
+from core.text.cleaning import clean_text
+from core.text.i18n import N_
 
 PALETTE = ("#e8590c", "#1971c2", "#2f9e44", "#9c36b5", "#c2255c", "#0c8599", "#f08c00",
            "#5f3dc4", "#66a80f", "#495057", "#d6336c", "#1864ab")
@@ -280,7 +280,7 @@ def suggest(*, session: Session, actor: Actor, workshop_id: int,
             kind: CardKind | str = CardKind.IDEA, k: int | None = None,
             only_unclassified: bool = False) -> list[ProposedGroup]:
     """Suggest groups for the board's cards, computed on this machine (nothing moves)."""
-    from core import grouping  # NumPy and SciPy's linear algebra: loaded when first used
+    from core.analysis import grouping  # NumPy and SciPy's linear algebra: loaded when first used
 
     current = group_board(session=session, actor=actor, workshop_id=workshop_id, kind=kind)
     facilitated_workshop(session, actor, workshop_id)
@@ -335,7 +335,7 @@ def accept_groups(*, session: Session, actor: Actor, workshop_id: int,
 def similar_cards(*, session: Session, actor: Actor, card_id: int,
                   top: int = 5) -> list[tuple[CardView, float]]:
     """Return the cards of the same board closest to ``card_id`` (to spot duplicates)."""
-    from core import grouping
+    from core.analysis import grouping
 
     card = session.get(Card, card_id)
     if card is None or card.workshop_id is None:

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from core.domain.models import Attempt, utcnow
 from core.errors import PermissionDenied
-from core.i18n import N_
-from core.models import Attempt, utcnow
+from core.text.i18n import N_
 
 FREE_FAILURES = 5  # wrong tries allowed before any wait
 WINDOW = timedelta(minutes=15)  # older failures are forgotten

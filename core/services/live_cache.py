@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import event, update
 from sqlmodel import Session, col
 
-from core.models import AgendaPhase, Participant, Workshop
+from core.domain.models import AgendaPhase, Participant, Workshop
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.errors import InvalidInput
-from core.i18n import N_
+from core.text.i18n import N_
 
 R = TypeVar("R", bound=Any)
 OUT_OF_DATE = N_("This form is out of date: reload the page, then send again.")

@@ -11,15 +11,15 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.actors import Actor, ParticipantActor
+from core.domain.actors import Actor, ParticipantActor
+from core.domain.models import Participant, Workshop, WorkshopStatus, pk, utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_
-from core.models import Participant, Workshop, WorkshopStatus, pk, utcnow
-from core.names import clean_name, name_keys
 from core.services import limits
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import find_by_code, normalize_join_code
+from core.text.i18n import N_
+from core.text.names import clean_name, name_keys
 
 
 def join_workshop(*, session: Session, code: str, display_name: str,

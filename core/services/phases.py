@@ -8,7 +8,7 @@ ends, the shared clock, and what each screen needs to follow along.
 - The vote's state (set up → open → closed) and the results' reveal change here only,
   whether by a phase change or by the facilitator's buttons, with one readiness rule.
 
-Who may write on which board in which phase is ``core.policy``'s.
+Who may write on which board in which phase is ``core.domain.policy``'s.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
-from core import policy
-from core.actors import Actor, ParticipantActor
-from core.errors import InvalidInput, NotFound
-from core.i18n import N_
-from core.inputs import PhaseCreate, PhaseUpdate
-from core.models import (
+from core.domain import policy
+from core.domain.actors import Actor, ParticipantActor
+from core.domain.inputs import PhaseCreate, PhaseUpdate
+from core.domain.models import (
     AgendaPhase,
     Candidate,
     Card,
@@ -39,14 +37,16 @@ from core.models import (
     pk,
     utcnow,
 )
+from core.domain.templates import CriteriaSet
+from core.domain.timer import Clock, clock
+from core.errors import InvalidInput, NotFound
 from core.services import live_cache, scoring
 from core.services.access import (
     check_can_see_live,
     facilitated_workshop,
 )
 from core.services.live_cache import bump_board_revision
-from core.templates import CriteriaSet
-from core.timer import Clock, clock
+from core.text.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -320,9 +320,9 @@ def _after_end(session: Session, workshop: Workshop) -> None:
     """What follows the end of a workshop: the retention of names of ended workshops is
     applied, and the database is backed up into the data directory (SQLite; PostgreSQL
     with pg_dump where installed). Neither may undo the end: failures are logged."""
-    from core import backup
     from core.services import privacy
     from core.settings import get_settings
+    from core.storage import backup
 
     settings = get_settings()
     try:

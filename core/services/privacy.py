@@ -23,10 +23,8 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from core.actors import Actor
-from core.errors import InvalidInput, NotFound
-from core.i18n import N_, translate
-from core.models import (
+from core.domain.actors import Actor
+from core.domain.models import (
     Action,
     ActionChange,
     Canvas,
@@ -41,14 +39,16 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.names import name_keys
+from core.errors import InvalidInput, NotFound
 from core.services import transfer
 from core.services.access import collective_for, require_admin
 from core.services.live_cache import bump_board_revision
 from core.services.participants import facilitated_participant
 from core.services.projects import forget_contacts_of
 from core.settings import get_settings
-from core.text import fold
+from core.text.cleaning import fold
+from core.text.i18n import N_, translate
+from core.text.names import name_keys
 
 ANONYMOUS = N_("Participant {n}")  # "Participant·e 3" in French, stored so
 RETENTION_MAX_DAYS = 3650

@@ -4,7 +4,7 @@ canvas; the facilitator sees every project's progress and raised hands, pairs pr
 for "regards croisés", may put one forward on the wall with its porteur's agreement; and
 the incubator follows the porteurs afterwards, across its workshops.
 
-Rights: ``core.policy`` (``Who.PORTEUR``, ``Who.PARTNER``, ``Act.MANAGE_PROJECT``); who a
+Rights: ``core.domain.policy`` (``Who.PORTEUR``, ``Who.PARTNER``, ``Act.MANAGE_PROJECT``); who a
 participant is towards a project is worked out in ``core.services.access``.
 """
 
@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import pairing, policy
-from core.actors import Actor, ParticipantActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_, translate
-from core.inputs import FollowUp, ProjectUpdate
-from core.models import (
+from core.analysis import pairing
+from core.domain import policy
+from core.domain.actors import Actor, ParticipantActor
+from core.domain.inputs import FollowUp, ProjectUpdate
+from core.domain.models import (
     Action,
     AgendaPhase,
     Canvas,
@@ -42,7 +41,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.policy import Act, Who
+from core.domain.policy import Act, Who
+from core.domain.templates import Templates
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
     active_participant,
     active_user,
@@ -55,9 +56,8 @@ from core.services.access import (
 )
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import held_on
-from core.spreadsheet import csv_bytes
-from core.templates import Templates
-from core.text import clean_text, fold
+from core.text.cleaning import clean_text, fold
+from core.text.i18n import N_
 
 TEAM_MAX = 3  # a project is carried by one person, or a team of two or three
 CONTACT_MAX = 200
@@ -792,26 +792,3 @@ def followup(*, session: Session, actor: Actor, templates: Templates, commune: s
                         [(s.value, by_stage[s.value]) for s in ProjectStage
                          if by_stage[s.value]], communes,
                         [(k, by_level[k]) for k in [*scale, ""] if by_level[k]])
-
-
-
-FOLLOWUP_HEADERS = (N_("Project"), N_("Porteurs"), N_("Commune"), N_("Stage"),
-                    N_("Support wanted"), N_("Interested in the incubation programme"),
-                    N_("Sections written"), N_("Last activity"), N_("Follow-up note"),
-                    N_("Next meeting"), N_("Contact (given with consent)"), N_("Workshop"),
-                    N_("Held on"))
-
-
-def followup_csv(view: FollowUpView, templates: Templates, lang: str) -> bytes:
-    """The follow-up table as a CSV file for the reader's spreadsheet (French: ``;``,
-    UTF-8 with BOM; no cell read as a formula)."""
-    rows: list[list[object]] = [[
-        r.project.pitch, ", ".join(r.project.members), r.project.commune,
-        translate(lang, STAGE_LABELS[ProjectStage(r.project.stage)]),
-        ", ".join(templates.support_label(k, lang) for k in r.project.supports),
-        translate(lang, INTEREST_LABELS.get(r.project.interest, "")) if r.project.interest
-        else "", f"{r.filled}/{r.sections}",
-        r.last_activity.date() if r.last_activity else "", r.followup_note,
-        r.next_meeting_on or "", r.project.contact, r.workshop, r.held_on]
-        for r in view.rows]
-    return csv_bytes([translate(lang, h) for h in FOLLOWUP_HEADERS], rows, lang=lang)

@@ -11,7 +11,7 @@ level, and of the next, are offered as cards; one to three chosen become next st
 project, with the support each lever calls for. Levels are append-only: their history is
 the project's path ("observation en mars → collaboration en juin").
 
-Rights: ``core.policy`` (``Act.ANSWER_DIAGNOSTIC``, ``SEE_DIAGNOSTIC``, ``RECORD_LEVEL``,
+Rights: ``core.domain.policy`` (``Act.ANSWER_DIAGNOSTIC``, ``SEE_DIAGNOSTIC``, ``RECORD_LEVEL``,
 ``CHOOSE_LEVER``).
 """
 
@@ -24,13 +24,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import gradient_math, policy
-from core.actors import Actor, ParticipantActor
-from core.errors import InvalidInput, NotFound
-from core.gradient_math import Tally
-from core.i18n import N_
-from core.inputs import LeverPick
-from core.models import (
+from core.analysis import gradient_math
+from core.analysis.gradient_math import Tally
+from core.domain import policy
+from core.domain.actors import Actor, ParticipantActor
+from core.domain.inputs import LeverPick
+from core.domain.models import (
     Action,
     AgendaPhase,
     Canvas,
@@ -45,7 +44,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.policy import Act, Where
+from core.domain.policy import Act, Where
+from core.domain.templates import Gradient, GradientLever, Templates
+from core.errors import InvalidInput, NotFound
 from core.services import actions
 from core.services.access import (
     canvas_for,
@@ -57,7 +58,7 @@ from core.services.access import (
 )
 from core.services.canvases import author_of
 from core.services.live_cache import bump_board_revision
-from core.templates import Gradient, GradientLever, Templates
+from core.text.i18n import N_
 
 DEFAULT_GRADIENT = "collectivite"
 MAX_LEVERS = 3  # chosen at once: "the room picks one to three"

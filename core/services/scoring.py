@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import policy
-from core import scoring_math as scoring
-from core.actors import Actor, ParticipantActor, UserActor
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import N_, pick
-from core.models import (
+from core.analysis import scoring_math as scoring
+from core.domain import policy
+from core.domain.actors import Actor, ParticipantActor, UserActor
+from core.domain.models import (
     NAME_MAX,
     TITLE_MAX,
     Candidate,
@@ -39,8 +37,9 @@ from core.models import (
     pk,
     utcnow,
 )
-from core.names import name_keys
-from core.policy import Act
+from core.domain.policy import Act
+from core.domain.templates import CriteriaSet
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
     active_participant,
     facilitated_workshop,
@@ -49,8 +48,9 @@ from core.services.access import (
     workshop_for,
 )
 from core.services.live_cache import PerRevision, bump_board_revision
-from core.templates import CriteriaSet
-from core.text import clean_optional, clean_text, fold
+from core.text.cleaning import clean_optional, clean_text, fold
+from core.text.i18n import N_, pick
+from core.text.names import name_keys
 
 MAX_WEIGHT = 10.0
 MAX_DOTS = 20

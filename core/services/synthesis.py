@@ -3,7 +3,7 @@ leaves with — participation, the needs heard by theme, the groups, the ideas w
 they answer, the scoring, the projects' canvases, the next steps.
 
 One plain structure (``Synthesis``), read once from the services, which the Synthèse page
-shows and the livrable writes (PDF, DOCX, Markdown: ``core/livrable``). Available at any
+shows and the livrable writes (PDF, DOCX, Markdown: ``core/outputs/livrable``). Available at any
 time, mid-workshop too. Anonymous unless the facilitator asks for names: then no
 participant's name is in it (cards' authors, who does what, the participant list).
 """
@@ -16,12 +16,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from core.actors import Actor
-from core.grouping import suggest_groups
-from core.i18n import N_, translate
-from core.models import Action, CardKind, Workshop, WorkshopMode, pk, utcnow
-from core.policy import Act
-from core.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
+from core.analysis.grouping import suggest_groups
+from core.analysis.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
+from core.domain.actors import Actor
+from core.domain.models import Action, CardKind, Workshop, WorkshopMode, pk, utcnow
+from core.domain.policy import Act
+from core.domain.templates import Templates
 from core.services import (
     actions,
     canvases,
@@ -35,8 +35,8 @@ from core.services import (
 )
 from core.services.access import collective_for, workshop_for
 from core.services.workshops import held_on
-from core.templates import Templates
-from core.text import fold
+from core.text.cleaning import fold
+from core.text.i18n import N_, translate
 
 SECTIONS = ("participation", "porteurs", "needs", "groups", "ideas", "scoring", "projects",
             "relation", "actions")

@@ -37,10 +37,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel, col
 
-from core.actors import Actor
-from core.errors import InvalidInput
-from core.i18n import N_
-from core.models import (
+from core.domain.actors import Actor
+from core.domain.models import (
     Action,
     ActionChange,
     AgendaPhase,
@@ -68,8 +66,10 @@ from core.models import (
     Vote,
     Workshop,
 )
-from core.models import Card as CardRow
+from core.domain.models import Card as CardRow
+from core.errors import InvalidInput
 from core.services import access
+from core.text.i18n import N_
 
 FORMAT = "fabrique-collective"
 VERSION = 3

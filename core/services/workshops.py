@@ -10,11 +10,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.actors import Actor
-from core.errors import NotFound
-from core.i18n import N_
-from core.inputs import CollectiveCreate, WorkshopCreate
-from core.models import (
+from core.domain.actors import Actor
+from core.domain.inputs import CollectiveCreate, WorkshopCreate
+from core.domain.models import (
     AgendaPhase,
     Card,
     Collective,
@@ -23,6 +21,8 @@ from core.models import (
     Workshop,
     pk,
 )
+from core.domain.templates import WorkshopFormat
+from core.errors import NotFound
 from core.services.access import (
     active_user,
     collective_for,
@@ -30,7 +30,7 @@ from core.services.access import (
     require_user,
     workshop_for,
 )
-from core.templates import WorkshopFormat
+from core.text.i18n import N_
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH = 6

@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     from core.errors import InvalidInput
-    from core.names import name_keys
+    from core.text.names import name_keys
 
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('look_key', sqlmodel.sql.sqltypes.AutoString(length=80),

@@ -11,9 +11,9 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from core import inputs
-from core.db import dispose_engines, get_engine
+from core.domain import inputs
 from core.settings import PROJECT_ROOT
+from core.storage.db import dispose_engines, get_engine
 
 APP = str(PROJECT_ROOT / "app.py")
 

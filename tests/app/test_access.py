@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from core.models import Role, User, utcnow
+from core.domain.models import Role, User, utcnow
 from core.services import accounts, limits
 from core.settings import PROJECT_ROOT
 from tests.app.conftest import as_participant, as_user, fresh, open_as_facilitator, texts

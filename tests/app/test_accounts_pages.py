@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core.models import Role, User
+from core.domain.models import Role, User
 from core.services import accounts
 from tests.app.conftest import as_user, fresh, texts
 from tests.conftest import PASSWORD, make_user

@@ -3,7 +3,7 @@ someone saving first shows both texts, the participant reads their workshop's ca
 
 from sqlmodel import select
 
-from core.models import Canvas, CanvasRevision
+from core.domain.models import Canvas, CanvasRevision
 from core.services import canvas_links, canvases
 from tests.app.conftest import as_participant, as_user, fresh, texts
 from ui import render
@@ -87,7 +87,7 @@ def test_participant_reads_the_canvas_of_their_workshop(new_app, db, templates,
 
 
 def test_comment_a_section_reply_and_resolve(new_app, db, templates, running_workshop_app):
-    from core.models import Comment
+    from core.domain.models import Comment
 
     wid = running_workshop_app["workshop_id"]
     canvas = canvases.start_canvas(session=db, actor=running_workshop_app["facilitator"],

@@ -11,8 +11,8 @@ from functools import lru_cache
 from babel.messages.pofile import read_po
 from google.protobuf.descriptor import FieldDescriptor
 
-from core import inputs
-from core.models import CardKind, PhaseKind, Role
+from core.domain import inputs
+from core.domain.models import CardKind, PhaseKind, Role
 from core.services import actions, canvases, cards, phases
 from core.settings import PROJECT_ROOT
 from tests.app.conftest import as_participant, as_user, fresh

@@ -5,7 +5,7 @@ from html import escape
 
 from sqlmodel import select
 
-from core.models import Card, CardSupport, PhaseKind, Workshop
+from core.domain.models import Card, CardSupport, PhaseKind, Workshop
 from tests.app.conftest import as_participant, as_user, fresh, texts
 from tests.conftest import start_at
 

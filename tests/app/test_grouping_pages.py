@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
-from core import inputs
-from core.models import Card, CardKind, Cluster
+from core.domain import inputs
+from core.domain.models import Card, CardKind, Cluster
 from core.services import cards
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 from tests.conftest import IDEAS

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core.models import Collective, Workshop
+from core.domain.models import Collective, Workshop
 from tests.app.conftest import as_user, fresh, texts
 from tests.conftest import make_user
 

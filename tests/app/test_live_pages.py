@@ -3,8 +3,8 @@
 
 from sqlmodel import select
 
-from core import inputs
-from core.models import AgendaPhase, Card, CardKind, Participant, Workshop
+from core.domain import inputs
+from core.domain.models import AgendaPhase, Card, CardKind, Participant, Workshop
 from core.services import cards, phases
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 
@@ -230,7 +230,7 @@ def test_a_participant_is_sent_on_to_their_participant_server(new_app, db,
     server only sends a participant on — to the same one each time; a facilitator stays."""
     import json
 
-    from core.models import Participant as ParticipantRow
+    from core.domain.models import Participant as ParticipantRow
 
     monkeypatch.setenv("FABRIQUE_PARTICIPANT_PORTS", "9103,9104")
     at = as_participant(new_app(), running_workshop_app["token"]).run()
@@ -255,7 +255,7 @@ def test_without_a_server_a_phone_notes_its_presence_during_its_run(new_app, db,
     import threading
     from datetime import timedelta
 
-    from core.models import utcnow
+    from core.domain.models import utcnow
     from core.services import participants
 
     participant_id = db.exec(select(Participant.id)).one()

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core.models import Action, ActionChange, ActionStatus, PhaseKind
+from core.domain.models import Action, ActionChange, ActionStatus, PhaseKind
 from core.services import canvas_links, phases
 from tests.app.conftest import as_participant, as_user, fresh, open_as_facilitator, texts
 from tests.app.test_access import nav_paths
@@ -14,7 +14,7 @@ SYNTHESIS = "pages/synthesis.py"
 
 
 def to_next_steps(db, running_workshop_app):
-    from core.models import Workshop
+    from core.domain.models import Workshop
 
     start_at(db, running_workshop_app["facilitator"],
              db.get(Workshop, running_workshop_app["workshop_id"]), PhaseKind.NEXT_STEPS)
@@ -22,7 +22,7 @@ def to_next_steps(db, running_workshop_app):
 
 def add_action(db, running_workshop_app, templates, what: str):
     """Write an action as the facilitator, straight through the service."""
-    from core import inputs
+    from core.domain import inputs
     from core.services import actions
 
     return actions.add_action(session=db, actor=running_workshop_app["facilitator"],
@@ -52,7 +52,7 @@ def test_participant_proposes_an_action_for_herself(new_app, db, running_worksho
 
 
 def test_a_participant_agrees_to_be_named_in_the_synthesis(new_app, db, running_workshop_app):
-    from core.models import Participant
+    from core.domain.models import Participant
 
     to_next_steps(db, running_workshop_app)
     at = as_participant(new_app(), running_workshop_app["token"]).run()
@@ -173,7 +173,7 @@ def test_dates_are_written_for_the_language(new_app, db, running_workshop_app, t
 
     from babel.dates import format_date
 
-    from core import inputs
+    from core.domain import inputs
     from core.services import actions
 
     to_next_steps(db, running_workshop_app)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import Comment, PhaseKind, Project, ProjectStage, Workshop
 from core.errors import PermissionDenied
-from core.models import Comment, PhaseKind, Project, ProjectStage, Workshop
+from core.outputs import exports
 from core.services import participants, projects, workshops
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 from tests.app.test_access import addresses, nav_paths
@@ -153,7 +154,7 @@ def test_the_follow_up_lists_filters_exports_and_updates(new_app, db, templates,
     fresh(db).refresh(chosen)
     assert (chosen.stage, chosen.followup_note) == (ProjectStage.TESTING,
                                                    "Collecte test au printemps")
-    csv = projects.followup_csv(projects.followup(
+    csv = exports.followup_csv(projects.followup(
         session=db, actor=incubator_app["facilitator"], templates=templates,
         commune="Nontron"), templates, "fr").decode("utf-8-sig")
     header, row = csv.strip().splitlines()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core import inputs
-from core.models import Action, Canvas, PhaseKind, RelationLevel, Workshop
+from core.domain import inputs
+from core.domain.models import Action, Canvas, PhaseKind, RelationLevel, Workshop
 from core.services import canvases, participants, projects, relation, workshops
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 from tests.conftest import make_user, start_at
@@ -141,7 +141,7 @@ def test_the_collectives_link_shows_the_level_and_its_path(new_app, db, template
     stands on its canvas (the partners' section), with its path."""
     from datetime import timedelta
 
-    from core.models import RelationLevel as Level
+    from core.domain.models import RelationLevel as Level
     from core.services import canvas_links
 
     workshop, canvas = _evening(db, templates, running_workshop_app)

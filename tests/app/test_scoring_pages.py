@@ -4,8 +4,8 @@ import re
 
 from sqlmodel import select
 
-from core import inputs
-from core.models import CardKind, Score, Workshop
+from core.domain import inputs
+from core.domain.models import CardKind, Score, Workshop
 from core.services import cards, phases, scoring
 from tests.app.conftest import as_participant, as_user, fresh, texts
 
@@ -150,7 +150,7 @@ def test_a_score_the_database_did_not_take_is_not_shown_as_given(
     shows what is stored (nothing), not the refused 5 as if it counted."""
     import threading
 
-    from core import db as database
+    from core.storage import db as database
 
     candidates, criteria = prepared(db, templates, running_workshop_app)
     at = as_participant(new_app(), running_workshop_app["token"]).run()

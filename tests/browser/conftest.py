@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from core.db import dispose_engines, session_scope
-from core.models import Workshop
+from core.domain.models import Workshop
 from core.services import accounts
 from core.settings import PROJECT_ROOT, Settings
+from core.storage.db import dispose_engines, session_scope
 from launch.startup import bootstrap
 from tests.conftest import PASSWORD, unavailable
 from tests.pg_server import scratch_database

@@ -7,12 +7,12 @@ import time
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import Canvas, CanvasRevision
+from core.domain.models import Canvas, CanvasRevision
+from core.domain.templates import load_templates
 from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
-from core.templates import load_templates
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, box_of, join, wait_idle
 
 

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import AccessRole, Participant, Role
+from core.domain.models import AccessRole, Participant, Role
 from core.services import canvas_links, participants, workshops
 from core.services.accounts import actor_for_username
+from core.storage.db import session_scope
 from tests.browser.conftest import (
     ADMIN,
     Runs,
@@ -262,7 +262,7 @@ def test_a_cookie_for_an_account_deactivated_since_is_dropped(server, new_contex
     context = new_context()
     page = context.new_page()
     login(page, server.url, "partie")
-    from core.models import User, utcnow
+    from core.domain.models import User, utcnow
 
     with session_scope(write=True, url=server.database_url) as session:
         user = session.exec(select(User).where(User.username == "partie")).one()

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import col, func, select
 
-from core.db import dispose_engines, session_scope
-from core.models import Card
+from core.domain.models import Card
+from core.storage.db import dispose_engines, session_scope
 from tests.browser.conftest import (
     ARTIFACTS,
     Server,

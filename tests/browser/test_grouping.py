@@ -3,11 +3,11 @@ a reload."""
 
 from sqlmodel import select
 
-from core import inputs
-from core.db import session_scope
-from core.models import Card, CardKind, User
+from core.domain import inputs
+from core.domain.models import Card, CardKind, User
 from core.services import clusters, phases
 from core.services.accounts import actor_for_username
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, login, wait_idle
 
 FRAME = "iframe[title='streamlit_sortables.sortable_items']"

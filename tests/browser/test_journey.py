@@ -6,8 +6,8 @@ import re
 
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import Card, CardSupport
+from core.domain.models import Card, CardSupport
+from core.storage.db import session_scope
 from tests.browser.conftest import DEMO_WORKSHOP, login, wait_idle
 
 NEEDS = [

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.db import session_scope
-from core.models import PhaseKind
+from core.domain.models import PhaseKind
 from core.services import phases
 from core.services.accounts import actor_for_username
+from core.storage.db import session_scope
 from tests.browser.conftest import (
     ADMIN,
     ARTIFACTS,
@@ -48,10 +48,10 @@ def test_a_card_reaches_the_projector_without_reload(server, new_context):
     """…and stays on the screen however many cards there are: after 80 cards across every
     theme (and none), a phone's new one is inside the 1920×1080 wall, in the band of the
     cards just written."""
-    from core import inputs
+    from core.domain import inputs
+    from core.domain.templates import load_templates
     from core.services import cards
     from core.settings import PROJECT_ROOT
-    from core.templates import load_templates
 
     workshop_id, code = open_explore(server)
     templates = load_templates(PROJECT_ROOT / "data")
@@ -134,10 +134,10 @@ def test_a_phone_is_woken_by_its_server_not_by_polling(tmp_path, new_context):
     """Phones do not poll every second (ui/push.py): with a poll every two minutes, the
     server still brings a phone someone else's card within a few seconds, keeps what it
     is typing, moves it to the next phase at once, and its timer counts in the browser."""
-    from core import inputs
+    from core.domain import inputs
+    from core.domain.templates import load_templates
     from core.services import cards
     from core.settings import PROJECT_ROOT
-    from core.templates import load_templates
 
     server = Server(tmp_path)
     server.env["FABRIQUE_PARTICIPANT_POLL"] = "120"

@@ -11,10 +11,10 @@ import zipfile
 import pytest
 from sqlmodel import col, select
 
-from core.db import session_scope
-from core.models import Action, Canvas, CanvasRevision, Collective, Workshop
+from core.domain.models import Action, Canvas, CanvasRevision, Collective, Workshop
 from core.services import accounts
 from core.settings import Settings
+from core.storage.db import session_scope
 from launch.startup import bootstrap
 from tests.browser.conftest import ADMIN, ARTIFACTS, Server, login, prepare_database, wait_idle
 from tests.conftest import PASSWORD

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from core import inputs
-from core.db import session_scope
-from core.models import CardKind, PhaseKind, VoteMode
+from core.domain import inputs
+from core.domain.models import CardKind, PhaseKind, VoteMode
+from core.domain.templates import load_templates
 from core.services import (
     actions,
     canvas_comments,
@@ -27,7 +27,7 @@ from core.services import (
 )
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
-from core.templates import load_templates
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, ARTIFACTS, axe_violations, join, login, wait_idle
 
 # An address of TEST-NET-3: a browser that asks for it has let a participant's text make a

@@ -16,10 +16,17 @@ import time
 from pypdf import PdfReader
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import CanvasRevision, Comment, Project, Workshop, WorkshopMode, WorkshopStatus
+from core.domain.models import (
+    CanvasRevision,
+    Comment,
+    Project,
+    Workshop,
+    WorkshopMode,
+    WorkshopStatus,
+)
 from core.services import phases
 from core.services.accounts import actor_for_username
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, ARTIFACTS, join, login, wait_idle
 
 PHONE = {"width": 390, "height": 844}

@@ -13,13 +13,13 @@ import re
 from pypdf import PdfReader
 from sqlmodel import select
 
-from core import inputs
-from core.db import session_scope
-from core.models import Action, Canvas, Collective, PhaseKind
+from core.domain import inputs
+from core.domain.models import Action, Canvas, Collective, PhaseKind
+from core.domain.templates import load_templates
 from core.services import phases, relation, workshops
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
-from core.templates import load_templates
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, ARTIFACTS, axe_violations, join, login, wait_idle
 
 TEMPLATES = load_templates(PROJECT_ROOT / "data")

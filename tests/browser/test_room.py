@@ -10,13 +10,13 @@ import time
 
 from sqlmodel import select
 
-from core import inputs
-from core.db import session_scope
-from core.models import Action, PhaseKind, Workshop, WorkshopStatus
+from core.domain import inputs
+from core.domain.models import Action, PhaseKind, Workshop, WorkshopStatus
+from core.domain.templates import load_templates
 from core.services import actions, canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
-from core.templates import load_templates
+from core.storage.db import session_scope
 from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login, wait_idle
 from tests.browser.test_outcome import at_next_steps, choose_action
 

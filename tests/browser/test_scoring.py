@@ -2,11 +2,11 @@
 
 from sqlmodel import col, select
 
-from core import inputs
-from core.db import session_scope
-from core.models import Card, CardKind, PhaseKind, Score, VoteMode
+from core.domain import inputs
+from core.domain.models import Card, CardKind, PhaseKind, Score, VoteMode
 from core.services import cards, phases, scoring
 from core.services.accounts import actor_for_username
+from core.storage.db import session_scope
 from tests.browser.conftest import (
     ADMIN,
     ARTIFACTS,
@@ -26,7 +26,7 @@ def prepare(server, mode: VoteMode = VoteMode.SCORES):
         admin = actor_for_username(session, ADMIN)
         workshop = session.exec(DEMO_WORKSHOP).one()
         phases.start(session=session, actor=admin, workshop_id=workshop.id)
-        templates = __import__("core.templates", fromlist=["x"]).load_templates(
+        templates = __import__("core.domain.templates", fromlist=["x"]).load_templates(
             __import__("core.settings", fromlist=["x"]).PROJECT_ROOT / "data")
         ideas = [cards.add_card(session=session, actor=admin, workshop_id=workshop.id,
                                 card_in=inputs.CardCreate(text=t, kind=CardKind.IDEA),

@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import select
 
+from core.domain.models import Collective, Role, User
 from core.errors import InvalidInput, PermissionDenied
-from core.models import Collective, Role, User
 from core.services import accounts
 from tests.conftest import PASSWORD, join, make_user
 
@@ -146,8 +146,8 @@ def test_secrets_are_private_and_the_setup_code_goes_once_spent(tmp_path):
     administrator exists, the code's file is gone and no code is printed again."""
     import stat
 
-    from core.db import dispose_engines, session_scope
     from core.settings import Settings
+    from core.storage.db import dispose_engines, session_scope
     from launch.startup import bootstrap
 
     data = tmp_path / "var"

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import AccessRole, ActionStatus, PhaseKind, utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import AccessRole, ActionStatus, PhaseKind, utcnow
 from core.services import actions, canvas_links, canvases, participants, phases
 from tests.conftest import join, make_user, start_at
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import CanvasRevision, CardKind
 from core.errors import InvalidInput, PermissionDenied
-from core.models import CanvasRevision, CardKind
 from core.services import canvas_comments, canvas_links, canvases, cards, scoring
-from core.wordiff import counts, word_diff
+from core.text.wordiff import counts, word_diff
 from tests.conftest import join, make_user
 
 
@@ -292,7 +292,7 @@ def test_pdf_export_reads_back_with_every_title_and_french_text(session, facilit
 
     from pypdf import PdfReader
 
-    from core.canvas_pdf import canvas_pdf
+    from core.outputs.canvas_pdf import canvas_pdf
 
     canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
                                    templates=templates, template_key=template_key,
@@ -345,7 +345,7 @@ def test_comments_reply_and_resolve(session, facilitator, running_workshop, temp
 
 def test_the_collective_link_opens_its_canvases_with_the_role_it_gives(
         session, facilitator, workshop, templates):
-    from core.models import AccessRole
+    from core.domain.models import AccessRole
 
     canvas = canvases.start_canvas(session=session, actor=facilitator, workshop_id=workshop.id,
                                    templates=templates, title="Épicerie")

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import CARD_TEXT_MAX, Card, CardKind, Workshop
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import CARD_TEXT_MAX, Card, CardKind, Workshop
 from core.services import cards, phases, workshops
 from tests.conftest import join, start_at
 

@@ -8,8 +8,8 @@ import re
 
 import vl_convert
 
-from core import charts
-from core.scoring_math import CandidateResult
+from core.analysis.scoring_math import CandidateResult
+from core.outputs import charts
 
 RESULTS = [
     CandidateResult(candidate=1, score=4.25, rank=1, criterion_means={10: 4.5, 11: 2.5},

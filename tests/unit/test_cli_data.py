@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from core import inputs
-from core.db import dispose_engines, get_engine
-from core.models import Card, Role
+from core.domain import inputs
+from core.domain.models import Card, Role
 from core.settings import PROJECT_ROOT
+from core.storage.db import dispose_engines, get_engine
 from tests.conftest import make_user, start_at
 
 
@@ -171,7 +171,7 @@ def test_backups_are_readable_by_their_owner_only(sqlite_url, tmp_path, template
     umask, for `fabrique backup FILE` and for the automatic backups (once 0644)."""
     import stat
 
-    from core import backup
+    from core.storage import backup
 
     laptop(sqlite_url, templates)
     dispose_engines(sqlite_url)

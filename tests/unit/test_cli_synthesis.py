@@ -8,10 +8,10 @@ import sys
 from docx import Document
 from pypdf import PdfReader
 
-from core import inputs
-from core.db import dispose_engines
-from core.models import Role
+from core.domain import inputs
+from core.domain.models import Role
 from core.settings import PROJECT_ROOT
+from core.storage.db import dispose_engines
 from tests.conftest import make_user
 
 
@@ -25,9 +25,9 @@ def run(url, tmp_path, *args):
 def test_workshops_then_synthesis_by_code_and_by_id(sqlite_url, tmp_path):
     from sqlmodel import Session
 
-    from core.db import get_engine
+    from core.domain.templates import load_templates
     from core.services import workshops
-    from core.templates import load_templates
+    from core.storage.db import get_engine
 
     templates = load_templates(PROJECT_ROOT / "data")
     with Session(get_engine(sqlite_url, write=True), expire_on_commit=False) as db:
@@ -69,7 +69,7 @@ def test_unknown_workshop_and_no_admin_exit_2(sqlite_url, tmp_path):
     assert "administrateur" in result.stderr.decode("utf-8")
     from sqlmodel import Session
 
-    from core.db import get_engine
+    from core.storage.db import get_engine
 
     with Session(get_engine(sqlite_url, write=True)) as db:
         make_user(db, "root", Role.ADMIN)

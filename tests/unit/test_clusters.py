@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import Card, CardKind, CardLink, Cluster
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import Card, CardKind, CardLink, Cluster
 from core.services import cards, clusters
 from core.services.clusters import ProposedGroup
 from tests.conftest import IDEAS, join

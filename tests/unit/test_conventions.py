@@ -30,6 +30,46 @@ def test_core_never_imports_streamlit():
     assert offenders == []
 
 
+# core's parts, lowest first: a module imports its own package and those before it, never
+# one after it (core.errors and core.settings, at the floor, import nothing of Fabrique).
+CORE_LAYERS = ("text", "domain", "analysis", "storage", "services", "outputs")
+CORE_FLOOR = {"core.errors", "core.settings"}
+
+
+def _core_part(module: str) -> str | None:
+    """The part of core that ``module`` (or a package of it) belongs to; None for the floor
+    and for what is not core."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "core" and len(parts) > 1 and parts[1] in CORE_LAYERS \
+        else None
+
+
+def test_core_is_its_parts_and_they_import_one_way():
+    """``ls core`` is the map: every module sits in a part (or is the floor), and a part
+    imports only itself and the parts before it in ``CORE_LAYERS``."""
+    core = PROJECT_ROOT / "core"
+    loose = sorted(p.name for p in core.glob("*.py")
+                   if p.name != "__init__.py" and f"core.{p.stem}" not in CORE_FLOOR)
+    assert loose == []
+    assert sorted(p.name for p in core.iterdir() if p.is_dir() and p.name != "__pycache__") \
+        == sorted([*CORE_LAYERS, "locale"])
+    uphill = []
+    for path in core.rglob("*.py"):
+        module = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        part = _core_part(module)
+        for name in _imports(path):
+            target = _core_part(name)
+            if target is None:
+                assert name.split(".")[0] != "core" or name in CORE_FLOOR, name
+                continue
+            if part is None or CORE_LAYERS.index(target) > CORE_LAYERS.index(part):
+                uphill.append(f"{module} -> {name}")
+    assert uphill == []
+    floor = [f"{m} -> {n}" for m in CORE_FLOOR
+             for n in _imports(core / f"{m.split('.')[1]}.py") if n.startswith("core")]
+    assert floor == []
+
+
 def test_pages_do_no_sql():
     """Pages read and write through core services only."""
     offenders = []
@@ -65,7 +105,7 @@ def test_page_paths_only_in_the_registry():
 
 
 def test_screens_never_decide_rights_from_the_actor_type():
-    """Pages and ui/ ask ``core.policy`` (``may``, ``facilitates``...) rather than testing
+    """Pages and ui/ ask ``core.domain.policy`` (``may``, ``facilitates``...) rather than testing
     which kind of actor they have; only ``ui/identity.py`` tells actors apart."""
     offenders = [str(p.relative_to(PROJECT_ROOT))
                  for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
@@ -104,7 +144,7 @@ def test_every_workshop_page_opens_through_the_helper():
 
 
 def test_every_act_has_a_rule():
-    from core import policy
+    from core.domain import policy
 
     assert set(policy.RULES) == set(policy.Act)
 
@@ -144,7 +184,7 @@ def test_every_page_starts_with_page_setup():
 
 
 def test_readme_prints_the_rights_table():
-    from core import policy
+    from core.domain import policy
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     printed = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]

@@ -7,11 +7,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from core import inputs
-from core.db import dispose_engines, get_engine
-from core.migrate import downgrade, upgrade
-from core.models import Candidate, Card, Criterion, Participant, Score, Workshop
+from core.domain import inputs
+from core.domain.models import Candidate, Card, Criterion, Participant, Score, Workshop
 from core.settings import Settings
+from core.storage.db import dispose_engines, get_engine
+from core.storage.migrate import downgrade, upgrade
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(sqlite_url):
@@ -88,7 +88,7 @@ def test_card_length_is_checked_by_the_database_too(session, running_workshop):
 
 
 def test_participant_names_are_unique_per_workshop(session, running_workshop, participant):
-    from core.names import name_key
+    from core.text.names import name_key
 
     session.add(Participant(workshop_id=running_workshop.id, display_name="ELISE",
                             name_key=name_key("ELISE"), token="t" * 20))
@@ -107,8 +107,8 @@ def test_database_url_settings(monkeypatch, tmp_path):
 def test_the_settings_follow_the_environment(monkeypatch, tmp_path):
     """Settings are kept per set of variables (read without decoding every variable) and
     their database URL once per settings: a change of variable is still seen at once."""
-    from core.db import current_url
     from core.settings import get_settings
+    from core.storage.db import current_url
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("FABRIQUE_DATA_DIR", str(tmp_path / "a"))
@@ -158,7 +158,7 @@ def test_a_room_of_sqlite_writers_is_served_in_turn(tmp_path, monkeypatch):
     import threading
     import time
 
-    from core import db
+    from core.storage import db
 
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 1000)
     url = f"sqlite:///{tmp_path / 'room.db'}"
@@ -214,9 +214,9 @@ def test_upgrading_keeps_a_collectives_data(tmp_path):
 def test_a_database_that_does_not_answer_is_a_message_not_a_traceback(tmp_path):
     """No server on that port: the call fails as ``DatabaseUnavailable`` (translated for
     people), nothing else."""
-    from core.db import session_scope
     from core.errors import DatabaseUnavailable
-    from core.i18n import translate
+    from core.storage.db import session_scope
+    from core.text.i18n import translate
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -235,7 +235,7 @@ def test_app_servers_stay_within_the_connections_postgresql_allows(postgres_serv
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    from core.db import POSTGRES_MARGIN, postgres_share
+    from core.storage.db import POSTGRES_MARGIN, postgres_share
 
     engine = create_engine(postgres_server, poolclass=NullPool)
     with engine.connect() as connection:
@@ -253,12 +253,12 @@ def test_app_servers_stay_within_the_connections_postgresql_allows(postgres_serv
 def test_waiting_for_a_connection_is_a_message_not_a_traceback(db_url, monkeypatch):
     """Every connection of the server's share in use: the next run waits, then is told
     the database did not answer (its text kept) — never a traceback."""
-    import core.db
-    from core.db import is_sqlite, session_scope
+    import core.storage.db
     from core.errors import DatabaseUnavailable
+    from core.storage.db import is_sqlite, session_scope
 
     monkeypatch.setenv("FABRIQUE_DB_POOL_SIZE", "2")
-    monkeypatch.setattr(core.db, "POOL_WAIT_SECONDS", 1)
+    monkeypatch.setattr(core.storage.db, "POOL_WAIT_SECONDS", 1)
     # A new engine, made with these settings (engines are kept per URL).
     url = db_url + ("?timeout=10" if is_sqlite(db_url) else "?application_name=pool_test")
     capacity = 2 * 3 if is_sqlite(url) else 2  # SQLite: twice as many more at peaks
@@ -281,7 +281,7 @@ def test_sqlite_writers_of_other_processes_take_the_file_gate_in_turn(tmp_path):
     taken at once."""
     import time
 
-    from core import db
+    from core.storage import db
 
     path = str(tmp_path / "fabrique.db")
     here, there = db._FileGate(path), db._FileGate(path)

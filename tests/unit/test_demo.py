@@ -3,8 +3,7 @@
 import pytest
 from sqlmodel import func, select
 
-from core.errors import TemplateError
-from core.models import (
+from core.domain.models import (
     Action,
     Canvas,
     Card,
@@ -18,6 +17,7 @@ from core.models import (
     WorkshopMode,
     WorkshopStatus,
 )
+from core.errors import TemplateError
 from core.services import phases, projects, relation, synthesis
 from core.settings import PROJECT_ROOT
 from launch.demo import demo_files, load_demo
@@ -108,8 +108,8 @@ def test_a_demo_idea_must_answer_needs(session, templates, tmp_path):
 def test_the_synthesis_of_a_porteurs_workshop(session, templates, admin):
     """Participation, the pitches in groups, completeness, support and interest; a canvas
     annexed only if its porteurs shared it; no names unless asked and agreed."""
-    from core.livrable import markdown as livrable_md
-    from core.models import Participant
+    from core.domain.models import Participant
+    from core.outputs.livrable import markdown as livrable_md
 
     (path,) = [p for p in demo_files(PROJECT_ROOT / "data") if p.stem == "incubateur"]
     collective = load_demo(session=session, path=path, templates=templates)

@@ -1,4 +1,4 @@
-"""A workshop's spreadsheets (core/services/exports.py), read back as a French spreadsheet
+"""A workshop's spreadsheets (core/outputs/exports.py), read back as a French spreadsheet
 reads them: pandas with ``;`` and a decimal comma."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import CardKind, PhaseKind
 from core.errors import PermissionDenied
-from core.models import CardKind, PhaseKind
-from core.services import cards, clusters, exports, phases, scoring
+from core.outputs import exports
+from core.services import cards, clusters, phases, scoring
 from tests.conftest import join, start_at
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score
 
-from core.grouping import similar, stopwords, suggest_groups, terms, words
+from core.analysis.grouping import similar, stopwords, suggest_groups, terms, words
 
 WASTE = [
     "Ramassage des déchets trop rare",
@@ -143,7 +143,7 @@ def test_the_spectral_embedding_as_a_product_cuts_like_scikit_learn():
     from sklearn.cluster._spectral import cluster_qr
     from sklearn.preprocessing import normalize
 
-    from core import grouping
+    from core.analysis import grouping
 
     texts, _themes = sample()
     doubled = [f"{text} ({i // len(texts)})" for i, text in enumerate(texts * 2)]

@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
-from core import grouping, grouping_math
+from core.analysis import grouping, grouping_math
 from tests.unit.test_grouping import sample
 
 TEXTS = ["L'école  du bourg ferme trop tôt", "Un café associatif, une épicerie",
@@ -92,7 +92,7 @@ def test_cluster_qr_is_scikit_learns():
 
 
 def test_the_grouping_does_not_load_scikit_learn():
-    code = ("import sys; from core import grouping; "
+    code = ("import sys; from core.analysis import grouping; "
             "grouping.suggest_groups(['déchets verts', 'tri des déchets', 'la gare', "
             "'covoiturage vers la gare', 'un café', 'café associatif'], 3); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))")

@@ -4,8 +4,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from core.i18n import LANGUAGES, catalog_path, translate, translate_plural
 from core.settings import PROJECT_ROOT
+from core.text.i18n import LANGUAGES, catalog_path, translate, translate_plural
 
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
+from core.domain.models import Card, CardKind
 from core.errors import InvalidInput, PermissionDenied
-from core.imports import import_cards, plan_import, read_csv
-from core.models import Card, CardKind
+from core.services.imports import import_cards, plan_import, read_csv
 
 WIN_SEMICOLON = (
     "Besoin;Thème;Source\r\n"

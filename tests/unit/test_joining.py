@@ -1,6 +1,6 @@
 """The addresses shown to join a workshop or open the collective's canvases."""
 
-from core.joining import app_url, join_url
+from core.outputs.joining import app_url, join_url
 
 
 def test_the_join_address_is_the_one_phones_can_reach():

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import Attempt
 from core.errors import NotFound, PermissionDenied
-from core.i18n import translate
-from core.models import Attempt
 from core.services import accounts, limits, participants, phases, workshops
+from core.text.i18n import translate
 
 
 @pytest.fixture

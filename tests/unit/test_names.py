@@ -3,7 +3,7 @@
 import pytest
 
 from core.errors import InvalidInput
-from core.names import clean_name, name_key, name_keys
+from core.text.names import clean_name, name_key, name_keys
 
 
 def test_invisible_and_bidirectional_characters_are_dropped():

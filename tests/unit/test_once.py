@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlmodel import Session, col, func, select
 
-from core import inputs
-from core.db import get_engine
+from core.domain import inputs
+from core.domain.models import Action, Card, Comment, PhaseKind
 from core.errors import InvalidInput
-from core.models import Action, Card, Comment, PhaseKind
 from core.services import actions, canvas_comments, canvases, cards, phases
+from core.storage.db import get_engine
 from tests.conftest import join, start_at
 
 

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import Card, CardKind, PhaseKind, VoteMode
+from core.domain.timer import clock
 from core.errors import InvalidInput, PermissionDenied
-from core.models import Card, CardKind, PhaseKind, VoteMode
 from core.services import cards, phases, scoring
-from core.timer import clock
 from tests.conftest import join, start_at
 
 T0 = datetime(2026, 3, 12, 14, 0, tzinfo=UTC)

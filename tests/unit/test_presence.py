@@ -3,9 +3,9 @@
 
 from datetime import UTC, timedelta
 
-from core.db import DatabaseUnavailable
-from core.models import Participant, utcnow
+from core.domain.models import Participant, utcnow
 from core.services import participants
+from core.storage.db import DatabaseUnavailable
 from tests.conftest import join
 from ui import presence
 

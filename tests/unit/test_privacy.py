@@ -15,9 +15,8 @@ import pytest
 from sqlalchemy import String, Text, select
 from sqlmodel import SQLModel
 
-from core import inputs, livrable
-from core.errors import InvalidInput, PermissionDenied
-from core.models import (
+from core.domain import inputs
+from core.domain.models import (
     Action,
     ActionStatus,
     Canvas,
@@ -30,10 +29,11 @@ from core.models import (
     PhaseKind,
     Workshop,
 )
+from core.errors import InvalidInput, PermissionDenied
+from core.outputs import exports, livrable
 from core.services import (
     actions,
     cards,
-    exports,
     participants,
     phases,
     privacy,
@@ -41,7 +41,7 @@ from core.services import (
     transfer,
     workshops,
 )
-from core.text import fold
+from core.text.cleaning import fold
 from tests.conftest import join, start_at
 
 NAME = "Zéphyrine Bouchard"
@@ -185,7 +185,7 @@ def test_a_backup_is_made_when_a_workshop_ends(sqlite_url, monkeypatch, tmp_path
     """SQLite (PostgreSQL's backup is pg_dump's: tests/unit/test_cli_data.py)."""
     from sqlmodel import Session
 
-    from core.db import get_engine
+    from core.storage.db import get_engine
     from tests.conftest import make_user
 
     monkeypatch.setenv("FABRIQUE_BACKUPS_KEPT", "2")

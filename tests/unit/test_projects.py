@@ -7,15 +7,16 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from core import inputs, pairing
-from core.errors import InvalidInput, PermissionDenied
-from core.models import (
+from core.analysis import pairing
+from core.domain import inputs
+from core.domain.models import (
     Comment,
     PhaseKind,
     Project,
     ProjectStageChange,
     WorkshopMode,
 )
+from core.errors import InvalidInput, PermissionDenied
 from core.services import (
     actions,
     canvas_comments,

@@ -3,9 +3,9 @@ a new card only once the room's refresh period has passed, never twice for one c
 
 from dataclasses import replace
 
-from core.models import WorkshopStatus
+from core.domain.models import WorkshopStatus
+from core.domain.timer import Clock
 from core.services.phases import LiveState
-from core.timer import Clock
 from ui import push
 
 

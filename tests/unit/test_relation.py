@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from core import gradient_math, inputs
+from core.analysis import gradient_math
+from core.domain import inputs
+from core.domain.models import PhaseKind, utcnow
+from core.domain.templates import load_templates
 from core.errors import InvalidInput, PermissionDenied, TemplateError
-from core.models import PhaseKind, utcnow
 from core.services import actions, canvases, phases, projects, relation, workshops
-from core.templates import load_templates
 from tests.conftest import join, start_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -356,7 +357,7 @@ def test_each_porteur_diagnoses_their_own_project(session, facilitator, template
 
 def test_the_synthesis_says_where_the_project_stands(session, facilitator, workshop,
                                                      templates, evening):
-    from core import livrable
+    from core.outputs import livrable
     from core.services import synthesis
 
     canvas, (josiane, karim, lucie) = evening

@@ -30,11 +30,9 @@ import pytest
 from sqlmodel import Session
 
 import core.services
-from core import inputs
-from core.actors import CollectiveActor, ParticipantActor
-from core.db import get_engine
-from core.errors import FabriqueError, NotFound, PermissionDenied
-from core.models import (
+from core.domain import inputs
+from core.domain.actors import CollectiveActor, ParticipantActor
+from core.domain.models import (
     AccessRole,
     CardKind,
     Participant,
@@ -46,7 +44,8 @@ from core.models import (
     WorkshopStatus,
     utcnow,
 )
-from core.policy import ACTION_BOARD, Act, Stage, Where, Who, decide
+from core.domain.policy import ACTION_BOARD, Act, Stage, Where, Who, decide
+from core.errors import FabriqueError, NotFound, PermissionDenied
 from core.services import (
     actions,
     canvas_comments,
@@ -60,6 +59,7 @@ from core.services import (
     scoring,
     workshops,
 )
+from core.storage.db import get_engine
 from tests.conftest import join, make_user
 
 # Scenes: the phase the workshop is in (what participants may write on).

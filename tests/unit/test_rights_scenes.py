@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from core import inputs
-from core.db import get_engine
+from core.domain import inputs
+from core.domain.models import CardKind
+from core.domain.policy import Stage, Who
 from core.errors import FabriqueError, NotFound, PermissionDenied
-from core.models import CardKind
-from core.policy import Stage, Who
+from core.storage.db import get_engine
 from tests.unit.test_rights_matrix import (
     EXPLORE,
     NEXT_STEPS,
@@ -273,7 +273,7 @@ def test_the_scenes_are_many_and_each_is_said_once():
 
 @pytest.fixture(scope="module")
 def engine_url(tmp_path_factory) -> str:
-    from core.migrate import upgrade
+    from core.storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('scenes') / 'scenes.db'}"
     upgrade(url)

@@ -4,11 +4,11 @@
 import pytest
 from sqlalchemy import event
 
-from core.db import session_scope
+from core.domain.models import Workshop
+from core.domain.policy import Act
 from core.errors import PermissionDenied
-from core.models import Workshop
-from core.policy import Act
 from core.services import access, participants, scoring, workshops
+from core.storage.db import session_scope
 from tests.conftest import join
 
 
@@ -111,7 +111,7 @@ def test_a_run_starts_afresh_and_a_write_forgets_what_it_read():
     def script():
         import streamlit as st
 
-        from core.actors import ParticipantActor
+        from core.domain.actors import ParticipantActor
         from ui import calls, identity
 
         st.session_state[identity.ACTOR_KEY] = ParticipantActor(1, 1, "Paulette")

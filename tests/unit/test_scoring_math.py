@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.scoring_math import (
+from core.analysis.scoring_math import (
     CriterionSpec,
     ScoreEntry,
     aggregate,

@@ -5,9 +5,9 @@ import math
 import pytest
 from sqlmodel import select
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import CardKind, CriterionChange, VoteMode
 from core.errors import InvalidInput, PermissionDenied
-from core.models import CardKind, CriterionChange, VoteMode
 from core.services import cards, clusters, phases, scoring, workshops
 from tests.conftest import join
 

@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from core.spreadsheet import csv_bytes, safe_cell
+from core.outputs.spreadsheet import csv_bytes, safe_cell
 
 HOSTILE = ["=HYPERLINK(\"http://example.org\",\"clic\")", "=cmd|' /C calc'!A0", "+33 6 12",
            "-2+3", "@SUM(A1:A2)", "\tcaché", "\rretour"]

@@ -7,11 +7,12 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from core import inputs, livrable
+from core.domain import inputs
+from core.domain.models import CardKind, PhaseKind
 from core.errors import PermissionDenied
-from core.livrable import markdown
-from core.livrable.typography import typeset
-from core.models import CardKind, PhaseKind
+from core.outputs import livrable
+from core.outputs.livrable import markdown
+from core.outputs.livrable.typography import typeset
 from core.services import (
     actions,
     canvases,
@@ -215,7 +216,7 @@ def test_the_pdf_follows_french_print(session, facilitator, full_workshop, templ
     ("Accompagnemen / t souhaité"), the workshop's date, the signs explained."""
     import re
 
-    from core.livrable.typography import NNBSP
+    from core.outputs.livrable.typography import NNBSP
 
     found = build(session, facilitator, full_workshop, templates)
     data = livrable.write(found, "pdf")
@@ -262,7 +263,7 @@ def test_the_docx_is_a_document_to_hand_over(session, facilitator, full_workshop
 def test_emoji_typed_in_a_card_print(session, facilitator, full_workshop, templates):
     """An emoji in a card prints with Symbola (Debian's fonts-symbola) beside DejaVu,
     rather than as an empty box."""
-    from core.livrable.pdf import EMOJI_FONTS
+    from core.outputs.livrable.pdf import EMOJI_FONTS
     from tests.conftest import unavailable
 
     if not any(path.is_file() for path in EMOJI_FONTS):
@@ -280,7 +281,7 @@ def test_emoji_typed_in_a_card_print(session, facilitator, full_workshop, templa
 def test_names_appear_where_people_agreed(session, facilitator, full_workshop, templates):
     """Anonymous by default; a participant who ticked "mon nom peut figurer dans la
     synthèse" is named on the next steps they do — the others stay "Un·e participant·e"."""
-    from core.models import Participant
+    from core.domain.models import Participant
     from core.services import participants
 
     elise = session.exec(Participant.__table__.select().where(

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from core.domain.templates import load_templates
 from core.errors import TemplateError
 from core.settings import PROJECT_ROOT
-from core.templates import load_templates
 
 
 @pytest.fixture

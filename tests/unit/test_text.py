@@ -3,7 +3,7 @@
 import pytest
 
 from core.errors import InvalidInput
-from core.text import clean_optional, clean_text, fold
+from core.text.cleaning import clean_optional, clean_text, fold
 
 
 def test_clean_text_keeps_meaningful_line_breaks():

@@ -15,10 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.actors import UserActor
-from core.db import get_engine
-from core.errors import InvalidInput, PermissionDenied
-from core.models import (
+from core.domain.actors import UserActor
+from core.domain.models import (
     AccessRole,
     Action,
     ActionChange,
@@ -50,8 +48,10 @@ from core.models import (
     Vote,
     Workshop,
 )
+from core.errors import InvalidInput, PermissionDenied
 from core.services import transfer
 from core.settings import PROJECT_ROOT
+from core.storage.db import get_engine
 from tests.conftest import make_user
 
 SCHEMA = PROJECT_ROOT / "data" / "schemas" / "collective-v3.schema.json"
@@ -394,7 +394,7 @@ def _document(session, actor, collective_id) -> dict:
 
 
 def test_refused_files_change_nothing(session, facilitator, running_workshop, templates):
-    from core import inputs
+    from core.domain import inputs
     from core.services import cards
 
     need = cards.add_card(session=session, actor=facilitator, workshop_id=running_workshop.id,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from core import inputs
+from core.domain import inputs
+from core.domain.models import Participant, WorkshopStatus
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import Participant, WorkshopStatus
 from core.services import participants, phases, workshops
 from core.services.workshops import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from tests.conftest import join
@@ -156,7 +156,7 @@ def test_unknown_or_removed_token_is_nobody(session, running_workshop):
     assert participants.actor_for_token(session, None) is None
     marc = join(session, running_workshop, "Marc")
     row = session.get(Participant, marc.participant_id)
-    from core.models import utcnow
+    from core.domain.models import utcnow
     row.removed_at = utcnow()
     session.commit()
     assert participants.actor_for_token(session, row.token) is None

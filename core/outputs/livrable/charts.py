@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 
-from core import charts
+from core.outputs import charts
 from core.services.synthesis import RelationBlock, ScoringBlock, Synthesis
 
 RENDER_SECONDS: list[float] = []  # time spent drawing, for the bench

@@ -19,8 +19,8 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from core.errors import DatabaseUnavailable
-from core.i18n import N_
 from core.settings import get_settings
+from core.text.i18n import N_
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL = 30  # connections kept per app server (twice as many more at peaks)
@@ -233,7 +233,7 @@ _migrate_lock = threading.Lock()
 
 def ensure_schema(url: str | None = None) -> None:
     """Bring the database to the newest schema (Alembic ``upgrade head``), once per process."""
-    from core.migrate import upgrade
+    from core.storage.migrate import upgrade
 
     url = url or current_url()
     with _migrate_lock:

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-from core.i18n import N_, translate
-from core.scoring_math import DISAGREEMENT_FLAG, SCALE_MAX, SCALE_MIN, CandidateResult
+from core.analysis.scoring_math import DISAGREEMENT_FLAG, SCALE_MAX, SCALE_MIN, CandidateResult
+from core.text.i18n import N_, translate
 
 LABEL_CHARS = 48
 WHOLE = list(range(SCALE_MIN, SCALE_MAX + 1))

@@ -1,4 +1,4 @@
-"""Importing the rows of a CSV file (read by ``core.csvfile``) as cards.
+"""Importing the rows of a CSV file (read by ``core.text.csvfile``) as cards.
 
 An import is all or nothing: it is checked row by row first, and one transaction writes it.
 """
@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from core.actors import Actor
-from core.csvfile import MAX_BYTES, MAX_ROWS, CsvTable, read_csv
+from core.domain.actors import Actor
+from core.domain.models import CARD_TEXT_MAX, Card, CardKind, pk
+from core.domain.templates import Templates
 from core.errors import InvalidInput
-from core.i18n import N_
-from core.models import CARD_TEXT_MAX, Card, CardKind, pk
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
-from core.templates import Templates
-from core.text import clean_text, fold
+from core.text.cleaning import clean_text, fold
+from core.text.csvfile import MAX_BYTES, MAX_ROWS, CsvTable, read_csv
+from core.text.i18n import N_
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "CsvTable", "read_csv", "plan_import", "import_cards"]
 

@@ -1,5 +1,5 @@
 """Reading CSV files as French spreadsheets export them: UTF-8 (with or without BOM) or
-Windows-1252; comma, semicolon or tab. Apart from the import of cards (``core.imports``) so
+Windows-1252; comma, semicolon or tab. Apart from the import of cards (``core.services.imports``) so
 that ``fabrique cluster`` reads a file without loading the database layer."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 
 from core.errors import InvalidInput
-from core.i18n import N_
+from core.text.i18n import N_
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from core.domain.models import PhaseKind, WorkshopMode
 from core.errors import TemplateError
-from core.i18n import N_, pick
-from core.models import PhaseKind, WorkshopMode
+from core.text.i18n import N_, pick
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
 

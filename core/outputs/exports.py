@@ -1,7 +1,7 @@
 """A workshop's boards as spreadsheets: its cards, groups, scores (raw and aggregated) and
 next steps, one CSV file each or together in a ZIP — for French spreadsheets in French
 (``;``, decimal comma, UTF-8 with BOM), no cell ever read as a formula
-(``core.spreadsheet``). For the workshop's facilitator (or an admin). Voters are
+(``core.outputs.spreadsheet``). For the workshop's facilitator (or an admin). Voters are
 "Participant·e 1, 2…" unless the facilitator chooses names."""
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.actors import Actor
-from core.i18n import N_, pick, translate
-from core.models import (
+from core.domain.actors import Actor
+from core.domain.models import (
     Action,
     Canvas,
     Card,
@@ -24,16 +23,18 @@ from core.models import (
     CardSupport,
     Cluster,
     Participant,
+    ProjectStage,
     Score,
     Vote,
     VoteMode,
     pk,
 )
-from core.services import scoring
+from core.domain.templates import Templates
+from core.outputs.spreadsheet import csv_bytes
+from core.services import projects, scoring
 from core.services.access import facilitated_workshop
 from core.services.synthesis import STATUS_LABELS
-from core.spreadsheet import csv_bytes
-from core.templates import Templates
+from core.text.i18n import N_, pick, translate
 
 KIND_LABELS = {CardKind.NEED: N_("need"), CardKind.IDEA: N_("idea"),
                CardKind.RESOURCE: N_("resource"), CardKind.ACTOR: N_("actor")}
@@ -168,3 +169,25 @@ def zip_file(found: dict[str, Sheet], lang: str) -> bytes:
         for key, sheet in found.items():
             archive.writestr(file_name(key, lang), csv_file(sheet, lang))
     return buffer.getvalue()
+
+
+FOLLOWUP_HEADERS = (N_("Project"), N_("Porteurs"), N_("Commune"), N_("Stage"),
+                    N_("Support wanted"), N_("Interested in the incubation programme"),
+                    N_("Sections written"), N_("Last activity"), N_("Follow-up note"),
+                    N_("Next meeting"), N_("Contact (given with consent)"), N_("Workshop"),
+                    N_("Held on"))
+
+
+def followup_csv(view: projects.FollowUpView, templates: Templates, lang: str) -> bytes:
+    """The follow-up table as a CSV file for the reader's spreadsheet (French: ``;``,
+    UTF-8 with BOM; no cell read as a formula)."""
+    rows: list[list[object]] = [[
+        r.project.pitch, ", ".join(r.project.members), r.project.commune,
+        translate(lang, projects.STAGE_LABELS[ProjectStage(r.project.stage)]),
+        ", ".join(templates.support_label(k, lang) for k in r.project.supports),
+        translate(lang, projects.INTEREST_LABELS.get(r.project.interest, "")) if r.project.interest
+        else "", f"{r.filled}/{r.sections}",
+        r.last_activity.date() if r.last_activity else "", r.followup_note,
+        r.next_meeting_on or "", r.project.contact, r.workshop, r.held_on]
+        for r in view.rows]
+    return csv_bytes([translate(lang, h) for h in FOLLOWUP_HEADERS], rows, lang=lang)

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from core.i18n import N_, translate
 from core.services.synthesis import ActionLine, ScoreLine, Synthesis
-from core.text import markdown_text
+from core.text.cleaning import markdown_text
+from core.text.i18n import N_, translate
 
 
 def t(synthesis: Synthesis, msgid: str, **params: object) -> str:
@@ -39,7 +39,7 @@ def day(synthesis: Synthesis, value: date | datetime | None) -> str:
 
 
 def md(text: str) -> str:
-    """Escape user text for Markdown (see ``core.text.markdown_text``)."""
+    """Escape user text for Markdown (see ``core.text.cleaning.markdown_text``)."""
     return markdown_text(text)
 
 

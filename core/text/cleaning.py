@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from core.errors import InvalidInput
-from core.i18n import N_
+from core.text.i18n import N_
 
 # Control characters other than newline and tab have no place in a card.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")

@@ -14,10 +14,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from core.canvas_pdf import font_files
-from core.i18n import N_
-from core.livrable.charts import ranking_png, scale_png
-from core.livrable.document import (
+from core.outputs.canvas_pdf import font_files
+from core.outputs.livrable.charts import ranking_png, scale_png
+from core.outputs.livrable.document import (
     Block,
     Bullets,
     Chart,
@@ -29,8 +28,9 @@ from core.livrable.document import (
     front,
     title,
 )
-from core.livrable.text import t
+from core.outputs.livrable.text import t
 from core.services.synthesis import Synthesis
+from core.text.i18n import N_
 
 MARGIN = 18.0
 ACCENT = (176, 58, 10)  # the app's primary colour, #b03a0a

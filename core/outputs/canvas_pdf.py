@@ -13,8 +13,8 @@ from pathlib import Path
 from fpdf import FPDF
 
 from core.errors import InvalidInput
-from core.i18n import N_
 from core.services.canvases import CanvasView
+from core.text.i18n import N_
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 PAGE_MARGIN = 10.0

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from core.i18n import N_
-from core.livrable.text import (
+from core.analysis.scoring_math import DISAGREEMENT_FLAG
+from core.outputs.livrable.text import (
     FLAG_SIGN,
     action_cells,
     action_headers,
@@ -28,9 +28,9 @@ from core.livrable.text import (
     t,
     weight,
 )
-from core.livrable.typography import typeset
-from core.scoring_math import DISAGREEMENT_FLAG
+from core.outputs.livrable.typography import typeset
 from core.services.synthesis import RelationBlock, ScoringBlock, Synthesis
+from core.text.i18n import N_
 
 Align = Literal["left", "right", "center"]
 

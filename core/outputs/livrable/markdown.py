@@ -3,7 +3,7 @@ under them); user text escaped."""
 
 from __future__ import annotations
 
-from core.livrable.document import (
+from core.outputs.livrable.document import (
     Block,
     Bullets,
     Chart,
@@ -15,7 +15,7 @@ from core.livrable.document import (
     front,
     title,
 )
-from core.livrable.text import md
+from core.outputs.livrable.text import md
 from core.services.synthesis import Synthesis
 
 _RULE = {"left": "---", "right": "--:", "center": ":-:"}

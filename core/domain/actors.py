@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.models import Role
+from core.domain.models import Role
 
 
 @dataclass(frozen=True)

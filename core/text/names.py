@@ -26,8 +26,8 @@ from typing import NamedTuple
 import regex
 
 from core.errors import InvalidInput
-from core.i18n import N_
-from core.text import clean_text, fold
+from core.text.cleaning import clean_text, fold
+from core.text.i18n import N_
 
 NAME_LENGTH = 40
 KEY_LENGTH = 80

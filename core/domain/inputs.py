@@ -17,10 +17,17 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, ValidationError
 from sqlmodel import SQLModel
 
+from core.domain.models import (
+    CARD_TEXT_MAX,
+    CLIENT_KEY_MAX,
+    NAME_MAX,
+    TITLE_MAX,
+    CardKind,
+    PhaseKind,
+)
 from core.errors import InvalidInput
-from core.i18n import N_
-from core.models import CARD_TEXT_MAX, CLIENT_KEY_MAX, NAME_MAX, TITLE_MAX, CardKind, PhaseKind
-from core.text import clean_optional, clean_text
+from core.text.cleaning import clean_optional, clean_text
+from core.text.i18n import N_
 
 PHASE_MINUTES_MAX = 600
 INSTRUCTIONS_MAX = 2000

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from core.templates import Gradient
+from core.domain.templates import Gradient
 
 
 def proposed_level(gradient: Gradient, signs: Iterable[str]) -> str | None:

@@ -275,7 +275,7 @@ class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
     display_name: str = Field(max_length=NAME_MAX)
-    # The name's two keys (core/names.py): "Élise", "ELISE" and "ÉIise" are one person.
+    # The name's two keys (core/text/names.py): "Élise", "ELISE" and "ÉIise" are one person.
     name_key: str = Field(max_length=NAME_MAX)
     look_key: str | None = Field(default=None, max_length=NAME_MAX)
     # Secret that brings this participant back (kept in the URL of their browser).

@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.models import AccessRole, CardKind, PhaseKind, Role, ScoringState, WorkshopStatus
 from core.errors import PermissionDenied
-from core.i18n import N_
-from core.models import AccessRole, CardKind, PhaseKind, Role, ScoringState, WorkshopStatus
+from core.text.i18n import N_
 
 
 class Who(StrEnum):

@@ -21,7 +21,7 @@ MEDIA_TYPES = {
 def write(synthesis: Synthesis, fmt: str) -> bytes:
     """Return the synthesis in ``fmt`` (pdf, docx or md)."""
     writers: dict[str, Callable[[Synthesis], bytes]]
-    from core.livrable import docx, markdown, pdf
+    from core.outputs.livrable import docx, markdown, pdf
 
     writers = {"pdf": pdf.write, "docx": docx.write,
                "md": lambda s: markdown.write(s).encode("utf-8")}

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from core.errors import InvalidInput
-from core.i18n import N_
+from core.text.i18n import N_
 
 log = logging.getLogger(__name__)
 AUTO_PREFIX = "fabrique-"

@@ -18,9 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from core.i18n import N_
-from core.livrable.charts import ranking_png, scale_png
-from core.livrable.document import (
+from core.outputs.livrable.charts import ranking_png, scale_png
+from core.outputs.livrable.document import (
     Block,
     Bullets,
     Chart,
@@ -32,8 +31,9 @@ from core.livrable.document import (
     front,
     title,
 )
-from core.livrable.text import t
+from core.outputs.livrable.text import t
 from core.services.synthesis import Synthesis
+from core.text.i18n import N_
 
 FONT = "Arial"
 ACCENT = RGBColor(0xB0, 0x3A, 0x0A)  # the app's primary colour
