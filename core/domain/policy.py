@@ -18,6 +18,7 @@ prints and the matrix test walks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -208,35 +209,94 @@ def _wrong_stage(stage: Stage) -> str:
     return N_("The workshop is over: the boards are read-only.")
 
 
-def _condition(who: Who, act: Act, where: Where) -> str | None:
-    """The rules that depend on the moment, beyond the stage."""
-    participant = who is Who.PARTICIPANT
-    if participant and act in (Act.WRITE_CARD, Act.SUPPORT, Act.PROPOSE_ACTION,
-                               Act.TAKE_ACTION, Act.EDIT_ACTION):
-        if where.phase is None or BOARD_OF_PHASE.get(PhaseKind(where.phase)) != where.board:
-            return N_("This board is closed during the current phase.")
-        if where.locked:
-            return N_("The facilitator locked this board.")
-    if participant and act in (Act.EDIT_ACTION, Act.UPDATE_ACTION) and not where.own:
-        return N_("You can only change the actions you proposed or took.")
-    if act is Act.VOTE:
-        if where.scoring == ScoringState.SETUP:
-            return N_("The vote is not open yet.")
-        if where.scoring == ScoringState.CLOSED:
-            return N_("The vote is closed: this score was not recorded.")
-        if not votes(who, facilitator_votes=where.facilitator_votes):
-            return N_("The facilitator does not vote in this workshop.")
-    if act is Act.SEE_RESULTS and participant and not where.results_revealed:
-        return N_("The results are not revealed yet.")
-    if act is Act.ANSWER_DIAGNOSTIC:
-        if where.phase != PhaseKind.DIAGNOSTIC:
-            return N_("The diagnostic is not open during the current phase.")
-        if where.answers_revealed:
-            return N_("The answers are revealed: yours can no longer change.")
-    if act is Act.SEE_DIAGNOSTIC and participant and not where.answers_revealed:
-        return N_("The answers are not revealed yet.")
-    if who is Who.PARTNER and where.stage is not None and where.phase != PhaseKind.PAIRS:
+def _board_open(who: Who, where: Where) -> str | None:
+    if where.phase is None or BOARD_OF_PHASE.get(PhaseKind(where.phase)) != where.board:
+        return N_("This board is closed during the current phase.")
+    if where.locked:
+        return N_("The facilitator locked this board.")
+    return None
+
+
+def _own_action(who: Who, where: Where) -> str | None:
+    return None if where.own else N_("You can only change the actions you proposed or took.")
+
+
+def _vote_open(who: Who, where: Where) -> str | None:
+    if where.scoring == ScoringState.SETUP:
+        return N_("The vote is not open yet.")
+    if where.scoring == ScoringState.CLOSED:
+        return N_("The vote is closed: this score was not recorded.")
+    if not votes(who, facilitator_votes=where.facilitator_votes):
+        return N_("The facilitator does not vote in this workshop.")
+    return None
+
+
+def _results_revealed(who: Who, where: Where) -> str | None:
+    return None if where.results_revealed else N_("The results are not revealed yet.")
+
+
+def _diagnostic_open(who: Who, where: Where) -> str | None:
+    if where.phase != PhaseKind.DIAGNOSTIC:
+        return N_("The diagnostic is not open during the current phase.")
+    if where.answers_revealed:
+        return N_("The answers are revealed: yours can no longer change.")
+    return None
+
+
+def _answers_revealed(who: Who, where: Where) -> str | None:
+    return None if where.answers_revealed else N_("The answers are not revealed yet.")
+
+
+def _during_pairs(who: Who, where: Where) -> str | None:
+    if where.stage is not None and where.phase != PhaseKind.PAIRS:
         return N_("A partner's project opens during “regards croisés” only.")
+    return None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A rule that depends on the moment, beyond the stage: for ``acts`` (every act when
+    empty) by ``whom`` (everyone listed in ``RULES`` when empty), ``check`` gives the
+    reason for a refusal or None; ``says`` is how the README's table words it."""
+
+    acts: frozenset[Act]
+    whom: frozenset[Who]
+    says: str
+    check: Callable[[Who, Where], str | None]
+
+    def applies(self, who: Who, act: Act) -> bool:
+        return (not self.acts or act in self.acts) and (not self.whom or who in self.whom)
+
+
+_PARTICIPANT = frozenset({Who.PARTICIPANT})
+# In the order a refusal is worded: the first that refuses says why.
+CONDITIONS = (
+    Condition(frozenset({Act.WRITE_CARD, Act.SUPPORT, Act.PROPOSE_ACTION, Act.TAKE_ACTION,
+                         Act.EDIT_ACTION}), _PARTICIPANT,
+              "participants: on the board of the current phase, unlocked", _board_open),
+    Condition(frozenset({Act.EDIT_ACTION, Act.UPDATE_ACTION}), _PARTICIPANT,
+              "participants: their own (proposed or taken)", _own_action),
+    Condition(frozenset({Act.VOTE}), frozenset(),
+              "while the vote is open; the facilitator only if they vote", _vote_open),
+    Condition(frozenset({Act.SEE_RESULTS}), _PARTICIPANT, "participants: once revealed",
+              _results_revealed),
+    Condition(frozenset({Act.ANSWER_DIAGNOSTIC}), frozenset(),
+              "during a diagnostic phase, until the answers are revealed", _diagnostic_open),
+    Condition(frozenset({Act.SEE_DIAGNOSTIC}), _PARTICIPANT,
+              "participants: once revealed (counts only, never who said what)",
+              _answers_revealed),
+    Condition(frozenset(), frozenset({Who.PARTNER}), "partner: during “regards croisés”",
+              _during_pairs),
+)
+
+
+def _condition(who: Who, act: Act, where: Where) -> str | None:
+    """The first refusal of the conditions that apply to ``who`` doing ``act``."""
+    for condition in CONDITIONS:
+        if condition.applies(who, act):
+            reason = condition.check(who, where)
+            if reason is not None:
+                return reason
     return None
 
 
@@ -316,12 +376,6 @@ def is_link_member(actor: Actor | None) -> bool:
     return who_is(actor) in LINKS
 
 
-def board_where(*, status: str, paused: bool, phase_kind: str | None, locked: bool,
-                board: str) -> Where:
-    """Return the facts for writing on ``board`` now."""
-    return Where(stage=stage_of(status, paused), phase=phase_kind, locked=locked, board=board)
-
-
 def may_write_board(actor: Actor | None, where: Where) -> bool:
     """Tell whether to show the capture form of a board."""
     return may(actor, Act.WRITE_CARD, where)
@@ -339,27 +393,6 @@ _WHO_LABELS = {
     Who.LINK_READ: "link: read", Who.LINK_COMMENT: "link: comment",
     Who.LINK_EDIT: "link: edit", Who.PORTEUR: "porteur", Who.PARTNER: "partner",
 }
-_CONDITIONS = {
-    Act.WRITE_CARD: "participants: on the board of the current phase, unlocked",
-    Act.SUPPORT: "on the board of the current phase, unlocked",
-    Act.VOTE: "while the vote is open; the facilitator only if they vote",
-    Act.SEE_RESULTS: "participants: once revealed",
-    Act.PROPOSE_ACTION: "participants: during the next-steps phase, unlocked",
-    Act.TAKE_ACTION: "during the next-steps phase, unlocked",
-    Act.EDIT_ACTION: "participants: their own (proposed or taken), during the next-steps phase",
-    Act.UPDATE_ACTION: "participants: their own; the status and its note",
-    Act.READ_CANVAS: "porteur: their own project; partner: during “regards croisés”",
-    Act.COMMENT_CANVAS: "porteur: their own project; partner: during “regards croisés”",
-    Act.EDIT_CANVAS: "porteur: their own project's canvas only",
-    Act.MANAGE_PROJECT: "porteur: their own project (pitch, wishes, teammate's link)",
-    Act.ANSWER_DIAGNOSTIC: "during a diagnostic phase, until the answers are revealed; "
-                           "porteurs about their own project",
-    Act.SEE_DIAGNOSTIC: "participants: once revealed (counts only, never who said what)",
-    Act.RECORD_LEVEL: "porteur: their own project's level",
-    Act.CHOOSE_LEVER: "porteur: for their own project",
-}
-
-
 def rules_markdown() -> str:
     """Return ``RULES`` as the Markdown table the README shows (a test keeps them equal)."""
     who_columns = list(_WHO_LABELS)
@@ -375,5 +408,10 @@ def rules_markdown() -> str:
                 cells.append("always")
             else:
                 cells.append(", ".join(s.value for s in Stage if s in stages))
-        lines.append(f"| {act.value} | " + " | ".join(cells) + f" | {_CONDITIONS.get(act, '')} |")
+        also = "; ".join(c.says for c in CONDITIONS
+                         if act in c.acts or (not c.acts and set(c.whom) & set(rows)))
+        lines.append(f"| {act.value} | " + " | ".join(cells) + f" | {also} |")
+    lines.append("")
+    lines.append("A porteur acts on their own project only: another project's porteur is "
+                 "refused as an outsider.")
     return "\n".join(lines)

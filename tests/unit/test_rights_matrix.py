@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+import core.outputs
 import core.services
 from core.domain import inputs
 from core.domain.actors import CollectiveActor, ParticipantActor
@@ -53,6 +54,7 @@ from core.services import (
     canvases,
     cards,
     clusters,
+    imports,
     participants,
     phases,
     projects,
@@ -240,6 +242,10 @@ CASES: dict[str, tuple[Act, str, T]] = {
         "collective_id": w.collective, "confirm": "not its name"}),
     "exports.sheets": (Act.FACILITATE, EXPLORE, lambda w: {
         "workshop_id": w.workshop, "templates": w.templates, "lang": "fr"}),
+    "imports.import_cards": (Act.FACILITATE, EXPLORE, lambda w: {
+        "workshop_id": w.workshop, "plan": imports.ImportPlan(
+            drafts=[imports.CardDraft(line=2, text="Une ligne importée", theme="",
+                                      source="")], problems=[], blank=0)}),
     "transfer.export_collective": (Act.MANAGE_COLLECTIVE, EXPLORE,
                                    lambda w: {"collective_id": w.collective}),
     # phases
@@ -400,11 +406,25 @@ STAGES = list(Stage)
 WHOS = list(Who)
 
 
+# The parts of core that act for someone: the services, and the outputs that read through
+# them with the reader's rights (a workshop's spreadsheets).
+ACTING = (core.services, core.outputs)
+
+
+def _module(name: str) -> Any:
+    """The module ``name`` (no package) of the acting parts."""
+    for package in ACTING:
+        if any(m.name == name for m in pkgutil.iter_modules(package.__path__)):
+            return importlib.import_module(f"{package.__name__}.{name}")
+    raise LookupError(name)
+
+
 def _services() -> set[str]:
-    """Every public function of ``core/services`` that takes an ``actor``."""
+    """Every public function of ``core/services`` and ``core/outputs`` that takes an
+    ``actor``."""
     found = set()
-    for module_info in pkgutil.iter_modules(core.services.__path__):
-        module = importlib.import_module(f"core.services.{module_info.name}")
+    for module_info in (m for package in ACTING for m in pkgutil.iter_modules(package.__path__)):
+        module = _module(module_info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ != module.__name__ or name.startswith("_"):
                 continue
@@ -604,7 +624,7 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
 
 def _function(name: str) -> Callable[..., Any]:
     module, function = name.split("@")[0].split(".")
-    return getattr(importlib.import_module(f"core.services.{module}"), function)
+    return getattr(_module(module), function)
 
 
 # The facts of each scene, as the test set them up (not read back through the services).
