@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # (longer in a big room: a server refreshes its phones about 25 times a second in all)...
     participant_interval: float = Field(default=1.0, ge=0.2, le=10)
     # ...while each phone itself asks only every this many seconds, in case a wake is lost
-    # (300 phones asking every second cost one core: bench/poll.py).
+    # (a room of phones asking every second would keep a core busy: bench/poll.py).
     participant_poll: float = Field(default=20.0, ge=0.2, le=120)
     # The port of the projector's own app server on this machine (`fabrique serve` starts
     # it and sets this); 0: the projector is served by the same server as everyone else.

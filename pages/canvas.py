@@ -54,8 +54,7 @@ legacy_guard.page_setup()
 CANVAS_PARAM = "c"
 DRAFTS_KEY = "canvas_drafts"
 # The fields this person has been in (the drafts component reports the focus): an empty
-# text from a field nobody entered is not saved over the section (seen once under load: a
-# just-opened canvas saved empty in the name of the person looking at it).
+# text from a field nobody entered is never saved over the section in their name.
 TOUCHED_KEY = "_canvas_touched"
 GENERATION_KEY = "_canvas_generation"  # (canvas, section) -> conflicts settled there
 COMMENT_KEY = "comment_key"  # the browser-made key of the next comment

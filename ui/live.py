@@ -221,9 +221,9 @@ def follow(workshop_id: int, drawn: LiveState, *,
             drawn_bar = f"<div class='fab-phase-pin'>{drawn_bar}</div>"
         # Two elements: the bar, whose timer changes at each tick, and the content, the
         # same from one tick to the next until someone changes the board. Streamlit sends
-        # an element the screen already holds as a reference to it (its hash), so a
-        # board of 300 cards costs a few bytes per tick instead of 230 KiB, and the
-        # screen does not redraw it (bench/poll.py).
+        # an element the screen already holds as a reference to it (its hash), so a big
+        # board costs a few bytes per tick instead of its whole text, and the screen does
+        # not redraw it (bench/poll.py).
         st.html(render.Built(drawn_bar))
         if content is not None:
             drawn_content = content(state)

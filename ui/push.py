@@ -208,9 +208,8 @@ def available() -> bool:
     ctx = get_script_run_ctx()
     rt = _runtime()
     # AppTest installs a MagicMock(spec=Runtime) for its runs, whose get_app_session answers
-    # a mock, never None: only a real AppSession is a server that holds this browser. (Taken
-    # for one, AppTest started the presence thread, which wrote into a test's database
-    # between its read and its write: "database is locked" in test_english, CI of 7 Dec.)
+    # a mock, never None: only a real AppSession is a server that holds this browser (else
+    # AppTest would start the presence thread, writing behind the tests' backs).
     return (ctx is not None and rt is not None
             and isinstance(rt.get_app_session(ctx.session_id), AppSession))
 
@@ -272,13 +271,11 @@ def keep_late_actions() -> None:
     of dropping it (once per process; idempotent).
 
     Streamlit ignores a rerun of a fragment its session no longer holds (a full run since,
-    such as the phase change taking a phone to the vote, dropped it). A phone that pressed
-    "Ajouter" in the card form (a fragment) just before its server moved it on had its card
-    dropped without a word: at 300 phones, 181 cards of one run (bench/load.py, once its
-    phones sent a form's rerun to the form's fragment, as a browser does). So a person's
-    action (not a timer's tick) for a fragment that is gone runs the page the browser
-    shows, with the values it sent: the form is drawn once more, the card is stored or
-    refused out loud with its text kept (``ui/board.CardBoard.capture_form``).
+    such as the phase change taking a phone to the vote, dropped it): a card pressed in the
+    card form (a fragment) just as the server moved the phone on would be dropped without a
+    word. So a person's action (not a timer's tick) for a fragment that is gone runs the
+    page the browser shows, with the values it sent: the form is drawn once more, the card
+    is stored or refused out loud with its text kept (``ui/board.CardBoard.capture_form``).
     """
     from streamlit.proto.ClientState_pb2 import ClientState
     from streamlit.runtime.app_session import AppSession
@@ -343,10 +340,9 @@ def keep_peoples_destinations() -> None:
     newer request names the page. A person's click on another page (their browser's
     request, carrying their widget values) followed a moment later by a rerun asked by the
     server (a phone woken, ``st.rerun`` in a live fragment that saw a change, a
-    ``st.switch_page``) ran the page the person was leaving: their click was silently undone
-    (seen as a canvas still shown after "Atelier" was clicked, its live check having seen
-    the person's own draft saved). A request without widget values is the server's own;
-    folded over a browser's, it now keeps the browser's page, query and context.
+    ``st.switch_page``) would run the page the person was leaving, silently undoing their
+    click. A request without widget values is the server's own; folded over a browser's, it
+    keeps the browser's page, query and context.
     """
     from dataclasses import replace
 

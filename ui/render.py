@@ -13,8 +13,8 @@ from core.domain.templates import Templates
 from core.outputs.joining import qr_data_uri
 from core.settings import PROJECT_ROOT
 
-# The app's icon, as the image itself (a data: URL, 0.8 KB), read once per process: given
-# as a file, Streamlit reads and registers it again at every run (2 ms of the server's CPU).
+# The app's icon, as the image itself (a data: URL), read once per process: given as a
+# file, Streamlit would read and register it again at every run.
 FAVICON = "data:image/png;base64," + base64.b64encode(
     (PROJECT_ROOT / "ui" / "favicon.png").read_bytes()).decode()
 

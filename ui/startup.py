@@ -14,23 +14,21 @@ from core.storage.db import session_scope
 from launch.startup import Ready, bootstrap, housekeeping, remove_setup_code
 from ui import push
 
-# Every browser tab runs its script in a thread of this one process. Database drivers give
-# the interpreter lock back during each call and must win it again after: with dozens of
-# busy threads and the default 5 ms switch interval, that wait dominates (measured with
-# bench/load.py). A shorter interval hands the lock over sooner.
+# Every browser tab runs its script in a thread of this one process, and each database call
+# gives the interpreter lock back and must win it again: a shorter switch interval hands it
+# over sooner to the thread that waits for it (bench/load.py shows the effect).
 GIL_SWITCH_INTERVAL = 0.0005
 
 
-# Python's full garbage collections stop every thread — the one sending messages to the
-# screens too — for 100-280 ms once dozens of sessions are open, every few seconds under
-# load (measured with bench/load.py). What was loaded at start is set aside for good
+# A full garbage collection stops every thread, the one sending messages to the screens
+# too, for longer as sessions pile up: what was loaded at start is set aside for good
 # (gc.freeze) and collections run less often; short-lived objects still go at once.
 GC_THRESHOLDS = (20_000, 20, 20)
 
 
 # What each database's start gave, in this process. A plain dict, not st.cache_resource:
-# asking Streamlit's cache cost every run 7 ms of the server's CPU (a phone's vote page
-# costs 25 ms in all: bench/phone_runs.py), 2 of 7.5 seconds when 300 phones change phase.
+# every run asks for it, and Streamlit's cache costs a noticeable share of a phone's run
+# (bench/phone_runs.py).
 _ready: dict[tuple[str, str, bool], Ready] = {}
 _ready_lock = threading.Lock()
 

@@ -141,10 +141,10 @@ def _write_gate(url: str) -> threading.RLock:
 class _FileGate:
     """The writers of every process on one SQLite file, in turn: an exclusive ``flock`` on
     a file beside it, taken by the thread that holds this process's gate. Left to SQLite,
-    a writer of another process polls the database's lock with growing sleeps (up to
-    100 ms): with two participant servers, a card waited 0.7 s (p50) to be stored while the
-    lock was mostly free. This one is tried every millisecond (one thread per process
-    tries, the others wait on the process's gate); the kernel drops it with its process."""
+    a writer of another process polls the database's lock with growing sleeps, so a card
+    waits while the lock is mostly free. This one is tried every millisecond (one thread
+    per process tries, the others wait on the process's gate); the kernel drops it with
+    its process."""
 
     RETRY_SECONDS = 0.001
 
@@ -188,14 +188,11 @@ def _one_writer_at_a_time(url: str, write: bool) -> Iterator[None]:
     """On SQLite, let one thread of this process write at a time; the others wait on a
     lock that hands over at once, up to ``POOL_WAIT_SECONDS`` (as a run waits for a
     PostgreSQL connection), then are told the database did not answer. Left to SQLite,
-    every waiting writer polls the file lock with growing sleeps (up to 100 ms): with a
-    room of phones writing at once, some waited past the busy timeout while the lock was
-    free most of the time. Waiting 10 s here was not enough either: with 300 phones the
-    CPU is saturated and the writer holding the lock gets little of it (28 of 1,800
-    scores were refused at the opening of the vote; 0 with a minute). Other processes
-    (the projection's, participant servers) still meet at SQLite's lock, a few at a
-    time, within the busy timeout — and, before it, at a file lock that hands over at once
-    too (``_FileGate``)."""
+    every waiting writer polls the file lock with growing sleeps, and with a room writing
+    at once some wait past the busy timeout while the lock is mostly free; the wait is
+    long because a saturated CPU gives the writer holding the lock little time. Other
+    processes (the projection's, participant servers) meet at a file lock that hands over
+    at once too (``_FileGate``), then at SQLite's, within the busy timeout."""
     if not (write and is_sqlite(url)):
         yield
         return
