@@ -55,8 +55,8 @@ def main() -> None:
                     session.add(Score(participant_id=person, candidate_id=candidate.id,
                                       criterion_id=criterion.id, value=value))
         session.commit()
-        phases.open_scoring(session=session, actor=actor, workshop_id=bench.workshop_id)
-        phases.reveal_results(session=session, actor=actor, workshop_id=bench.workshop_id)
+        scoring.open_vote(session=session, actor=actor, workshop_id=bench.workshop_id)
+        scoring.reveal_results(session=session, actor=actor, workshop_id=bench.workshop_id)
         specs = [math.CriterionSpec(c.id, c.weight, c.direction, c.axis) for c in criteria]
         entries = [math.ScoreEntry(s.participant_id, s.candidate_id, s.criterion_id, s.value)
                    for s in session.exec(select(Score))]

@@ -81,8 +81,8 @@ def main() -> None:
                                       value=None if rnd.random() < 0.08
                                       else rnd.randint(1, 5)))
         session.commit()
-        phases.open_scoring(session=session, actor=actor, workshop_id=wid)
-        phases.reveal_results(session=session, actor=actor, workshop_id=wid)
+        scoring.open_vote(session=session, actor=actor, workshop_id=wid)
+        scoring.reveal_results(session=session, actor=actor, workshop_id=wid)
         sections = [s.key for s in templates.default_canvas.sections]
         canvas_ids = []
         for i in range(CANVASES):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.domain.models import VoteMode
 from core.outputs import charts, spreadsheet
-from core.services import phases, scoring
+from core.services import scoring
 from core.text.i18n import N_, pick
 from ui import calls, downloads, legacy_guard, live, render
 from ui.i18n import _, lang, ngettext, number
@@ -30,7 +30,7 @@ if not board.workshop.results_revealed:
     st.info(_("The results are hidden from the participants."), icon=":material/visibility_off:")
     reveal_col, peek_col = st.columns(2)
     reveal_col.button(_("Reveal the results"), type="primary", key="reveal_results",
-                      on_click=lambda: calls.call(phases.reveal_results,
+                      on_click=lambda: calls.call(scoring.reveal_results,
                                                     workshop_id=workshop_id))
     if not peek_col.toggle(_("Look before revealing (not on the projector!)"), key="peek"):
         st.stop()

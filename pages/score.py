@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.domain import policy
 from core.domain.models import CardKind, Criterion, VoteMode
-from core.services import cards, clusters, phases, scoring
+from core.services import cards, clusters, scoring
 from core.services.phases import LiveState
 from core.services.scoring import CandidateView
 from core.text.i18n import pick
@@ -80,25 +80,25 @@ if is_facilitator:
         # Without criteria yet, the set shown below ("Criteria set") is taken: one click.
         controls[0].button(_("Open the vote"), type="primary", key="open_vote",
                            on_click=lambda: _call(
-                               phases.open_scoring, workshop_id=workshop_id,
+                               scoring.open_vote, workshop_id=workshop_id,
                                criteria_set=templates.criteria_sets.get(
                                    st.session_state.get("criteria_set", ""),
                                    templates.default_criteria_set)))
     elif vote.next_move == "close":
         controls[0].button(_("Close the vote"), type="primary", key="close_vote",
-                           on_click=lambda: _call(phases.close_scoring,
+                           on_click=lambda: _call(scoring.close_vote,
                                                   workshop_id=workshop_id))
     else:
         controls[0].button(_("Reopen the vote"), key="reopen_vote",
-                           on_click=lambda: _call(phases.open_scoring,
+                           on_click=lambda: _call(scoring.open_vote,
                                                   workshop_id=workshop_id))
     if not vote.revealed:
         controls[1].button(_("Reveal the results"), key="reveal",
-                           on_click=lambda: _call(phases.reveal_results,
+                           on_click=lambda: _call(scoring.reveal_results,
                                                   workshop_id=workshop_id))
     else:
         controls[1].button(_("Hide the results"), key="hide",
-                           on_click=lambda: _call(phases.reveal_results,
+                           on_click=lambda: _call(scoring.reveal_results,
                                                   workshop_id=workshop_id, revealed=False))
     with controls[2]:
         screens.RESULTS.link(_("See the results"))

@@ -1,12 +1,10 @@
 """The workshop's phases: the one place that decides what happens when a phase starts or
 ends, the shared clock, and what each screen needs to follow along.
 
-- Entering a phase starts its clock; entering "évaluer" opens the vote (when candidates and
-  criteria are ready).
-- Leaving a phase reveals the cards written privately during it; leaving "évaluer" closes
-  the vote. Results are revealed only when the facilitator says so.
-- The vote's state (set up → open → closed) and the results' reveal change here only,
-  whether by a phase change or by the facilitator's buttons, with one readiness rule.
+- Entering a phase starts its clock; entering "évaluer" asks the vote to open, leaving it
+  to close (the vote's life is ``core.services.scoring``'s: its state, its readiness rule,
+  the facilitator's buttons, the reveal of the results).
+- Leaving a phase reveals the cards written privately during it.
 
 Who may write on which board in which phase is ``core.domain.policy``'s.
 """
@@ -25,19 +23,14 @@ from core.domain.actors import Actor, ParticipantActor
 from core.domain.inputs import PhaseCreate, PhaseUpdate
 from core.domain.models import (
     AgendaPhase,
-    Candidate,
     Card,
-    Criterion,
     Diagnostic,
     PhaseKind,
-    ScoringState,
-    VoteMode,
     Workshop,
     WorkshopStatus,
     pk,
     utcnow,
 )
-from core.domain.templates import CriteriaSet
 from core.domain.timer import Clock, clock
 from core.errors import InvalidInput, NotFound
 from core.services import live_cache, scoring
@@ -181,28 +174,14 @@ def writes_privately(session: Session, actor: Actor, workshop: Workshop) -> bool
 # --- transitions ------------------------------------------------------------------------
 
 
-def vote_unready(session: Session, workshop: Workshop) -> str | None:
-    """Return why the vote cannot open yet (a message id), or None when it can: there
-    must be candidates, and criteria when scoring (dots need none)."""
-    has_candidates = session.exec(select(Candidate.id).where(
-        Candidate.workshop_id == pk(workshop), col(Candidate.deleted_at).is_(None))).first()
-    if not has_candidates:
-        return N_("Choose the candidates first.")
-    has_criteria = session.exec(select(Criterion.id).where(
-        Criterion.workshop_id == pk(workshop), col(Criterion.deleted_at).is_(None))).first()
-    if workshop.vote_mode == VoteMode.SCORES and not has_criteria:
-        return N_("Choose the criteria first.")
-    return None
-
-
 def _leave(session: Session, workshop: Workshop, phase: AgendaPhase | None) -> None:
     """What ending a phase does."""
     if phase is None:
         return
     if phase.private_writing:
         _reveal_cards(session, pk(workshop))
-    if phase.kind == PhaseKind.SCORE and workshop.scoring_state == ScoringState.OPEN:
-        workshop.scoring_state = ScoringState.CLOSED
+    if phase.kind == PhaseKind.SCORE:
+        scoring.vote_phase_left(workshop)
 
 
 def _enter(session: Session, workshop: Workshop, phase: AgendaPhase) -> None:
@@ -212,9 +191,8 @@ def _enter(session: Session, workshop: Workshop, phase: AgendaPhase) -> None:
     workshop.paused_at = None
     workshop.paused_seconds = 0
     workshop.extra_seconds = 0
-    if phase.kind == PhaseKind.SCORE and workshop.scoring_state != ScoringState.OPEN and (
-            vote_unready(session, workshop) is None):
-        workshop.scoring_state = ScoringState.OPEN
+    if phase.kind == PhaseKind.SCORE:
+        scoring.vote_phase_entered(session, workshop)
 
 
 def _reveal_cards(session: Session, workshop_id: int) -> int:
@@ -351,44 +329,6 @@ def set_locked(*, session: Session, actor: Actor, phase_id: int, locked: bool) -
     phase.locked = locked
     _commit(session, workshop)
     return phase
-
-
-# --- the vote ------------------------------------------------------------------------
-
-
-def open_scoring(*, session: Session, actor: Actor, workshop_id: int,
-                 criteria_set: CriteriaSet | None = None) -> Workshop:
-    """Open the vote (there must be candidates, and criteria when scoring). A scoring vote
-    without criteria yet takes ``criteria_set`` (the set the facilitator sees offered): the
-    vote opens in one action."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    if criteria_set is not None and workshop.vote_mode == VoteMode.SCORES and not (
-            session.exec(select(Criterion.id).where(
-                Criterion.workshop_id == workshop_id,
-                col(Criterion.deleted_at).is_(None))).first()):
-        scoring.apply_criteria_set(session=session, actor=actor, workshop_id=workshop_id,
-                                   criteria_set=criteria_set)
-        session.refresh(workshop)
-    reason = vote_unready(session, workshop)
-    if reason is not None:
-        raise InvalidInput(reason)
-    workshop.scoring_state = ScoringState.OPEN
-    return _commit(session, workshop)
-
-
-def close_scoring(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
-    """Close the vote: later ballots are refused."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    workshop.scoring_state = ScoringState.CLOSED
-    return _commit(session, workshop)
-
-
-def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
-                   revealed: bool = True) -> Workshop:
-    """Show the results to everyone (or hide them again)."""
-    workshop = facilitated_workshop(session, actor, workshop_id)
-    workshop.results_revealed = revealed
-    return _commit(session, workshop)
 
 
 # --- editing the agenda -----------------------------------------------------------------

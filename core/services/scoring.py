@@ -489,6 +489,78 @@ def configure_votes(*, session: Session, actor: Actor, workshop_id: int, mode: V
     return workshop
 
 
+# --- the vote's life: set up → open → closed, and the results' reveal ---------------------
+# Changed here only, by a phase change (``phases`` calls ``vote_phase_entered`` and
+# ``vote_phase_left``) or by the facilitator's buttons, with one readiness rule.
+
+
+def vote_unready(session: Session, workshop: Workshop) -> str | None:
+    """Return why the vote cannot open yet (a message id), or None when it can: there
+    must be candidates, and criteria when scoring (dots need none)."""
+    has_candidates = session.exec(select(Candidate.id).where(
+        Candidate.workshop_id == pk(workshop), col(Candidate.deleted_at).is_(None))).first()
+    if not has_candidates:
+        return N_("Choose the candidates first.")
+    has_criteria = session.exec(select(Criterion.id).where(
+        Criterion.workshop_id == pk(workshop), col(Criterion.deleted_at).is_(None))).first()
+    if workshop.vote_mode == VoteMode.SCORES and not has_criteria:
+        return N_("Choose the criteria first.")
+    return None
+
+
+def vote_phase_entered(session: Session, workshop: Workshop) -> None:
+    """Entering the vote's phase opens the vote, when it is ready (uncommitted: the phase
+    change commits)."""
+    if workshop.scoring_state != ScoringState.OPEN and vote_unready(session, workshop) is None:
+        workshop.scoring_state = ScoringState.OPEN
+
+
+def vote_phase_left(workshop: Workshop) -> None:
+    """Leaving the vote's phase closes an open vote (uncommitted: the phase change commits)."""
+    if workshop.scoring_state == ScoringState.OPEN:
+        workshop.scoring_state = ScoringState.CLOSED
+
+
+def _committed(session: Session, workshop: Workshop) -> Workshop:
+    bump_board_revision(session, pk(workshop))
+    session.commit()
+    session.refresh(workshop)
+    return workshop
+
+
+def open_vote(*, session: Session, actor: Actor, workshop_id: int,
+              criteria_set: CriteriaSet | None = None) -> Workshop:
+    """Open the vote (there must be candidates, and criteria when scoring). A scoring vote
+    without criteria yet takes ``criteria_set`` (the set the facilitator sees offered): the
+    vote opens in one action."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    if criteria_set is not None and workshop.vote_mode == VoteMode.SCORES and not (
+            _criteria(session, workshop_id)):
+        apply_criteria_set(session=session, actor=actor, workshop_id=workshop_id,
+                           criteria_set=criteria_set)
+        session.refresh(workshop)
+    reason = vote_unready(session, workshop)
+    if reason is not None:
+        raise InvalidInput(reason)
+    workshop.scoring_state = ScoringState.OPEN
+    return _committed(session, workshop)
+
+
+def close_vote(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
+    """Close the vote: later ballots are refused."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.scoring_state = ScoringState.CLOSED
+    return _committed(session, workshop)
+
+
+def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
+                   revealed: bool = True) -> Workshop:
+    """Show the results to everyone (or hide them again)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    workshop.results_revealed = revealed
+    return _committed(session, workshop)
+
+
 # --- ballots --------------------------------------------------------------------------
 
 

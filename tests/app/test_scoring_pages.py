@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from core.domain import inputs
 from core.domain.models import CardKind, Score, Workshop
-from core.services import cards, phases, scoring
+from core.services import cards, scoring
 from tests.app.conftest import as_participant, as_user, fresh, texts
 
 IDEAS = ["Covoiturage solidaire vers la gare", "Une fête de village au printemps"]
@@ -23,7 +23,7 @@ def prepared(db, templates, workshop, state="open"):
     candidates = scoring.set_candidates(session=db, actor=facilitator, workshop_id=wid,
                                         card_ids=[i.id for i in ideas])
     if state == "open":
-        phases.open_scoring(session=db, actor=facilitator, workshop_id=wid)
+        scoring.open_vote(session=db, actor=facilitator, workshop_id=wid)
     board = scoring.scoring_board(session=db, actor=facilitator, workshop_id=wid)
     return [c.id for c in candidates], {c.key: c.id for c in board.criteria}
 
@@ -105,7 +105,7 @@ def test_a_closed_vote_refuses_scores(new_app, db, templates, running_workshop_a
     candidates, criteria = prepared(db, templates, running_workshop_app)
     at = as_participant(new_app(), running_workshop_app["token"]).run()
     at.switch_page("pages/score.py").run()
-    phases.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
+    scoring.close_vote(session=fresh(db), actor=running_workshop_app["facilitator"],
                           workshop_id=running_workshop_app["workshop_id"])
     at.segmented_control(key=f"score_{candidates[0]}_{criteria['impact']}").set_value(5).run()
     assert "Le vote est clos" in texts(at)
@@ -128,7 +128,7 @@ def test_a_click_no_callback_handled_is_sent_not_shown_as_given(new_app, db, tem
     from core.services.participants import actor_for_token
     scoring.submit_score(session=fresh(db), actor=actor_for_token(db, running_workshop_app[
         "token"]), candidate_id=candidates[1], criterion_id=criteria["impact"], value=2)
-    phases.close_scoring(session=fresh(db), actor=running_workshop_app["facilitator"],
+    scoring.close_vote(session=fresh(db), actor=running_workshop_app["facilitator"],
                          workshop_id=running_workshop_app["workshop_id"])
     at.run()
     assert at.segmented_control(key=key).disabled

@@ -139,10 +139,10 @@ def _go(url: str, world: dict, kind: PhaseKind) -> None:
         index = next(p.position for p in phases.phases_of(session, wid) if p.kind == kind)
         phases.go_to(session=session, actor=owner, workshop_id=wid, index=index)
         if kind == PhaseKind.SCORE:
-            phases.open_scoring(session=session, actor=owner, workshop_id=wid)
+            scoring.open_vote(session=session, actor=owner, workshop_id=wid)
         if kind == PhaseKind.FORMALISE:
-            phases.close_scoring(session=session, actor=owner, workshop_id=wid)
-            phases.reveal_results(session=session, actor=owner, workshop_id=wid)
+            scoring.close_vote(session=session, actor=owner, workshop_id=wid)
+            scoring.reveal_results(session=session, actor=owner, workshop_id=wid)
 
 
 def test_hostile_text_stays_text_on_every_page(server, new_context):

@@ -13,7 +13,7 @@ from core.domain import inputs
 from core.domain.models import CardKind, PhaseKind
 from core.errors import PermissionDenied
 from core.outputs import exports
-from core.services import cards, clusters, phases, scoring
+from core.services import cards, clusters, scoring
 from tests.conftest import join, start_at
 
 
@@ -48,7 +48,7 @@ def scored(session, facilitator, running_workshop, templates):
                                         workshop_id=workshop.id,
                                         card_ids=[i.id for i in ideas])
     start_at(session, facilitator, workshop, PhaseKind.SCORE)
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=workshop.id)
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=workshop.id)
     board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=workshop.id)
     for person, values in zip(people, ((5, 2), (4, 1)), strict=True):
         for candidate in candidates:

@@ -255,7 +255,7 @@ CASES: dict[str, tuple[Act, str, T]] = {
                                        duration_min=10)}),
     "phases.add_time": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop,
                                                             "seconds": 300}),
-    "phases.close_scoring": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
+    "scoring.close_vote": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
     "phases.end": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
     "phases.go_to": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop,
                                                          "index": 0}),
@@ -263,13 +263,13 @@ CASES: dict[str, tuple[Act, str, T]] = {
     "phases.move_phase": (Act.FACILITATE, EXPLORE, lambda w: {"phase_id": w.phase,
                                                               "offset": 1}),
     "phases.next_phase": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
-    "phases.open_scoring": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
+    "scoring.open_vote": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
     "phases.pause": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
     "phases.previous_phase": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
     "phases.remove_phase": (Act.FACILITATE, EXPLORE, lambda w: {"phase_id": w.phase}),
     "phases.resume": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
     "phases.reveal_cards": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
-    "phases.reveal_results": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
+    "scoring.reveal_results": (Act.FACILITATE, SCORE, lambda w: {"workshop_id": w.workshop}),
     "phases.set_locked": (Act.FACILITATE, EXPLORE, lambda w: {"phase_id": w.phase,
                                                               "locked": True}),
     "phases.start": (Act.FACILITATE, EXPLORE, lambda w: {"workshop_id": w.workshop}),
@@ -539,8 +539,8 @@ def _build(session: Session, templates, scene: str, stage: Stage) -> World:
     scoring.configure_votes(session=session, actor=owner, workshop_id=wid,
                             mode=VoteMode.SCORES, facilitator_votes=True)
     board = scoring.scoring_board(session=session, actor=owner, workshop_id=wid)
-    phases.open_scoring(session=session, actor=owner, workshop_id=wid)
-    phases.reveal_results(session=session, actor=owner, workshop_id=wid)
+    scoring.open_vote(session=session, actor=owner, workshop_id=wid)
+    scoring.reveal_results(session=session, actor=owner, workshop_id=wid)
     go({EXPLORE: PhaseKind.EXPLORE, SCORE: PhaseKind.SCORE, NEXT_STEPS: PhaseKind.NEXT_STEPS,
         DIAGNOSTIC: PhaseKind.DIAGNOSTIC}.get(scene, PhaseKind.EXPLORE))
     if scene == SCORE:  # moving to the phase again keeps the vote as it was: open

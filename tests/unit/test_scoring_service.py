@@ -51,9 +51,9 @@ def test_scores_only_while_open(session, facilitator, setup, participant):
     with pytest.raises(PermissionDenied) as exc:
         score(session, participant, setup, 0, "impact", 4)
     assert "not open" in exc.value.msgid
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 4)
-    phases.close_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.close_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied) as exc:
         score(session, participant, setup, 0, "impact", 5)
     assert "closed" in exc.value.msgid
@@ -61,7 +61,7 @@ def test_scores_only_while_open(session, facilitator, setup, participant):
 
 def test_one_score_per_participant_candidate_and_criterion(session, facilitator, setup,
                                                            participant):
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 2)
     score(session, participant, setup, 0, "impact", 5)  # replaces
     score(session, participant, setup, 0, "effort", None)  # je ne sais pas
@@ -75,7 +75,7 @@ def test_one_score_per_participant_candidate_and_criterion(session, facilitator,
 
 def test_results_are_hidden_until_revealed(session, facilitator, setup, participant,
                                            running_workshop):
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     marc = join(session, running_workshop, "Marc")
     for voter, values in ((participant, (5, 1, 2, 4)), (marc, (3, None, 2, 2))):
         for (idea, key), value in zip([(0, "impact"), (0, "effort"), (1, "impact"),
@@ -85,7 +85,7 @@ def test_results_are_hidden_until_revealed(session, facilitator, setup, particip
     assert (board.finished, board.voters) == (2, 2)
     with pytest.raises(PermissionDenied):
         scoring.results(session=session, actor=participant, workshop_id=setup["wid"])
-    phases.reveal_results(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.reveal_results(session=session, actor=facilitator, workshop_id=setup["wid"])
     result = scoring.results(session=session, actor=participant, workshop_id=setup["wid"])
     first, second = result.scored
     # Covoiturage: impact (5+3)/2 = 4; effort 1 → oriented 5 (Marc abstained); S = 4.5.
@@ -97,9 +97,9 @@ def test_results_are_hidden_until_revealed(session, facilitator, setup, particip
 def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facilitator, setup,
                                                       participant):
     with pytest.raises(PermissionDenied):
-        phases.open_scoring(session=session, actor=participant, workshop_id=setup["wid"])
+        scoring.open_vote(session=session, actor=participant, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
-        phases.reveal_results(session=session, actor=participant, workshop_id=setup["wid"])
+        scoring.reveal_results(session=session, actor=participant, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
         scoring.set_weight(session=session, actor=participant,
                            criterion_id=setup["criteria"]["impact"], weight=5)
@@ -120,7 +120,7 @@ def test_participants_cannot_set_up_or_vote_elsewhere(session, templates, facili
                                           criteria_set=templates.default_criteria_set)
     (candidate,) = scoring.set_candidates(session=session, actor=facilitator,
                                           workshop_id=other.id, card_ids=[idea.id])
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=other.id)
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=other.id)
     with pytest.raises(PermissionDenied):
         scoring.submit_score(session=session, actor=participant, candidate_id=candidate.id,
                              criterion_id=criteria[0].id, value=3)
@@ -130,7 +130,7 @@ def test_changes_after_scores_are_recorded(session, facilitator, setup, particip
     scoring.set_weight(session=session, actor=facilitator,
                        criterion_id=setup["criteria"]["impact"], weight=2)
     assert session.exec(select(CriterionChange)).all() == []  # no score yet: silent setup
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, participant, setup, 0, "impact", 4)
     scoring.set_weight(session=session, actor=facilitator,
                        criterion_id=setup["criteria"]["impact"], weight=3)
@@ -144,7 +144,7 @@ def test_changes_after_scores_are_recorded(session, facilitator, setup, particip
 def test_dot_voting(session, facilitator, setup, participant):
     scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
                             mode=VoteMode.DOTS, dots_per_person=3, stackable=True)
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     first, second = (setup["candidates"][i.id] for i in setup["ideas"])
     scoring.set_dots(session=session, actor=participant, candidate_id=first, dots=2)
     with pytest.raises(InvalidInput) as exc:
@@ -161,7 +161,7 @@ def test_dot_voting(session, facilitator, setup, participant):
 
 
 def test_facilitator_votes_only_when_allowed(session, facilitator, setup):
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     with pytest.raises(PermissionDenied):
         score(session, facilitator, setup, 0, "impact", 4)
 
@@ -187,7 +187,7 @@ def test_facilitator_votes_as_one_more_voter_when_allowed(session, facilitator, 
                                                           participant):
     scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
                             mode=VoteMode.SCORES, facilitator_votes=True)
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     score(session, facilitator, setup, 0, "impact", 5)
     score(session, participant, setup, 0, "impact", 3)
     ballot = scoring.my_ballot(session=session, actor=facilitator, workshop_id=setup["wid"])
@@ -208,18 +208,18 @@ def test_the_vote_opens_in_one_action_with_the_set_offered(session, templates, f
     scoring.set_candidates(session=session, actor=facilitator, workshop_id=wid,
                            card_ids=[idea.id])
     with pytest.raises(InvalidInput, match="criteria first"):
-        phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+        scoring.open_vote(session=session, actor=facilitator, workshop_id=wid)
     default = templates.default_criteria_set
-    opened = phases.open_scoring(session=session, actor=facilitator, workshop_id=wid,
+    opened = scoring.open_vote(session=session, actor=facilitator, workshop_id=wid,
                                  criteria_set=default)
     assert opened.scoring_state == "open"
     board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
     assert [c.key for c in board.criteria] == [c.key for c in default.criteria]
     # Criteria already chosen are kept: the set offered is only for a vote without any.
-    phases.close_scoring(session=session, actor=facilitator, workshop_id=wid)
+    scoring.close_vote(session=session, actor=facilitator, workshop_id=wid)
     scoring.remove_criterion(session=session, actor=facilitator,
                              criterion_id=board.criteria[0].id)
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid,
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=wid,
                         criteria_set=default)
     again = scoring.scoring_board(session=session, actor=facilitator, workshop_id=wid)
     assert len(again.criteria) == len(default.criteria) - 1
@@ -234,7 +234,7 @@ def test_the_ballot_is_read_once_per_revision_and_stays_right(session, facilitat
     from sqlalchemy import event
 
     wid = setup["wid"]
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=wid)
     statements: list[str] = []
     engine = session.get_bind()
 
@@ -283,13 +283,13 @@ def test_the_vote_view_says_what_a_screen_shows(session, facilitator, setup, par
         "Being prepared", True, "open")
     assert before.notice == "The vote is not open yet." and not before.ballot_shown
     assert not before.may_vote
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=wid)
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=wid)
     score(session, participant, setup, 0, "impact", 4)
     open_ = view(participant)
     assert (open_.next_move, open_.notice, open_.may_vote) == ("close", None, True)
     assert (open_.answered, open_.total) == (1, 4)
     assert not view(facilitator, has_ballot=False).may_vote  # no ballot of their own
-    phases.close_scoring(session=session, actor=facilitator, workshop_id=wid)
+    scoring.close_vote(session=session, actor=facilitator, workshop_id=wid)
     closed = view(participant)
     assert closed.next_move == "reopen" and closed.ballot_shown and not closed.may_vote
     assert closed.notice == "The vote is closed. Thank you!"
@@ -298,7 +298,7 @@ def test_the_vote_view_says_what_a_screen_shows(session, facilitator, setup, par
 def test_the_vote_view_counts_the_dots_left(session, facilitator, setup, participant):
     scoring.configure_votes(session=session, actor=facilitator, workshop_id=setup["wid"],
                             mode=VoteMode.DOTS, dots_per_person=3, stackable=False)
-    phases.open_scoring(session=session, actor=facilitator, workshop_id=setup["wid"])
+    scoring.open_vote(session=session, actor=facilitator, workshop_id=setup["wid"])
     first = setup["candidates"][setup["ideas"][0].id]
     scoring.set_dots(session=session, actor=participant, candidate_id=first, dots=1)
     board = scoring.scoring_board(session=session, actor=facilitator, workshop_id=setup["wid"])
