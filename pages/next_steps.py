@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.domain import inputs, policy
 from core.domain.models import ActionStatus, WorkshopStatus
-from core.domain.policy import ACTION_BOARD, Act, Where
+from core.domain.policy import ACTION_BOARD, Act
 from core.services import actions, canvas_links, canvases, participants, relation
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
@@ -102,12 +102,6 @@ def project_options() -> dict[int, str]:
     return {COLLECTIVE: _("The collective"), **own}
 
 
-def where_here(view: ActionView | None = None) -> Where:
-    base = state.where(ACTION_BOARD) if state is not None else Where()
-    return Where(stage=base.stage, phase=base.phase, locked=base.locked, board=base.board,
-                 own=bool(view and view.mine))
-
-
 # --- capture ----------------------------------------------------------------------------
 
 
@@ -136,7 +130,8 @@ def send_action() -> None:
 
 def capture() -> None:
     """Write a next step (Enter adds it and keeps the cursor in the field)."""
-    if not policy.may(actor, Act.PROPOSE_ACTION, where_here()):
+    if not policy.may(actor, Act.PROPOSE_ACTION,
+                      state.where(ACTION_BOARD) if state is not None else None):
         if policy.is_participant(actor) and state is not None and (
                 state.status == WorkshopStatus.RUNNING):
             st.info(_("Next steps are written during the “next steps” phase."),
@@ -196,8 +191,7 @@ def named_choice() -> None:
 
 def controls(views: list[ActionView]) -> None:
     """Take, follow or edit one action, chosen in a list."""
-    mine = [v for v in views if policy.may(actor, Act.UPDATE_ACTION, where_here(v))
-            or policy.may(actor, Act.TAKE_ACTION, where_here(v))]
+    mine = [v for v in views if v.may_update or v.may_take]
     if not mine:
         return
     by_id = {v.id: v for v in mine}
@@ -209,14 +203,13 @@ def controls(views: list[ActionView]) -> None:
     if chosen is None:
         return
     view = by_id[chosen]
-    here = where_here(view)
     # Anyone may take a step nobody does yet, their own proposal included.
-    if policy.may(actor, Act.TAKE_ACTION, here) and not view.doing:
+    if view.may_take and not view.doing:
         st.button(_("I'll do it"), key=f"take_{view.id}",
                   icon=":material/front_hand:", on_click=calls.call,
                   args=(actions.take_action,),
                   kwargs={"action_id": view.id, "defer_error": "action_controls"})
-    if policy.may(actor, Act.UPDATE_ACTION, here):
+    if view.may_update:
         with st.form(f"status_{view.id}", border=True):
             statuses = list(ActionStatus)
             status = st.radio(_("Status"), statuses, index=statuses.index(view.status),
@@ -229,7 +222,7 @@ def controls(views: list[ActionView]) -> None:
                                       action_id=view.id, status=status,
                                       note=note) is not None:
                 st.rerun()
-    if policy.may(actor, Act.EDIT_ACTION, here):
+    if view.may_edit:
         edit(view)
     with st.expander(_("History")):
         for change in calls.read(actions.history, action_id=view.id):

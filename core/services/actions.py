@@ -9,7 +9,7 @@ soft. Who may do what is ``core.domain.policy``'s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
@@ -69,6 +69,10 @@ class ActionView:
     updated_at: datetime
     doing: bool = False  # the person asking is who does it (taken, or proposed "for me")
     lever: str = ""  # "gradient:lever" when made from a gradient's lever
+    # What the person asking may do with it now (the policy's answer, for the screen).
+    may_take: bool = False
+    may_update: bool = False
+    may_edit: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,23 +136,32 @@ def _who_for_action(session: Session, actor: Actor, action: Action) -> tuple[Who
     """Return how ``actor`` stands towards ``action`` and the facts of the moment:
     participants through the workshop it was written in, everyone else through its
     collective."""
-    own = _mine(actor, action)
-    if isinstance(actor, ParticipantActor) and _carries(session, actor, action.canvas_id):
-        return Who.PORTEUR, Where(own=True)  # a step of their own project, any time
+    who, where, porteur = _standing(session, actor, action.canvas_id, action.workshop_id,
+                                    action.collective_id)
+    return who, replace(where, own=porteur or _mine(actor, action))
+
+
+def _standing(session: Session, actor: Actor, canvas_id: int | None,
+              workshop_id: int | None, collective_id: int) -> tuple[Who, Where, bool]:
+    """How ``actor`` stands towards the actions of one project (``canvas_id``) written in
+    one workshop of one collective, the facts of the moment, and whether they carry that
+    project (a porteur's own steps, any time)."""
+    if isinstance(actor, ParticipantActor) and _carries(session, actor, canvas_id):
+        return Who.PORTEUR, Where(), True
     if isinstance(actor, ParticipantActor):
-        workshop = session.get(Workshop, action.workshop_id) if action.workshop_id else None
+        workshop = session.get(Workshop, workshop_id) if workshop_id else None
         if workshop is None:
-            return Who.PARTICIPANT_ELSEWHERE, Where()
+            return Who.PARTICIPANT_ELSEWHERE, Where(), False
         where = where_in(session, workshop, board=ACTION_BOARD)
         return who_for_workshop(session, actor, workshop), Where(
-            stage=where.stage, phase=where.phase, locked=where.locked, board=ACTION_BOARD,
-            own=own)
-    collective = collective_row(session, action.collective_id)
+            stage=where.stage, phase=where.phase, locked=where.locked,
+            board=ACTION_BOARD), False
+    collective = collective_row(session, collective_id)
     who = who_for_collective(session, actor, collective)
     if isinstance(actor, CollectiveActor) and who in policy.LINKS and \
-            not _link_opens(session, actor, action.canvas_id):
-        return Who.LINK_ELSEWHERE, Where(own=own)
-    return who, Where(own=own)
+            not _link_opens(session, actor, canvas_id):
+        return Who.LINK_ELSEWHERE, Where(), False
+    return who, Where(), False
 
 
 def _link_opens(session: Session, actor: CollectiveActor, canvas_id: int | None) -> bool:
@@ -301,13 +314,24 @@ def _views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionVie
     canvas_ids = {a.canvas_id for a in rows if a.canvas_id is not None}
     titles = {pk(c): c.title for c in session.exec(
         select(Canvas).where(col(Canvas.id).in_(canvas_ids)))} if canvas_ids else {}
-    return [ActionView(pk(a), a.what, a.who, a.who_participant_id, a.due_on,
-                       _supports(a.support_wanted), a.canvas_id,
-                       titles.get(a.canvas_id, "") if a.canvas_id else "", a.status, a.note,
-                       a.workshop_id, _mine(actor, a), a.updated_at,
-                       isinstance(actor, ParticipantActor)
-                       and a.who_participant_id == actor.participant_id, a.lever)
-            for a in rows]
+    standings: dict[tuple[int | None, int | None, int], tuple[Who, Where, bool]] = {}
+    found = []
+    for a in rows:
+        key = (a.canvas_id, a.workshop_id, a.collective_id)
+        if key not in standings:  # once per project and workshop, not per step
+            standings[key] = _standing(session, actor, *key)
+        who, where, porteur = standings[key]
+        mine = _mine(actor, a)
+        where = replace(where, own=porteur or mine)
+        found.append(ActionView(
+            pk(a), a.what, a.who, a.who_participant_id, a.due_on, _supports(a.support_wanted),
+            a.canvas_id, titles.get(a.canvas_id, "") if a.canvas_id else "", a.status, a.note,
+            a.workshop_id, mine, a.updated_at,
+            isinstance(actor, ParticipantActor) and a.who_participant_id == actor.participant_id,
+            a.lever, may_take=policy.allowed(who, Act.TAKE_ACTION, where),
+            may_update=policy.allowed(who, Act.UPDATE_ACTION, where),
+            may_edit=policy.allowed(who, Act.EDIT_ACTION, where)))
+    return found
 
 
 def views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionView]:
