@@ -8,7 +8,7 @@ HOST   ?= 0.0.0.0
 PORT   ?= 8501
 AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-dev run test stress lint i18n lock
+.PHONY: install install-dev run test stress lint i18n lock guide-images
 
 # What the app needs to run (a facilitator's laptop): no test or lint tools.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -44,6 +44,12 @@ test: lint $(AXE)
 RUNS ?= 10
 stress: install-dev $(AXE)
 	$(BIN)/python tests/stress.py --runs $(RUNS) tests/browser
+
+# The facilitator's guide's screenshots (docs/images/), taken again by the browser tests
+# that reach each screen (tests/browser/conftest.guide_shot).
+guide-images: install-dev $(AXE)
+	FABRIQUE_GUIDE_IMAGES=1 $(BIN)/pytest -p no:cacheprovider \
+		$$(grep -l guide_shot tests/browser/test_*.py)
 
 # axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
 # tests/browser/axe/package-lock.json); without npm those checks are skipped (failed in CI).

@@ -7,6 +7,7 @@ from core.errors import DatabaseUnavailable, FabriqueError
 from ui import (
     calls,
     cookie_orders,
+    guide,
     identity,
     legacy_guard,
     placement,
@@ -67,6 +68,7 @@ else:
              screens.IMPORT_CARDS),
             _("Settings"): (screens.ACCOUNT, screens.USERS) if user and user.is_admin
             else (screens.ACCOUNT,),
+            _("Help"): (screens.GUIDE,),
         })
     elif policy.is_link_member(actor):
         pages = screens.navigation({_("Our project"): (screens.CANVAS, screens.NEXT_STEPS)},
@@ -106,6 +108,10 @@ else:
     elif stale == identity.COLLECTIVE_PARAM:
         notice.warning(_("This collective's link no longer opens anything: ask the "
                          "facilitator for a new one."), icon=":material/link_off:")
+    shown = screens.shown_screen()
+    if shown is not None and shown.guide:  # its part of the facilitator's guide
+        st.sidebar.page_link(screens.GUIDE.path, label=_("Help for this page"),
+                             icon=":material/help:", query_params={guide.PARAM: shown.guide})
     if actor is not None:
         st.sidebar.caption(_("Signed in as {name}", name=render.md(actor.name)))
         if user is not None:

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # On the main server: the ports of the participant servers `fabrique serve
     # --participant-servers N` started ("8503,8504"); participants are sent on to them.
     participant_ports: str = Field(default="", pattern=r"^[0-9, ]*$")
-    # How many participant servers `fabrique serve` starts (README, "Big rooms").
+    # How many participant servers `fabrique serve` starts (docs/admin.md, "Big rooms").
     participant_servers: int = Field(default=0, ge=0, le=32)
     # The address participants type or scan to join, e.g. http://192.168.1.20:8501.
     # When empty, the projector shows this machine's local network address.

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--participant-servers", type=int, default=None, metavar="N",
                        help="app servers for participants' phones, on the ports after the "
                             "projector's, for rooms of more than 150 (default: "
-                            "FABRIQUE_PARTICIPANT_SERVERS, else none; see README)")
+                            "FABRIQUE_PARTICIPANT_SERVERS, else none; see docs/admin.md)")
     cluster = commands.add_parser(
         "cluster", help="Suggest groups for the rows of a CSV file (as the app does).")
     cluster.add_argument("file", type=Path, help="CSV file: UTF-8 or Windows-1252, ',' or ';'")

@@ -62,7 +62,7 @@ class Ready:
 
 
 def housekeeping(session: Session, settings: Settings) -> None:
-    """The jobs that keep personal data no longer than said (README, "Personal data"):
+    """The jobs that keep personal data no longer than said (docs/admin.md, "Personal data"):
     collectives deleted ``purge_after_days`` ago are purged, and participants of ended
     workshops past their collective's retention period are anonymised. At start-up, and
     hourly on each app server (``ui/startup.py``)."""

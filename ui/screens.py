@@ -15,12 +15,14 @@ from ui.i18n import _
 
 @dataclass(frozen=True)
 class Screen:
-    """One page of the app: its file in ``pages/``, its title (a message id), icon, URL."""
+    """One page of the app: its file in ``pages/``, its title (a message id), icon, URL, and
+    the part of the facilitator's guide about it (``ui/guide``)."""
 
     path: str
     title: str
     icon: str
     url_path: str
+    guide: str = ""
 
     def page(self) -> st.Page:
         """Return the navigation entry of this screen (its title in this run's language)."""
@@ -40,33 +42,56 @@ class Screen:
                      **kwargs)  # type: ignore[arg-type]
 
 
-LOGIN = Screen("pages/login.py", N_("Log in"), ":material/login:", "login")
-JOIN = Screen("pages/join.py", N_("Join a workshop"), ":material/front_hand:", "join")
-HOME = Screen("pages/home.py", N_("Collectives and workshops"), ":material/home:", "home")
-FACILITATE = Screen("pages/facilitate.py", N_("Lead"), ":material/campaign:", "facilitate")
-PROJECTOR = Screen("pages/projector.py", N_("Projector"), ":material/co_present:", "projector")
-WORKSHOP = Screen("pages/workshop.py", N_("Workshop"), ":material/explore:", "workshop")
-EXPLORE = Screen("pages/explore.py", N_("Explore"), ":material/search:", "explore")
-IDEAS = Screen("pages/ideas.py", N_("Ideas"), ":material/lightbulb:", "ideas")
-GROUP = Screen("pages/group.py", N_("Group"), ":material/category:", "group")
-SCORE = Screen("pages/score.py", N_("Score"), ":material/how_to_vote:", "score")
-RESULTS = Screen("pages/results.py", N_("Results"), ":material/leaderboard:", "results")
-CANVAS = Screen("pages/canvas.py", N_("Formalise"), ":material/description:", "canvas")
-NEXT_STEPS = Screen("pages/next_steps.py", N_("Next steps"), ":material/stairs:", "next_steps")
-EXCHANGE = Screen("pages/exchange.py", N_("Swapping views"), ":material/forum:", "exchange")
+LOGIN = Screen("pages/login.py", N_("Log in"), ":material/login:", "login",
+               guide="comptes")
+JOIN = Screen("pages/join.py", N_("Join a workshop"), ":material/front_hand:", "join",
+              guide="participer")
+HOME = Screen("pages/home.py", N_("Collectives and workshops"), ":material/home:", "home",
+              guide="preparer")
+FACILITATE = Screen("pages/facilitate.py", N_("Lead"), ":material/campaign:", "facilitate",
+                    guide="jour-j")
+PROJECTOR = Screen("pages/projector.py", N_("Projector"), ":material/co_present:", "projector",
+                   guide="jour-j")
+WORKSHOP = Screen("pages/workshop.py", N_("Workshop"), ":material/explore:", "workshop",
+                  guide="participer")
+EXPLORE = Screen("pages/explore.py", N_("Explore"), ":material/search:", "explore",
+                 guide="explorer")
+IDEAS = Screen("pages/ideas.py", N_("Ideas"), ":material/lightbulb:", "ideas",
+               guide="idees")
+GROUP = Screen("pages/group.py", N_("Group"), ":material/category:", "group",
+               guide="regrouper")
+SCORE = Screen("pages/score.py", N_("Score"), ":material/how_to_vote:", "score",
+               guide="evaluer")
+RESULTS = Screen("pages/results.py", N_("Results"), ":material/leaderboard:", "results",
+                 guide="evaluer")
+CANVAS = Screen("pages/canvas.py", N_("Formalise"), ":material/description:", "canvas",
+                guide="formaliser")
+NEXT_STEPS = Screen("pages/next_steps.py", N_("Next steps"), ":material/stairs:", "next_steps",
+                    guide="etapes")
+EXCHANGE = Screen("pages/exchange.py", N_("Swapping views"), ":material/forum:", "exchange",
+                  guide="chacun-son-projet")
 RELATION = Screen("pages/relation.py", N_("And the local authority?"),
-                  ":material/account_balance:", "relation")
+                  ":material/account_balance:", "relation",
+                  guide="collectivite")
 FOLLOWUP = Screen("pages/followup.py", N_("Porteurs' follow-up"), ":material/monitoring:",
-                  "followup")
-SYNTHESIS = Screen("pages/synthesis.py", N_("Synthesis"), ":material/receipt_long:", "synthesis")
+                  "followup",
+                  guide="chacun-son-projet")
+SYNTHESIS = Screen("pages/synthesis.py", N_("Synthesis"), ":material/receipt_long:", "synthesis",
+                   guide="apres")
 IMPORT_CARDS = Screen("pages/import_cards.py", N_("Import cards"),
-                      ":material/upload_file:", "import")
-ACCOUNT = Screen("pages/account.py", N_("My account"), ":material/person:", "account")
-USERS = Screen("pages/users.py", N_("Accounts"), ":material/admin_panel_settings:", "users")
+                      ":material/upload_file:", "import",
+                      guide="preparer")
+ACCOUNT = Screen("pages/account.py", N_("My account"), ":material/person:", "account",
+                 guide="comptes")
+GUIDE = Screen("pages/guide.py", N_("Help"), ":material/help:", "guide")
+USERS = Screen("pages/users.py", N_("Accounts"), ":material/admin_panel_settings:", "users",
+               guide="comptes")
 
 ALL = (LOGIN, JOIN, HOME, FACILITATE, PROJECTOR, WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE,
        RESULTS, CANVAS, EXCHANGE, RELATION, NEXT_STEPS, SYNTHESIS, FOLLOWUP, IMPORT_CARDS,
-       ACCOUNT, USERS)
+       ACCOUNT, USERS, GUIDE)
+# Screens anyone may open, whoever they are: drawn by themselves at their address.
+OPEN_TO_ALL = (GUIDE,)
 
 # Where participants are taken during each kind of phase (the others: the workshop page).
 PHASE_SCREENS: dict[str, Screen] = {
@@ -87,11 +112,23 @@ PARTICIPANT_SCREENS = (WORKSHOP, EXPLORE, IDEAS, GROUP, SCORE, RESULTS, CANVAS, 
 START_PATH = "start"  # the hidden entry behind "/" (Streamlit serves the default page there)
 DRAWN_BY_KEY = "_drawn_by"  # this run's addresses drawn by another screen's file
 SHOWN_KEY = "_shown_address"  # the address this run draws (app.py, from st.navigation)
+START_DRAWS_KEY = "_start_draws"  # the address of the screen "/" draws (the menu's first)
 
 
 def shown_at(page: st.Page) -> None:
     """Remember the address this run draws (``st.navigation``'s page; "" for "/")."""
     st.session_state[SHOWN_KEY] = page.url_path
+
+
+def shown_screen() -> Screen | None:
+    """Return the screen this run draws ("/" draws the menu's first; None where the run
+    draws no screen of the registry: a start without its database, a server sending on)."""
+    if not st.session_state.get(START_DRAWS_KEY):  # ``everywhere``: no screen drawn
+        return None
+    address = shown_address()
+    if address in ("", START_PATH):
+        address = st.session_state.get(START_DRAWS_KEY, "")
+    return next((screen for screen in ALL if screen.url_path == address), None)
 
 
 def shown_address() -> str:
@@ -118,11 +155,12 @@ def navigation(menu: Mapping[str, Sequence[Screen]], *,
                       default=True, visibility="hidden")]
     for screen in ALL:
         if screen not in listed:
-            shown = stand_ins.get(screen, first)
+            shown = stand_ins.get(screen, screen if screen in OPEN_TO_ALL else first)
             drawn[screen.url_path] = shown.path
             hidden.append(st.Page(shown.path, title=_(shown.title), icon=shown.icon,
                                   url_path=screen.url_path, visibility="hidden"))
     st.session_state[DRAWN_BY_KEY] = drawn
+    st.session_state[START_DRAWS_KEY] = first.url_path
     # Pages sharing a file: links and st.switch_page take the first registered, the listed.
     last = list(sections)[-1]
     sections[last] = sections[last] + hidden
@@ -134,6 +172,7 @@ def everywhere(draw: Callable[[], None], title: str) -> list[st.Page]:
     sends people on, a start without its database): whichever link was opened, it opens
     without a "Page not found" box, and the page asked for is found once things are back
     (Streamlit keys a page by its address)."""
+    st.session_state[START_DRAWS_KEY] = ""
     return [st.Page(draw, title=title, url_path=START_PATH, default=True)] + [
         st.Page(draw, title=title, url_path=screen.url_path, visibility="hidden")
         for screen in ALL]

@@ -1,7 +1,7 @@
 """Suggested groupings of cards, computed on this machine from their French text.
 
 Method (chosen by measurement over every shared French set, see ``bench/grouping.py`` and
-the README):
+docs/features.md):
 
 1. Words: lower case, elisions removed (l', d', qu', jusqu'…), French function words
    dropped, Snowball French stemmer (``déchets``/``déchet``, ``covoiturer``/``covoiturage``

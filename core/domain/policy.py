@@ -12,7 +12,7 @@ A decision takes three things, all plain values (no database here):
   vote's state, whether the facilitator votes, whether results are revealed.
 
 Services call ``require`` before acting (so a page cannot forget a rule); pages and ``ui/``
-ask ``may`` and the named questions below what to show. ``RULES`` is the table the README
+ask ``may`` and the named questions below what to show. ``RULES`` is the table docs/developer.md
 prints and the matrix test walks.
 """
 
@@ -257,7 +257,7 @@ def _during_pairs(who: Who, where: Where) -> str | None:
 class Condition:
     """A rule that depends on the moment, beyond the stage: for ``acts`` (every act when
     empty) by ``whom`` (everyone listed in ``RULES`` when empty), ``check`` gives the
-    reason for a refusal or None; ``says`` is how the README's table words it."""
+    reason for a refusal or None; ``says`` is how the rights table in docs/developer.md words it."""
 
     acts: frozenset[Act]
     whom: frozenset[Who]
@@ -386,7 +386,7 @@ def votes_here(actor: Actor | None, *, facilitator_votes: bool) -> bool:
     return votes(who_is(actor), facilitator_votes=facilitator_votes)
 
 
-# --- the table the README prints ----------------------------------------------------------
+# --- the table docs/developer.md prints --------------------------------------------------
 
 _WHO_LABELS = {
     Who.ADMIN: "admin", Who.OWNER: "facilitator (owner)", Who.PARTICIPANT: "participant",
@@ -394,7 +394,7 @@ _WHO_LABELS = {
     Who.LINK_EDIT: "link: edit", Who.PORTEUR: "porteur", Who.PARTNER: "partner",
 }
 def rules_markdown() -> str:
-    """Return ``RULES`` as the Markdown table the README shows (a test keeps them equal)."""
+    """Return ``RULES`` as the Markdown table docs/developer.md shows (a test keeps them equal)."""
     who_columns = list(_WHO_LABELS)
     lines = ["| may… | " + " | ".join(_WHO_LABELS[w] for w in who_columns) + " | also |",
              "|---" * (len(who_columns) + 2) + "|"]

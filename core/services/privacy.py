@@ -1,6 +1,6 @@
 """Personal data: anonymising a participant, deleting a collective, retention.
 
-What Fabrique stores about whom is listed in README ("Personal data"). Here:
+What Fabrique stores about whom is listed in docs/admin.md ("Personal data"). Here:
 
 - a facilitator anonymises a participant: the name becomes "Participant·e n" wherever
   Fabrique wrote it (the participant row, authors of canvas texts, comments and next-step

@@ -1,5 +1,5 @@
 """A collective as one JSON file, to move it between Fabrique instances (a village hall's
-laptop, an incubator's server) — the format is documented in README ("Moving a
+laptop, an incubator's server) — the format is documented in docs/admin.md ("Moving a
 collective") and its JSON Schema is ``data/schemas/collective-v3.schema.json``.
 
 The file holds every row of one collective, table by table: the collective, its

@@ -200,6 +200,21 @@ def _is_local(url: str) -> bool:
         "127.0.0.1", "localhost"}
 
 
+GUIDE_IMAGES = PROJECT_ROOT / "docs" / "images"
+
+
+def guide_shot(page, name: str) -> None:
+    """Take the facilitator's guide's screenshot ``name`` (``docs/guide-animateur.md``) where
+    a test reaches its screen: kept in ``test-artifacts/guide/`` at every run, and written
+    over ``docs/images/`` with ``FABRIQUE_GUIDE_IMAGES=1`` (``make guide-images``), so the
+    guide shows the app as it is."""
+    wait_idle(page)
+    folder = GUIDE_IMAGES if os.environ.get("FABRIQUE_GUIDE_IMAGES") == "1" \
+        else ARTIFACTS / "guide"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
 def wait_idle(page, settle_ms: int = 400) -> None:
     """Wait until Streamlit is connected, not running, with no stale element, for a while."""
     page.wait_for_selector(

@@ -13,7 +13,15 @@ from core.services import canvases, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.storage.db import session_scope
-from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, box_of, join, wait_idle
+from tests.browser.conftest import (
+    ADMIN,
+    ARTIFACTS,
+    DEMO_WORKSHOP,
+    box_of,
+    guide_shot,
+    join,
+    wait_idle,
+)
 
 
 def prepare(server) -> tuple[str, int]:
@@ -92,6 +100,7 @@ def test_a_saved_section_appears_on_the_other_screens(server, new_context):
         assert time.monotonic() < deadline, "Paulette's text did not reach Marcel's screen"
         time.sleep(0.1)
     assert "/canvas" in marcel.url and mine.input_value() == "Les familles"
+    guide_shot(marcel, "canevas")
 
 
 def test_the_wide_canvas_is_a_grid(server, new_context):

@@ -39,7 +39,7 @@ from ui import screens
 
 PHONE = {"width": 390, "height": 844}
 # Joins and logins pressed, four at a time. The suite presses 24 and 8 (about a minute);
-# FABRIQUE_JOINS=200 FABRIQUE_LOGINS=40 gives the figures of the README (about 7 minutes).
+# FABRIQUE_JOINS=200 FABRIQUE_LOGINS=40 gives the figures of docs/developer.md (about 7 minutes).
 JOINS = int(os.environ.get("FABRIQUE_JOINS", "24"))
 LOGINS = int(os.environ.get("FABRIQUE_LOGINS", "8"))
 
@@ -96,13 +96,15 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
     visit("/login", "Connexion animateur·rice")
     visit("/join", "Rejoindre un atelier")
     visit(f"/join?code={world['code']}", "Rejoindre un atelier")
-    # Every screen of the registry (ui/screens.py): a participant's asks to join, the others
-    # to sign in.
+    # Every screen of the registry (ui/screens.py): a participant's asks to join, the guide
+    # opens for anyone, the others ask to sign in.
     asks_to_join = {s.url_path for s in screens.PARTICIPANT_SCREENS}
+    open_to_all = {s.url_path for s in screens.OPEN_TO_ALL}
     for screen in screens.ALL:
         if screen.url_path not in ("login", "join"):
             visit(f"/{screen.url_path}", "Rejoindre un atelier"
-                  if screen.url_path in asks_to_join else "Connexion animateur·rice")
+                  if screen.url_path in asks_to_join else "Le guide de l'animateur·rice"
+                  if screen.url_path in open_to_all else "Connexion animateur·rice")
     # A participant's personal link, on each of their pages; one no longer valid.
     for path in ("workshop", "explore", "ideas", "canvas", "relation", "next_steps"):
         visit(f"/{path}?p={token}", "Rose")

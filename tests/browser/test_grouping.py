@@ -8,7 +8,7 @@ from core.domain.models import Card, CardKind, User
 from core.services import clusters, phases
 from core.services.accounts import actor_for_username
 from core.storage.db import session_scope
-from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, login, wait_idle
+from tests.browser.conftest import ADMIN, DEMO_WORKSHOP, guide_shot, login, wait_idle
 
 FRAME = "iframe[title='streamlit_sortables.sortable_items']"
 
@@ -51,6 +51,7 @@ def test_a_dragged_card_stays_in_its_new_group(server, new_context):
     moved = page.frame_locator(FRAME).locator(".sortable-container", has_text="Se déplacer")
     moved.locator(".sortable-item", has_text=f"#{idea_id} ").wait_for()
     assert "Un habitat partagé" in moved.inner_text()
+    guide_shot(page, "regrouper")
 
 
 def test_the_phones_regrouper_follows_the_facilitator(server, new_context):

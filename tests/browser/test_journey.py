@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.domain.models import Card, CardSupport
 from core.storage.db import session_scope
-from tests.browser.conftest import DEMO_WORKSHOP, login, wait_idle
+from tests.browser.conftest import DEMO_WORKSHOP, guide_shot, login, wait_idle
 
 NEEDS = [
     "Pas de distributeur de billets au bourg",
@@ -34,6 +34,7 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     login(facilitator, server.url)
     # The demo collective is there, ready to start.
     facilitator.get_by_text("Résidence citoyenne de Miallet").wait_for()
+    guide_shot(facilitator, "collectifs")
     with session_scope(url=server.database_url) as session:
         workshop_id = session.exec(DEMO_WORKSHOP).one().id
     # Its own "Démarrer" (the demo incubator's session is listed too).
@@ -48,6 +49,7 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
         facilitator.get_by_role("button", name="Phase suivante").click()
         wait_idle(facilitator)
     facilitator.get_by_text("Phase 3 sur 9").wait_for()
+    guide_shot(facilitator, "animer")
 
     # A participant joins from the code link, in another browser, without an account.
     phone = new_context(viewport={"width": 390, "height": 844}).new_page()
@@ -55,6 +57,7 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     wait_idle(phone)
     assert phone.get_by_label("Code de l'atelier").input_value() == code
     phone.get_by_label("Votre nom").fill("Paulette")
+    guide_shot(phone, "telephone-rejoindre")
     phone.get_by_role("button", name="Rejoindre").click()
     phone.get_by_text("Bonjour Paulette").wait_for()
     wait_idle(phone)
@@ -76,6 +79,7 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
     assert sorted(stored) == sorted(NEEDS)
     # Shown as typed: the tags and stars are visible text, not markup.
     phone.get_by_text(NEEDS[3]).wait_for()
+    guide_shot(phone, "telephone-besoins")
 
     # The facilitator opens the workshop's board and, after a reload, sees Paulette's needs.
     facilitator.goto(facilitator.url.replace("/facilitate", "/explore"))

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     axe_violations,
     box_of,
     font_px,
+    guide_shot,
     join,
     login,
     prepare_database,
@@ -368,6 +369,8 @@ def test_the_wall_in_every_phase(server, new_context):
         if kind in expected:
             wall.get_by_text(expected[kind]).first.wait_for()
         wall.screenshot(path=str(ARTIFACTS / f"wall-{index + 1}-{kind.value}.png"))
+        if kind == PhaseKind.EXPLORE:
+            guide_shot(wall, "projection")
         barriers[f"{index + 1}-{kind.value}"] = axe_violations(wall)
     with session_scope(write=True, url=server.database_url) as session:
         phases.end(session=session, actor=actor_for_username(session, ADMIN),

@@ -15,7 +15,15 @@ from core.services import actions, canvas_links, phases
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.storage.db import session_scope
-from tests.browser.conftest import ADMIN, ARTIFACTS, DEMO_WORKSHOP, join, login, wait_idle
+from tests.browser.conftest import (
+    ADMIN,
+    ARTIFACTS,
+    DEMO_WORKSHOP,
+    guide_shot,
+    join,
+    login,
+    wait_idle,
+)
 
 TEMPLATES = load_templates(PROJECT_ROOT / "data")
 
@@ -88,6 +96,7 @@ def test_the_synthesis_downloads_as_pdf_and_docx(server, new_context):
     wait_idle(page)
     page.get_by_role("heading", name="Ce que nous avons entendu : les besoins").wait_for()
     page.screenshot(path=str(ARTIFACTS / "synthesis-page.png"), full_page=True)
+    guide_shot(page, "synthese")
     with page.expect_download() as pdf:
         page.get_by_role("button", name="Télécharger (PDF)").click()
     data = pdf.value.path().read_bytes()

@@ -27,7 +27,7 @@ from core.domain.models import (
 from core.services import phases
 from core.services.accounts import actor_for_username
 from core.storage.db import session_scope
-from tests.browser.conftest import ADMIN, ARTIFACTS, join, login, wait_idle
+from tests.browser.conftest import ADMIN, ARTIFACTS, guide_shot, join, login, wait_idle
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
@@ -189,6 +189,7 @@ def test_six_porteurs_in_a_two_hour_outille_toi(server, new_context):
     facilitator.get_by_role("heading", name="Suivi des porteurs").wait_for()
     wait_idle(facilitator)
     facilitator.screenshot(path=str(ARTIFACTS / "porteurs-followup.png"))
+    guide_shot(facilitator, "suivi-porteurs")
     with facilitator.expect_download() as download:
         facilitator.get_by_role("button", name="Exporter (CSV)").click()
     rows = list(csv.reader(io.StringIO(download.value.path().read_text("utf-8-sig")),

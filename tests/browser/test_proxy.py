@@ -53,7 +53,7 @@ worker_processes 1;
 daemon off;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
-# As README's VPS steps set it: every phone holds two connections (its websocket, and
+# As docs/admin.md's VPS steps set it: every phone holds two connections (its websocket, and
 # the one to its app server); at 512 a room of 300 had 62 phones turned away.
 worker_rlimit_nofile 8192;
 events {{ worker_connections 4096; }}

@@ -20,7 +20,15 @@ from core.services import phases, relation, workshops
 from core.services.accounts import actor_for_username
 from core.settings import PROJECT_ROOT
 from core.storage.db import session_scope
-from tests.browser.conftest import ADMIN, ARTIFACTS, axe_violations, join, login, wait_idle
+from tests.browser.conftest import (
+    ADMIN,
+    ARTIFACTS,
+    axe_violations,
+    guide_shot,
+    join,
+    login,
+    wait_idle,
+)
 
 TEMPLATES = load_templates(PROJECT_ROOT / "data")
 PHONE = {"width": 390, "height": 844}
@@ -107,6 +115,7 @@ def test_three_phones_diagnose_the_cafe_and_two_levers_become_next_steps(server,
     assert rows == {"Défiance": "0 personne", "Observation": "1 personne",
                     "Collaboration": "2 personnes", "Co-portage": "0 personne"}
     wall.screenshot(path=str(ARTIFACTS / "relation-wall-revealed.png"))
+    guide_shot(wall, "collectivite")
     phones["Lucie"].get_by_text("écart entre les réponses", exact=False).wait_for(
         timeout=15_000)
     # Where it stood, from the earlier evening, until the room agrees again.

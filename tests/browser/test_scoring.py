@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     DEMO_WORKSHOP,
     box_of,
     font_px,
+    guide_shot,
     join,
     login,
     wait_idle,
@@ -39,7 +40,7 @@ def prepare(server, mode: VoteMode = VoteMode.SCORES):
         if mode != VoteMode.SCORES:
             scoring.configure_votes(session=session, actor=admin, workshop_id=workshop.id,
                                     mode=mode, dots_per_person=5)
-        phases.open_scoring(session=session, actor=admin, workshop_id=workshop.id)
+        scoring.open_vote(session=session, actor=admin, workshop_id=workshop.id)
         return workshop.id, workshop.join_code, [c.id for c in candidates]
 
 
@@ -65,6 +66,8 @@ def test_two_participants_score_and_the_facilitator_reveals(server, new_context)
         for candidate, values in ballot.items():
             vote(page, candidate, values)
         page.get_by_text("4 / 4 réponses données").wait_for()
+        if name == "Paulette":
+            guide_shot(page, "telephone-vote")
         # Before the reveal, a participant sees no result.
         page.goto(f"{server.url}/results?p={token}")
         page.get_by_text("quand l'animateur·rice les révélera").wait_for()
@@ -155,8 +158,8 @@ def test_the_wall_ranks_a_vote_by_dots(server, new_context):
         index = next(p.position for p in phases.phases_of(session, workshop_id)
                      if p.kind == PhaseKind.SCORE)
         phases.go_to(session=session, actor=admin, workshop_id=workshop_id, index=index)
-        phases.close_scoring(session=session, actor=admin, workshop_id=workshop_id)
-        phases.reveal_results(session=session, actor=admin, workshop_id=workshop_id)
+        scoring.close_vote(session=session, actor=admin, workshop_id=workshop_id)
+        scoring.reveal_results(session=session, actor=admin, workshop_id=workshop_id)
     wall = new_context(viewport={"width": 1920, "height": 1080}).new_page()
     login(wall, server.url)
     wall.goto(f"{server.url}/projector?w={workshop_id}")

@@ -125,6 +125,26 @@ def test_screens_never_decide_the_votes_state():
     assert offenders == []
 
 
+def test_the_votes_life_is_the_scoring_services():
+    """The vote's state and the results' reveal are written in one place,
+    ``core/services/scoring.py`` (the phase service asks it at a phase change)."""
+    writers = sorted({str(p.relative_to(PROJECT_ROOT))
+                      for p in _python_files("core", "pages", "ui")
+                      if re.search(r"\.(scoring_state|results_revealed)\s*=[^=]",
+                                   p.read_text(encoding="utf-8"))})
+    assert writers == ["core/services/scoring.py"]
+
+
+def test_screens_never_build_the_facts_a_right_depends_on():
+    """Pages and ui/ never make a ``policy.Where`` of their own: the services hand them the
+    facts of the moment (``LiveState.where``) or the answer itself (``ActionView.may_*``,
+    ``VoteView``)."""
+    offenders = [str(p.relative_to(PROJECT_ROOT))
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 if re.search(r"\bWhere\(", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
 WORKSHOP_SCREENS = {"canvas.py", "explore.py", "facilitate.py", "group.py", "ideas.py",
                     "import_cards.py", "next_steps.py", "projector.py", "results.py",
                     "score.py", "synthesis.py", "workshop.py"}
@@ -186,7 +206,7 @@ def test_every_page_starts_with_page_setup():
 def test_readme_prints_the_rights_table():
     from core.domain import policy
 
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "docs" / "developer.md").read_text(encoding="utf-8")
     printed = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
     assert printed == policy.rules_markdown()
 
@@ -235,3 +255,26 @@ def test_make_test_keeps_the_browser_tests_on_one_worker():
     browser = [i for i in ids if worker_group(i) == "browser"]
     assert browser and all(i.startswith("tests/browser/") for i in browser)
     assert all(worker_group(i) == "rest" for i in ids if not i.startswith("tests/browser/"))
+
+
+def test_the_guide_has_a_part_for_every_screen_and_tests_take_its_images():
+    """Every screen's "Aide" link opens a part of the facilitator's guide; every image the
+    guide shows is in ``docs/images/`` and taken by a browser test (``guide_shot``), and
+    every image the tests take is shown."""
+    from ui import guide, screens
+
+    keys = guide.section_keys()
+    assert len(keys) == len(set(keys)) >= 10
+    assert [s.url_path for s in screens.ALL if s.guide not in keys and s is not screens.GUIDE] \
+        == []
+    text = guide.GUIDE.read_text(encoding="utf-8")
+    shown = set(re.findall(r"\]\(images/([a-z0-9-]+)\.png\)", text))
+    taken = {name for path in (PROJECT_ROOT / "tests" / "browser").glob("test_*.py")
+             for name in re.findall(r'guide_shot\(\w+, "([a-z0-9-]+)"\)',
+                                    path.read_text(encoding="utf-8"))}
+    assert shown == taken
+    missing = [name for name in shown
+               if not (PROJECT_ROOT / "docs" / "images" / f"{name}.png").is_file()]
+    assert missing == []
+    # A part named in the text is a part of the guide.
+    assert set(re.findall(r"\]\(#([a-z0-9-]+)\)", text)) <= set(keys)

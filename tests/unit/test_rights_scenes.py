@@ -1,8 +1,9 @@
-"""Rights, scene by scene, written by hand from the README's table ("Who may do what") —
-not from ``policy.decide``: ``test_rights_matrix.py`` takes its expectations from the policy
-itself, so a wrong rule in ``RULES`` would pass there. Here each scene says in words what a
-person does, at which moment, and whether the README says they may; the service is called
-as that person in the same world the matrix builds, and the answer must be the one written.
+"""Rights, scene by scene, written by hand from the rights table ("Who may do what",
+docs/developer.md) — not from ``policy.decide``: ``test_rights_matrix.py`` takes its
+expectations from the policy itself, so a wrong rule in ``RULES`` would pass there. Here
+each scene says in words what a person does, at which moment, and whether that table says
+they may; the service is called as that person in the same world the matrix builds, and
+the answer must be the one written.
 
 A scene is (who, what, the phase the workshop is in, its stage, allowed?). "Allowed" means
 not refused for rights: the service may still refuse the state of things ("already
@@ -305,6 +306,6 @@ def test_each_scene_gets_the_answer_the_readme_gives(engine_url, templates, scen
                 session.close()
                 outer.rollback()
         if allowed != case.allowed:
-            wrong.append(f"{case.words}: {'allowed' if allowed else 'refused'}, the README "
+            wrong.append(f"{case.words}: {'allowed' if allowed else 'refused'}, the table "
                          f"says {'yes' if case.allowed else 'no'}")
     assert wrong == [], "\n".join(wrong)
