@@ -159,8 +159,8 @@ def test_roles_shape_the_navigation(new_app, db, running_workshop_app):
     workshop_pages = ["home", "facilitate", "projector", "explore", "ideas", "group", "score",
                       "results", "canvas", "relation", "next_steps", "synthesis", "followup",
                       "import"]
-    assert nav_paths(admin) == [*workshop_pages, "account", "users"]
-    assert nav_paths(facilitator) == [*workshop_pages, "account"]
+    assert nav_paths(admin) == [*workshop_pages, "account", "users", "guide"]
+    assert nav_paths(facilitator) == [*workshop_pages, "account", "guide"]
     assert nav_paths(participant) == ["workshop", "explore", "ideas", "group", "score",
                                       "results", "canvas", "relation", "next_steps"]
 

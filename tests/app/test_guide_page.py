@@ -18,7 +18,7 @@ def test_a_visitor_opens_the_guide_at_the_part_asked_for(new_app):
     shown = texts(at)
     assert "Ouvrir le vote" in shown and "Révéler les résultats" in shown
     assert "Préparer un atelier" not in [h.value for h in at.header]
-    assert len(at.get("imgs")) == 1  # the phone's ballot, from docs/images
+    assert len(at.get("image")) == 1  # the phone's ballot, from docs/images
     # The other parts are a click away, each at its own address.
     others = _help_links(at)
     assert ("Préparer un atelier", "s=preparer") in others and len(others) >= 10
@@ -37,7 +37,9 @@ def test_every_screen_links_to_its_part(new_app, running_workshop_app):
                                       "pages/explore.py")
     assert ("Aide sur cette page", "s=explorer") in _help_links(facilitator)
     phone = as_participant(new_app(), running_workshop_app["token"]).run()
-    assert ("Aide sur cette page", "s=participer") in _help_links(phone)
+    assert ("Aide sur cette page", "s=explorer") in _help_links(phone)  # taken to the board
+    visitor = new_app().switch_page("pages/join.py").run()
+    assert ("Aide sur cette page", "s=participer") in _help_links(visitor)
 
 
 def test_in_english_the_guide_says_it_is_french(new_app):
