@@ -3,7 +3,7 @@ opens its part (``?s=``)."""
 
 import streamlit as st
 
-from ui import guide, legacy_guard, screens
+from ui import guide, legacy_guard
 from ui.i18n import _, lang
 
 legacy_guard.page_setup()
@@ -31,12 +31,21 @@ if key == sections[0].key:
 st.header(section.title, anchor=section.key)
 for block in section.blocks:
     if isinstance(block, guide.Image):
-        st.image(str(block.path), caption=block.caption)
+        with st.container(border=True):  # a picture of the app, not the app itself
+            st.image(str(block.path), caption=block.caption)
     else:
         st.markdown(block)
 st.divider()
 st.caption(_("Other parts of the guide"))
+
+
+def _open(part: str) -> None:
+    st.session_state[PART_KEY] = part
+
+
 for other in sections:
     if other.key != key:
-        st.page_link(screens.GUIDE.path, label=other.title, icon=":material/menu_book:",
-                     query_params={guide.PARAM: other.key})
+        # A button, not a link to this same page: Streamlit would draw the part asked for
+        # but leave the address naming the one before (a reload would go back to it).
+        st.button(other.title, key=f"guide_to_{other.key}", icon=":material/menu_book:",
+                  type="tertiary", on_click=_open, args=(other.key,))

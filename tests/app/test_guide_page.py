@@ -19,9 +19,12 @@ def test_a_visitor_opens_the_guide_at_the_part_asked_for(new_app):
     assert "Ouvrir le vote" in shown and "Révéler les résultats" in shown
     assert "Préparer un atelier" not in [h.value for h in at.header]
     assert len(at.get("image")) == 1  # the phone's ballot, from docs/images
-    # The other parts are a click away, each at its own address.
-    others = _help_links(at)
-    assert ("Préparer un atelier", "s=preparer") in others and len(others) >= 10
+    # The other parts are a click away, and the address follows (a reload keeps the part).
+    others = [b for b in at.button if b.key.startswith("guide_to_")]
+    assert len(others) >= 10 and "guide_to_evaluer" not in [b.key for b in others]
+    at.button(key="guide_to_preparer").click().run()
+    assert [h.value for h in at.header] == ["Préparer un atelier"]
+    assert at.query_params["s"] in ("preparer", ["preparer"])
 
 
 def test_choosing_another_part_keeps_it_in_the_address(new_app):
