@@ -8,8 +8,6 @@ facilitator, any card) to edit or delete, an undo after each deletion, and a bin
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +16,7 @@ import streamlit as st
 from core.domain import inputs, policy
 from core.domain.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
 from core.domain.templates import Templates
-from core.services import cards
+from core.services import cards, live_cache
 from core.services.cards import Board, CardView, OwnBoard
 from core.text.i18n import N_
 from ui import calls, client_keys, downloads, identity, live, push, render, screens, startup
@@ -484,11 +482,11 @@ class CardBoard:
         """
         linked = (tuple(self.need_label(n) for n in card.links)
                   if self.kind == CardKind.IDEA else ())
-        key = (self.language, self.kind.value, card, linked, themed)
-        with _shared_lock:
-            found = _card_html.get(key)
-        if found is not None:
-            return found
+        return _card_html.get((self.language, self.kind.value, card, linked, themed),
+                              lambda: self._card_html(card, linked, themed))
+
+    def _card_html(self, card: cards.PublicCard, linked: tuple[str, ...],
+                   themed: bool) -> str:
         counts = (":material/target: " + ngettext("answers {n} need", "answers {n} needs",
                                                    len(card.links))
                   if self.kind == CardKind.IDEA
@@ -498,14 +496,9 @@ class CardBoard:
         extra = [x for x in (self.theme_label(card.theme) if themed else "", counts,
                              (":material/edit: " + _("typed for them"))
                              if card.on_behalf else "") if x]
-        html = render.public_card(card, self.templates, lang(), extra=extra,
+        return render.public_card(card, self.templates, lang(), extra=extra,
                                   linked=list(linked), merged_label=_("Merged duplicate:"),
                                   me_label=_("you too"), own_label=_("yours"))
-        with _shared_lock:
-            _card_html[key] = html
-            while len(_card_html) > CARDS_KEPT:
-                _card_html.popitem(last=False)
-        return html
 
     def public_html(self, board: cards.LiveBoard, orphans_only: bool,
                     newest: int | None = None) -> list[str]:
@@ -573,30 +566,12 @@ def card_board_page(kind: CardKind) -> None:
     CardBoard(kind).render()
 
 
-_shared: OrderedDict[tuple, list[str]] = OrderedDict()
-_shared_lock = threading.Lock()
-_build_lock = threading.Lock()
-SHARED_KEPT = 64
-_card_html: OrderedDict[tuple, str] = OrderedDict()
-CARDS_KEPT = 20_000
+# The board's HTML per revision and language, built once per server (the screens asking
+# while it is built wait for it); each card's HTML, kept from one revision to the next.
+_shared: live_cache.PerRevision[list[str]] = live_cache.PerRevision(kept=64, one_build=True)
+_card_html: live_cache.PerRevision[str] = live_cache.PerRevision(kept=20_000)
 
 
 def _shared_html(key: tuple, build: Callable[[], list[str]]) -> list[str]:
-    """Return the board HTML for ``key`` (revision included), built once per server: the
-    screens that ask while it is being built wait for it instead of building it too."""
-    with _shared_lock:
-        found = _shared.get(key)
-        if found is not None:
-            _shared.move_to_end(key)
-            return found
-    with _build_lock:
-        with _shared_lock:
-            found = _shared.get(key)
-        if found is not None:
-            return found
-        html = build()
-        with _shared_lock:
-            _shared[key] = html
-            while len(_shared) > SHARED_KEPT:
-                _shared.popitem(last=False)
-    return html
+    """Return the board HTML for ``key`` (revision included), built once per server."""
+    return _shared.get(key, build)

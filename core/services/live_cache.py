@@ -41,10 +41,13 @@ class PerRevision(Generic[T]):
     hold the revision, read in the reader's transaction before the data, so a value is
     never older than its key."""
 
-    def __init__(self, kept: int = 64) -> None:
+    def __init__(self, kept: int = 64, *, one_build: bool = False) -> None:
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
         self.kept = kept
+        # With ``one_build``, readers that miss wait for the one building (a board's HTML:
+        # a room of phones asking together builds it once, not once each).
+        self._build_lock = threading.Lock() if one_build else None
 
     def peek(self, key: Hashable) -> T | None:
         """Return the value kept for ``key``, if any (nothing is read)."""
@@ -53,12 +56,23 @@ class PerRevision(Generic[T]):
 
     def get(self, key: Hashable, read: Callable[[], T]) -> T:
         """Return the value kept for ``key``, or ``read()`` it and keep it."""
+        found = self._kept(key)
+        if found is not None:
+            return found
+        if self._build_lock is None:
+            return self._keep(key, read())
+        with self._build_lock:
+            found = self._kept(key)
+            return found if found is not None else self._keep(key, read())
+
+    def _kept(self, key: Hashable) -> T | None:
         with self._lock:
             found = self._values.get(key)
             if found is not None:
                 self._values.move_to_end(key)
-                return found
-        value = read()
+            return found
+
+    def _keep(self, key: Hashable, value: T) -> T:
         with self._lock:
             self._values[key] = value
             while len(self._values) > self.kept:
