@@ -148,6 +148,18 @@ def who_for_workshop(session: Session, actor: Actor | None, workshop: Workshop) 
 # --- the facts of the moment --------------------------------------------------------------
 
 
+def author_of(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
+    """Return who writes, as stored beside what they wrote (a revision, a comment, a next
+    step, a level): their account, or participant, and their name as it reads today."""
+    if isinstance(actor, UserActor):
+        user = session.get(User, actor.user_id)
+        return actor.user_id, None, user.name if user else actor.name
+    if isinstance(actor, ParticipantActor):
+        participant = session.get(Participant, actor.participant_id)
+        return None, actor.participant_id, participant.display_name if participant else ""
+    return None, None, actor.name
+
+
 def where_in(session: Session, workshop: Workshop, *, board: str | None = None) -> Where:
     """Return the facts a decision about ``workshop`` needs (its current phase is read only
     when a board is written on)."""

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session, col, select
 
 from core.domain import policy
-from core.domain.actors import Actor, CollectiveActor, ParticipantActor, UserActor
+from core.domain.actors import Actor, CollectiveActor, ParticipantActor
 from core.domain.inputs import ActionCreate, ActionUpdate, ProgressNote
 from core.domain.models import (
     Action,
@@ -24,7 +24,6 @@ from core.domain.models import (
     Canvas,
     CollectiveAccess,
     Participant,
-    User,
     Workshop,
     WorkshopMode,
     pk,
@@ -34,6 +33,7 @@ from core.domain.policy import ACTION_BOARD, Act, Where, Who
 from core.domain.templates import Templates
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
+    author_of,
     canvas_for,
     collective_for,
     collective_member,
@@ -98,16 +98,6 @@ def _check_supports(keys: tuple[str, ...], templates: Templates) -> str:
     return ",".join(dict.fromkeys(keys))
 
 
-def _author(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
-    if isinstance(actor, UserActor):
-        user = session.get(User, actor.user_id)
-        return actor.user_id, None, user.name if user else actor.name
-    if isinstance(actor, ParticipantActor):
-        participant = session.get(Participant, actor.participant_id)
-        return None, actor.participant_id, participant.display_name if participant else ""
-    return None, None, actor.name
-
-
 def _mine(actor: Actor, action: Action) -> bool:
     if not isinstance(actor, ParticipantActor):
         return False
@@ -116,7 +106,7 @@ def _mine(actor: Actor, action: Action) -> bool:
 
 
 def _record(session: Session, actor: Actor, action: Action, change: str) -> None:
-    user_id, participant_id, name = _author(session, actor)
+    user_id, participant_id, name = author_of(session, actor)
     session.add(ActionChange(action_id=pk(action), change=change, status=action.status,
                              note=action.note, author_user_id=user_id,
                              author_participant_id=participant_id, author_name=name))
@@ -236,7 +226,7 @@ def add_action(*, session: Session, actor: Actor, workshop_id: int, action_in: A
                              action_in.who)
     if isinstance(actor, ParticipantActor) and action_in.for_me:
         who_id, who = actor.participant_id, actor.name
-    user_id, participant_id, _name = _author(session, actor)
+    user_id, participant_id, _name = author_of(session, actor)
     action = Action(collective_id=workshop.collective_id, workshop_id=workshop_id,
                     canvas_id=_canvas_of(session, workshop.collective_id, action_in.canvas_id),
                     what=action_in.what, who=who, who_participant_id=who_id,

@@ -17,8 +17,8 @@ from core.domain.models import Canvas, Comment, pk, utcnow
 from core.domain.policy import FACILITATORS, Act, Who
 from core.domain.templates import Templates
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.services.access import canvas_for, who_for_canvas
-from core.services.canvases import author_of, template_of
+from core.services.access import author_of, canvas_for, who_for_canvas
+from core.services.canvases import template_of
 from core.services.once import insert_once
 from core.text.i18n import N_
 

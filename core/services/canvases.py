@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, func, select
 
-from core.domain.actors import Actor, ParticipantActor, UserActor
+from core.domain.actors import Actor, ParticipantActor
 from core.domain.models import (
     Candidate,
     Canvas,
@@ -30,10 +30,8 @@ from core.domain.models import (
     CardLink,
     Cluster,
     Comment,
-    Participant,
     Project,
     ProjectMember,
-    User,
     WorkshopMode,
     pk,
     utcnow,
@@ -43,6 +41,7 @@ from core.domain.templates import CanvasTemplate, Templates
 from core.errors import InvalidInput, NotFound
 from core.services import scoring
 from core.services.access import (
+    author_of,
     canvas_for,
     facilitated_workshop,
     partners_now,
@@ -106,17 +105,6 @@ def template_of(templates: Templates, canvas: Canvas) -> CanvasTemplate:
 
 
 # --- who writes ----------------------------------------------------------------------
-
-
-def author_of(session: Session, actor: Actor) -> tuple[int | None, int | None, str]:
-    """Return who writes, as stored on a revision or comment: account, participant, name."""
-    if isinstance(actor, UserActor):
-        user = session.get(User, actor.user_id)
-        return actor.user_id, None, user.name if user else ""
-    if isinstance(actor, ParticipantActor):
-        participant = session.get(Participant, actor.participant_id)
-        return None, actor.participant_id, participant.display_name if participant else ""
-    return None, None, actor.name
 
 
 # --- starting a canvas ----------------------------------------------------------------

@@ -49,6 +49,7 @@ from core.domain.templates import Gradient, GradientLever, Templates
 from core.errors import InvalidInput, NotFound
 from core.services import actions
 from core.services.access import (
+    author_of,
     canvas_for,
     current_phase_row,
     where_in,
@@ -56,7 +57,6 @@ from core.services.access import (
     who_for_workshop,
     workshop_for,
 )
-from core.services.canvases import author_of
 from core.services.live_cache import bump_board_revision
 from core.text.i18n import N_
 
