@@ -307,9 +307,15 @@ def _views(session: Session, actor: Actor, rows: list[Action]) -> list[ActionVie
     standings: dict[tuple[int | None, int | None, int], tuple[Who, Where, bool]] = {}
     found = []
     for a in rows:
-        key = (a.canvas_id, a.workshop_id, a.collective_id)
-        if key not in standings:  # once per project and workshop, not per step
-            standings[key] = _standing(session, actor, *key)
+        # Once per what the answer depends on, not per step: an account's standing is its
+        # collective's; a link's, the project's too; a participant's, project and workshop.
+        key = ((a.canvas_id, a.workshop_id, a.collective_id)
+               if isinstance(actor, ParticipantActor)
+               else (a.canvas_id, None, a.collective_id) if isinstance(actor, CollectiveActor)
+               else (None, None, a.collective_id))
+        if key not in standings:
+            standings[key] = _standing(session, actor, a.canvas_id, a.workshop_id,
+                                       a.collective_id)
         who, where, porteur = standings[key]
         mine = _mine(actor, a)
         where = replace(where, own=porteur or mine)

@@ -278,3 +278,14 @@ def test_the_guide_has_a_part_for_every_screen_and_tests_take_its_images():
     assert missing == []
     # A part named in the text is a part of the guide.
     assert set(re.findall(r"\]\(#([a-z0-9-]+)\)", text)) <= set(keys)
+
+
+def test_a_sessions_runs_stay_in_one_thread():
+    """Pages change session state outside callbacks, so a new request must wait for the
+    running script to stop rather than start a second thread beside it (Streamlit's fast
+    reruns give each thread its own lock on the same state)."""
+    import tomllib
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(
+        encoding="utf-8"))
+    assert config["runner"]["fastReruns"] is False
