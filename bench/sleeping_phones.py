@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import random
@@ -171,20 +172,22 @@ def main() -> None:
     args = parser.parse_args()
     args.extended_marker = ""  # the current phase's title, read when the workshop opens
     data_dir = Path(tempfile.mkdtemp())
-    url = None
-    if args.postgres:
-        from tests.pg_server import scratch_database, start_throwaway
+    with contextlib.ExitStack() as stack:
+        url = None
+        if args.postgres:
+            from tests.pg_server import scratch_database, start_throwaway
 
-        pg = start_throwaway(data_dir / "pg")
-        url_context = scratch_database(pg.url, "fabrique_sleep")
-        url = url_context.__enter__()
-    server = Server(data_dir, url)
-    prepare_database(server.database_url, data_dir)
-    server.start()
-    try:
-        report = asyncio.run(scenario(server, args))
-    finally:
-        server.stop()
+            pg = start_throwaway()
+            assert pg is not None, "no PostgreSQL binaries on this machine"
+            stack.callback(pg.stop)
+            url = stack.enter_context(scratch_database(pg.url, "fabrique_sleep"))
+        server = Server(data_dir, url)
+        prepare_database(server.database_url, data_dir)
+        server.start()
+        try:
+            report = asyncio.run(scenario(server, args))
+        finally:
+            server.stop()
     phones = args.phones
     counts = report["stored"]
     a_once = sum(counts.get(card_text(n, "A"), 0) == 1 for n in range(phones))
