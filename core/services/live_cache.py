@@ -146,6 +146,16 @@ def bump_board_revision(session: Session, workshop_id: int) -> int:
     ).scalar_one())
 
 
+def commit_workshop_change(session: Session, workshop: Workshop) -> Workshop:
+    """Commit a change of ``workshop`` every screen follows (its phase, clock, vote): the
+    board revision moves with it, so live screens see it at their next look."""
+    assert workshop.id is not None
+    bump_board_revision(session, workshop.id)
+    session.commit()
+    session.refresh(workshop)
+    return workshop
+
+
 def participant_key(participant_id: int | None, workshop_id: int) -> tuple:
     """Return the memo key of a participant's access to their workshop."""
     return ("participant", participant_id, workshop_id)

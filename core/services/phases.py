@@ -38,7 +38,7 @@ from core.services.access import (
     check_can_see_live,
     facilitated_workshop,
 )
-from core.services.live_cache import bump_board_revision
+from core.services.live_cache import commit_workshop_change
 from core.text.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -202,13 +202,6 @@ def _reveal_cards(session: Session, workshop_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _commit(session: Session, workshop: Workshop) -> Workshop:
-    bump_board_revision(session, pk(workshop))
-    session.commit()
-    session.refresh(workshop)
-    return workshop
-
-
 def start(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     """Open the workshop at its first phase (or where it was, if reopened)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
@@ -218,7 +211,7 @@ def start(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop.status = WorkshopStatus.RUNNING
     if workshop.current_phase is None:
         _enter(session, workshop, phases[0])
-    return _commit(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def go_to(*, session: Session, actor: Actor, workshop_id: int, index: int) -> Workshop:
@@ -231,7 +224,7 @@ def go_to(*, session: Session, actor: Actor, workshop_id: int, index: int) -> Wo
         raise InvalidInput(N_("There is no such phase."))
     _leave(session, workshop, current_phase(session, workshop))
     _enter(session, workshop, phases[index])
-    return _commit(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def next_phase(*, session: Session, actor: Actor, workshop_id: int,
@@ -261,7 +254,7 @@ def pause(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop = facilitated_workshop(session, actor, workshop_id)
     if workshop.paused_at is None and workshop.status == WorkshopStatus.RUNNING:
         workshop.paused_at = utcnow()
-    return _commit(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def resume(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
@@ -271,7 +264,7 @@ def resume(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
         paused_at = workshop.paused_at
         workshop.paused_seconds += max(0, int((utcnow() - paused_at).total_seconds()))
         workshop.paused_at = None
-    return _commit(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def add_time(*, session: Session, actor: Actor, workshop_id: int,
@@ -279,7 +272,7 @@ def add_time(*, session: Session, actor: Actor, workshop_id: int,
     """Give the current phase more time (five minutes by default)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     workshop.extra_seconds += seconds
-    return _commit(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def end(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
@@ -289,7 +282,7 @@ def end(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     workshop.status = WorkshopStatus.ENDED
     workshop.paused_at = None
     workshop.ended_at = utcnow()
-    ended = _commit(session, workshop)
+    ended = commit_workshop_change(session, workshop)
     _after_end(session, ended)
     return ended
 
@@ -316,7 +309,7 @@ def reveal_cards(*, session: Session, actor: Actor, workshop_id: int) -> int:
     """Show everyone the cards written privately so far; return how many."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     count = _reveal_cards(session, workshop_id)
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
     return count
 
 
@@ -327,7 +320,7 @@ def set_locked(*, session: Session, actor: Actor, phase_id: int, locked: bool) -
         raise NotFound(N_("This phase does not exist."))
     workshop = facilitated_workshop(session, actor, phase.workshop_id)
     phase.locked = locked
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
     return phase
 
 
@@ -344,7 +337,7 @@ def add_phase(*, session: Session, actor: Actor, workshop_id: int,
                         instructions=phase_in.instructions,
                         private_writing=phase_in.private_writing)
     session.add(phase)
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
     return phase
 
 
@@ -358,7 +351,7 @@ def update_phase(*, session: Session, actor: Actor, phase_id: int,
     phase.title = phase_in.title
     phase.duration_min = phase_in.duration_min
     phase.instructions = phase_in.instructions
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
     return phase
 
 
@@ -378,7 +371,7 @@ def move_phase(*, session: Session, actor: Actor, phase_id: int, offset: int) ->
     _renumber(session, phases)
     if current is not None:
         workshop.current_phase = current.position
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
     return phase
 
 
@@ -400,7 +393,7 @@ def remove_phase(*, session: Session, actor: Actor, phase_id: int) -> None:
     _renumber(session, phases)
     if current is not None:
         workshop.current_phase = current.position
-    _commit(session, workshop)
+    commit_workshop_change(session, workshop)
 
 
 def _renumber(session: Session, phases: list[AgendaPhase]) -> None:

@@ -47,7 +47,7 @@ from core.services.access import (
     who_for_workshop,
     workshop_for,
 )
-from core.services.live_cache import PerRevision, bump_board_revision
+from core.services.live_cache import PerRevision, bump_board_revision, commit_workshop_change
 from core.text.cleaning import clean_optional, clean_text, fold
 from core.text.i18n import N_, pick
 from core.text.names import name_keys
@@ -521,13 +521,6 @@ def vote_phase_left(workshop: Workshop) -> None:
         workshop.scoring_state = ScoringState.CLOSED
 
 
-def _committed(session: Session, workshop: Workshop) -> Workshop:
-    bump_board_revision(session, pk(workshop))
-    session.commit()
-    session.refresh(workshop)
-    return workshop
-
-
 def open_vote(*, session: Session, actor: Actor, workshop_id: int,
               criteria_set: CriteriaSet | None = None) -> Workshop:
     """Open the vote (there must be candidates, and criteria when scoring). A scoring vote
@@ -543,14 +536,14 @@ def open_vote(*, session: Session, actor: Actor, workshop_id: int,
     if reason is not None:
         raise InvalidInput(reason)
     workshop.scoring_state = ScoringState.OPEN
-    return _committed(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def close_vote(*, session: Session, actor: Actor, workshop_id: int) -> Workshop:
     """Close the vote: later ballots are refused."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     workshop.scoring_state = ScoringState.CLOSED
-    return _committed(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
@@ -558,7 +551,7 @@ def reveal_results(*, session: Session, actor: Actor, workshop_id: int,
     """Show the results to everyone (or hide them again)."""
     workshop = facilitated_workshop(session, actor, workshop_id)
     workshop.results_revealed = revealed
-    return _committed(session, workshop)
+    return commit_workshop_change(session, workshop)
 
 
 # --- ballots --------------------------------------------------------------------------
