@@ -1,5 +1,6 @@
 """What Fabrique's web server adds to Streamlit's (``asgi.py`` hands it to ``st.App``): the
-facilitators' re-login cookie written and deleted over HTTP, and each browser's own cookie.
+facilitators' re-login cookie written and deleted over HTTP, each browser's own cookie, and
+Streamlit's files sent compressed (``launch/compression.py``).
 
 Streamlit reads a page's cookies (``st.context.cookies``, from the request that opened the
 page's connection) but cannot write one: a script run speaks to the browser over the
@@ -217,5 +218,7 @@ def routes() -> list[Route]:
 
 
 def middleware() -> list[Middleware]:
-    """The middleware Fabrique puts before Streamlit's."""
-    return [Middleware(BrowserCookie)]
+    """The middleware Fabrique puts before Streamlit's (the first listed wraps the others)."""
+    from launch.compression import CompressedStatic
+
+    return [Middleware(CompressedStatic), Middleware(BrowserCookie)]

@@ -402,3 +402,37 @@ def shows_not_found(page) -> bool:
     on the page."""
     text = page.evaluate("() => document.body.innerText")
     return any(words in text for words in NOT_FOUND)
+
+
+class Wire:
+    """The HTTP responses a page got and their size on the wire (Chromium's own count of
+    received bytes, encoded body and headers)."""
+
+    def __init__(self, page) -> None:
+        self.sizes: dict[str, int] = {}
+        self.urls: dict[str, str] = {}
+        self.encodings: dict[str, str] = {}
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.loadingFinished", self._finished)
+
+    def _response(self, event) -> None:
+        response = event["response"]
+        self.urls[event["requestId"]] = response["url"]
+        headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+        self.encodings[event["requestId"]] = headers.get("content-encoding", "")
+
+    def _finished(self, event) -> None:
+        self.sizes[event["requestId"]] = int(event["encodedDataLength"])
+
+    def total(self) -> int:
+        return sum(self.sizes.values())
+
+    def compressed(self) -> int:
+        return sum(1 for rid in self.sizes if self.encodings.get(rid))
+
+    def largest(self, n: int = 5) -> list[tuple[int, str, str]]:
+        rows = [(size, self.urls.get(rid, "?").split("/")[-1][:48], self.encodings.get(rid, ""))
+                for rid, size in self.sizes.items()]
+        return sorted(rows, reverse=True)[:n]

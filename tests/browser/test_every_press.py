@@ -29,6 +29,7 @@ from core.storage.db import session_scope
 from tests.browser.conftest import (
     ADMIN,
     Runs,
+    Wire,
     login,
     shows_not_found,
     wait_idle,
@@ -41,6 +42,8 @@ PHONE = {"width": 390, "height": 844}
 # Joins and logins pressed, four at a time. The suite presses 24 and 8 (about a minute);
 # FABRIQUE_JOINS=200 FABRIQUE_LOGINS=40 gives the figures of docs/developer.md (about 7 minutes).
 JOINS = int(os.environ.get("FABRIQUE_JOINS", "24"))
+# Addresses opened at once by the walk (as several people opening links).
+TOGETHER = 4
 LOGINS = int(os.environ.get("FABRIQUE_LOGINS", "8"))
 
 
@@ -78,55 +81,72 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
     # files): a page each, so each opening is a new session, as a link opened anew is.
     visitors = new_context(viewport=PHONE)
 
-    def visit(url: str, expect: str, *, context=None, page=None) -> None:
-        page = page or (context or visitors).new_page()
+    def visit(url: str, expect: str, page) -> None:
         asked, full, box = opened(page, base + url)
         seen.append((url, asked, full, box))
         page.get_by_text(expect).first.wait_for(state="attached", timeout=10_000)
-        if page.context is not None and page not in fresh:
-            page.close()
 
-    fresh: list = []
+    def visit_together(visits: list[tuple[str, str]], context) -> None:
+        """Open the addresses a few at a time, each in a new page (as links opened by
+        several people at once), and check each as ``visit`` does."""
+        for at in range(0, len(visits), TOGETHER):
+            opening = []
+            for url, expect in visits[at:at + TOGETHER]:
+                page = context.new_page()
+                runs = Runs(page)
+                page.goto(base + url, wait_until="commit")
+                opening.append((url, expect, page, runs))
+            for _url, _expect, page, _runs in opening:
+                wait_idle(page)
+            opening[-1][2].wait_for_timeout(300)  # a second run would have been asked for
+            for url, expect, page, runs in opening:
+                seen.append((url, runs.asked, runs.full, shows_not_found(page)))
+                page.get_by_text(expect).first.wait_for(state="attached", timeout=10_000)
+                page.close()
 
     # Cold: the very first page this server serves is a participant's personal link, on a
-    # fresh phone.
-    visit(f"/workshop?p={token}", "Nouveau besoin", context=new_context(viewport=PHONE))
+    # fresh phone; Streamlit's files come compressed (launch/compression.py).
+    cold = new_context(viewport=PHONE).new_page()
+    wire = Wire(cold)
+    visit(f"/workshop?p={token}", "Nouveau besoin", cold)
+    scripts = {wire.urls[rid].rsplit("/", 1)[-1]: wire.encodings[rid]  # the tiny ones aside
+               for rid, size in wire.sizes.items()
+               if wire.urls.get(rid, "").endswith(".js") and size > 2000}
+    assert len(scripts) > 20 and set(scripts.values()) == {"gzip"}, scripts
+    assert wire.total() < 1_400_000, wire.largest()  # 3.1 MB sent uncompressed
     # A visitor: every address of the app, with and without what it is handed out with.
-    visit("/", "Connexion animateur·rice")
-    visit("/login", "Connexion animateur·rice")
-    visit("/join", "Rejoindre un atelier")
-    visit(f"/join?code={world['code']}", "Rejoindre un atelier")
+    by_visitors = [("/", "Connexion animateur·rice"), ("/login", "Connexion animateur·rice"),
+                   ("/join", "Rejoindre un atelier"),
+                   (f"/join?code={world['code']}", "Rejoindre un atelier")]
     # Every screen of the registry (ui/screens.py): a participant's asks to join, the guide
     # opens for anyone, the others ask to sign in.
     asks_to_join = {s.url_path for s in screens.PARTICIPANT_SCREENS}
     open_to_all = {s.url_path for s in screens.OPEN_TO_ALL}
-    for screen in screens.ALL:
-        if screen.url_path not in ("login", "join"):
-            visit(f"/{screen.url_path}", "Rejoindre un atelier"
-                  if screen.url_path in asks_to_join else "Le guide de l'animateur·rice"
-                  if screen.url_path in open_to_all else "Connexion animateur·rice")
+    by_visitors += [(f"/{screen.url_path}", "Rejoindre un atelier"
+                     if screen.url_path in asks_to_join else "Le guide de l'animateur·rice"
+                     if screen.url_path in open_to_all else "Connexion animateur·rice")
+                    for screen in screens.ALL if screen.url_path not in ("login", "join")]
     # A participant's personal link, on each of their pages; one no longer valid.
-    for path in ("workshop", "explore", "ideas", "canvas", "relation", "next_steps"):
-        visit(f"/{path}?p={token}", "Rose")
-    visit(f"/workshop?p={world['removed']}", "Ce lien personnel n'ouvre plus d'atelier")
+    by_visitors += [(f"/{path}?p={token}", "Rose") for path in
+                    ("workshop", "explore", "ideas", "canvas", "relation", "next_steps")]
+    by_visitors.append((f"/workshop?p={world['removed']}",
+                        "Ce lien personnel n'ouvre plus d'atelier"))
     # The collective's link, between sessions; one that opens nothing.
-    visit(f"/canvas?k={k}", "Formaliser")
-    visit(f"/next_steps?k={k}", "Prochaines étapes")
-    visit("/canvas?k=not-a-link", "Ce lien du collectif n'ouvre plus rien")
+    by_visitors += [(f"/canvas?k={k}", "Formaliser"), (f"/next_steps?k={k}", "Prochaines étapes"),
+                    ("/canvas?k=not-a-link", "Ce lien du collectif n'ouvre plus rien")]
+    visit_together(by_visitors, visitors)
     # A phone that was on the join page, then opens its personal link.
     phone = new_context(viewport=PHONE).new_page()
-    fresh.append(phone)
-    visit("/join", "Rejoindre un atelier", page=phone)
-    visit(f"/workshop?p={token}", "Nouveau besoin", page=phone)
+    visit("/join", "Rejoindre un atelier", phone)
+    visit(f"/workshop?p={token}", "Nouveau besoin", phone)
     # A facilitator: every page of theirs, with the workshop open, and the others.
     laptop = new_context()
     login(laptop.new_page(), base)
-    for screen in screens.ALL:
-        if screen.url_path not in ("login", "join", "workshop"):
-            visit(f"/{screen.url_path}?w={w}", "Connecté·e : Anna Animatrice",
-                  context=laptop)
-    for path in ("login", "join", "workshop", ""):
-        visit(f"/{path}", "Collectifs et ateliers", context=laptop)
+    visit_together([(f"/{screen.url_path}?w={w}", "Connecté·e : Anna Animatrice")
+                    for screen in screens.ALL
+                    if screen.url_path not in ("login", "join", "workshop")]
+                   + [(f"/{path}", "Collectifs et ateliers")
+                      for path in ("login", "join", "workshop", "")], laptop)
 
     boxes = [url for url, _a, _f, box in seen if box]
     assert boxes == [], f"'Page not found' on {boxes}"
