@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.domain import inputs, policy
 from core.domain.models import AccessRole
-from core.domain.policy import Act, Who
+from core.domain.policy import Act
 from core.domain.templates import CanvasSection
 from core.errors import FabriqueError
 from core.outputs import canvas_pdf
@@ -71,17 +71,12 @@ own_projects = False  # each participant writes their own project's canvas
 if is_member:
     # Between sessions: no workshop running; say who you are once, for the history.
     st.html(CSS)
-    may_edit = policy.may(actor, Act.EDIT_CANVAS)
-    may_comment = policy.may(actor, Act.COMMENT_CANVAS)
-    if may_comment:
+    if policy.may(actor, Act.COMMENT_CANVAS):
         st.sidebar.text_input(_("Your name (shown on what you write)"),
                               key=identity.MEMBER_NAME_KEY, max_chars=80)
 else:
     screen = open_workshop_screen(None, css=CSS, empty_title=_("Formalise"))
     workshop_id = screen.workshop_id
-    # Participants write while the workshop runs; afterwards they read.
-    may_edit = policy.may(actor, Act.EDIT_CANVAS, screen.state.where())
-    may_comment = policy.may(actor, Act.COMMENT_CANVAS, screen.state.where())
     own_projects = screen.state.projects
     focus = screen.state.focus
 
@@ -394,7 +389,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
             return
         key = text_key(cid, section.key)
         st.text_area(section.title(lang()), key=key,
-                     label_visibility="collapsed", height=150, disabled=not may_edit,
+                     label_visibility="collapsed", height=150, disabled=not view.may_edit,
                      max_chars=canvases.SECTION_TEXT_MAX,
                      placeholder=_("For example: {example}", example=section.example(lang())),
                      on_change=autosave, args=(cid, section.key, key))
@@ -411,7 +406,7 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
             project_actions(cid)
         if section.key == relation_panel.gradient().section:
             relation_line(cid)
-        comment_thread(cid, section, comments)
+        comment_thread(view, section, comments)
 
 
 def relation_line(cid: int) -> None:
@@ -454,8 +449,10 @@ def add_comment(cid: int, section: str, parent_id: int | None) -> None:
         client_keys.used(COMMENT_KEY, sent)
 
 
-def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]) -> None:
+def comment_thread(view: CanvasView, section: CanvasSection,
+                   comments: list[CommentView]) -> None:
     """Comments of a section: threads with replies, "resolved" folds a thread away."""
+    cid = view.canvas.id
     threads = [c for c in comments if c.section_key == section.key and c.parent_id is None]
     open_count = sum(1 for c in threads if not c.resolved)
     label = ngettext("{n} comment", "{n} comments", len(threads)) + (
@@ -466,7 +463,7 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
             replies = [c for c in comments if c.parent_id == thread.id]
             st.html(render.comment(thread, replies, _("resolved"),
                                    lambda t: moment_label(t, year=False)))
-            if thread.private and own_projects and may_edit:
+            if thread.private and view.may_share_comments:
                 # A partner's, seen by this project's porteurs only until they share it.
                 st.caption(_("Only you (and the facilitator) see this comment."))
                 st.button(_("Share it"), key=f"share_{thread.id}", icon=":material/share:",
@@ -474,7 +471,7 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
                                  "link, the synthesis if you share your canvas)."),
                           on_click=lambda i=thread.id: calls.call(
                               canvas_comments.share_comment, comment_id=i))
-            if not may_comment:
+            if not view.may_comment:
                 continue
             if thread.resolved:
                 st.button(_("Reopen"), key=f"reopen_{thread.id}", on_click=lambda i=thread.id:
@@ -489,7 +486,7 @@ def comment_thread(cid: int, section: CanvasSection, comments: list[CommentView]
                                icon=":material/check_circle:",
                                on_click=lambda i=thread.id: calls.call(
                                    canvas_comments.set_resolved, comment_id=i, resolved=True))
-        if not may_comment:
+        if not view.may_comment:
             return
         st.text_input(_("New comment"), key=f"comment_{section.key}_new",
                       max_chars=canvas_comments.COMMENT_MAX, on_change=add_comment,
@@ -527,7 +524,7 @@ def history_panel(view: CanvasView) -> None:
         by_id = {r.id: r for r in revisions}
         if older in by_id and newer in by_id:
             st.html(diff_html(by_id[older].text, by_id[newer].text))
-            if older != ids[0] and may_edit:
+            if older != ids[0] and view.may_edit:
                 st.button(_("Restore the text of {when}", when=labels[older]),
                           key="restore_revision", icon=":material/undo:",
                           on_click=lambda: calls.call(canvases.restore, revision_id=older,
@@ -594,14 +591,14 @@ def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> 
     else:
         st.html(overview)
         grid(view, states, comments)
-    if may_edit:
+    if view.may_edit:
         keys = [s.key for s in view.template.sections]
         drafts.save_while_typing(
             {text_key(canvas_id, k): k for k in keys},
             {k: st.session_state.get(base_key(canvas_id, k)) for k in keys},
             lambda draft: save_draft(canvas_id, draft), key=DRAFTS_KEY,
             scope=f"{canvas_id}:{identity.actor_tag(actor)}")
-    if may_comment:
+    if view.may_comment:
         client_keys.place(COMMENT_KEY)
     history_panel(view)
     changes_panel(view)
@@ -652,10 +649,8 @@ if own_projects and policy.is_participant(actor):
         st.title(_("My canvas"))
         project_panel.name_or_join()
     else:
-        # Their own project: theirs to write during the workshop and after it
-        # (core.domain.policy, Who.PORTEUR; the services check it again).
-        may_edit = policy.allowed(Who.PORTEUR, Act.EDIT_CANVAS, screen.state.where())
-        may_comment = policy.allowed(Who.PORTEUR, Act.COMMENT_CANVAS, screen.state.where())
+        # Their own project: theirs to write during the workshop and after it (the canvas
+        # service finds them its porteur).
         canvas_page(mine.canvas_id, mine)
 elif selected is None:
     canvas_list()

@@ -95,6 +95,9 @@ ALWAYS = frozenset(Stage)
 LIVE = frozenset({Stage.RUNNING, Stage.PAUSED})
 FACILITATORS = (Who.ADMIN, Who.OWNER)
 LINKS = (Who.LINK_READ, Who.LINK_COMMENT, Who.LINK_EDIT)
+# Who may share a partner's comment, seen by a project's porteurs only, with whoever reads
+# the canvas: the project's porteurs, and the facilitator.
+SHARE_COMMENTS = (Who.PORTEUR, *FACILITATORS)
 # A porteur keeps their own project, canvas and next steps in hand after the workshop too
 # (their personal link); a partner reads and comments it while the workshop runs, during
 # "regards croisés" only.

@@ -342,15 +342,23 @@ def canvas_where(session: Session, canvas: Canvas, who: Who) -> Where:
                  phase=phase.kind if phase is not None else None)
 
 
-def canvas_for(session: Session, actor: Actor, canvas_id: int,
-               act: Act = Act.READ_CANVAS) -> Canvas:
-    """Return a canvas on which the actor may do ``act``, or refuse."""
+def canvas_standing(session: Session, actor: Actor, canvas_id: int,
+                    act: Act = Act.READ_CANVAS) -> tuple[Canvas, Who, Where]:
+    """Return a canvas on which the actor may do ``act``, with how they stand towards it
+    and the facts of the moment (to decide their other rights there), or refuse."""
     canvas = session.get(Canvas, canvas_id)
     if canvas is None or canvas.deleted_at is not None:
         raise NotFound(N_("This canvas does not exist or was deleted."))
     who = who_for_canvas(session, actor, canvas)
-    policy.require(who, act, canvas_where(session, canvas, who))
-    return canvas
+    where = canvas_where(session, canvas, who)
+    policy.require(who, act, where)
+    return canvas, who, where
+
+
+def canvas_for(session: Session, actor: Actor, canvas_id: int,
+               act: Act = Act.READ_CANVAS) -> Canvas:
+    """Return a canvas on which the actor may do ``act``, or refuse."""
+    return canvas_standing(session, actor, canvas_id, act)[0]
 
 
 def collective_member(session: Session, actor: Actor) -> CollectiveAccess:

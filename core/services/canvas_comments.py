@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.domain import policy
 from core.domain.actors import Actor, ParticipantActor
 from core.domain.inputs import COMMENT_MAX, CommentCreate
 from core.domain.models import Canvas, Comment, pk, utcnow
@@ -103,8 +104,7 @@ def share_comment(*, session: Session, actor: Actor, comment_id: int) -> None:
     if comment is None or comment.deleted_at is not None:
         raise NotFound(N_("This comment does not exist."))
     canvas = session.get(Canvas, comment.canvas_id)
-    if canvas is None or who_for_canvas(session, actor, canvas) not in (
-            Who.PORTEUR, *FACILITATORS):
+    if canvas is None or who_for_canvas(session, actor, canvas) not in policy.SHARE_COMMENTS:
         raise PermissionDenied(N_("Only the project's porteurs can share its comments."))
     comment.private = False
     session.commit()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from babel.numbers import format_decimal
 from sqlmodel import Session, col, func, select
 
+from core.domain import policy
 from core.domain.actors import Actor, ParticipantActor
 from core.domain.models import (
     Candidate,
@@ -43,6 +44,7 @@ from core.services import scoring
 from core.services.access import (
     author_of,
     canvas_for,
+    canvas_standing,
     facilitated_workshop,
     partners_now,
     workshop_for,
@@ -71,6 +73,10 @@ class CanvasView:
     canvas: Canvas
     template: CanvasTemplate
     sections: dict[str, RevisionView]  # the latest revision of each section written
+    # What the person who asked may do there now (core.domain.policy decides).
+    may_edit: bool = False
+    may_comment: bool = False
+    may_share_comments: bool = False  # a partner's comment, seen by the porteurs only
 
     def text(self, key: str) -> str:
         latest = self.sections.get(key)
@@ -242,11 +248,15 @@ def _latest(session: Session, canvas_id: int) -> dict[str, CanvasRevision]:
 
 def canvas_view(*, session: Session, actor: Actor, canvas_id: int,
                 templates: Templates) -> CanvasView:
-    """Return the canvas with the latest text of each section."""
-    canvas = canvas_for(session, actor, canvas_id)
+    """Return the canvas with the latest text of each section, and what ``actor`` may do
+    there."""
+    canvas, who, where = canvas_standing(session, actor, canvas_id)
     template = template_of(templates, canvas)
     latest = {k: _view(r) for k, r in _latest(session, canvas_id).items()}
-    return CanvasView(canvas, template, latest)
+    return CanvasView(canvas, template, latest,
+                      may_edit=policy.allowed(who, Act.EDIT_CANVAS, where),
+                      may_comment=policy.allowed(who, Act.COMMENT_CANVAS, where),
+                      may_share_comments=who in policy.SHARE_COMMENTS)
 
 
 def save_section(*, session: Session, actor: Actor, canvas_id: int, section_key: str,

@@ -382,3 +382,41 @@ def test_a_porteur_sees_the_steps_of_their_own_project_only(session, facilitator
         for who, actor in (("ines", ines), ("hugo", hugo), ("facilitator", facilitator))}
     assert seen == {"ines": ["Voir la mairie"], "hugo": ["Louer un camion"],
                     "facilitator": ["Voir la mairie", "Louer un camion"]}
+
+
+def test_a_canvas_view_says_what_its_reader_may_do_as_the_services_then_decide(
+        session, facilitator, incubator, templates):
+    """The page draws the canvas from these answers (fields, comment boxes, "Share it"):
+    each agrees with what the service accepts or refuses when the person acts."""
+    (ines, epicerie), (hugo, _r) = (porteur(session, incubator, templates, name, pitch)
+                                    for name, pitch in (("Inès", "Épicerie vrac"),
+                                                        ("Hugo", "Recyclerie")))
+    go_to(session, facilitator, incubator, PhaseKind.PAIRS)
+    projects.make_pairs(session=session, actor=facilitator, workshop_id=incubator.id, seed=3)
+    partners_comment = canvas_comments.add_comment(
+        session=session, actor=hugo, canvas_id=epicerie.canvas_id, section_key="valeur",
+        comment_in=inputs.CommentCreate(text="Le vrac au village."), templates=templates)
+
+    def does(act) -> bool:
+        try:
+            act()
+        except PermissionDenied:
+            session.rollback()
+            return False
+        return True
+
+    answers = {}
+    for name, actor in (("porteur", ines), ("partner", hugo), ("facilitator", facilitator)):
+        view = canvases.canvas_view(session=session, actor=actor,
+                                    canvas_id=epicerie.canvas_id, templates=templates)
+        answers[name] = (view.may_edit, view.may_comment, view.may_share_comments)
+        done = (does(lambda a=actor: write(session, a, epicerie, templates, text=f"{a}")),
+                does(lambda a=actor: canvas_comments.add_comment(
+                    session=session, actor=a, canvas_id=epicerie.canvas_id,
+                    section_key="besoin", comment_in=inputs.CommentCreate(text="Oui."),
+                    templates=templates)),
+                does(lambda a=actor: canvas_comments.share_comment(
+                    session=session, actor=a, comment_id=partners_comment.id)))
+        assert answers[name] == done, name
+    assert answers == {"porteur": (True, True, True), "partner": (False, True, False),
+                       "facilitator": (True, True, True)}
