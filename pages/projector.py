@@ -111,7 +111,7 @@ def wall_html(state: LiveState) -> list[str]:
     elif phase.kind == PhaseKind.SCORE:
         board, result = calls.read(scoring.results_view, workshop_id=workshop_id,
                                      lang=lang())
-        revealed = board.workshop.results_revealed and result is not None
+        revealed = board.revealed and result is not None
         if phase.instructions and not revealed:
             blocks.append(render.projector_text(phase.instructions, small=True))
         blocks.append(render.projector_text(

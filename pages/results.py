@@ -22,8 +22,8 @@ live.follow(workshop_id, screen.state)
 board, result = calls.read(scoring.results_view, workshop_id=workshop_id, lang=lang())
 st.metric(_("Finished"), f"{board.finished} / {board.voters}")
 
-if not board.workshop.results_revealed:
-    if not is_facilitator:
+if not board.revealed:
+    if not board.may_reveal:
         st.info(_("The results will appear here when the facilitator reveals them."),
                 icon=":material/visibility_off:")
         st.stop()

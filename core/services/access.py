@@ -201,22 +201,29 @@ def collective_for(session: Session, actor: Actor, collective_id: int) -> Collec
     return collective
 
 
-def workshop_for(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE, *,
-                 board: str | None = None) -> Workshop:
-    """Return a workshop on which the actor may do ``act`` now, or refuse."""
+def workshop_standing(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE,
+                      *, board: str | None = None) -> tuple[Workshop, Who]:
+    """Return a workshop on which the actor may do ``act`` now, with how they stand towards
+    it (to decide their other rights there without asking again), or refuse."""
     store = _run_reads.get()
     key = _remembered_key(session, actor, workshop_id) if act == Act.SEE and board is None \
         else None
     if key is not None and store is not None and key in store:
         remembered, who = store[key]
         policy.require(who, act, where_in(session, remembered))
-        return session.merge(remembered, load=False)
+        return session.merge(remembered, load=False), who
     workshop = _workshop(session, workshop_id)
     who = who_for_workshop(session, actor, workshop)
     policy.require(who, act, where_in(session, workshop, board=board))
     if key is not None and store is not None:
         store[key] = (workshop, who)
-    return workshop
+    return workshop, who
+
+
+def workshop_for(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE, *,
+                 board: str | None = None) -> Workshop:
+    """Return a workshop on which the actor may do ``act`` now, or refuse."""
+    return workshop_standing(session, actor, workshop_id, act, board=board)[0]
 
 
 def facilitated_workshop(session: Session, actor: Actor, workshop_id: int) -> Workshop:

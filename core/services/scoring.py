@@ -46,6 +46,7 @@ from core.services.access import (
     where_in,
     who_for_workshop,
     workshop_for,
+    workshop_standing,
 )
 from core.services.live_cache import PerRevision, bump_board_revision, commit_workshop_change
 from core.text.cleaning import clean_optional, clean_text, fold
@@ -89,6 +90,9 @@ class ScoringBoard:
     finished: int
     voters: int
     has_scores: bool
+    revealed: bool = False  # the results are revealed to the participants
+    may_reveal: bool = False  # this reader reveals them (the facilitator)
+    may_see_results: bool = False  # this reader sees them now
 
     @property
     def state(self) -> str:
@@ -329,13 +333,17 @@ def _ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
 
 def scoring_board(*, session: Session, actor: Actor, workshop_id: int,
                   lang: str = "fr") -> ScoringBoard:
-    """Return the criteria, candidates, progress and recorded changes (no results)."""
-    workshop = workshop_for(session, actor, workshop_id)
+    """Return the criteria, candidates, progress and recorded changes (no results), and
+    whether the results are revealed and this reader may reveal them."""
+    workshop, who = workshop_standing(session, actor, workshop_id)
     ballot = _ballot(session, workshop, lang)
+    where = where_in(session, workshop)
     return ScoringBoard(
         workshop=workshop, criteria=list(ballot.criteria), candidates=list(ballot.candidates),
         changes=list(ballot.changes), finished=ballot.finished, voters=ballot.voters,
-        has_scores=ballot.has_scores,
+        has_scores=ballot.has_scores, revealed=workshop.results_revealed,
+        may_reveal=policy.allowed(who, Act.FACILITATE, where),
+        may_see_results=policy.allowed(who, Act.SEE_RESULTS, where),
     )
 
 
@@ -673,8 +681,7 @@ def results_view(*, session: Session, actor: Actor, workshop_id: int, lang: str 
                  ) -> tuple[ScoringBoard, Results | None]:
     """Return the scoring board, and the results if this reader may see them yet."""
     board = scoring_board(session=session, actor=actor, workshop_id=workshop_id, lang=lang)
-    who = who_for_workshop(session, actor, board.workshop)
-    if not policy.allowed(who, Act.SEE_RESULTS, where_in(session, board.workshop)):
+    if not board.may_see_results:
         return board, None
     return board, _compute_results(session, board)
 

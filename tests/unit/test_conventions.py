@@ -125,6 +125,17 @@ def test_screens_never_decide_the_votes_state():
     assert offenders == []
 
 
+def test_screens_read_no_workshop_state_to_decide():
+    """Whether the results are revealed, the vote's state, the workshop's status: pages and
+    ui/ take them from the views the services hand them (``ScoringBoard.revealed``,
+    ``VoteView``, ``LiveState``), never off the workshop's row."""
+    offenders = [f"{p.relative_to(PROJECT_ROOT)}: {m.group(0)}"
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 for m in re.finditer(r"\.workshop\.(results_revealed|scoring_state|status|"
+                                      r"paused_at)\b", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
 def test_the_votes_life_is_the_scoring_services():
     """The vote's state and the results' reveal are written in one place,
     ``core/services/scoring.py`` (the phase service asks it at a phase change)."""
