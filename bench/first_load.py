@@ -84,7 +84,9 @@ def main() -> None:
 
     print(f"First loads on the wire, {args.runs} runs (median):")
     for label, rows in figures.items():
-        print(f"  {label:34} {statistics.median(r[0] for r in rows) / 1e6:6.2f} MB  "
+        size = statistics.median(r[0] for r in rows)
+        shown = f"{size / 1e6:6.2f} MB" if size >= 100_000 else f"{size / 1e3:6.1f} kB"
+        print(f"  {label:34} {shown}  "
               f"{statistics.median(r[1] for r in rows):4.0f} responses, "
               f"{statistics.median(r[2] for r in rows):3.0f} compressed")
         for size, name, encoding in largest[label]:

@@ -193,12 +193,19 @@ def _workshop(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-def collective_for(session: Session, actor: Actor, collective_id: int) -> Collective:
-    """Return a collective the actor manages, or refuse."""
+def collective_standing(session: Session, actor: Actor, collective_id: int
+                        ) -> tuple[Collective, Who]:
+    """Return a collective the actor manages, with how they stand towards it, or refuse."""
     require_user(actor)
     collective = collective_row(session, collective_id)
-    policy.require(who_for_collective(session, actor, collective), Act.MANAGE_COLLECTIVE)
-    return collective
+    who = who_for_collective(session, actor, collective)
+    policy.require(who, Act.MANAGE_COLLECTIVE)
+    return collective, who
+
+
+def collective_for(session: Session, actor: Actor, collective_id: int) -> Collective:
+    """Return a collective the actor manages, or refuse."""
+    return collective_standing(session, actor, collective_id)[0]
 
 
 def workshop_standing(session: Session, actor: Actor, workshop_id: int, act: Act = Act.SEE,

@@ -357,7 +357,15 @@ def _ordered(query):
 
 def workshop_actions(*, session: Session, actor: Actor, workshop_id: int) -> list[ActionView]:
     """Return the next steps written in a workshop, by project then date."""
-    workshop = workshop_for(session, actor, workshop_id, Act.SEE_ACTIONS)
+    return workshop_actions_in(session, actor,
+                               workshop_for(session, actor, workshop_id, Act.SEE_ACTIONS))
+
+
+def workshop_actions_in(session: Session, actor: Actor, workshop: Workshop
+                        ) -> list[ActionView]:
+    """``workshop_actions`` of a workshop whose steps the caller has already let ``actor``
+    see."""
+    workshop_id = pk(workshop)
     rows = list(session.exec(_ordered(select(Action).where(Action.workshop_id == workshop_id))))
     if isinstance(actor, ParticipantActor) and workshop.mode == WorkshopMode.PROJECTS:
         # "Chacun son projet": a porteur's steps are theirs (and the facilitator's to see).
@@ -389,7 +397,13 @@ def collective_actions(*, session: Session, actor: Actor,
                        collective_id: int | None = None) -> list[ActionView]:
     """Return every next step of a collective (the facilitator names it; a member through
     the collective's link gets theirs)."""
-    collective_id = _collective_of(session, actor, collective_id)
+    return collective_actions_in(session, actor, _collective_of(session, actor, collective_id))
+
+
+def collective_actions_in(session: Session, actor: Actor, collective_id: int
+                          ) -> list[ActionView]:
+    """``collective_actions`` of a collective whose steps the caller has already let
+    ``actor`` see."""
     rows = list(session.exec(_ordered(select(Action).where(
         Action.collective_id == collective_id))))
     if isinstance(actor, CollectiveActor):  # a link: what it opens only

@@ -33,11 +33,12 @@ from core.domain.models import (
     Comment,
     Project,
     ProjectMember,
+    Workshop,
     WorkshopMode,
     pk,
     utcnow,
 )
-from core.domain.policy import Act
+from core.domain.policy import Act, Where, Who
 from core.domain.templates import CanvasTemplate, Templates
 from core.errors import InvalidInput, NotFound
 from core.services import scoring
@@ -118,7 +119,12 @@ def template_of(templates: Templates, canvas: Canvas) -> CanvasTemplate:
 
 def list_canvases(*, session: Session, actor: Actor, workshop_id: int) -> list[Canvas]:
     """List the canvases of the workshop's collective (participants: of their workshop)."""
-    workshop = workshop_for(session, actor, workshop_id)
+    return list_canvases_in(session, actor, workshop_for(session, actor, workshop_id))
+
+
+def list_canvases_in(session: Session, actor: Actor, workshop: Workshop) -> list[Canvas]:
+    """``list_canvases`` of a workshop the caller has already let ``actor`` see."""
+    workshop_id = pk(workshop)
     if isinstance(actor, ParticipantActor) and workshop.mode == WorkshopMode.PROJECTS:
         # A porteur's own project, and their partners' during "regards croisés".
         people = {actor.participant_id} | partners_now(session, workshop, actor.participant_id)
@@ -251,8 +257,15 @@ def canvas_view(*, session: Session, actor: Actor, canvas_id: int,
     """Return the canvas with the latest text of each section, and what ``actor`` may do
     there."""
     canvas, who, where = canvas_standing(session, actor, canvas_id)
+    return canvas_view_in(session, canvas, who, where, templates)
+
+
+def canvas_view_in(session: Session, canvas: Canvas, who: Who, where: Where,
+                   templates: Templates) -> CanvasView:
+    """``canvas_view`` of a canvas the caller has already let its reader read, standing
+    towards it as ``who`` (``where``: the facts of the moment)."""
     template = template_of(templates, canvas)
-    latest = {k: _view(r) for k, r in _latest(session, canvas_id).items()}
+    latest = {k: _view(r) for k, r in _latest(session, pk(canvas)).items()}
     return CanvasView(canvas, template, latest,
                       may_edit=policy.allowed(who, Act.EDIT_CANVAS, where),
                       may_comment=policy.allowed(who, Act.COMMENT_CANVAS, where),

@@ -482,7 +482,13 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
 
     ``deleted`` holds the deleted cards the actor could restore.
     """
-    workshop = workshop_for(session, actor, workshop_id)
+    return board_in(session, actor, workshop_for(session, actor, workshop_id), kind)
+
+
+def board_in(session: Session, actor: Actor, workshop: Workshop,
+             kind: CardKind = CardKind.NEED) -> Board:
+    """``board`` of a workshop the caller has already let ``actor`` see (the synthesis:
+    one authorisation for all it reads)."""
     snapshot = _snapshot(session, workshop, CardKind(kind))
     me = actor.participant_id if isinstance(actor, ParticipantActor) else None
     cards: list[CardView] = []

@@ -25,8 +25,8 @@ from core.domain.models import (
     utcnow,
 )
 from core.errors import InvalidInput, NotFound
-from core.services.access import facilitated_workshop
-from core.services.cards import CardView, board
+from core.services.access import facilitated_workshop, workshop_for
+from core.services.cards import CardView, board, board_in
 from core.services.live_cache import bump_board_revision
 from core.text.cleaning import clean_text
 from core.text.i18n import N_
@@ -107,9 +107,15 @@ def _live_groups(session: Session, workshop_id: int, kind: str) -> list[Cluster]
 def group_board(*, session: Session, actor: Actor, workshop_id: int,
                 kind: CardKind | str = CardKind.IDEA) -> GroupBoard:
     """Return the groups of ``kind`` cards as ``actor`` sees them."""
+    return group_board_in(session, actor, workshop_for(session, actor, workshop_id), kind)
+
+
+def group_board_in(session: Session, actor: Actor, workshop: Workshop,
+                   kind: CardKind | str = CardKind.IDEA) -> GroupBoard:
+    """``group_board`` of a workshop the caller has already let ``actor`` see."""
     value = _kind(kind)
-    cards = board(session=session, actor=actor, workshop_id=workshop_id, kind=CardKind(value))
-    clusters = _live_groups(session, workshop_id, value)
+    cards = board_in(session, actor, workshop, CardKind(value))
+    clusters = _live_groups(session, pk(workshop), value)
     by_group: dict[int | None, list[CardView]] = {}
     live = {pk(c) for c in clusters}
     for view in cards.cards:

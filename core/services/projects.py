@@ -427,7 +427,12 @@ def board(*, session: Session, actor: Actor, workshop_id: int,
           templates: Templates) -> list[BoardRow]:
     """The accompagnateur's table: every project of the workshop, its porteurs, how much of
     its canvas is written, when it last moved, the comments it received, raised hands."""
-    facilitated_workshop(session, actor, workshop_id)
+    return board_in(session, facilitated_workshop(session, actor, workshop_id), templates)
+
+
+def board_in(session: Session, workshop: Workshop, templates: Templates) -> list[BoardRow]:
+    """``board`` of a workshop the caller has already let its reader facilitate."""
+    workshop_id = pk(workshop)
     projects = workshop_projects(session, workshop_id)
     views = _views(session, projects)
     canvas_ids = [p.canvas_id for p in projects]

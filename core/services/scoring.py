@@ -37,7 +37,7 @@ from core.domain.models import (
     pk,
     utcnow,
 )
-from core.domain.policy import Act
+from core.domain.policy import Act, Who
 from core.domain.templates import CriteriaSet
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services.access import (
@@ -336,6 +336,13 @@ def scoring_board(*, session: Session, actor: Actor, workshop_id: int,
     """Return the criteria, candidates, progress and recorded changes (no results), and
     whether the results are revealed and this reader may reveal them."""
     workshop, who = workshop_standing(session, actor, workshop_id)
+    return scoring_board_in(session, workshop, who, lang)
+
+
+def scoring_board_in(session: Session, workshop: Workshop, who: Who,
+                     lang: str = "fr") -> ScoringBoard:
+    """``scoring_board`` of a workshop the caller has already let its reader see, standing
+    towards it as ``who``."""
     ballot = _ballot(session, workshop, lang)
     where = where_in(session, workshop)
     return ScoringBoard(
@@ -680,7 +687,14 @@ def results(*, session: Session, actor: Actor, workshop_id: int, lang: str = "fr
 def results_view(*, session: Session, actor: Actor, workshop_id: int, lang: str = "fr"
                  ) -> tuple[ScoringBoard, Results | None]:
     """Return the scoring board, and the results if this reader may see them yet."""
-    board = scoring_board(session=session, actor=actor, workshop_id=workshop_id, lang=lang)
+    workshop, who = workshop_standing(session, actor, workshop_id)
+    return results_in(session, workshop, who, lang)
+
+
+def results_in(session: Session, workshop: Workshop, who: Who, lang: str = "fr"
+               ) -> tuple[ScoringBoard, Results | None]:
+    """``results_view`` of a workshop the caller has already let its reader see."""
+    board = scoring_board_in(session, workshop, who, lang)
     if not board.may_see_results:
         return board, None
     return board, _compute_results(session, board)

@@ -19,8 +19,8 @@ from sqlmodel import Session
 from core.analysis.grouping import suggest_groups
 from core.analysis.scoring_math import DISAGREEMENT_FLAG, CandidateResult, Robustness
 from core.domain.actors import Actor
-from core.domain.models import Action, CardKind, Workshop, WorkshopMode, pk, utcnow
-from core.domain.policy import Act
+from core.domain.models import Action, Canvas, CardKind, Workshop, WorkshopMode, pk, utcnow
+from core.domain.policy import Act, Who
 from core.domain.templates import Templates
 from core.services import (
     actions,
@@ -33,7 +33,12 @@ from core.services import (
     scoring,
     workshops,
 )
-from core.services.access import collective_for, workshop_for
+from core.services.access import (
+    canvas_where,
+    collective_row,
+    collective_standing,
+    workshop_standing,
+)
 from core.services.workshops import held_on
 from core.text.cleaning import fold
 from core.text.i18n import N_, translate
@@ -224,10 +229,9 @@ def _participant_names(session: Session, workshop_ids: list[int]) -> list[str]:
             for p in participants.people_of(session, workshop_id)]
 
 
-def _scoring_block(session: Session, actor: Actor, workshop: Workshop,
+def _scoring_block(session: Session, workshop: Workshop, who: Who,
                    lang: str) -> ScoringBlock | None:
-    board, found = scoring.results_view(session=session, actor=actor,
-                                        workshop_id=pk(workshop), lang=lang)
+    board, found = scoring.results_in(session, workshop, who, lang)
     if not board.candidates:
         return None
     titles = {c.id: c.title for c in board.candidates}
@@ -273,17 +277,20 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
           workshop_id: int | None = None, collective_id: int | None = None,
           sections: tuple[str, ...] = SECTIONS, anonymous: bool = True) -> Synthesis:
     """Read the synthesis of one workshop (``workshop_id``) or of a collective across its
-    workshops (``collective_id``) — the facilitator's."""
+    workshops (``collective_id``) — the facilitator's.
+
+    One authorisation: the facilitator's standing towards the workshop (or the collective)
+    is decided once here, and everything below is read within it (the services' ``*_in``
+    readers), not checked again for each board, vote, canvas and step."""
     if workshop_id is not None:
-        workshop = workshop_for(session, actor, workshop_id, Act.FACILITATE)
-        collective = collective_for(session, actor, workshop.collective_id)
+        workshop, who = workshop_standing(session, actor, workshop_id, Act.FACILITATE)
+        collective = collective_row(session, workshop.collective_id)
         chosen = [workshop]
         title = workshop.title
         subtitle = translate(lang, N_("Workshop synthesis"))
     elif collective_id is not None:
-        collective = collective_for(session, actor, collective_id)
-        chosen = [s.workshop for s in workshops.list_workshops(
-            session=session, actor=actor, collective_id=collective_id)]
+        collective, who = collective_standing(session, actor, collective_id)
+        chosen = workshops.workshops_of(session, collective_id)
         title = collective.name
         subtitle = translate(lang, N_("Synthesis of {count} workshops"), count=len(chosen))
     else:
@@ -305,16 +312,13 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
 
     needs, ideas, group_blocks, scoring_blocks = [], [], [], []
     for w in chosen:
-        needs += cards.board(session=session, actor=actor, workshop_id=pk(w),
-                             kind=CardKind.NEED).cards
-        ideas += cards.board(session=session, actor=actor, workshop_id=pk(w),
-                             kind=CardKind.IDEA).cards
+        needs += cards.board_in(session, actor, w, CardKind.NEED).cards
+        ideas += cards.board_in(session, actor, w, CardKind.IDEA).cards
         for kind in (CardKind.NEED, CardKind.IDEA):
-            board = clusters.group_board(session=session, actor=actor, workshop_id=pk(w),
-                                         kind=kind)
+            board = clusters.group_board_in(session, actor, w, kind)
             group_blocks += [GroupBlock(g.name, kind, [c.text for c in g.cards])
                              for g in board.groups if g.cards]
-        block = _scoring_block(session, actor, w, lang)
+        block = _scoring_block(session, w, who, lang)
         if block is not None:
             scoring_blocks.append(block)
 
@@ -339,29 +343,26 @@ def build(*, session: Session, actor: Actor, templates: Templates, lang: str,
                               for n in i.links if n in need_by_id])
                    for i in sorted(ideas, key=lambda i: (-len(i.links), -i.support_count))]
 
-    porteurs_block = _porteurs_block(session, actor, own, templates, lang,
+    porteurs_block = _porteurs_block(session, own, who, templates, lang,
                                      named=set() if anonymous else named) if own else None
     porteur_canvases = set(projects.canvases_of(session, ids))
     projects_found = []
     collective_canvases: list[tuple[int, str]] = []
-    for canvas in canvases.list_canvases(session=session, actor=actor, workshop_id=ids[0]) \
-            if ids else []:
+    for canvas in canvases.list_canvases_in(session, actor, chosen[0]) if chosen else []:
         if workshop_id is not None and canvas.workshop_id != workshop_id:
             continue
         if pk(canvas) in porteur_canvases:  # a porteur's own: annexed only if they share it
             continue
         collective_canvases.append((pk(canvas), canvas.title))
-        view = canvases.canvas_view(session=session, actor=actor, canvas_id=pk(canvas),
-                                    templates=templates)
+        view = canvases.canvas_view_in(session, canvas, who, canvas_where(session, canvas, who),
+                                       templates)
         projects_found.append(ProjectBlock(canvas.title, view.template.name(lang), [
             (s.title(lang), view.text(s.key)) for s in view.template.sections]))
 
     if workshop_id is not None:
-        found_actions = actions.workshop_actions(session=session, actor=actor,
-                                                 workshop_id=workshop_id)
+        found_actions = actions.workshop_actions_in(session, actor, chosen[0])
     else:
-        found_actions = actions.collective_actions(session=session, actor=actor,
-                                                   collective_id=pk(collective))
+        found_actions = actions.collective_actions_in(session, actor, pk(collective))
     action_lines = [ActionLine(
         a.what, _anonymous_who(a.who, a.who_participant_id, folded, named, lang) if anonymous
         else a.who, a.due_on, [templates.support_label(s, lang) for s in a.supports],
@@ -438,10 +439,9 @@ INTEREST_ORDER = (("yes", N_("Interested")), ("maybe", N_("Maybe")),
                   ("no", N_("Not interested")), ("", N_("Did not say")))
 
 
-def _porteurs_block(session: Session, actor: Actor, chosen: list[Workshop],
+def _porteurs_block(session: Session, chosen: list[Workshop], who: Who,
                     templates: Templates, lang: str, named: set[int]) -> PorteursBlock:
-    rows = [row for w in chosen for row in projects.board(
-        session=session, actor=actor, workshop_id=pk(w), templates=templates)]
+    rows = [row for w in chosen for row in projects.board_in(session, w, templates)]
     lines = [PorteurLine(r.project.pitch, r.project.commune, r.filled, r.sections,
                          [name for pid, name in zip(r.project.member_ids, r.project.members,
                                                     strict=True) if pid in named])
@@ -466,8 +466,11 @@ def _porteurs_block(session: Session, actor: Actor, chosen: list[Workshop],
     for r in rows:
         if not r.project.share_canvas:
             continue
-        view = canvases.canvas_view(session=session, actor=actor,
-                                    canvas_id=r.project.canvas_id, templates=templates)
+        canvas = session.get(Canvas, r.project.canvas_id)
+        if canvas is None or canvas.deleted_at is not None:
+            continue
+        view = canvases.canvas_view_in(session, canvas, who, canvas_where(session, canvas, who),
+                                       templates)
         annex.append(ProjectBlock(r.project.pitch, view.template.name(lang), [
             (x.title(lang), view.text(x.key)) for x in view.template.sections]))
     return PorteursBlock(groups, len({m for r in rows for m in r.project.member_ids}),

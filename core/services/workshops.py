@@ -86,14 +86,19 @@ class WorkshopSummary:
     cards: int
 
 
-def list_workshops(*, session: Session, actor: Actor, collective_id: int) -> list[WorkshopSummary]:
-    """List a collective's workshops, newest first, with participant and card counts."""
-    collective_for(session, actor, collective_id)
-    workshops = session.exec(
+def workshops_of(session: Session, collective_id: int) -> list[Workshop]:
+    """A collective's workshops, newest first (the caller has checked who may see them)."""
+    return list(session.exec(
         select(Workshop)
         .where(Workshop.collective_id == collective_id, col(Workshop.deleted_at).is_(None))
         .order_by(col(Workshop.created_at).desc())
-    ).all()
+    ).all())
+
+
+def list_workshops(*, session: Session, actor: Actor, collective_id: int) -> list[WorkshopSummary]:
+    """List a collective's workshops, newest first, with participant and card counts."""
+    collective_for(session, actor, collective_id)
+    workshops = workshops_of(session, collective_id)
     ids = [w.id for w in workshops]
     participants = dict(
         session.exec(

@@ -300,3 +300,25 @@ def test_a_sessions_runs_stay_in_one_thread():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(
         encoding="utf-8"))
     assert config["runner"]["fastReruns"] is False
+
+
+def test_readers_within_an_authorisation_stay_in_the_services():
+    """``cards.board_in``, ``scoring.results_in``… read a workshop, a canvas or a collective
+    the calling service has already let its reader see (the synthesis: one authorisation).
+    They check nothing themselves, so nothing outside ``core/services`` calls them: pages,
+    ui/, the outputs, the web routes and the command line go through the checked services."""
+    import inspect
+
+    from core.services import actions, canvases, cards, clusters, projects, scoring
+
+    unchecked = {name for module in (actions, canvases, cards, clusters, projects, scoring)
+                 for name, _f in inspect.getmembers(module, inspect.isfunction)
+                 if name.endswith("_in") and not name.startswith("_")
+                 and name not in ("sign_in", "where_in")}
+    assert {"board_in", "results_in", "canvas_view_in"} <= unchecked
+    offenders = [f"{p.relative_to(PROJECT_ROOT)}: {m.group(0)}"
+                 for p in _python_files("pages", "ui", "launch", "core/outputs")
+                 + [PROJECT_ROOT / "app.py"]
+                 for m in re.finditer(r"\.(\w+_in)\(", p.read_text(encoding="utf-8"))
+                 if m.group(1) in unchecked]
+    assert offenders == []

@@ -193,6 +193,22 @@ def test_only_the_facilitator_reads_the_synthesis(session, full_workshop, templa
                             workshop_id=full_workshop.id)
 
 
+def test_the_synthesis_is_read_with_one_authorisation(session, facilitator, full_workshop,
+                                                     templates, monkeypatch):
+    """How the facilitator stands towards the workshop is decided once; the boards, the
+    vote, the canvases and the steps are read within it (the steps' own rights, drawn on
+    the next-steps page, cost one more)."""
+    from core.services import access
+
+    decided: list[str] = []
+    real = access.who_for_collective
+    monkeypatch.setattr(access, "who_for_collective",
+                        lambda *a, **k: decided.append("who") or real(*a, **k))
+    found = build(session, facilitator, full_workshop, templates)
+    assert found.projects and found.scoring and found.actions  # all of it was read
+    assert len(decided) <= 2, decided
+
+
 def test_collective_synthesis_spans_its_workshops(session, facilitator, full_workshop,
                                                   templates):
     from core.services import workshops
