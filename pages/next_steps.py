@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime, time
 import streamlit as st
 
 from core.domain import inputs, policy
-from core.domain.models import ActionStatus, WorkshopStatus
-from core.domain.policy import ACTION_BOARD, Act
+from core.domain.models import ActionStatus
 from core.services import actions, canvas_links, canvases, participants, relation
 from core.services.actions import ActionView
 from core.services.synthesis import STATUS_LABELS
@@ -40,6 +39,7 @@ if is_member:
 else:
     screen = open_workshop_screen(_("Next steps"))
     workshop_id, state = screen.workshop_id, screen.state
+form = actions.capture_view(actor, state)  # what the form offers this person now
 
 
 def status_label(status: str) -> str:
@@ -96,7 +96,7 @@ def project_options() -> dict[int, str]:
         return {COLLECTIVE: _("The collective")}
     found = calls.read(canvases.list_canvases, workshop_id=workshop_id)
     own = {c.id: c.title for c in found if c.id}
-    if state is not None and state.projects and policy.is_participant(actor) and own:
+    if form.own_project_only and own:
         # "Chacun son projet": a porteur's steps are their own project's.
         return own
     return {COLLECTIVE: _("The collective"), **own}
@@ -130,20 +130,16 @@ def send_action() -> None:
 
 def capture() -> None:
     """Write a next step (Enter adds it and keeps the cursor in the field)."""
-    if not policy.may(actor, Act.PROPOSE_ACTION,
-                      state.where(ACTION_BOARD) if state is not None else None):
-        if policy.is_participant(actor) and state is not None and (
-                state.status == WorkshopStatus.RUNNING):
-            st.info(_("Next steps are written during the “next steps” phase."),
-                    icon=":material/lock:")
+    if not form.may_propose:
+        if form.notice:
+            st.info(_(form.notice), icon=":material/lock:")
         return
     projects = project_options()
-    people = {} if not is_facilitator else {
+    people = {} if not form.gives_to_anyone else {
         p.id: p.display_name for p in calls.read(participants.list_participants,
                                                  workshop_id=workshop_id)
         if p.removed_at is None and p.user_id is None and p.id}
-    who_options = [NOBODY, ME] if policy.is_participant(actor) else [
-        NOBODY, *people, SOMEONE]
+    who_options = [NOBODY, *people, SOMEONE] if form.gives_to_anyone else [NOBODY, ME]
     calls.show_deferred_error("action_capture")
     # Emptied once stored, not when pressed (see ``ui/board.py``): a step whose sending
     # failed stays in the form, to send again with the same key.
@@ -154,7 +150,7 @@ def capture() -> None:
         left.selectbox(_("Who"), who_options, key="action_who", format_func=lambda o: {
             NOBODY: _("Nobody yet"), ME: _("Me"), SOMEONE: _("Someone else (type the name)")}
             .get(o, people.get(o, "?")))
-        if is_facilitator:
+        if form.gives_to_anyone:
             left.text_input(_("Name (a member of the collective, a partner)"),
                             key="action_name", max_chars=80)
         middle.date_input(_("By when"), value=None, min_value=date.today(),

@@ -26,6 +26,7 @@ from core.domain.models import (
     Participant,
     Workshop,
     WorkshopMode,
+    WorkshopStatus,
     pk,
     utcnow,
 )
@@ -47,6 +48,7 @@ from core.services.access import (
 )
 from core.services.live_cache import bump_board_revision
 from core.services.once import insert_once
+from core.services.phases import LiveState
 from core.text.i18n import N_
 
 
@@ -73,6 +75,33 @@ class ActionView:
     may_take: bool = False
     may_update: bool = False
     may_edit: bool = False
+
+
+@dataclass(frozen=True)
+class CaptureView:
+    """What the next-steps form offers the person on the page, decided here: whether they
+    propose a step now, what stands instead of the form if not (a message id), whether
+    their steps are their own project's only ("chacun son projet"), and whom a step may be
+    given to (a participant: nobody or themselves; the facilitator: anyone)."""
+
+    may_propose: bool
+    notice: str | None
+    own_project_only: bool
+    gives_to_anyone: bool
+
+
+def capture_view(actor: Actor, state: LiveState | None) -> CaptureView:
+    """The next-steps form for ``actor`` at the workshop's moment ``state`` (None: between
+    sessions, through the collective's link). Reads nothing: the page holds ``state``."""
+    participant = policy.is_participant(actor)
+    may = policy.may(actor, Act.PROPOSE_ACTION,
+                     state.where(ACTION_BOARD) if state is not None else None)
+    notice = None
+    if not may and participant and state is not None and state.status == WorkshopStatus.RUNNING:
+        notice = N_("Next steps are written during the “next steps” phase.")
+    return CaptureView(may_propose=may, notice=notice,
+                       own_project_only=participant and state is not None and state.projects,
+                       gives_to_anyone=policy.facilitates(actor))
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,41 @@ def test_participants_write_actions_only_in_their_phase_and_while_it_runs(
                                     workshop_id=workshop.id)[0].status == ActionStatus.DONE
 
 
+def test_the_form_offers_what_the_service_then_accepts(session, facilitator, workshop,
+                                                      templates):
+    """The next-steps page draws its form from ``capture_view``: offered exactly when
+    ``add_action`` accepts, with the reason when a participant is kept out while the
+    workshop runs, and the choice of whom only for the facilitator."""
+    explore = start_at(session, facilitator, workshop, PhaseKind.EXPLORE)
+    elise = join(session, explore, "Élise")
+
+    def form_and_outcome(actor):
+        state = phases.live_state(session=session, actor=actor, workshop_id=workshop.id)
+        form = actions.capture_view(actor, state)
+        try:
+            add(session, actor, workshop, templates, what=f"Étape {utcnow()}")
+            accepted = True
+        except PermissionDenied:
+            session.rollback()
+            accepted = False
+        return form, accepted
+
+    form, accepted = form_and_outcome(elise)
+    assert (form.may_propose, accepted) == (False, False)
+    assert form.notice == "Next steps are written during the “next steps” phase."
+    form, accepted = form_and_outcome(facilitator)
+    assert (form.may_propose, accepted, form.gives_to_anyone) == (True, True, True)
+    phases.go_to(session=session, actor=facilitator, workshop_id=workshop.id,
+                 index=next(p.position for p in phases.phases_of(session, workshop.id)
+                            if p.kind == PhaseKind.NEXT_STEPS))
+    form, accepted = form_and_outcome(elise)
+    assert (form.may_propose, accepted, form.notice) == (True, True, None)
+    assert (form.gives_to_anyone, form.own_project_only) == (False, False)
+    phases.end(session=session, actor=facilitator, workshop_id=workshop.id)
+    form, accepted = form_and_outcome(elise)
+    assert (form.may_propose, accepted, form.notice) == (False, False, None)
+
+
 def test_removed_participants_and_strangers_do_nothing(session, facilitator, next_steps,
                                                          templates, other_facilitator):
     elise = join(session, next_steps, "Élise")
