@@ -51,7 +51,7 @@ from core.services.access import (
     current_phase_row,
     facilitated_workshop,
     require_user,
-    who_for_collective,
+    who_for_canvas,
     workshop_for,
 )
 from core.services.live_cache import bump_board_revision
@@ -162,20 +162,13 @@ def _project_row(session: Session, project_id: int) -> Project:
 
 
 def who_for_project(session: Session, actor: Actor, project: Project) -> Who:
-    """Return how ``actor`` stands towards ``project``: its porteur, the facilitator (or
-    another one, an admin…), another participant."""
-    if isinstance(actor, ParticipantActor):
-        if actor.workshop_id != project.workshop_id:
-            return Who.PARTICIPANT_ELSEWHERE
-        participant = session.get(Participant, actor.participant_id)
-        if participant is None or participant.removed_at is not None:
-            return Who.REMOVED
-        member = session.get(ProjectMember, (pk(project), actor.participant_id))
-        return Who.PORTEUR if member is not None else Who.OTHER_PROJECT
-    collective = session.get(Collective, project.collective_id)
-    if collective is None or collective.deleted_at is not None:
-        raise NotFound(N_("This collective does not exist or was deleted."))
-    return who_for_collective(session, actor, collective)
+    """Return how ``actor`` stands towards ``project``: as towards its canvas (its porteur,
+    a partner, another project's, the facilitator…: ``access.who_for_canvas``, the one
+    home of that answer)."""
+    canvas = session.get(Canvas, project.canvas_id)
+    if canvas is None:
+        raise NotFound(N_("This project does not exist."))
+    return who_for_canvas(session, actor, canvas)
 
 
 def project_for(session: Session, actor: Actor, project_id: int,
