@@ -5,7 +5,6 @@ changed since a session, restore, Markdown export."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -35,7 +34,6 @@ from launch import web
 from ui import (
     calls,
     client_keys,
-    drafts,
     identity,
     legacy_guard,
     links,
@@ -46,17 +44,13 @@ from ui import (
 )
 from ui import projects as project_panel
 from ui import relation as relation_panel
+from ui.canvas_editor import CanvasEditor
 from ui.i18n import _, date_label, lang, moment_label, ngettext
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
 
 CANVAS_PARAM = "c"
-DRAFTS_KEY = "canvas_drafts"
-# The fields this person has been in (the drafts component reports the focus): an empty
-# text from a field nobody entered is never saved over the section in their name.
-TOUCHED_KEY = "_canvas_touched"
-GENERATION_KEY = "_canvas_generation"  # (canvas, section) -> conflicts settled there
 COMMENT_KEY = "comment_key"  # the browser-made key of the next comment
 STATE_LABELS = {"empty": "○", "thin": "◐", "done": "●"}
 
@@ -219,158 +213,9 @@ def start_form() -> None:
 
 # --- one canvas ---------------------------------------------------------------------------
 
-def text_key(canvas_id: int, section: str) -> str:
-    """The key of a section's field; a new one each time a conflict there is settled (the
-    field left the page for the conflict: a value the browser still held for the old one,
-    sent with the next click, is Streamlit's to ignore, never saved over the settled text)."""
-    generation = st.session_state.get(GENERATION_KEY, {}).get((canvas_id, section), 0)
-    return f"canvas_{canvas_id}_{section}" + (f"_{generation}" if generation else "")
-
-
-def base_key(canvas_id: int, section: str) -> str:
-    return f"canvas_base_{canvas_id}_{section}"
-
-
-def conflict_key(canvas_id: int, section: str) -> str:
-    return f"canvas_conflict_{canvas_id}_{section}"
-
-
-def autosave(canvas_id: int, section: str, key: str | None = None) -> None:
-    """Save when the field ``key`` is left (or Ctrl+Enter): a new revision, or a conflict.
-    Nothing is saved from a field no longer on the page (a conflict there since, being
-    settled, or settled), and an empty text from a field this person never entered is not
-    saved: the field shows the section's text again (emptying a section is typing in it).
-    While the drafts script runs in the browser, it sends the text itself, ranked (leaving
-    the field sends it at once): the field's own change is not saved, as it may be an
-    older value the browser held than one the script already sent."""
-    if key is not None and drafts.live(DRAFTS_KEY):
-        return
-    if conflict_key(canvas_id, section) in st.session_state or (
-            key is not None and key != text_key(canvas_id, section)):
-        logging.getLogger(__name__).warning(
-            "canvas %s: a value of %s from a field no longer on the page was not saved",
-            canvas_id, section)
-        return
-    text = st.session_state[text_key(canvas_id, section)]
-    entered = (canvas_id, section) in st.session_state.get(TOUCHED_KEY, set()) or (
-        drafts.editing(DRAFTS_KEY) == section)
-    if not text.strip() and not entered:
-        logging.getLogger(__name__).warning(
-            "canvas %s: an empty %s from a field never entered was not saved",
-            canvas_id, section)
-        del st.session_state[text_key(canvas_id, section)]  # drawn again from the database
-        return
-    save_text(canvas_id, section, text)
-
-
-def note_entered(canvas_id: int) -> None:
-    """Remember the field this person is in (as the drafts component last reported)."""
-    field = drafts.editing(DRAFTS_KEY)
-    if field is not None:
-        st.session_state.setdefault(TOUCHED_KEY, set()).add((canvas_id, field))
-
-
-def save_draft(canvas_id: int, draft: drafts.Draft) -> None:
-    """Save what someone is typing, after a pause, when their tab closes, or when they
-    come back after it closed too soon. Their field keeps its text (it is not pushed back:
-    they may still be typing); leaving it later saves the rest, on top of this revision."""
-    state = st.session_state
-    if conflict_key(canvas_id, draft.field) in state:
-        return
-    saved = save_text(canvas_id, draft.field, draft.text, base=draft.base, over_own=True,
-                      writer=draft.writer, seq=draft.seq)
-    if saved and drafts.editing(DRAFTS_KEY) != draft.field:
-        state[text_key(canvas_id, draft.field)] = draft.text  # sent back on their return
-
-
-def save_text(canvas_id: int, section: str, text: str, *, base: int | None = None,
-              over_own: bool = False, writer: str | None = None,
-              seq: int | None = None) -> bool:
-    """Save a section's text: True if saved, False if refused, late or in conflict."""
-    state = st.session_state
-    result = calls.call(canvases.save_section, defer_error=f"canvas_save_{section}",
-                          canvas_id=canvas_id, section_key=section, text=text,
-                          base_revision_id=base if over_own else state.get(
-                              base_key(canvas_id, section)),
-                          templates=templates, over_own=over_own, writer=writer, seq=seq)
-    if result is None:
-        return False
-    if result.conflict is not None:
-        state[conflict_key(canvas_id, section)] = (result.conflict, text)
-        return False
-    if result.saved is not None:
-        state[base_key(canvas_id, section)] = result.saved.id
-    return result.saved is not None
-
-
-def resolve(canvas_id: int, section: str, choice: str) -> None:
-    """Settle a conflict: keep theirs, keep mine, or save the merged text — each based on
-    their revision, so it is saved as a new revision on top of it."""
-    state = st.session_state
-    theirs, mine = state[conflict_key(canvas_id, section)]
-    text = {"theirs": theirs.text, "mine": mine,
-            "merged": state.get(f"canvas_merge_{canvas_id}_{section}", "")}[choice]
-    state[base_key(canvas_id, section)] = theirs.id
-    state.pop(text_key(canvas_id, section), None)
-    generations = state.setdefault(GENERATION_KEY, {})
-    generations[(canvas_id, section)] = generations.get((canvas_id, section), 0) + 1
-    state[text_key(canvas_id, section)] = text
-    del state[conflict_key(canvas_id, section)]
-    if choice != "theirs":
-        autosave(canvas_id, section)
-
-
-def sync(view: CanvasView) -> None:
-    """Show the latest text of each section, unless this person is settling a conflict
-    there, or writing in it: their text is not replaced under their fingers; their next
-    save, based on what they saw, shows them both texts."""
-    state = st.session_state
-    cid = view.canvas.id
-    writing = drafts.editing(DRAFTS_KEY)
-    for section in view.template.sections:
-        latest = view.revision_id(section.key)
-        if conflict_key(cid, section.key) in state or (
-                section.key == writing and text_key(cid, section.key) in state):
-            continue
-        if text_key(cid, section.key) not in state or state.get(
-                base_key(cid, section.key)) != latest:
-            state[text_key(cid, section.key)] = view.text(section.key)
-            state[base_key(cid, section.key)] = latest
-        elif state[text_key(cid, section.key)] != view.text(section.key) and drafts.live(
-                DRAFTS_KEY):
-            # A field nobody is in, on the latest version, yet showing another text: what
-            # its browser held is already saved (the drafts script sends every text and
-            # keeps it until acknowledged), so the saved text is the one to show, not an
-            # older value of the field left in this session.
-            logging.getLogger(__name__).warning(
-                "canvas %s: %s showed another text than its latest version: shown again",
-                cid, section.key)
-            state[text_key(cid, section.key)] = view.text(section.key)
-
-
-def conflict_panel(cid: int, section: CanvasSection) -> None:
-    theirs, mine = st.session_state[conflict_key(cid, section.key)]
-    st.warning(_("{name} saved this section while you were writing. Nothing is lost: "
-                 "choose a text, or merge them.", name=render.md(theirs.author or "?")),
-               icon=":material/pan_tool:")
-    left, right = st.columns(2)
-    left.caption(_("Their text"))
-    left.html(render.paragraphs(theirs.text))
-    right.caption(_("Your text"))
-    right.html(render.paragraphs(mine))
-    st.text_area(_("Merged text"), value=f"{theirs.text}\n\n{mine}".strip(),
-                 key=f"canvas_merge_{cid}_{section.key}")
-    a, b, c = st.columns(3)
-    a.button(_("Keep theirs"), key=f"keep_theirs_{section.key}", on_click=resolve,
-             args=(cid, section.key, "theirs"))
-    b.button(_("Keep mine"), key=f"keep_mine_{section.key}", on_click=resolve,
-             args=(cid, section.key, "mine"))
-    c.button(_("Save the merge"), key=f"save_merge_{section.key}", type="primary",
-             on_click=resolve, args=(cid, section.key, "merged"))
-
-
-def section_box(view: CanvasView, section: CanvasSection, state_label: str,
-                comments: list[CommentView], *, example: bool = False) -> None:
+def section_box(view: CanvasView, editor: CanvasEditor, section: CanvasSection,
+                state_label: str, comments: list[CommentView], *,
+                example: bool = False) -> None:
     """One section: its head, its field, who saved it, its comments (``example``: its
     example written out, for a step that works on it)."""
     cid = view.canvas.id
@@ -384,17 +229,10 @@ def section_box(view: CanvasView, section: CanvasSection, state_label: str,
             st.caption(":material/receipt_long: "
                        + _("Pre-filled from the workshop (needs, scores): check it."))
         calls.show_deferred_error(f"canvas_save_{section.key}")
-        if conflict_key(cid, section.key) in st.session_state:
-            conflict_panel(cid, section)
-            return
-        key = text_key(cid, section.key)
-        st.text_area(section.title(lang()), key=key,
-                     label_visibility="collapsed", height=150, disabled=not view.may_edit,
-                     max_chars=canvases.SECTION_TEXT_MAX,
-                     placeholder=_("For example: {example}", example=section.example(lang())),
-                     on_change=autosave, args=(cid, section.key, key))
+        if not editor.field(section, disabled=not view.may_edit):
+            return  # a conflict to settle stands instead
         # Below the field, never above: an element added above it would redraw it.
-        if latest is not None and latest.id != st.session_state.get(base_key(cid, section.key)):
+        if latest is not None and latest.id != editor.base(section.key):
             st.caption(":material/pan_tool: "
                        + _("{name} has just saved this section too: when yours is "
                            "saved, you will see both texts.",
@@ -550,7 +388,8 @@ def changes_panel(view: CanvasView) -> None:
 def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> None:
     """One canvas; ``project``: the porteur's own, with their hand, the wall's request and
     what they say of it."""
-    note_entered(canvas_id)
+    editor = CanvasEditor(canvas_id, templates)
+    editor.note_entered()
     hand = project is not None and calls.read(projects.hand_is_up)
     keep_live(watch_canvas(canvas_id, calls.read(canvases.canvas_stamp, canvas_id=canvas_id),
                            project, hand))
@@ -569,7 +408,7 @@ def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> 
         project_panel.hand(hand)
         with st.container(key="feature-slot"):
             project_panel.feature_request(project)
-    sync(view)
+    editor.sync(view)
     comments = calls.read(canvas_comments.comments, canvas_id=canvas_id)
     states = canvases.completeness(view)
     done = sum(1 for s in states.values() if s == "done")
@@ -583,21 +422,16 @@ def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> 
         # full; the whole canvas below, folded.
         st.subheader(_("This step"))
         for section in in_focus:
-            section_box(view, section, STATE_LABELS[states[section.key]], comments,
+            section_box(view, editor, section, STATE_LABELS[states[section.key]], comments,
                         example=True)
         with st.expander(_("The other sections of the canvas"), icon=":material/grid_view:"):
             st.html(overview)
-            grid(view, states, comments, skip={s.key for s in in_focus})
+            grid(view, editor, states, comments, skip={s.key for s in in_focus})
     else:
         st.html(overview)
-        grid(view, states, comments)
+        grid(view, editor, states, comments)
     if view.may_edit:
-        keys = [s.key for s in view.template.sections]
-        drafts.save_while_typing(
-            {text_key(canvas_id, k): k for k in keys},
-            {k: st.session_state.get(base_key(canvas_id, k)) for k in keys},
-            lambda draft: save_draft(canvas_id, draft), key=DRAFTS_KEY,
-            scope=f"{canvas_id}:{identity.actor_tag(actor)}")
+        editor.save_while_typing(view, actor)
     if view.may_comment:
         client_keys.place(COMMENT_KEY)
     history_panel(view)
@@ -623,8 +457,8 @@ def canvas_page(canvas_id: int, project: projects.ProjectView | None = None) -> 
         project_panel.settings(project)
 
 
-def grid(view: CanvasView, states: dict[str, str], comments: list[CommentView],
-         skip: set[str] | None = None) -> None:
+def grid(view: CanvasView, editor: CanvasEditor, states: dict[str, str],
+         comments: list[CommentView], skip: set[str] | None = None) -> None:
     """The canvas's sections laid out as its grid (without those in ``skip``)."""
     columns = view.template.columns
     for row in view.template.rows():
@@ -637,7 +471,8 @@ def grid(view: CanvasView, states: dict[str, str], comments: list[CommentView],
         cells = st.columns(spans, gap="small")
         for cell, section in zip(cells, row, strict=False):
             with cell:
-                section_box(view, section, STATE_LABELS[states[section.key]], comments)
+                section_box(view, editor, section, STATE_LABELS[states[section.key]],
+                            comments)
 
 
 selected = chosen_canvas()

@@ -12,6 +12,7 @@ its runs, the failing ones first, with where their last failure's report is kept
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -40,10 +41,15 @@ def main() -> int:
         for run in range(1, args.runs + 1):
             report = args.out / f"run-{run}.xml"
             log = args.out / f"run-{run}.log"
+            # Each run's own temporary folder, kept: a failure's server log stays with it
+            # (pytest keeps only its last three folders, and other runs come meanwhile).
+            basetemp = args.out / f"run-{run}-tmp"
             with log.open("w") as output:
                 subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                f"--junitxml={report}", *pytest_args], cwd=ROOT,
+                                f"--junitxml={report}", f"--basetemp={basetemp}",
+                                *pytest_args], cwd=ROOT,
                                stdout=output, stderr=subprocess.STDOUT, check=False)
+            failed_now = False
             # Our own pytest's report, written a moment ago: not untrusted input.
             for case in ET.parse(report).getroot().iter("testcase"):  # noqa: S314
                 name = f"{case.get('classname')}::{case.get('name')}"
@@ -54,6 +60,9 @@ def main() -> int:
                     passed[name] += 1
                 else:
                     last_failure[name] = log
+                    failed_now = True
+            if not failed_now:
+                shutil.rmtree(basetemp, ignore_errors=True)  # nothing to look into
             failing = sum(1 for name in ran if passed[name] < ran[name])
             print(f"run {run}/{args.runs}: {len(ran)} tests, {failing} failed at least once "
                   f"({(time.monotonic() - started) / 60:.0f} min)", flush=True)

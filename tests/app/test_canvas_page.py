@@ -6,7 +6,7 @@ from sqlmodel import select
 from core.domain.models import Canvas, CanvasRevision
 from core.services import canvas_links, canvases
 from tests.app.conftest import as_participant, as_user, fresh, texts
-from ui import render
+from ui import canvas_editor, render
 
 
 def open_page(at, workshop_id, canvas_id=None):
@@ -141,7 +141,7 @@ def test_an_empty_text_from_a_field_never_entered_is_not_saved(new_app, db, temp
     """Emptying a section is typing in it (the field had the focus); an empty value from a
     field this person never entered — a page still being drawn — saves nothing and the
     section's text comes back."""
-    touched = "_canvas_touched"  # pages/canvas.py's TOUCHED_KEY (a page runs when imported)
+    touched = canvas_editor.TOUCHED_KEY
     wid = running_workshop_app["workshop_id"]
     camille = running_workshop_app["facilitator"]
     canvas = canvases.start_canvas(session=db, actor=camille, workshop_id=wid,
