@@ -187,6 +187,14 @@ def new_context(browser, request):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"),
                                 full_page=True)
+                # Streamlit scrolls inside its own frame: the screenshot shows one screen,
+                # the text all of the page (a notice, an error, a field's value).
+                (ARTIFACTS / f"{request.node.name}-{i}-{j}.txt").write_text(
+                    page.url + "\n\n" + page.evaluate(
+                        """() => document.body.innerText + '\\n\\nFIELDS\\n' +
+                        [...document.querySelectorAll('textarea, input')].map(
+                            e => (e.getAttribute('aria-label') || e.name) + ': '
+                                 + e.value).join('\\n')"""), encoding="utf-8")
     for context in contexts:
         context.close()
     assert outside == [], f"requests left the machine: {outside[:5]}"
