@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -48,7 +49,6 @@ from core.services.access import (
 )
 from core.services.live_cache import bump_board_revision
 from core.services.once import insert_once
-from core.services.phases import LiveState
 from core.text.i18n import N_
 
 
@@ -90,7 +90,17 @@ class CaptureView:
     gives_to_anyone: bool
 
 
-def capture_view(actor: Actor, state: LiveState | None) -> CaptureView:
+class Moment(Protocol):
+    """What the form needs of the workshop's moment (``phases.LiveState`` has it; the phase
+    service reads the next steps, so it is not imported here)."""
+
+    status: str
+    projects: bool
+
+    def where(self, board: str | None = None) -> Where: ...
+
+
+def capture_view(actor: Actor, state: Moment | None) -> CaptureView:
     """The next-steps form for ``actor`` at the workshop's moment ``state`` (None: between
     sessions, through the collective's link). Reads nothing: the page holds ``state``."""
     participant = policy.is_participant(actor)
