@@ -15,8 +15,9 @@ The rules of the fields' state, kept here in one place:
 - nothing is saved from a field no longer on the page (a conflict shown since, being
   settled, or settled: each settling gives the field a new key), and an empty text from a
   field this person never entered is not saved (emptying a section is typing in it);
-- the field's own change is not saved while the drafts script runs: it may be an older
-  value than one the script has already sent.
+- the field's own change is not saved while the drafts script runs, nor once a ranked
+  text of that field has come from this browser: it may be an older value than one the
+  script has already sent, and, unranked, the service could not tell.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ DRAFTS_KEY = "canvas_drafts"
 # text from a field nobody entered is never saved over the section in their name.
 TOUCHED_KEY = "_canvas_touched"
 GENERATION_KEY = "_canvas_generation"  # (canvas, section) -> conflicts settled there
+# The fields whose texts this browser has sent ranked (canvas, section): from then on, the
+# field's own change is never saved in this session (see ``autosave``).
+RANKED_KEY = "_canvas_ranked"
 
 
 class CanvasEditor:
@@ -77,7 +81,11 @@ class CanvasEditor:
     def autosave(self, section: str, key: str | None = None) -> None:
         """Save when the field ``key`` is left (or Ctrl+Enter): a new revision, or a
         conflict (see the module's rules)."""
-        if key is not None and drafts.live(DRAFTS_KEY):
+        if key is not None and (drafts.live(DRAFTS_KEY) or (self.canvas_id, section) in
+                                st.session_state.get(RANKED_KEY, set())):
+            # The script sends this field's texts itself, ranked: the field's own change
+            # (Streamlit's, unranked) may be older than one already saved — a tab closing
+            # sends both in one message, and this one would land on top.
             return
         if self.in_conflict(section) or (key is not None and key != self.text_key(section)):
             log.warning("canvas %s: a value of %s from a field no longer on the page was "
@@ -104,6 +112,8 @@ class CanvasEditor:
         come back after it closed too soon. Their field keeps its text (it is not pushed
         back: they may still be typing); leaving it later saves the rest, on top of this
         revision."""
+        if draft.seq is not None:
+            st.session_state.setdefault(RANKED_KEY, set()).add((self.canvas_id, draft.field))
         if self.in_conflict(draft.field):
             return
         saved = self.save_text(draft.field, draft.text, base=draft.base, over_own=True,
