@@ -163,3 +163,36 @@ def test_an_empty_text_from_a_field_never_entered_is_not_saved(new_app, db, temp
     fresh(db)
     texts_now = [r.text for r in db.exec(select(CanvasRevision).order_by(CanvasRevision.id))]
     assert texts_now == ["Plus d'épicerie au bourg", ""]
+
+
+def test_a_field_whose_texts_came_ranked_never_saves_its_own_older_value(
+        new_app, db, templates, running_workshop_app):
+    """Once this browser's drafts script has sent a field's texts ranked, the field's own
+    change (Streamlit's, unranked) is not saved in that session: a closing tab's message
+    carries both, and the field's value — older than the ranked text — would land on top
+    (seen in CI: the whole text saved, then its older value 6 ms later)."""
+    wid = running_workshop_app["workshop_id"]
+    camille = running_workshop_app["facilitator"]
+    canvas = canvases.start_canvas(session=db, actor=camille, workshop_id=wid,
+                                   templates=templates, title="Épicerie")
+    at = open_page(as_user(new_app(), "camille"), wid, canvas.id)
+    field = f"canvas_{canvas.id}_besoin"
+    at.session_state[canvas_editor.TOUCHED_KEY] = {(canvas.id, "besoin")}
+    # Without the script (AppTest has none), the field's change is how a text is saved.
+    at.text_area(key=field).input("Plus d'épicerie").run()
+    fresh(db)
+    assert [r.text for r in db.exec(select(CanvasRevision))] == ["Plus d'épicerie"]
+    # The script's ranked sending of the whole text, as the page's drafts callback makes it.
+    [revision] = db.exec(select(CanvasRevision)).all()
+    canvases.save_section(session=db, actor=camille, canvas_id=canvas.id,
+                          section_key="besoin", text="Plus d'épicerie au bourg",
+                          base_revision_id=revision.id, templates=templates,
+                          over_own=True, writer="navigateur-1", seq=2)
+    at.session_state[canvas_editor.RANKED_KEY] = {(canvas.id, "besoin")}
+    at.session_state[f"canvas_base_{canvas.id}_besoin"] = revision.id + 1
+    # Then the field's own, older value arrives: it is not saved over the whole text.
+    at.text_area(key=field).input("Plus d'épicerie au").run()
+    assert not at.exception
+    fresh(db)
+    assert [r.text for r in db.exec(select(CanvasRevision).order_by(CanvasRevision.id))] == [
+        "Plus d'épicerie", "Plus d'épicerie au bourg"]
