@@ -60,7 +60,7 @@ def test_someone_saving_first_shows_both_texts(new_app, db, templates, running_w
     texts_now = [r.text for r in db.exec(select(CanvasRevision).order_by(CanvasRevision.id))]
     assert texts_now == ["Les aînés du bourg", "Les familles"]
     # Settled, the section is a new field: a value the browser still held for the one that
-    # left the page (seen under load: an empty text, sent with the click) reaches no field.
+    # left the page (it may send one with the next click, even an empty one) reaches none.
     assert [t.key for t in at.text_area if t.key.startswith(f"canvas_{canvas.id}_pour")] == [
         f"canvas_{canvas.id}_pour-qui_1"]
     assert at.text_area(key=f"canvas_{canvas.id}_pour-qui_1").value == "Les familles"
@@ -169,8 +169,8 @@ def test_a_field_whose_texts_came_ranked_never_saves_its_own_older_value(
         new_app, db, templates, running_workshop_app):
     """Once this browser's drafts script has sent a field's texts ranked, the field's own
     change (Streamlit's, unranked) is not saved in that session: a closing tab's message
-    carries both, and the field's value — older than the ranked text — would land on top
-    (seen in CI: the whole text saved, then its older value 6 ms later)."""
+    carries both, and the field's value — older than the ranked text, and carrying no rank
+    the service could compare — would land on top."""
     wid = running_workshop_app["workshop_id"]
     camille = running_workshop_app["facilitator"]
     canvas = canvases.start_canvas(session=db, actor=camille, workshop_id=wid,
