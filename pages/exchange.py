@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from core.domain import inputs, policy
-from core.domain.models import PhaseKind
 from core.services import canvas_comments, canvases, projects
 from core.services.projects import ProjectView
 from core.text.i18n import N_
@@ -50,7 +49,7 @@ if not policy.is_participant(screen.actor):
     screens.FACILITATE.link()
     st.stop()
 
-if state.phase is None or state.phase.kind != PhaseKind.PAIRS:
+if not state.pairing:
     st.info(_("This page opens during the “swapping views” step."), icon=":material/forum:")
     st.stop()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import streamlit as st
 
 from core.domain import inputs
-from core.domain.models import PhaseKind, WorkshopStatus, utcnow
+from core.domain.models import PhaseKind, utcnow
 from core.services import participants, phases, privacy, projects, workshops
 from core.text.i18n import N_
 from ui import calls, legacy_guard, links, live, render, startup
@@ -45,11 +45,11 @@ live.follow(workshop_id, state)
 calls.show_deferred_error("facilitate")
 
 # --- leading ------------------------------------------------------------------------------
-if state.status == WorkshopStatus.DRAFT:
+if state.draft:
     st.button(_("Start the workshop"), type="primary",
               icon=":material/play_arrow:", key="start_workshop",
               on_click=_do, args=(phases.start,))
-elif state.status == WorkshopStatus.ENDED:
+elif state.ended:
     st.button(_("Reopen the workshop"), icon=":material/sync:", key="reopen_workshop", on_click=_do,
               args=(phases.start,))
 else:
@@ -100,39 +100,14 @@ else:
 # --- "chacun son projet": every porteur's project, hands, pairs, the wall -------------------
 
 
-if state.projects and state.status != WorkshopStatus.DRAFT:
+if state.projects and not state.draft:
     st.fragment(run_every=TABLE_EVERY_SECONDS)(project_panel.accompagnateur_table)(
         workshop_id, lambda service, **kwargs: _act(service, **kwargs))
     everyone = calls.read(projects.board, workshop_id=workshop_id,
                           templates=startup.templates())
-    pitches = {r.project.id: f"{r.project.pitch} ({', '.join(r.project.members)})"
-               for r in everyone}
-    if state.phase is not None and state.phase.kind == PhaseKind.PAIRS:
-        st.subheader(_("Pairs"))
-        made = calls.read(projects.pairs, workshop_id=workshop_id)
-        st.button(_("Draw the pairs at random") if not (made and made.groups)
-                  else _("Draw them again"), key="draw_pairs", icon=":material/shuffle:",
-                  type="primary", on_click=_do, args=(projects.make_pairs,))
-        if made and made.groups:
-            st.html(render.bullet_list([
-                " ↔ ".join(f"{p.pitch} ({', '.join(p.members)})" for p in group)
-                for group in made.groups]))
-        with st.expander(_("Choose the pairs"), icon=":material/edit:"):
-            st.caption(_("Give the projects that work together the same number (pairs, "
-                         "or a trio)."))
-            current = {p.id: n for n, group in enumerate(made.groups if made else [], 1)
-                       for p in group}
-            with st.form("chosen_pairs", border=False):
-                for project_id, label in pitches.items():
-                    st.number_input(render.md(label), 1, 99,
-                                    current.get(project_id, 1), key=f"pair_{project_id}")
-                if st.form_submit_button(_("Make these pairs")):
-                    groups: dict[int, list[int]] = {}
-                    for project_id in pitches:
-                        groups.setdefault(int(st.session_state[f"pair_{project_id}"]),
-                                          []).append(project_id)
-                    _do(projects.make_pairs, groups=list(groups.values()))
-                    st.rerun()
+    pitches = {r.project.id: r.project.named for r in everyone}
+    if state.pairing:
+        project_panel.pairs_panel(workshop_id, pitches, _do)
     if state.focus and pitches:
         with st.expander(_("Put a project forward on the wall"), icon=":material/co_present:"):
             st.caption(_("Its porteurs are asked on their screen; the wall shows its "
@@ -213,7 +188,7 @@ rows = calls.read(workshops.agenda, workshop_id=workshop_id)
 total = sum(p.duration_min for p in rows)
 st.caption(_("{count} phases, {minutes} minutes in all", count=len(rows), minutes=total))
 for phase in rows:
-    now = phase.position == state.index and state.status == WorkshopStatus.RUNNING
+    now = phase.position == state.index and state.running
     title = f"{phase.position + 1}. {phase.title} · {phase.duration_min} min"
     with st.expander(render.md(title), expanded=False, key=f"phase_open_{phase.id}",
                      on_change="rerun", icon=":material/play_arrow:" if now else None):

@@ -89,9 +89,8 @@ for collective in collectives:
                 if st.button(_("Open"), key=f"open_{workshop.id}", type="primary",
                              on_click=identity.open_workshop, args=(workshop.id,)):
                     screens.FACILITATE.go()
-                if workshop.status != WorkshopStatus.RUNNING:
-                    label = (_("Start") if workshop.status == WorkshopStatus.DRAFT
-                             else _("Reopen"))
+                if not summary.running:
+                    label = _("Start") if summary.draft else _("Reopen")
                     st.button(label, key=f"start_{workshop.id}", on_click=_act,
                               args=(phases.start, workshop.id))
                 else:

@@ -4,7 +4,6 @@ The page follows the facilitator: a new phase takes everyone to its board."""
 import streamlit as st
 
 from core.domain import policy
-from core.domain.models import PhaseKind, WorkshopStatus
 from core.services import actions, projects, scoring
 from ui import calls, identity, legacy_guard, links, live, render, screens
 from ui import projects as project_panel
@@ -21,10 +20,10 @@ if policy.is_participant(screen.actor) and live.screen_for(state) != screens.WOR
 st.title(render.md(workshop.title))
 live.follow(workshop_id, state)
 
-if state.status == WorkshopStatus.DRAFT:
+if state.draft:
     st.info(_("The workshop has not started yet. This page moves on by itself when the "
               "facilitator starts it."), icon=":material/hourglass_top:")
-elif state.status == WorkshopStatus.ENDED:
+elif state.ended:
     # The phase bar above says it is over: here, what came of it for this person.
     st.success(_("Thank you for taking part!"), icon=":material/volunteer_activism:")
     board = calls.read(scoring.scoring_board, workshop_id=workshop_id)
@@ -50,7 +49,7 @@ elif state.status == WorkshopStatus.ENDED:
             st.code(links.personal_link(token), language=None, wrap_lines=True)
 elif state.phase is not None:
     st.html(render.line(state.phase.title, size="1.6rem", bold=True))
-    if state.phase.kind == PhaseKind.WELCOME and policy.is_participant(screen.actor):
+    if state.welcoming and policy.is_participant(screen.actor):
         # The welcome's instructions speak to the room ("scan the QR code to join"):
         # this person is told first that they have joined already.
         st.success(_("You are in. The next step appears here by itself when the "
@@ -65,7 +64,7 @@ elif state.phase is not None:
 if state.projects and policy.is_participant(screen.actor):
     # "Chacun son projet": one's own project, named here as soon as one has joined.
     mine = calls.read(projects.my_project)
-    if mine is None and state.status != WorkshopStatus.ENDED:
+    if mine is None and not state.ended:
         project_panel.name_or_join()
     elif mine is not None:
         st.subheader(_("Your project"))

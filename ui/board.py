@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.domain import inputs, policy
-from core.domain.models import CARD_TEXT_MAX, CardKind, WorkshopStatus
+from core.domain.models import CARD_TEXT_MAX, CardKind
 from core.domain.templates import Templates
 from core.services import cards, live_cache
 from core.services.cards import Board, CardView, OwnBoard
@@ -128,8 +128,7 @@ class CardBoard:
             st.html(render.title_and_note(
                 workshop.title, _("Join code: {code}", code=workshop.join_code)))
         self.can_write = policy.may_write_board(self.actor, state.where(self.kind))
-        if self.is_participant and state.status == WorkshopStatus.RUNNING and (
-                not self.can_write):
+        if self.is_participant and state.running and not self.can_write:
             st.info(_(self.words.closed), icon=":material/lock:")
         if self.kind == CardKind.IDEA:
             self.read_needs()

@@ -18,7 +18,6 @@ from html import escape
 import streamlit as st
 
 from core.domain import policy
-from core.domain.models import WorkshopStatus
 from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
@@ -79,9 +78,7 @@ PHASE_CSS = """
 
 def screen_for(state: LiveState) -> screens.Screen:
     """Return the screen a participant should be on during the current phase."""
-    if state.phase is None or state.status != WorkshopStatus.RUNNING:
-        return screens.WORKSHOP
-    return screens.PHASE_SCREENS.get(state.phase.kind, screens.WORKSHOP)
+    return screens.PHASE_SCREENS.get(state.current, screens.WORKSHOP)
 
 
 def timer_html(state: LiveState, *, big: bool = False, counting: bool = False) -> str:
@@ -110,10 +107,10 @@ def timer_html(state: LiveState, *, big: bool = False, counting: bool = False) -
 def phase_bar_html(state: LiveState, *, counting: bool = False) -> str:
     """Return the bar that tells everyone where the workshop is (``counting``: its timer
     counts in the browser)."""
-    if state.status == WorkshopStatus.DRAFT:
+    if state.draft:
         text = _("The workshop has not started yet.")
         return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
-    if state.status == WorkshopStatus.ENDED or state.phase is None:
+    if not state.running or state.phase is None:
         text = _("The workshop is over.")
         return f"<div class='fab-phase'><span class='fab-phase-title'>{escape(text)}</span></div>"
     step = _("Phase {n} of {total}", n=(state.index or 0) + 1, total=state.phases)

@@ -193,3 +193,33 @@ def accompagnateur_table(workshop_id: int,
         hide_index=True, width="stretch", key="project_table",
         column_config={_("Canvas"): st.column_config.LinkColumn(
             _("Canvas"), display_text=_("Open"))})
+
+
+def pairs_panel(workshop_id: int, pitches: dict[int, str], do: Callable[..., None]) -> None:
+    """During "regards croisés", the facilitator's pairs: drawn at random or chosen, each
+    project with its porteurs. ``pitches``: each project's label by id; ``do(service, **kw)``
+    calls a service on this workshop."""
+    st.subheader(_("Pairs"))
+    made = calls.read(projects.pairs, workshop_id=workshop_id)
+    st.button(_("Draw the pairs at random") if not (made and made.groups)
+              else _("Draw them again"), key="draw_pairs", icon=":material/shuffle:",
+              type="primary", on_click=do, args=(projects.make_pairs,))
+    if made and made.groups:
+        st.html(render.bullet_list([" ↔ ".join(p.named for p in group)
+                                    for group in made.groups]))
+    with st.expander(_("Choose the pairs"), icon=":material/edit:"):
+        st.caption(_("Give the projects that work together the same number (pairs, "
+                     "or a trio)."))
+        current = {p.id: n for n, group in enumerate(made.groups if made else [], 1)
+                   for p in group}
+        with st.form("chosen_pairs", border=False):
+            for project_id, label in pitches.items():
+                st.number_input(render.md(label), 1, 99,
+                                current.get(project_id, 1), key=f"pair_{project_id}")
+            if st.form_submit_button(_("Make these pairs")):
+                groups: dict[int, list[int]] = {}
+                for project_id in pitches:
+                    groups.setdefault(int(st.session_state[f"pair_{project_id}"]),
+                                      []).append(project_id)
+                do(projects.make_pairs, groups=list(groups.values()))
+                st.rerun()

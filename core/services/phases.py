@@ -68,6 +68,36 @@ class LiveState:
         return self.mode == "projects"
 
     @property
+    def draft(self) -> bool:
+        """Not started yet."""
+        return self.status == WorkshopStatus.DRAFT
+
+    @property
+    def running(self) -> bool:
+        """Started and not ended (paused included)."""
+        return self.status == WorkshopStatus.RUNNING
+
+    @property
+    def ended(self) -> bool:
+        return self.status == WorkshopStatus.ENDED
+
+    @property
+    def current(self) -> str | None:
+        """The kind of the phase the room is in (``PhaseKind``), None unless it runs: what
+        the screens' registries of phases are looked up with."""
+        return self.phase.kind if self.running and self.phase is not None else None
+
+    @property
+    def welcoming(self) -> bool:
+        """Before the start and during the welcome: the wall is mostly the way in."""
+        return self.draft or self.current == PhaseKind.WELCOME
+
+    @property
+    def pairing(self) -> bool:
+        """During "regards croisés", when each porteur reads a partner's project."""
+        return self.current == PhaseKind.PAIRS
+
+    @property
     def focus(self) -> tuple[str, ...]:
         """The canvas sections the current phase works on (none: the whole canvas)."""
         if self.phase is None or not self.phase.focus:

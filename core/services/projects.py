@@ -87,6 +87,11 @@ class ProjectView:
     featured: str
     stage: str
 
+    @property
+    def named(self) -> str:
+        """The pitch with its porteurs' names, as lists of projects show it."""
+        return f"{self.pitch} ({', '.join(self.members)})"
+
 
 @dataclass(frozen=True)
 class BoardRow:

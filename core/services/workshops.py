@@ -19,6 +19,7 @@ from core.domain.models import (
     Participant,
     Role,
     Workshop,
+    WorkshopStatus,
     pk,
 )
 from core.domain.templates import WorkshopFormat
@@ -84,6 +85,15 @@ class WorkshopSummary:
     workshop: Workshop
     participants: int
     cards: int
+
+    @property
+    def running(self) -> bool:
+        """Started and not ended: it may be ended, not started."""
+        return self.workshop.status == WorkshopStatus.RUNNING
+
+    @property
+    def draft(self) -> bool:
+        return self.workshop.status == WorkshopStatus.DRAFT
 
 
 def workshops_of(session: Session, collective_id: int) -> list[Workshop]:

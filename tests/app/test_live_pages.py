@@ -1,6 +1,9 @@
 """Animer (pages/facilitate.py), Projection (pages/projector.py), Atelier
 (pages/workshop.py): the facilitator's controls, the wall, where participants land."""
 
+import re
+from html import unescape
+
 from sqlmodel import select
 
 from core.domain import inputs
@@ -269,3 +272,25 @@ def test_without_a_server_a_phone_notes_its_presence_during_its_run(new_app, db,
     assert seen > utcnow().replace(tzinfo=None) - timedelta(minutes=1)
     started = [t.name for t in threading.enumerate() if t.ident not in before]
     assert not [name for name in started if name.startswith("fabrique-")], started
+
+
+def test_the_wall_of_each_phase_of_the_funnel(new_app, db, running_workshop_app):
+    """The wall walks the agenda through ``ui/wall.BLOCKS``: each phase shows its own
+    board; in "Prochaines étapes" the question is on the wall once, and the empty board
+    asks for the first step rather than the question again."""
+    wid = running_workshop_app["workshop_id"]
+    facilitator = running_workshop_app["facilitator"]
+    agenda = phases.phases_of(db, wid)
+    seen = {}
+    for phase in agenda:
+        phases.go_to(session=fresh(db), actor=facilitator, workshop_id=wid, index=phase.position)
+        at = open_as_facilitator(new_app, wid, "pages/projector.py")
+        assert not at.exception, phase.kind
+        seen[phase.kind] = unescape(re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", html(at))))
+    assert "/join?code=" in seen["welcome"] and "Qui fait quoi, pour quand" in seen[
+        "next_steps"]
+    assert seen["next_steps"].count("Qui fait quoi, pour quand") == 1
+    assert "Aucune étape pour l'instant : écrivez la première" in seen["next_steps"]
+    assert "0 / 1 ont voté" in seen["score"]
+    assert "Pas encore de canevas" in seen["formalise"] or "Aucun canevas" in seen[
+        "formalise"]

@@ -136,6 +136,28 @@ def test_screens_read_no_workshop_state_to_decide():
     assert offenders == []
 
 
+def test_screens_never_compare_the_phase_or_the_workshops_status():
+    """Where the workshop is (not started, running, over; welcoming, pairing) is the live
+    state's to say (``LiveState.draft``, ``.running``, ``.welcoming``...); what a screen
+    shows in each kind of phase is a registry keyed by kind (``ui/wall.BLOCKS``,
+    ``ui/screens.PHASE_SCREENS``), never a comparison in a page or ui/."""
+    compared = re.compile(
+        r"(PhaseKind|WorkshopStatus)\.[A-Z_]+\s*(==|!=)"
+        r"|(==|!=|\bin)\s*\(?\s*(PhaseKind|WorkshopStatus)\."
+        r"|\b(phase|state|workshop|summary)\.(kind|status)\s*(==|!=|in\b|not in\b)")
+    offenders = [f"{p.relative_to(PROJECT_ROOT)}: {m.group(0)}"
+                 for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                 for m in compared.finditer(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    # The registries name every kind of phase the wall draws or a participant is sent to.
+    from core.domain.models import PhaseKind
+    from ui import screens, wall
+
+    assert set(wall.BLOCKS) | {PhaseKind.WELCOME, PhaseKind.ROUND, PhaseKind.PAIRS} \
+        == set(PhaseKind)
+    assert set(screens.PHASE_SCREENS) <= set(PhaseKind)
+
+
 def test_the_votes_life_is_the_scoring_services():
     """The vote's state and the results' reveal are written in one place,
     ``core/services/scoring.py`` (the phase service asks it at a phase change)."""
