@@ -34,8 +34,9 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Two pytest-xdist workers: the browser tests one after the other on one, everything else
-# on the other (tests/conftest.py's scheduler makes the split).
+# Two pytest-xdist workers: the browser tests that make their own load alone on one, the
+# non-browser tests on the other, then the other browser tests shared between them
+# (tests/conftest.py's scheduler).
 test: lint $(AXE)
 	$(BIN)/pytest -n 2 --dist loadgroup
 

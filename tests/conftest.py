@@ -79,19 +79,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+# Browser tests that make the load they test (CPU-burning processes, phones pressing
+# together, a server killed under writes, nginx before several servers): they run one after
+# the other with no other browser test beside them.
+ALONE = ("test_every_press.py", "test_faults.py", "test_proxy.py")
+ALONE_SCOPE, REST_SCOPE = "browser-alone", "rest"
+
+
 def worker_group(nodeid: str) -> str:
-    """The group (so the worker) a test runs in under ``make test``."""
-    return "browser" if nodeid.startswith(BROWSER_PREFIX) else "rest"
+    """The unit of work a test belongs to under ``make test``: the browser tests that run
+    alone, together; every other browser test on its own; every non-browser test together."""
+    if not nodeid.startswith(BROWSER_PREFIX):
+        return REST_SCOPE
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return ALONE_SCOPE if module in ALONE else nodeid
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Two workers (``pytest -n 2 --dist loadgroup``, as ``make test`` runs): every browser
-    test on one, one after the other (their timings assume one browser at a time), the
-    rest on the other. pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes
-    into each test's ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from
-    ``_id``): it silently spread the browser tests over both workers. So the two groups are
-    made here, from the test's path, with xdist's scope scheduler (one scope per worker)."""
+    """Two workers (``pytest -n 2 --dist loadgroup``, as ``make test`` runs). One starts
+    with the browser tests that run alone, the other with every non-browser test; then
+    each takes the other browser tests one by one as it runs out of work — but no worker
+    takes one while the lone tests run on the other. A browser test mostly waits on
+    timers and its server (half a core), so two side by side take about half the time.
+
+    pytest-xdist's own ``loadgroup`` reads groups off a suffix it writes into each test's
+    ``_nodeid``, which pytest 9.2 no longer reads (``nodeid`` comes from ``_id``): it
+    silently spread the tests over both workers. So the units are made here, from the
+    test's path, with xdist's scope scheduler."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -99,6 +114,31 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     class BrowserApart(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return worker_group(nodeid)
+
+        def _lone_pending(self) -> bool:
+            return ALONE_SCOPE in self.workqueue or any(
+                not done for work in self.assigned_work.values()
+                for done in work.get(ALONE_SCOPE, {}).values())
+
+        def _assign_work_unit(self, node) -> None:
+            # The first unit this worker may take: while the lone tests are not done, a
+            # worker that does not hold them takes only them or the non-browser tests.
+            held = self.assigned_work.setdefault(node, {})
+            waiting = self._lone_pending() and ALONE_SCOPE not in held
+            scope = next((s for s in self.workqueue
+                          if not waiting or s in (ALONE_SCOPE, REST_SCOPE)), None)
+            if scope is None:
+                return  # given one when the lone tests end (``mark_test_complete``)
+            work_unit = held[scope] = self.workqueue.pop(scope)
+            collection = self.registered_collections[node]
+            node.send_runtest_some([collection.index(nodeid)
+                                    for nodeid, done in work_unit.items() if not done])
+
+        def mark_test_complete(self, node, item_index: int, duration: float = 0) -> None:
+            super().mark_test_complete(node, item_index, duration)
+            for other in self.nodes:  # a worker left waiting for the lone tests
+                if other is not node:
+                    self._reschedule(other)
 
     return BrowserApart(config, log)
 

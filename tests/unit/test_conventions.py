@@ -272,22 +272,29 @@ def test_every_multiselect_says_what_to_choose_in_the_persons_language():
     assert missing == []
 
 
-def test_make_test_keeps_the_browser_tests_on_one_worker():
-    """`make test` runs two workers; the browser tests' timings assume one browser at a
-    time, so every one of them is in the browser group, and nothing else is."""
+def test_make_test_keeps_the_browser_tests_that_make_load_alone():
+    """`make test` runs two workers; the browser tests that make their own load (burning
+    processes, a server killed, nginx) are one unit, every other browser test its own, the
+    rest one unit — and every browser test module that starts such load is in ``ALONE``."""
     import subprocess
     import sys
 
-    from tests.conftest import worker_group
+    from tests.conftest import ALONE, ALONE_SCOPE, REST_SCOPE, worker_group
 
     assert "pytest -n 2 --dist loadgroup" in (PROJECT_ROOT / "Makefile").read_text()
     listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
                              "-p", "no:cacheprovider", "tests"], cwd=PROJECT_ROOT,
                             capture_output=True, text=True, check=True).stdout.splitlines()
     ids = [line for line in listed if "::" in line]
-    browser = [i for i in ids if worker_group(i) == "browser"]
-    assert browser and all(i.startswith("tests/browser/") for i in browser)
-    assert all(worker_group(i) == "rest" for i in ids if not i.startswith("tests/browser/"))
+    browser = [i for i in ids if i.startswith("tests/browser/")]
+    assert all(worker_group(i) == REST_SCOPE for i in ids if i not in browser)
+    alone = [i for i in browser if worker_group(i) == ALONE_SCOPE]
+    assert {i.split("::")[0].rsplit("/", 1)[-1] for i in alone} == set(ALONE)
+    assert all(worker_group(i) == i for i in browser if i not in alone)
+    loading = {p.name for p in (PROJECT_ROOT / "tests" / "browser").glob("test_*.py")
+               if re.search(r"while True: pass|SIGKILL|\.kill\(\)|nginx",
+                            p.read_text(encoding="utf-8"))}
+    assert loading <= set(ALONE)
 
 
 def test_the_guide_has_a_part_for_every_screen_and_tests_take_its_images():
