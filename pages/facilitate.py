@@ -75,6 +75,7 @@ else:
                    args=(phases.next_phase,), kwargs={"from_index": state.index})
     st.caption(_("Keys: Shift+→ next phase, Shift+← previous, P pause or resume, "
                  "T five more minutes (not while typing in a field)."))
+    live.room_notice(workshop_id)
     if state.phase is not None:
         if state.phase.instructions:
             st.caption(render.md(state.phase.instructions))

@@ -22,7 +22,7 @@ from core.services import participants, phases
 from core.services.phases import LiveState
 from core.settings import get_settings
 from ui import calls, identity, presence, push, render, screens
-from ui.i18n import _
+from ui.i18n import _, ngettext
 
 TOUCH_EVERY_SECONDS = 30
 FOLLOWED_KEY = "_followed_phase"
@@ -119,18 +119,20 @@ def phase_bar_html(state: LiveState, *, counting: bool = False) -> str:
             f"{timer_html(state, counting=counting)}</div>")
 
 
-def _touch_participant() -> None:
-    """Record that a participant is here, at most every half minute: gathered by their
-    server and written with the room's others (``ui/presence``), or at once without a
-    server to write them (AppTest)."""
+def _touch_participant(state: LiveState) -> None:
+    """Record that a participant is here and the phase their screen shows: at most every
+    half minute, and at once when the phase shown changed (the facilitator counts the
+    phones behind). Gathered by their server and written with the room's others
+    (``ui/presence``), or at once without a server to write them (AppTest)."""
     now = time.monotonic()
-    if now - st.session_state.get("_last_touch", 0.0) >= TOUCH_EVERY_SECONDS:
-        st.session_state["_last_touch"] = now
+    last, shown = st.session_state.get("_last_touch", (0.0, None))
+    if now - last >= TOUCH_EVERY_SECONDS or shown != state.index:
+        st.session_state["_last_touch"] = (now, state.index)
         participant = identity.participant_number(identity.actor())
         if push.available() and participant is not None:
-            presence.seen(participant)
+            presence.seen(participant, state.index)
         else:
-            calls.call(participants.touch)
+            calls.call(participants.touch, on_phase=state.index)
 
 
 def structure(state: LiveState) -> tuple:
@@ -189,7 +191,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
         if each_tick is not None:
             each_tick(state)
         if policy.is_participant(identity.actor()):
-            _touch_participant()
+            _touch_participant(state)
             moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
             if moved and screen_for(state).url_path == screens.shown_address():
                 # Already there (through the "moved on" link): nothing to switch — a
@@ -242,3 +244,32 @@ def hold_page(hold: bool = True) -> None:
 def live_state(workshop_id: int) -> LiveState:
     """Read the live state the page is drawn from (read it before the page's data)."""
     return calls.read(phases.live_state, workshop_id=workshop_id)
+
+
+ROOM_EVERY_SECONDS = 2.0  # the facilitator's count of phones behind, asked again
+
+
+def room_notice(workshop_id: int) -> None:
+    """On the facilitator's screen, once the phones should have followed a phase change:
+    how many still show another phase, and when that many say the server does not keep
+    up, what to do about it — rather than the room finding out."""
+
+    @st.fragment(run_every=ROOM_EVERY_SECONDS)
+    def notice() -> None:
+        room = calls.read(participants.room_progress, workshop_id=workshop_id)
+        if room is None or not room.behind:
+            return
+        if room.overloaded:
+            st.warning(_(
+                "{behind} of {present} phones do not show this step yet, {seconds} s after "
+                "the change: the computer serving Fabrique cannot keep up with the room. "
+                "Give it time before changing step again. For a room this size: a second "
+                "server for the participants, or PostgreSQL (administrator's guide).",
+                behind=room.behind, present=room.present, seconds=room.seconds),
+                icon=":material/speed:")
+        else:
+            st.caption(ngettext("{n} phone of {present} does not show this step yet.",
+                                "{n} phones of {present} do not show this step yet.",
+                                room.behind, present=room.present))
+
+    notice()

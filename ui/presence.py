@@ -26,15 +26,17 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 5.0  # well within the panel's "active" window (90 s)
 
 _lock = threading.Lock()
-_pending: dict[str, set[int]] = {}  # database URL -> participants seen since the last write
+# database URL -> participants seen since the last write -> the phase their screen showed
+_pending: dict[str, dict[int, int | None]] = {}
 _thread: threading.Thread | None = None
 
 
-def seen(participant_id: int) -> None:
-    """Note that this participant is here; written within ``FLUSH_SECONDS``."""
+def seen(participant_id: int, on_phase: int | None = None) -> None:
+    """Note that this participant is here, their screen on phase ``on_phase`` (a
+    position); written within ``FLUSH_SECONDS``."""
     global _thread
     with _lock:
-        _pending.setdefault(current_url(), set()).add(participant_id)
+        _pending.setdefault(current_url(), {})[participant_id] = on_phase
         if _thread is None:
             _thread = threading.Thread(target=_run, name="fabrique-presence", daemon=True)
             _thread.start()
@@ -53,14 +55,15 @@ def flush() -> int:
     with _lock:
         batch, _pending = _pending, {}
     written = 0
-    for url, ids in batch.items():
+    for url, phases in batch.items():
         try:
             with session_scope(write=True, url=url) as session:
-                written += participants.note_presence(session=session, participant_ids=ids,
-                                                      seen_at=utcnow())
+                written += participants.note_presence(
+                    session=session, participant_ids=set(phases), seen_at=utcnow(),
+                    on_phase=phases)
         except DatabaseUnavailable:
-            with _lock:
-                _pending.setdefault(url, set()).update(ids)
+            with _lock:  # newer news of a phone gathered meanwhile wins
+                _pending[url] = {**phases, **_pending.get(url, {})}
         except Exception:  # noqa: BLE001 - the thread must outlive one bad write
             log.exception("presence not written")
     return written

@@ -28,6 +28,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite and PostgreSQL may give it back without zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def pk(row: SQLModel) -> int:
     """Return the primary key of a row that was flushed (its ``id`` is no longer None)."""
     value = getattr(row, "id", None)
@@ -297,6 +302,9 @@ class Participant(SQLModel, table=True):
     named_in_synthesis: bool = False
     # "J'ai une question": raised by the participant, lowered by the facilitator.
     hand_raised_at: datetime | None = None
+    # The phase (its position) their phone's live screen last showed, written with their
+    # presence: phones still on the last phase after a change say the server is behind.
+    on_phase: int | None = None
 
 
 # --- boards -------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.domain.actors import Actor, ParticipantActor
-from core.domain.models import Participant, Workshop, WorkshopStatus, pk, utcnow
+from core.domain.models import Participant, Workshop, WorkshopStatus, as_utc, pk, utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.services import limits
 from core.services.access import facilitated_workshop
@@ -114,14 +115,17 @@ def actor_for_token(session: Session, token: str | None) -> ParticipantActor | N
     )
 
 
-def touch(*, session: Session, actor: Actor) -> Participant:
-    """Record that a participant is still here (shown on the facilitator's panel)."""
+def touch(*, session: Session, actor: Actor, on_phase: int | None = None) -> Participant:
+    """Record that a participant is still here (shown on the facilitator's panel), and
+    the phase their screen shows (``on_phase``, a position)."""
     if not isinstance(actor, ParticipantActor):
         raise PermissionDenied(N_("Only participants can do this."))
     participant = session.get(Participant, actor.participant_id)
     if participant is None:
         raise PermissionDenied(N_("The facilitator removed you from this workshop."))
     participant.last_seen_at = utcnow()
+    if on_phase is not None:
+        participant.on_phase = on_phase
     session.commit()
     return participant
 
@@ -146,20 +150,67 @@ def set_named(*, session: Session, actor: Actor, named: bool) -> Participant:
 
 
 def note_presence(*, session: Session, participant_ids: Collection[int],
-                  seen_at: datetime) -> int:
+                  seen_at: datetime, on_phase: Mapping[int, int | None] | None = None) -> int:
     """Record that these participants were here at ``seen_at`` — their phones' live screens,
     gathered by their server (``ui/presence``): one write for a whole room instead of one
-    per phone. Not an act of anyone's (no actor): the ids come from the screens of people
-    already let in; a removed participant's row is left as it is. Returns the rows changed."""
+    per phone (one per phase their screens showed, ``on_phase``: id → phase position). Not
+    an act of anyone's (no actor): the ids come from the screens of people already let in;
+    a removed participant's row is left as it is. Returns the rows changed."""
     if not participant_ids:
         return 0
-    result: Any = session.execute(
-        update(Participant)
-        .where(col(Participant.id).in_(sorted(participant_ids)),
-               col(Participant.removed_at).is_(None))
-        .values(last_seen_at=seen_at))
+    by_phase: dict[int | None, list[int]] = {}
+    for participant_id in sorted(participant_ids):
+        phase = on_phase.get(participant_id) if on_phase is not None else None
+        by_phase.setdefault(phase, []).append(participant_id)
+    written = 0
+    for phase, ids in by_phase.items():
+        values: dict[str, Any] = {"last_seen_at": seen_at}
+        if phase is not None:
+            values["on_phase"] = phase
+        result: Any = session.execute(
+            update(Participant)
+            .where(col(Participant.id).in_(ids), col(Participant.removed_at).is_(None))
+            .values(**values))
+        written += int(result.rowcount or 0)
     session.commit()
-    return int(result.rowcount or 0)
+    return written
+
+
+BEHIND_AFTER = timedelta(seconds=10)  # a phone still on the last phase then is behind
+PRESENT_WITHIN = timedelta(seconds=90)  # "active" on the panel
+
+
+@dataclass(frozen=True)
+class RoomProgress:
+    """How many phones have followed the facilitator to the current phase."""
+
+    present: int  # seen within PRESENT_WITHIN
+    behind: int  # of them, still showing another phase BEHIND_AFTER after the change
+    seconds: int  # since the change
+
+    @property
+    def overloaded(self) -> bool:
+        """Enough phones behind to say the server does not keep up (a locked phone or two
+        is not that): a tenth of the room, and at least five."""
+        return self.behind >= max(5, self.present / 10)
+
+
+def room_progress(*, session: Session, actor: Actor, workshop_id: int,
+                  now: datetime | None = None) -> RoomProgress:
+    """Return how many phones are behind the current phase (for the facilitator)."""
+    workshop = facilitated_workshop(session, actor, workshop_id)
+    now = now or utcnow()
+    started = workshop.phase_started_at
+    since = now - as_utc(started) if started is not None else timedelta(0)
+    people = session.exec(select(Participant.last_seen_at, Participant.on_phase).where(
+        Participant.workshop_id == workshop_id, col(Participant.removed_at).is_(None))).all()
+    present = [on for seen, on in people if now - as_utc(seen) <= PRESENT_WITHIN]
+    late = (workshop.status == WorkshopStatus.RUNNING and workshop.paused_at is None
+            and since >= BEHIND_AFTER and workshop.current_phase is not None)
+    behind = sum(1 for on in present if on is not None and on != workshop.current_phase) \
+        if late else 0
+    return RoomProgress(present=len(present), behind=behind,
+                        seconds=int(since.total_seconds()))
 
 
 def facilitated_participant(session: Session, actor: Actor, participant_id: int) -> Participant:

@@ -36,6 +36,7 @@ from core.domain.models import (
     Participant,
     Workshop,
     WorkshopStatus,
+    as_utc,
     pk,
     utcnow,
 )
@@ -195,9 +196,8 @@ def purge_deleted(session: Session, after_days: int, now: dt.datetime | None = N
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime:
-    """A stored time as aware UTC (SQLite and PostgreSQL give it back without zone)."""
     assert moment is not None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return as_utc(moment)
 
 
 def _purge(session: Session, collective_id: int) -> None:

@@ -270,6 +270,9 @@ def test_without_a_server_a_phone_notes_its_presence_during_its_run(new_app, db,
     fresh(db)
     seen = db.get(Participant, participant_id).last_seen_at.replace(tzinfo=None)
     assert seen > utcnow().replace(tzinfo=None) - timedelta(minutes=1)
+    # ... with the phase its screen shows (the facilitator counts the phones behind).
+    assert db.get(Participant, participant_id).on_phase == db.get(
+        Workshop, running_workshop_app["workshop_id"]).current_phase == 2
     started = [t.name for t in threading.enumerate() if t.ident not in before]
     assert not [name for name in started if name.startswith("fabrique-")], started
 
@@ -294,3 +297,37 @@ def test_the_wall_of_each_phase_of_the_funnel(new_app, db, running_workshop_app)
     assert "0 / 1 ont voté" in seen["score"]
     assert "Pas encore de canevas" in seen["formalise"] or "Aucun canevas" in seen[
         "formalise"]
+
+
+def test_the_facilitator_is_told_when_the_phones_do_not_follow(new_app, db,
+                                                               running_workshop_app):
+    """Thirty seconds after a phase change, a tenth of the room's phones still showing the
+    phase before: the facilitator's screen says the computer does not keep up, and what
+    to do; a single phone behind is only counted."""
+    from datetime import timedelta
+
+    from core.domain.models import utcnow
+    from core.services import participants
+    from tests.conftest import join
+
+    wid = running_workshop_app["workshop_id"]
+    workshop = db.get(Workshop, wid)
+    room = [join(db, workshop, f"Personne {n}").participant_id for n in range(11)]
+    current = workshop.current_phase
+    workshop.phase_started_at = utcnow() - timedelta(seconds=30)
+    db.add(workshop)
+    db.commit()
+    participants.note_presence(session=db, participant_ids=room[:5], seen_at=utcnow(),
+                               on_phase=dict.fromkeys(room[:5], current))
+    participants.note_presence(session=db, participant_ids=room[5:], seen_at=utcnow(),
+                               on_phase=dict.fromkeys(room[5:], current - 1))
+    at = open_as_facilitator(new_app, wid, "pages/facilitate.py")
+    warned = [w.value for w in at.warning]
+    assert any(w.startswith("6 téléphones sur 12 n'affichent pas encore cette étape, 3")
+               and "deuxième serveur pour les participants, ou PostgreSQL" in w
+               for w in warned), warned
+    participants.note_presence(session=fresh(db), participant_ids=room[5:10],
+                               seen_at=utcnow(), on_phase=dict.fromkeys(room[5:10], current))
+    at.run()
+    assert not [w.value for w in at.warning if "téléphones sur" in w.value]
+    assert "1 téléphone sur 12 n'affiche pas encore cette étape." in texts(at)

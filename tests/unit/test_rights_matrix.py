@@ -229,6 +229,8 @@ CASES: dict[str, tuple[Act, str, T]] = {
     # participants
     "participants.list_participants": (Act.FACILITATE, EXPLORE,
                                        lambda w: {"workshop_id": w.workshop}),
+    "participants.room_progress": (Act.FACILITATE, EXPLORE,
+                                   lambda w: {"workshop_id": w.workshop}),
     "participants.remove_participant": (Act.FACILITATE, EXPLORE,
                                         lambda w: {"participant_id": w.participant_row}),
     "participants.rename_participant": (Act.FACILITATE, EXPLORE, lambda w: {
