@@ -433,7 +433,10 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
             phases.go_to(session=session, actor=admin, workshop_id=wid, index=score_phase)
         PHASE_CHANGED[0] = time.monotonic()
         scoring_open.set()
+        room: list[tuple[float, int, int, bool]] = []
+        watcher = asyncio.create_task(watch_room(server.database_url, wid, room))
         clients = await asyncio.gather(*tasks, return_exceptions=True)
+        watcher.cancel()
         await asyncio.gather(*WATCHING)
         WATCHING.clear()
         elapsed = time.monotonic() - started
@@ -477,7 +480,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         "outcomes": kinds, "refusals": refusals, "explore_lasted": explore_lasted,
         "phase_p95": percentile(phase_delays, 0.95) if phase_delays else None,
         "phase_max": max(phase_delays) if phase_delays else None,
-        "on_new_phase": len(phase_delays),
+        "on_new_phase": len(phase_delays), "room": room,
         "silently_lost": kinds.get("not stored, nothing shown", 0),
         "participants": args.participants, "cards_sent": len(sent),
         "cards_stored": len(stored), "cards_on_wall": len(latencies),
@@ -582,6 +585,16 @@ def run_on(database_url: str | None, args, label: str) -> dict:
         print(f"  phase change → ballot on the phone: p95 {result['phase_p95']:.1f} s, max "
               f"{result['phase_max']:.1f} s ({result['on_new_phase']} / "
               f"{result['participants']} participants)")
+    if result["room"]:
+        # What the facilitator's screen said while the phones followed (``room_progress``).
+        said = [(t, behind, warned) for t, _present, behind, warned in result["room"]
+                if behind]
+        warned = [t for t, _b, w in said if w]
+        print(f"  the facilitator's screen: phones counted behind from "
+              f"{said[0][0]:.0f} s to {said[-1][0]:.0f} s after the change (at most "
+              f"{max(b for _t, b, _w in said)}), the overload said "
+              + (f"from {warned[0]:.0f} s to {warned[-1]:.0f} s" if warned else "never")
+              if said else "  the facilitator's screen: no phone counted behind")
     print("  from the phones' side: " + ", ".join(
         f"{kind} {n}" for kind, n in sorted(result["outcomes"].items())))
     print(f"  SILENTLY LOST (not stored, the phone shown nothing): {result['silently_lost']}")
@@ -620,6 +633,28 @@ def run_several(database_url: str | None, args, label: str) -> None:
         print(f"\n{label}, {args.runs} runs pooled: card submitted → on the projector: "
               f"p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f}"
               f" ms, max {max(latencies):.0f} ms ({len(latencies)} cards)")
+
+
+async def watch_room(database_url: str, workshop_id: int,
+                     room: list[tuple[float, int, int, bool]]) -> None:
+    """Ask every second what the facilitator's screen says of the phones behind
+    (``participants.room_progress``): (seconds after the change, present, behind,
+    overloaded)."""
+    from core.services import participants
+    from core.services.accounts import actor_for_username
+    from core.storage.db import session_scope
+
+    def ask() -> tuple[int, int, bool]:
+        with session_scope(url=database_url) as session:
+            found = participants.room_progress(
+                session=session, actor=actor_for_username(session, ADMIN),
+                workshop_id=workshop_id)
+            return found.present, found.behind, found.overloaded
+
+    while True:
+        present, behind, overloaded = await asyncio.to_thread(ask)
+        room.append((time.monotonic() - PHASE_CHANGED[0], present, behind, overloaded))
+        await asyncio.sleep(1.0)
 
 
 def main() -> None:
