@@ -15,6 +15,7 @@ from ui import (
     render,
     screens,
     startup,
+    sweeper,
 )
 from ui.i18n import _, language_picker
 
@@ -97,6 +98,8 @@ else:
     push.forget_session()
     screens.shown_at(navigation)
     cookie_orders.carry_out()
+    with st.sidebar:  # drawn in every whole run, at one place: elements left twice go
+        sweeper.place()
     # A slot drawn in every run, so that a notice shown once does not move the page's
     # elements (Streamlit would draw them again as new ones, losing what a field held).
     notice = st.empty()

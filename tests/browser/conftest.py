@@ -223,8 +223,22 @@ def guide_shot(page, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"))
 
 
+# A key shown twice: elements a finished run left beside the new ones (ui/sweeper.py).
+DOUBLED_KEYS_JS = """() => {
+    const seen = new Set(), twice = [];
+    for (const el of document.querySelectorAll('[class*="st-key-"]'))
+        for (const name of el.classList)
+            if (name.startsWith('st-key-')) {
+                if (seen.has(name)) twice.push(name);
+                seen.add(name);
+            }
+    return twice;
+}"""
+
+
 def wait_idle(page, settle_ms: int = 400) -> None:
-    """Wait until Streamlit is connected, not running, with no stale element, for a while."""
+    """Wait until Streamlit is connected, not running, with no stale element and no
+    element left twice by a run (``ui/sweeper.py``), for a while."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
         '[data-test-script-state="notRunning"]'
@@ -239,7 +253,7 @@ def wait_idle(page, settle_ms: int = 400) -> None:
                     && app.dataset.testConnectionState === 'CONNECTED'
                     && !document.querySelector('[data-stale="true"]');
             }"""
-        )
+        ) and not page.evaluate(DOUBLED_KEYS_JS)
         now = time.monotonic()
         if idle:
             stable_since = stable_since or now
@@ -248,7 +262,8 @@ def wait_idle(page, settle_ms: int = 400) -> None:
         else:
             stable_since = None
         page.wait_for_timeout(50)
-    raise AssertionError("Streamlit did not settle within 20 s")
+    raise AssertionError("Streamlit did not settle within 20 s (elements shown twice: "
+                         f"{page.evaluate(DOUBLED_KEYS_JS)})")
 
 
 def join(page, base_url: str, code: str, name: str) -> str:
