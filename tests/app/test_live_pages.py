@@ -325,7 +325,7 @@ def test_the_facilitator_is_told_when_the_phones_do_not_follow(new_app, db,
     at = open_as_facilitator(new_app, wid, "pages/facilitate.py")
     warned = [w.value for w in at.warning]
     assert any(w.startswith("6 téléphones sur 12 n'affichent pas encore cette étape, 3")
-               and "deuxième serveur pour les participants, ou PostgreSQL" in w
+               and "deuxième serveur pour les participant·es, ou PostgreSQL" in w
                for w in warned), warned
     participants.note_presence(session=fresh(db), participant_ids=room[5:10],
                                seen_at=utcnow(), on_phase=dict.fromkeys(room[5:10], current))
