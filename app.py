@@ -1,6 +1,7 @@
 """Fabrique: navigation and session bootstrap. Every run goes through ``st.navigation``."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.domain import policy
 from core.errors import DatabaseUnavailable, FabriqueError
@@ -10,6 +11,7 @@ from ui import (
     guide,
     identity,
     legacy_guard,
+    live,
     placement,
     push,
     render,
@@ -129,3 +131,8 @@ else:
         navigation.run()
     except DatabaseUnavailable:
         calls.reconnecting()
+    except StopException:  # a page that ends early (st.stop) was drawn too
+        live.touch_after_run()
+        raise
+    else:
+        live.touch_after_run()

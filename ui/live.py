@@ -16,6 +16,7 @@ from collections.abc import Callable
 from html import escape
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.domain import policy
 from core.services import participants, phases
@@ -119,20 +120,41 @@ def phase_bar_html(state: LiveState, *, counting: bool = False) -> str:
             f"{timer_html(state, counting=counting)}</div>")
 
 
-def _touch_participant(state: LiveState) -> None:
-    """Record that a participant is here and the phase their screen shows: at most every
-    half minute, and at once when the phase shown changed (the facilitator counts the
-    phones behind). Gathered by their server and written with the room's others
+SHOWN_KEY = "_shown_phase"  # the phase a whole run of the page drew, noted at its end
+
+
+def _touch_participant(index: int | None) -> None:
+    """Record that a participant is here and the phase their screen shows (``index``): at
+    most every half minute, and at once when the phase shown changed (the facilitator
+    counts the phones behind). Gathered by their server and written with the room's others
     (``ui/presence``), or at once without a server to write them (AppTest)."""
     now = time.monotonic()
     last, shown = st.session_state.get("_last_touch", (0.0, None))
-    if now - last >= TOUCH_EVERY_SECONDS or shown != state.index:
-        st.session_state["_last_touch"] = (now, state.index)
+    if now - last >= TOUCH_EVERY_SECONDS or shown != index:
+        st.session_state["_last_touch"] = (now, index)
         participant = identity.participant_number(identity.actor())
         if push.available() and participant is not None:
-            presence.seen(participant, state.index)
+            presence.seen(participant, index)
         else:
-            calls.call(participants.touch, on_phase=state.index)
+            calls.call(participants.touch, on_phase=index)
+
+
+def _shown(state: LiveState) -> None:
+    """Note the phase this participant's screen shows, once it is drawn: a live tick's
+    at its end; a whole run's when the run ends (``touch_after_run``, from app.py) — a
+    room's runs started together end together, and a phone is not on the new phase
+    before its page is."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        _touch_participant(state.index)
+    else:
+        st.session_state[SHOWN_KEY] = state.index
+
+
+def touch_after_run() -> None:
+    """At the end of a whole run of the page: note the phase it drew (``_shown``)."""
+    if SHOWN_KEY in st.session_state and policy.is_participant(identity.actor()):
+        _touch_participant(st.session_state.pop(SHOWN_KEY))
 
 
 def structure(state: LiveState) -> tuple:
@@ -191,7 +213,6 @@ def follow(workshop_id: int, drawn: LiveState, *,
         if each_tick is not None:
             each_tick(state)
         if policy.is_participant(identity.actor()):
-            _touch_participant(state)
             moved = (state.index, state.status) != st.session_state[FOLLOWED_KEY]
             if moved and screen_for(state).url_path == screens.shown_address():
                 # Already there (through the "moved on" link): nothing to switch — a
@@ -230,6 +251,8 @@ def follow(workshop_id: int, drawn: LiveState, *,
                 st.html(render.Built(drawn_content))
         if woken:
             push.register(workshop_id, state)
+        if policy.is_participant(identity.actor()):
+            _shown(state)  # drawn: not reached when the page moves on or reruns
 
     poll()
 
