@@ -80,9 +80,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # Browser tests that make the load they test (CPU-burning processes, phones pressing
-# together, a server killed under writes, nginx before several servers): they run one after
+# together, a server killed under writes, nginx before several servers) or time what a
+# screen shows (a raised hand on the facilitator's table within 2 s): they run one after
 # the other with no other browser test beside them.
-ALONE = ("test_every_press.py", "test_faults.py", "test_proxy.py")
+ALONE = ("test_every_press.py", "test_faults.py", "test_proxy.py", "test_porteurs.py")
 ALONE_SCOPE, REST_SCOPE = "browser-alone", "rest"
 
 
