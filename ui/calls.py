@@ -125,9 +125,14 @@ def apply_pending_clears() -> None:
         st.session_state[key] = ""
 
 
+def in_fragment_run() -> bool:
+    """Whether this run is a fragment's alone (not a whole run of the page)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 def rerun_here() -> None:
     """Rerun the fragment this code runs in (or the page, when it runs in a full run)."""
-    ctx = get_script_run_ctx()
-    if ctx is not None and ctx.fragment_ids_this_run:
+    if in_fragment_run():
         st.rerun(scope="fragment")
     st.rerun()

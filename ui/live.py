@@ -16,7 +16,6 @@ from collections.abc import Callable
 from html import escape
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.domain import policy
 from core.services import participants, phases
@@ -144,8 +143,7 @@ def _shown(state: LiveState) -> None:
     at its end; a whole run's when the run ends (``touch_after_run``, from app.py) — a
     room's runs started together end together, and a phone is not on the new phase
     before its page is."""
-    ctx = get_script_run_ctx()
-    if ctx is not None and ctx.fragment_ids_this_run:
+    if calls.in_fragment_run():
         _touch_participant(state.index)
     else:
         st.session_state[SHOWN_KEY] = state.index

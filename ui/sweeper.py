@@ -7,8 +7,7 @@ is removed when the run ends — unless the next run has already started by then
 fragment's tick, queued behind the page's run, starts the moment it ends): the browser
 then skips that clean-up (``clearStaleNodes`` is not called when its run id is no longer
 the current one), and the old elements stay beside the new ones until the next whole run
-of the page. Seen on a porteur's canvas after a step change on a busy machine: each
-section's comments twice, and two fields under one label.
+of the page — a section's comments twice, two fields under one label.
 
 Streamlit never draws two elements with one key in a run, so two on screen, once the page
 is idle, are left-overs. This small script (components v2, in the page itself, nothing
