@@ -8,7 +8,7 @@ HOST   ?= 0.0.0.0
 PORT   ?= 8501
 AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-dev run test stress lint i18n lock guide-images
+.PHONY: install install-dev run test stress lint i18n lock guide-images icons
 
 # What the app needs to run (a facilitator's laptop): no test or lint tools.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -66,6 +66,11 @@ i18n: install-dev
 		--sort-output --omit-header -o core/locale/messages.pot app.py pages ui core launch
 	$(BIN)/pybabel update -i core/locale/messages.pot -d core/locale -D messages \
 		--no-fuzzy-matching --ignore-obsolete
+
+# Streamlit's icon font cut down to the icons drawn (launch/icons.py): after adding an icon
+# the tests do not find in it, or after upgrading Streamlit.
+icons: install-dev
+	$(BIN)/python -m launch.icons
 
 # Re-pin every dependency to what is installed now (after a deliberate upgrade).
 lock: install-dev

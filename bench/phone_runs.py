@@ -71,6 +71,10 @@ async def measure(args) -> dict[str, float]:
         await phone.connect()
         assert await join_workshop(phone, code, "Mesure", [])
         explore_page = phone.page_hash
+        for _ in range(50):  # its live fragment, as the join's run reports it
+            if phone.fragments:
+                break
+            await phone.settle(0.2)
         live = next(iter(phone.fragments))
 
         async def page() -> None:

@@ -220,5 +220,6 @@ def routes() -> list[Route]:
 def middleware() -> list[Middleware]:
     """The middleware Fabrique puts before Streamlit's (the first listed wraps the others)."""
     from launch.compression import CompressedStatic
+    from launch.icons import IconFont
 
-    return [Middleware(CompressedStatic), Middleware(BrowserCookie)]
+    return [Middleware(IconFont), Middleware(CompressedStatic), Middleware(BrowserCookie)]

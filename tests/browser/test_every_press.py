@@ -39,6 +39,15 @@ from tests.conftest import PASSWORD, make_user
 from ui import screens
 
 PHONE = {"width": 390, "height": 844}
+# Each Material Symbols icon shown on the page, with its width in em once the fonts loaded.
+ICON_WIDTHS_JS = """async () => {
+  await document.fonts.ready;
+  return [...document.querySelectorAll('body *')].filter(el =>
+      getComputedStyle(el).fontFamily.includes('Material Symbols') && el.children.length === 0
+      && el.textContent.trim() && el.getBoundingClientRect().width > 0)
+    .map(el => [el.textContent.trim(),
+                el.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize)]);
+}"""
 # Joins and logins pressed, four at a time. The suite presses 24 and 8 (about a minute);
 # FABRIQUE_JOINS=200 FABRIQUE_LOGINS=40 gives the figures of docs/developer.md (about 7 minutes).
 JOINS = int(os.environ.get("FABRIQUE_JOINS", "24"))
@@ -113,7 +122,16 @@ def test_every_address_opens_without_a_box_and_in_one_run(server, new_context):
                for rid, size in wire.sizes.items()
                if wire.urls.get(rid, "").endswith(".js") and size > 2000}
     assert len(scripts) > 20 and set(scripts.values()) == {"gzip"}, scripts
-    assert wire.total() < 1_400_000, wire.largest()  # 3.1 MB sent uncompressed
+    # Its icons come from Streamlit's font cut down to those drawn (launch/icons.py): 20 kB
+    # instead of 375, and the first load under 1 MB (3.1 MB uncompressed, 1.21 MB gzipped
+    # with the whole font). Each icon on the page is drawn as its glyph, about one em wide:
+    # a name the cut lacked would show as its word ("front_hand"), several em wide.
+    fonts = [size for rid, size in wire.sizes.items()
+             if "MaterialSymbols" in wire.urls.get(rid, "")]
+    assert len(fonts) == 1 and fonts[0] < 40_000, wire.largest()
+    assert wire.total() < 1_000_000, wire.largest()
+    icons = cold.evaluate(ICON_WIDTHS_JS)
+    assert len(icons) >= 3 and all(width <= 1.6 for _, width in icons), icons
     # A visitor: every address of the app, with and without what it is handed out with.
     by_visitors = [("/", "Connexion animateur·rice"), ("/login", "Connexion animateur·rice"),
                    ("/join", "Rejoindre un atelier"),
