@@ -62,6 +62,7 @@ is_member = policy.is_link_member(actor)  # through the collective's link
 workshop_id: int | None = None
 focus: tuple[str, ...] = ()  # the sections the current step works on ("chacun son projet")
 own_projects = False  # each participant writes their own project's canvas
+drawn_state: live.LiveState | None = None  # the moment this page is drawn from
 if is_member:
     # Between sessions: no workshop running; say who you are once, for the history.
     st.html(CSS)
@@ -70,7 +71,7 @@ if is_member:
                               key=identity.MEMBER_NAME_KEY, max_chars=80)
 else:
     screen = open_workshop_screen(None, css=CSS, empty_title=_("Formalise"))
-    workshop_id = screen.workshop_id
+    workshop_id, drawn_state = screen.workshop_id, screen.state
     own_projects = screen.state.projects
     focus = screen.state.focus
 
@@ -79,9 +80,11 @@ def keep_live(watch: Callable[[], None] | None = None) -> None:
     """Follow the workshop (its phase bar; participants are offered the current step,
     not taken there: what they are typing here is saved after a pause or when they leave
     the field, so they leave it themselves) and run ``watch`` at each tick."""
-    if not is_member:
-        live.follow(workshop_id, live.live_state(workshop_id), stay=screens.CANVAS,
-                    watch=watch)
+    if drawn_state is not None:
+        # The state the page was drawn from (its step's sections), not one read now: a
+        # step changed in between would otherwise look already drawn, and the page would
+        # keep the old step's sections under the new step's bar.
+        live.follow(workshop_id, drawn_state, stay=screens.CANVAS, watch=watch)
     elif watch is not None:
         st.fragment(run_every=get_settings().participant_interval)(watch)()
 

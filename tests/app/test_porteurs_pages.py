@@ -13,10 +13,11 @@ from core.domain import inputs
 from core.domain.models import Comment, PhaseKind, Project, ProjectStage, Workshop
 from core.errors import PermissionDenied
 from core.outputs import exports
-from core.services import participants, projects, workshops
+from core.services import participants, phases, projects, workshops
 from tests.app.conftest import as_participant, fresh, open_as_facilitator, texts
 from tests.app.test_access import addresses, nav_paths
 from tests.conftest import make_user, start_at
+from ui import live
 
 CANVAS = "pages/canvas.py"
 EXCHANGE = "pages/exchange.py"
@@ -174,3 +175,39 @@ def test_a_porteurs_workshop_does_not_offer_the_funnels_boards(new_app, db, incu
     assert nav_paths(fac)[:8] == ["home", "facilitate", "projector", "canvas", "relation",
                                   "next_steps", "synthesis", "followup"]
     assert "explore" not in nav_paths(fac) and "score" not in nav_paths(fac)
+
+
+def test_a_step_changed_while_the_canvas_is_drawn_is_caught_by_its_live_part(
+        new_app, db, templates, incubator_app, monkeypatch):
+    """The canvas draws the sections of the step it read first; its live part must compare
+    the workshop with that step, not with one read later in the same run. Seen under load
+    (a run of 0.7 s, the facilitator moving on meanwhile): the new step's bar over the old
+    step's sections, and nothing redrawing them."""
+    facilitator, workshop_id = incubator_app["facilitator"], incubator_app["workshop"].id
+    token = incubator_app["tokens"]["Inès"]
+    projects.start_project(session=db, actor=participants.actor_for_token(db, token),
+                           pitch="Un café", templates=templates)
+    start_at(db, facilitator, fresh(db).get(Workshop, workshop_id), PhaseKind.FORMALISE)
+    steps = [p.position for p in phases.phases_of(fresh(db), workshop_id)
+             if p.kind == PhaseKind.FORMALISE]
+    at = as_participant(new_app(), token).run()
+    canvas_id = fresh(db).exec(select(Project)).one().canvas_id
+
+    real = live.live_state
+    moved: list[int] = []
+
+    def read_then_move_on(workshop_id: int):
+        state = real(workshop_id)
+        if not moved:  # the page's read: the facilitator moves on right after it
+            moved.append(state.index)
+            phases.go_to(session=fresh(db), actor=facilitator, workshop_id=workshop_id,
+                         index=steps[1])
+        return state
+
+    monkeypatch.setattr(live, "live_state", read_then_move_on)
+    at.switch_page(CANVAS).run()
+    assert not at.exception
+    assert moved == [steps[0]]  # drawn first from the first step
+    focus_keys = [t.key for t in at.text_area][:2]
+    # Redrawn for the step it moved to: "L'activité et la valeur créée".
+    assert focus_keys == [f"canvas_{canvas_id}_activite", f"canvas_{canvas_id}_valeur"]

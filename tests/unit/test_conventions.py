@@ -158,6 +158,19 @@ def test_screens_never_compare_the_phase_or_the_workshops_status():
     assert set(screens.PHASE_SCREENS) <= set(PhaseKind)
 
 
+def test_a_page_reads_the_live_state_once_and_follows_from_it():
+    """A page is drawn from the live state its screen read first (``ui/workshop_screen``),
+    and its live part compares the workshop with that one: a second read later in the run
+    could already hold the next step, and the page would never be redrawn for it (seen
+    on a canvas under load). So ``live.live_state`` is called by the screen's opening
+    alone."""
+    readers = sorted({str(p.relative_to(PROJECT_ROOT))
+                      for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
+                      if re.search(r"(?<!def )\blive_state\(\s*workshop_id|live\.live_state\(",
+                                   p.read_text(encoding="utf-8"))})
+    assert readers == ["ui/workshop_screen.py"]
+
+
 def test_the_votes_life_is_the_scoring_services():
     """The vote's state and the results' reveal are written in one place,
     ``core/services/scoring.py`` (the phase service asks it at a phase change)."""
