@@ -11,7 +11,7 @@ from core.services import participants, phases, privacy, projects, workshops
 from core.text.i18n import N_
 from ui import calls, legacy_guard, links, live, render, startup
 from ui import projects as project_panel
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.workshop_screen import open_workshop_screen
 
 legacy_guard.page_setup()
@@ -150,8 +150,9 @@ people = calls.read(participants.list_participants, workshop_id=workshop_id)
 present = [p for p in people if p.removed_at is None]
 now_time = utcnow()
 active = [p for p in present if now_time - p.last_seen_at <= ACTIVE_WITHIN]
-st.header(_("Participants ({active} active of {total})", active=len(active),
-               total=len(present)))
+st.header(ngettext("Participants ({active} active of {total})",
+                   "Participants ({active} active of {total})", len(active), active=len(active),
+                   total=len(present)))
 if not present:
     st.info(_("Nobody has joined yet. Show the code or the QR code."), icon=":material/front_hand:")
 for person in present:

@@ -62,7 +62,7 @@ def test_agenda_editing(new_app, db, running_workshop_app):
 
 def test_participants_panel_renames_and_removes(new_app, db, running_workshop_app):
     at = open_as_facilitator(new_app, running_workshop_app["workshop_id"], "pages/facilitate.py")
-    assert "Participants (1 actifs sur 1)" in texts(at)
+    assert "Participants (1 actif sur 1)" in texts(at)
     elise = db.exec(select(Participant)).one()
     at.text_input(key=f"rename_{elise.id}").input("Élise M.")
     at.button(key=f"rename_button_{elise.id}").click().run()
