@@ -18,8 +18,13 @@ from ui import (
     screens,
     startup,
     sweeper,
+    whole_callbacks,
 )
 from ui.i18n import _, language_picker
+
+# A press's callback runs whole, whatever the browser sends meanwhile (asgi.py installs it
+# for the server; here for AppTest's runs too).
+whole_callbacks.install()
 
 # A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
 # favicon from Google's servers (Streamlit 1.67), and an emoji is a box without an emoji font.

@@ -5,9 +5,12 @@ own cookie). ``streamlit run asgi.py`` serves it (``fabrique serve`` does)."""
 import streamlit as st
 
 from launch import web
-from ui import legacy_guard
+from ui import legacy_guard, whole_callbacks
 
 # No legacy pages/ mode, from the very first page a fresh server serves (ui/legacy_guard.py).
 legacy_guard.leave_pages_directory_mode()
+# A press's callback is not cut short by a request the browser sends meanwhile (the module
+# says why): before any session's first run.
+whole_callbacks.install()
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
