@@ -17,8 +17,9 @@ protected") and offers no way to protect one.
 ``run_location`` as ``CALLBACK`` then): the newer request is taken right after the callbacks,
 where Streamlit checks again before the page's body, so nothing the browser sent is dropped —
 it is only handled a few milliseconds later. A ``st.rerun()`` in a callback still ends it at
-once (Streamlit raises it directly there); a ``st.switch_page()`` in a callback would finish
-the callback before leaving (Fabrique calls neither in callbacks). Installed once per process,
+once (Streamlit raises it directly there: ``calls.reconnecting`` does, the database away); a
+``st.switch_page()`` in a callback would finish the callback before leaving (no callback of
+Fabrique's switches page). Installed once per process,
 by ``asgi.py`` for the server and by ``app.py`` for every run (AppTest's own runs).
 """
 
