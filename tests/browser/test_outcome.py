@@ -3,6 +3,7 @@ it; the synthesis downloads as PDF and DOCX; between sessions an edit link moves
 and the facilitator sees it."""
 
 import io
+import re
 
 from docx import Document
 from pypdf import PdfReader
@@ -45,12 +46,14 @@ def at_next_steps(server) -> tuple[int, str, int]:
 
 
 def choose_action(page, action_id: int) -> None:
-    """Pick an action in "Suivre une action" by typing its number (the list filters)."""
+    """Pick an action in "Suivre une action" by typing its number (the list filters), then
+    its option once the browser shows it: an Enter pressed before the filtered list is drawn
+    picks nothing (seen on a busy machine: no request ever left the phone)."""
     box = page.get_by_label("Action", exact=True)
     box.scroll_into_view_if_needed()
     box.click()
     box.fill(f"#{action_id} ")
-    box.press("Enter")
+    page.get_by_role("option", name=re.compile(rf"^#{action_id} ")).click()
     wait_idle(page)
 
 
