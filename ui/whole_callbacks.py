@@ -5,11 +5,9 @@ callbacks at the start of the run the press came with, and they write (a card, a
 a project). But Streamlit checks for a newer request from the browser at every access to
 ``st.session_state`` and every element sent — inside callbacks too — and if one came, it
 stops the run there by raising ``RerunException``: the callback is cut short, and the press,
-already taken from the browser's message, is gone. On a busy laptop such a request comes
-within milliseconds of a press (a text field's value sent as the finger leaves it, the page's
-live tick, a component's value): found in the porteurs' test beside a CPU-burning process,
-traced in the server (the press reached it, its run started, a request without it came 3 ms
-later, the run stopped 20 ms later, nothing written). Streamlit knows the trade-off
+already taken from the browser's message, is gone. On a busy laptop such a request often
+comes within milliseconds of a press (a text field's value sent as the finger leaves it, a
+live tick, a component's value). Streamlit knows the trade-off
 (streamlit/streamlit#10578: "a function writing into session state being interrupted isn't
 protected") and offers no way to protect one.
 

@@ -180,9 +180,9 @@ def test_a_porteurs_workshop_does_not_offer_the_funnels_boards(new_app, db, incu
 def test_a_step_changed_while_the_canvas_is_drawn_is_caught_by_its_live_part(
         new_app, db, templates, incubator_app, monkeypatch):
     """The canvas draws the sections of the step it read first; its live part must compare
-    the workshop with that step, not with one read later in the same run. Seen under load
-    (a run of 0.7 s, the facilitator moving on meanwhile): the new step's bar over the old
-    step's sections, and nothing redrawing them."""
+    the workshop with that step, not with one read later in the same run: otherwise a step
+    changed between the two reads leaves the new step's bar over the old step's sections,
+    and nothing redraws them."""
     facilitator, workshop_id = incubator_app["facilitator"], incubator_app["workshop"].id
     token = incubator_app["tokens"]["Inès"]
     projects.start_project(session=db, actor=participants.actor_for_token(db, token),

@@ -48,7 +48,7 @@ def at_next_steps(server) -> tuple[int, str, int]:
 def choose_action(page, action_id: int) -> None:
     """Pick an action in "Suivre une action" by typing its number (the list filters), then
     its option once the browser shows it: an Enter pressed before the filtered list is drawn
-    picks nothing (seen on a busy machine: no request ever left the phone)."""
+    picks nothing, and a busy browser may not have drawn it yet."""
     box = page.get_by_label("Action", exact=True)
     box.scroll_into_view_if_needed()
     box.click()

@@ -161,9 +161,8 @@ def test_screens_never_compare_the_phase_or_the_workshops_status():
 def test_a_page_reads_the_live_state_once_and_follows_from_it():
     """A page is drawn from the live state its screen read first (``ui/workshop_screen``),
     and its live part compares the workshop with that one: a second read later in the run
-    could already hold the next step, and the page would never be redrawn for it (seen
-    on a canvas under load). So ``live.live_state`` is called by the screen's opening
-    alone."""
+    could already hold the next step, and the page would never be redrawn for it. So
+    ``live.live_state`` is called by the screen's opening alone."""
     readers = sorted({str(p.relative_to(PROJECT_ROOT))
                       for p in _python_files("pages", "ui") + [PROJECT_ROOT / "app.py"]
                       if re.search(r"(?<!def )\blive_state\(\s*workshop_id|live\.live_state\(",
