@@ -10,6 +10,7 @@ from ui import (
     cookie_orders,
     guide,
     identity,
+    left_pages,
     legacy_guard,
     live,
     placement,
@@ -22,9 +23,11 @@ from ui import (
 )
 from ui.i18n import _, language_picker
 
-# A press's callback runs whole, whatever the browser sends meanwhile (asgi.py installs it
-# for the server; here for AppTest's runs too).
+# A press's callback runs whole, whatever the browser sends meanwhile, and a live tick of a
+# page the session has left is not run (asgi.py installs both for the server; here for
+# AppTest's runs too).
 whole_callbacks.install()
+left_pages.install()
 
 # A local image (render.FAVICON): a ":material/…:" page icon makes the browser fetch the
 # favicon from Google's servers (Streamlit 1.67), and an emoji is a box without an emoji font.

@@ -35,6 +35,7 @@ if "streamlit" in sys.orig_argv[:3] and "run" in sys.orig_argv[:4]:
                            if w.WhichOneof("value") in _TRIGGERS
                            and getattr(w, w.WhichOneof("value")) not in (False, "", None)]
                 print(f"TRACE {_now()} {self.id[:8]} BACK rerun page={rerun.page_name!r} "
+                      f"hash={rerun.page_script_hash[:8]} "
                       f"frag={rerun.fragment_id[:8]} auto={rerun.is_auto_rerun} "
                       f"triggers={pressed} nwidgets={len(rerun.widget_states.widgets)}",
                       flush=True)
@@ -45,7 +46,9 @@ if "streamlit" in sys.orig_argv[:3] and "run" in sys.orig_argv[:4]:
         def on_event(self, sender, event, *args, **kwargs):  # type: ignore[no-untyped-def]
             if event.name != "ENQUEUE_FORWARD_MSG":
                 fragment = "frag" if kwargs.get("fragment_ids_this_run") else ""
-                print(f"TRACE {_now()} {self.id[:8]} EVENT {event.name} {fragment}", flush=True)
+                page = kwargs.get("page_script_hash") or ""
+                print(f"TRACE {_now()} {self.id[:8]} EVENT {event.name} {fragment} {page[:8]}",
+                      flush=True)
             return _on_event(self, sender, event, *args, **kwargs)
 
         _app_session.AppSession.handle_backmsg = handle_backmsg
