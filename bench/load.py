@@ -214,6 +214,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (0 without one): its
+    server and the backends alive now — the app servers' pools keep theirs for the run."""
+    used = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        if text.split("(", 1)[1].startswith("postgres)"):
+            used += cpu_seconds(int(stat.parent.name))
+    return used
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
@@ -405,6 +419,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         memory_before = rss_kib(server.process.pid)
         servers = [server] + ([wall_server] if wall_server else []) + (helpers or [])
         cpu_before = sum(cpu_seconds(s.process.pid) for s in servers)
+        database_before = database_cpu_seconds()
         started = time.monotonic()
         sent: dict[str, float] = {}
         ballots: list[int] = []
@@ -441,6 +456,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         WATCHING.clear()
         elapsed = time.monotonic() - started
         cpu_used = sum(cpu_seconds(s.process.pid) for s in servers) - cpu_before
+        database_cpu = database_cpu_seconds() - database_before
         harness_cpu = time.process_time() - harness_cpu
         await asyncio.sleep(2)
         seen = await wall.evaluate("() => window.__seen")
@@ -492,6 +508,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         "max": max(latencies) if latencies else None,
         "memory_per_session_kib": (memory_joined - memory_before) / max(1, args.participants),
         "cpu_percent": 100 * cpu_used / elapsed, "elapsed": elapsed, "errors": errors,
+        "database_cpu_percent": 100 * database_cpu / elapsed,
         "harness_cpu_percent": 100 * harness_cpu / elapsed,
         "store_p50": percentile(to_store, 0.5) if to_store else None,
         "wall_p50": percentile(to_wall, 0.5) if to_wall else None,
@@ -512,7 +529,8 @@ def run_on(database_url: str | None, args, label: str) -> dict:
     # Each server's share of PostgreSQL's connections counts them all, as fabrique serve
     # says it (core/storage/db.py).
     server.env["FABRIQUE_APP_PROCESSES"] = str(
-        1 + args.wall_server + args.participant_servers + args.proxy)
+        1 + args.wall_server + args.participant_servers
+        + (args.app_servers - 1 if args.proxy else 0))
     # Participant servers (fabrique serve --participant-servers N): phones that join on
     # the main server are sent on to them (ui/placement.py).
     helpers = [Server(data_dir, server.database_url) for _ in range(args.participant_servers)]
@@ -525,19 +543,21 @@ def run_on(database_url: str | None, args, label: str) -> dict:
         server.env["FABRIQUE_PARTICIPANT_PORTS"] = ",".join(str(h.port) for h in helpers)
     proxy = None
     if args.proxy:
-        # Two app servers on one database behind nginx, configured by deploy/nginx.conf
-        # (tests/browser/test_proxy.py runs the same); everyone comes through the proxy.
+        # --app-servers app servers on one database behind nginx, configured by
+        # deploy/nginx.conf (tests/browser/test_proxy.py runs the same with two); everyone
+        # comes through the proxy.
         from tests.browser.test_proxy import Proxy
 
-        other = Server(data_dir, server.database_url)
-        other.log = data_dir / "second-server.log"
-        for app_server in (server, other):
-            app_server.env.update(FABRIQUE_TRUSTED_PROXY_HEADER="X-Real-IP")
-        other.env.update({k: v for k, v in server.env.items() if k.startswith("FABRIQUE_")})
-        other.start()
-        helpers.append(other)
+        server.env.update(FABRIQUE_TRUSTED_PROXY_HEADER="X-Real-IP")
+        others = [Server(data_dir, server.database_url) for _ in range(args.app_servers - 1)]
+        for number, other in enumerate(others, start=2):
+            other.log = data_dir / f"app-server-{number}.log"
+            other.env.update({k: v for k, v in server.env.items()
+                              if k.startswith("FABRIQUE_")})
+            other.start()
+            helpers.append(other)
         (data_dir / "nginx").mkdir()
-        proxy = Proxy(data_dir / "nginx", [server.port, other.port])
+        proxy = Proxy(data_dir / "nginx", [server.port] + [o.port for o in others])
     server.start()
     if proxy is not None:
         proxy.start()
@@ -565,7 +585,7 @@ def run_on(database_url: str | None, args, label: str) -> dict:
                                           if args.wall_server else "")
           + (f", {args.participant_servers} participant server(s)"
              if args.participant_servers else "")
-          + (", two app servers behind nginx" if args.proxy else ""))
+          + (f", {args.app_servers} app servers behind nginx" if args.proxy else ""))
     if result["p50"] is not None:
         print(f"  card submitted → on the projector: p50 {result['p50']:.0f} ms, "
               f"p95 {result['p95']:.0f} ms, max {result['max']:.0f} ms "
@@ -604,10 +624,17 @@ def run_on(database_url: str | None, args, label: str) -> dict:
           f"{result['memory_per_session_kib'] / 1024:.2f} MiB")
     print(f"  server CPU during the run: {result['cpu_percent']:.0f} % of one core "
           f"(the harness itself: {result['harness_cpu_percent']:.0f} %)")
+    if result["database_cpu_percent"]:
+        print(f"  PostgreSQL CPU during the run: {result['database_cpu_percent']:.0f} % of "
+              "one core")
     cores = result["cpu_percent"] / 100
     if result["p95"] is not None and cores > 0:
-        print(f"  participants per core used: {result['participants'] / cores:.0f}"
-              + (" (p95 ≤ 1 s)" if result["p95"] <= 1000 else " (p95 above 1 s)"))
+        print(f"  participants per core used: {result['participants'] / cores:.0f} by the "
+              "app servers" + (
+                  f", {result['participants'] / (cores + result['database_cpu_percent'] / 100):.0f}"
+                  " with PostgreSQL's" if result["database_cpu_percent"] else "")
+              + (" (card → wall p95 ≤ 1.5 s)" if result["p95"] <= 1500
+                 else " (card → wall p95 above 1.5 s)"))
     for error in result["errors"][:5]:
         print(f"  error: {error}")
     log = server.log.read_text(errors="replace")
@@ -680,8 +707,11 @@ def main() -> None:
     parser.add_argument("--participant-servers", type=int, default=0, metavar="N",
                         help="app servers for the phones, as fabrique serve starts them")
     parser.add_argument("--proxy", action="store_true",
-                        help="two app servers behind nginx (deploy/nginx.conf), everyone "
-                             "through the proxy; use with --postgres --no-sqlite")
+                        help="--app-servers app servers behind nginx (deploy/nginx.conf), "
+                             "everyone through the proxy; use with --postgres --no-sqlite")
+    parser.add_argument("--app-servers", type=int, default=2, metavar="N",
+                        help="with --proxy: how many app servers nginx shares the room "
+                             "among (default 2)")
     parser.add_argument("--wall-server", action="store_true",
                         help="the projector on a second app server (same database)")
     args = parser.parse_args()

@@ -40,10 +40,12 @@ class Proxy:
         self.url = f"http://127.0.0.1:{self.port}"
         site = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
         site = site.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
-        listed = re.findall(r"server 127\.0\.0\.1:\d+;", site)
-        assert len(listed) == len(upstreams) == 2, listed
-        for line, port in zip(listed, upstreams, strict=True):
-            site = site.replace(line, f"server 127.0.0.1:{port};", 1)
+        listed = re.findall(r"\n( *)server 127\.0\.0\.1:\d+;", site)
+        assert len(listed) == 2 and upstreams, listed  # the configuration's two examples
+        # Its two example servers become the given ones (two, or as many as a bench asks).
+        indent = listed[0]
+        servers = "\n".join(f"{indent}server 127.0.0.1:{port};" for port in upstreams)
+        site = re.sub(r"(\n *server 127\.0\.0\.1:\d+;)+", "\n" + servers, site, count=1)
         (folder / "fabrique.conf").write_text(site)
         temp = "\n".join(f"    {kind}_temp_path {folder}/{kind};"
                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
