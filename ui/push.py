@@ -342,7 +342,10 @@ def keep_peoples_destinations() -> None:
     server (a phone woken, ``st.rerun`` in a live fragment that saw a change, a
     ``st.switch_page``) would run the page the person was leaving, silently undoing their
     click. A request without widget values is the server's own; folded over a browser's, it
-    keeps the browser's page, query and context.
+    keeps the browser's page, query and context. A live tick keeps the pending request's
+    page whatever it is: a tick of the page being left, folded over the move to the next
+    step, would otherwise run the old page again (the move undone) or, after a person's
+    press, run their press on the page they left.
     """
     from dataclasses import replace
 
@@ -357,8 +360,13 @@ def keep_peoples_destinations() -> None:
 
     def request_rerun_locked(self: ScriptRequests, new_data: Any) -> bool:
         pending = self._rerun_data if self._state == ScriptRequestType.RERUN else None
-        if (pending is not None and new_data.widget_states is None
-                and pending.widget_states is not None):
+        # A live tick (a fragment's timer in the browser) names the page it was set up on:
+        # folded over a pending move (a ``st.switch_page`` to the next step, a person's
+        # click), it would take the run back to the page being left.
+        tick = new_data.is_auto_rerun and bool(new_data.fragment_id
+                                               or new_data.fragment_id_queue)
+        if pending is not None and (tick or (new_data.widget_states is None
+                                             and pending.widget_states is not None)):
             new_data = replace(new_data, page_script_hash=pending.page_script_hash,
                                page_name=pending.page_name,
                                query_string=pending.query_string,

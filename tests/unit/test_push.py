@@ -93,3 +93,40 @@ def test_a_rerun_the_server_asks_for_keeps_the_persons_pending_page():
     requests.request_rerun(RerunData(page_script_hash="canvas-page"))
     requests.request_rerun(RerunData(widget_states=clicked, page_script_hash="workshop-page"))
     assert requests.on_scriptrunner_yield().rerun_data.page_script_hash == "workshop-page"
+
+
+def test_a_tick_of_the_page_left_does_not_undo_a_move():
+    """The step moves: the live fragment asks for the next step's page (st.switch_page, a
+    request without widget values); before that run starts, the browser's timer of the old
+    page's fragment sends a tick naming the old page. Streamlit folds the two into one whole
+    run of the newer request's page — the old one, the move undone. With
+    keep_peoples_destinations the run is the new page's; the same after a person's press."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        RerunData,
+        ScriptRequests,
+    )
+
+    push.keep_peoples_destinations()
+    ticking = WidgetStates()
+    value = ticking.widgets.add()
+    value.id, value.string_value = "$$ID-old-field", "brouillon"
+    requests = ScriptRequests()
+    requests.request_rerun(RerunData(query_string="p=tok", page_script_hash="canvas-page"))
+    requests.request_rerun(RerunData(query_string="p=tok", widget_states=ticking,
+                                     page_script_hash="workshop-page", fragment_id="live",
+                                     is_auto_rerun=True))
+    run = requests.on_scriptrunner_yield().rerun_data
+    assert run.page_script_hash == "canvas-page"
+    assert not run.fragment_id_queue  # a whole run: the move's
+
+    pressed = WidgetStates()
+    press = pressed.widgets.add()
+    press.id, press.trigger_value = "$$ID-send", True
+    requests = ScriptRequests()
+    requests.request_rerun(RerunData(widget_states=pressed, page_script_hash="relation-page"))
+    requests.request_rerun(RerunData(widget_states=ticking, page_script_hash="workshop-page",
+                                     fragment_id="live", is_auto_rerun=True))
+    run = requests.on_scriptrunner_yield().rerun_data
+    assert run.page_script_hash == "relation-page"
+    assert "$$ID-send" in [w.id for w in run.widget_states.widgets]
