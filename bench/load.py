@@ -85,8 +85,12 @@ class Client:
         self.alerts: list[tuple[float, str]] = []
 
     async def connect(self) -> None:
+        # No pings from this side, as a browser (it only answers the server's, every 30 s):
+        # the client library's own (every 20 s, closing after 20 s without an answer) hung
+        # up on phones whose server was busy, and counted their cards lost — a browser waits.
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=30)
+                                           max_size=None, open_timeout=30,
+                                           ping_interval=None)
         self.reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
