@@ -423,7 +423,8 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         memory_before = rss_kib(server.process.pid)
         servers = [server] + ([wall_server] if wall_server else []) + (helpers or [])
         cpu_before = sum(cpu_seconds(s.process.pid) for s in servers)
-        database_before = database_cpu_seconds()
+        on_postgres = server.database_url.startswith("postgresql")
+        database_before = database_cpu_seconds() if on_postgres else 0.0
         started = time.monotonic()
         sent: dict[str, float] = {}
         ballots: list[int] = []
@@ -460,7 +461,7 @@ async def scenario(server: Server, args, wall_server: Server | None = None,
         WATCHING.clear()
         elapsed = time.monotonic() - started
         cpu_used = sum(cpu_seconds(s.process.pid) for s in servers) - cpu_before
-        database_cpu = database_cpu_seconds() - database_before
+        database_cpu = database_cpu_seconds() - database_before if on_postgres else 0.0
         harness_cpu = time.process_time() - harness_cpu
         await asyncio.sleep(2)
         seen = await wall.evaluate("() => window.__seen")
