@@ -363,10 +363,15 @@ def keep_peoples_destinations() -> None:
         # A live tick (a fragment's timer in the browser) names the page it was set up on:
         # folded over a pending move (a ``st.switch_page`` to the next step, a person's
         # click), it would take the run back to the page being left.
+        # Two ticks fold as Streamlit has it (the newer one's page; ui/left_pages.py skips
+        # the run if that page was left: the page shown ticks again).
         tick = new_data.is_auto_rerun and bool(new_data.fragment_id
                                                or new_data.fragment_id_queue)
-        if pending is not None and (tick or (new_data.widget_states is None
-                                             and pending.widget_states is not None)):
+        pending_tick = pending is not None and pending.is_auto_rerun and bool(
+            pending.fragment_id_queue)
+        if pending is not None and ((tick and not pending_tick)
+                                    or (new_data.widget_states is None
+                                        and pending.widget_states is not None)):
             new_data = replace(new_data, page_script_hash=pending.page_script_hash,
                                page_name=pending.page_name,
                                query_string=pending.query_string,
