@@ -130,3 +130,11 @@ def test_a_tick_of_the_page_left_does_not_undo_a_move():
     run = requests.on_scriptrunner_yield().rerun_data
     assert run.page_script_hash == "relation-page"
     assert "$$ID-send" in [w.id for w in run.widget_states.widgets]
+    # Two ticks fold as Streamlit has it: the newer one's page (ui/left_pages.py skips the
+    # run if that page was left).
+    requests = ScriptRequests()
+    requests.request_rerun(RerunData(widget_states=ticking, page_script_hash="workshop-page",
+                                     fragment_id="old-live", is_auto_rerun=True))
+    requests.request_rerun(RerunData(widget_states=ticking, page_script_hash="relation-page",
+                                     fragment_id="live", is_auto_rerun=True))
+    assert requests.on_scriptrunner_ready().rerun_data.page_script_hash == "relation-page"
