@@ -10,9 +10,7 @@ lets a fragment's run cut a whole run short), then runs as a run of the *old* pa
 - the browser, told a run of another page has started, clears the whole screen (Streamlit's
   front end clears the page's elements whenever a run names another page than the one
   shown), and the fragment, unknown to the new page, draws nothing: the phone is left with
-  an empty page under its phase bar — the porteurs' test saw Inès's canvas body vanish for
-  good after a step change: her browser's tick, sent during the move's run, of a fragment
-  that run did not hold, ran (1 ms) right after it;
+  an empty page under its phase bar, for good (docs/developer.md tells how it was found);
 - the server, seeing a run of another page, forgets the values of the new page's fields.
 
 ``install()`` makes Streamlit skip a fragment-only run whose page is not the page the
