@@ -126,6 +126,100 @@ pages = [st.Page(step, title="Atelier", url_path="workshop", default=True)]
 pages += [st.Page(needs""").replace('url_path="explore", default=True', 'url_path="explore"')
 
 
+
+def same_app() -> str:
+    """The floor with the elements a phone's phase change draws in Fabrique, one for one
+    (counted in the messages a phone receives, 7 Dec: 50 against the bare page's 37): the
+    page's favicon, the language's picker, the sweeper's component (its script), the notice's
+    slot, the help link, the navigation's twenty-two entries (eight listed), Fabrique's own
+    CSS (board and phase bar: 7 KB a run), and the phase change made as Fabrique makes it —
+    the phone's live fragment is woken, reads the step and switches to the vote's page (two
+    runs). No database, no check: what Streamlit itself costs for that screen."""
+    from ui import live, render, sweeper
+
+    return SAME_APP.format(favicon=render.FAVICON, board_css=render.BOARD_CSS,
+                           phase_css=live.PHASE_CSS, sweeper_js=sweeper._JS)
+
+
+SAME_APP = """
+from pathlib import Path
+
+import streamlit as st
+
+STEP_FILE = Path(__file__).with_name("step.txt")
+BOARD_CSS = {board_css!r}
+PHASE_CSS = {phase_css!r}
+SWEEPER = st.components.v2.component("bare_sweeper", js={sweeper_js!r})
+
+st.set_page_config(page_title="Bare", page_icon={favicon!r}, layout="wide")
+st.sidebar.selectbox("Langue / Language", ["fr", "en"], key="lang",
+                     format_func={{"fr": "Français", "en": "English"}}.__getitem__)
+st.html("<style>[data-testid='InputInstructions']{{display:none}}</style>")
+
+
+def needs():
+    st.html(BOARD_CSS)
+    st.title("Constats et besoins")
+    with st.form("need_capture", clear_on_submit=True):
+        st.text_area("Votre constat", key="need_capture_text")
+        st.form_submit_button("Ajouter")
+    live("Constats")
+
+
+def vote():
+    st.html(BOARD_CSS)
+    st.title("Évaluer")
+    left, right = st.columns(2)
+    left.metric("Vote", "Ouvert")
+    right.metric("Terminé", "0 / 300", help="Participants qui ont tout noté.")
+    live("Évaluer")
+    st.empty()  # the deferred message's slot
+    st.header("Mon vote")
+    ballot()
+
+
+def live(title):
+    st.html(PHASE_CSS)
+
+    @st.fragment(run_every=20)
+    def poll():
+        step = STEP_FILE.read_text() if STEP_FILE.exists() else "needs"
+        if title == "Constats" and step == "vote":
+            st.switch_page(PAGES[1])
+        st.html(f"<div class='b'>Phase 2 sur 4 <b>{{title}}</b> 12:00</div>")
+    poll()
+
+
+@st.fragment
+def ballot():
+    st.progress(0.0, text="0 / 6 réponses données")
+    for candidate in range(3):
+        with st.container(border=True, key=f"candidate-{{candidate}}"):
+            st.html(f"<div class='b'><b>Idée {{candidate}} : une navette</b></div>")
+            st.caption(":material/target: appuyée par 3 besoins")
+            for criterion in ("Impact", "Effort"):
+                st.segmented_control(
+                    criterion, [1, 2, 3, 4, 5, "?"], key=f"score_{{candidate}}_{{criterion}}",
+                    format_func=lambda o: "Je ne sais pas" if o == "?" else str(o),
+                    help="Quel effet sur les besoins ?")
+
+
+PAGES = [st.Page(needs, title="Constats", url_path="explore", default=True),
+         st.Page(vote, title="Évaluer", url_path="score")]
+listed = PAGES + [st.Page(lambda: None, title=f"Page {{n}}", url_path=f"page{{n}}",
+                          icon=":material/lightbulb:") for n in range(6)]
+hidden = [st.Page(lambda: None, title=f"Cachée {{n}}", url_path=f"hidden{{n}}",
+                  icon=":material/lightbulb:", visibility="hidden") for n in range(14)]
+navigation = st.navigation({{"Atelier": listed + hidden}}, expanded=True)
+with st.sidebar:
+    SWEEPER(key="fab_sweeps", on_sweep_change=lambda: None)
+notice = st.empty()
+st.sidebar.page_link(PAGES[0], label="Aide pour cette page", icon=":material/help:")
+st.sidebar.caption("Connecté·e : Téléphone")
+st.sidebar.button("Quitter cet atelier", key="leave_button")
+navigation.run()
+"""
+
 def has_ballot(client: Client) -> bool:
     return any(key.startswith("score_") for key in client.widgets)
 
@@ -148,6 +242,16 @@ async def bare(args) -> dict:
     word."""
     return await floor(args, BARE_APP,
                        lambda client: client.rerun(page_name="score", timeout=120))
+
+
+async def bare_same(args) -> dict:
+    """The floor of the same elements (``same_app``): each phone's live fragment is rerun,
+    as its server's wake asks; it reads the step and switches to the vote's page."""
+    def ask(client: Client):
+        return client.rerun(fragment_id=next(iter(client.fragments)), auto=True,
+                            timeout=120)
+
+    return await floor(args, same_app(), ask)
 
 
 async def bare_step(args) -> dict:
@@ -245,7 +349,8 @@ def figures(delays: list[float], cpu: float, clients: list[Client]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=300)
-    parser.add_argument("--only", choices=("bare", "bare_step", "fabrique"), default=None)
+    parser.add_argument("--only", choices=("bare", "bare_same", "bare_step", "fabrique"),
+                        default=None)
     parser.add_argument("--servers", type=int, default=1,
                         help="bare Streamlit servers for the floor (the phones dealt among them)")
     args = parser.parse_args()
@@ -253,7 +358,9 @@ def main() -> None:
         f", {args.servers} servers)" if args.servers > 1 else ")")
     step_floor = "bare Streamlit, the phase drawn by one fragment per phone" + (
         f" ({args.servers} servers)" if args.servers > 1 else "")
-    for label, run in ((floor, bare), (step_floor, bare_step),
+    same_floor = "bare Streamlit, Fabrique's elements and way of changing phase" + (
+        f" ({args.servers} servers)" if args.servers > 1 else "")
+    for label, run in ((floor, bare), (same_floor, bare_same), (step_floor, bare_step),
                        ("Fabrique, needs → vote", fabrique)):
         if args.only and run.__name__ != args.only:
             continue
