@@ -19,6 +19,7 @@ from launch import web
 from ui import cookie_orders, url_state
 
 ACTOR_KEY = "_actor"
+ACTOR_FROM_KEY = "_actor_from"  # the personal link the participant actor came from
 SIGNED_IN_KEY = "_signed_in"  # the facilitator's username, once signed in
 DROPPED_COOKIE_KEY = "_dropped_cookie"  # a re-login cookie this session no longer honours
 PARTICIPANT_KEY = "participant_token"
@@ -110,11 +111,18 @@ def _identify() -> Actor | None:
             return member
     token = url_state.synced(PARTICIPANT_KEY, TOKEN_PARAM)
     if token and not signed_in:
-        # A participant's tab: no re-login cookie to read.
+        # A participant's tab: no re-login cookie to read. The participant this token gave
+        # at the last run is asked after through the access memo (one phone, one query
+        # less a run).
+        known = st.session_state.get(ACTOR_KEY)
+        if not (isinstance(known, ParticipantActor)
+                and st.session_state.get(ACTOR_FROM_KEY) == token):
+            known = None
         with session_scope() as session:
-            participant = participants.actor_for_token(session, token)
+            participant = participants.recognised(session, token, known)
         if participant is not None:
             st.session_state[ACTOR_KEY] = participant
+            st.session_state[ACTOR_FROM_KEY] = token
             return participant
         forget_participant()
         st.session_state[STALE_LINK_KEY] = TOKEN_PARAM

@@ -3,14 +3,32 @@ participant is taken to, and every link read their path, title and icon from her
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.domain.models import PhaseKind
 from core.text.i18n import N_
 from ui.i18n import _
+
+_BUILT: dict[tuple, st.Page] = {}
+
+
+def page_of(path: str, **options: object) -> st.Page:
+    """Return ``st.Page(path, **options)``: built once per process (Streamlit resolves and
+    checks the file on disk at each construction, a millisecond and a half for the twenty
+    entries of a run's navigation), then copied for each run — a run's ``st.navigation``
+    marks the page it runs on the page object itself, so runs never share one."""
+    ctx = get_script_run_ctx()
+    root = ctx.pages_manager.main_script_parent if ctx is not None else None
+    key = (root, path, tuple(sorted(options.items())))
+    built = _BUILT.get(key)
+    if built is None:
+        built = _BUILT[key] = st.Page(path, **options)  # type: ignore[arg-type]
+    return copy.copy(built)
 
 
 @dataclass(frozen=True)
@@ -26,14 +44,14 @@ class Screen:
 
     def page(self) -> st.Page:
         """Return the navigation entry of this screen (its title in this run's language)."""
-        return st.Page(self.path, title=_(self.title), icon=self.icon, url_path=self.url_path)
+        return page_of(self.path, title=_(self.title), icon=self.icon, url_path=self.url_path)
 
     def go(self) -> None:
         """Take this session to this screen, at its own address (``st.switch_page`` by
         file takes the first page drawing that file, and an address of the navigation may
         be drawn by another screen's file: ``navigation``'s stand-ins)."""
         drawn = st.session_state.get(DRAWN_BY_KEY, {}).get(self.url_path, self.path)
-        st.switch_page(st.Page(drawn, title=_(self.title), icon=self.icon,
+        st.switch_page(page_of(drawn, title=_(self.title), icon=self.icon,
                                url_path=self.url_path))
 
     def link(self, label: str | None = None, **kwargs: object) -> None:
@@ -151,13 +169,13 @@ def navigation(menu: Mapping[str, Sequence[Screen]], *,
     drawn: dict[str, str] = {}  # the addresses drawn by another screen's file
     sections = {section: [screen.page() for screen in entries]
                 for section, entries in menu.items()}
-    hidden = [st.Page(first.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
+    hidden = [page_of(first.path, title=_(first.title), icon=first.icon, url_path=START_PATH,
                       default=True, visibility="hidden")]
     for screen in ALL:
         if screen not in listed:
             shown = stand_ins.get(screen, screen if screen in OPEN_TO_ALL else first)
             drawn[screen.url_path] = shown.path
-            hidden.append(st.Page(shown.path, title=_(shown.title), icon=shown.icon,
+            hidden.append(page_of(shown.path, title=_(shown.title), icon=shown.icon,
                                   url_path=screen.url_path, visibility="hidden"))
     st.session_state[DRAWN_BY_KEY] = drawn
     st.session_state[START_DRAWS_KEY] = first.url_path

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from core.domain.actors import Actor, ParticipantActor
 from core.domain.models import Participant, Workshop, WorkshopStatus, as_utc, pk, utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.services import limits
+from core.services import limits, live_cache
 from core.services.access import facilitated_workshop
 from core.services.live_cache import bump_board_revision
 from core.services.workshops import find_by_code, normalize_join_code
@@ -113,6 +113,56 @@ def actor_for_token(session: Session, token: str | None) -> ParticipantActor | N
         workshop_id=participant.workshop_id,
         name=participant.display_name,
     )
+
+
+# Which participant each personal token designated when read (a token never changes hands):
+# a session's participant is asked after through the access memo only for its own token.
+_token_owners: dict[str, int] = {}
+_TOKENS_KEPT = 100_000
+
+
+def recognised(session: Session, token: str | None,
+               known: ParticipantActor | None) -> ParticipantActor | None:
+    """``actor_for_token``, where ``known`` is the participant the session was at its
+    previous run: if this token designated ``known`` when read, the answer comes from this
+    server's memo of that participant's access (``live_cache``), and the database is read
+    only when the memo holds no verdict — a phone's every run used to ask it again who it
+    was. The memo is the access checks' own, so a removal is seen as they see it: at once
+    when made through this server, within ``live_cache.ACCESS_SECONDS`` when made through
+    another (and every read still checks the participant's standing)."""
+    if known is None or not token or _token_owners.get(token) != known.participant_id:
+        actor = actor_for_token(session, token)
+        if actor is not None and token:
+            if len(_token_owners) >= _TOKENS_KEPT:
+                _token_owners.clear()
+            _token_owners[token] = actor.participant_id
+            # What was just read is a verdict too: the next run asks the memo.
+            live_cache.remembered(session, actor.workshop_id,
+                                  live_cache.participant_key(actor.participant_id,
+                                                             actor.workshop_id),
+                                  live_cache.ACCESS_SECONDS, lambda: True)
+        return actor
+    found: list[ParticipantActor] = []
+
+    def check() -> bool:
+        actor = actor_for_token(session, token)
+        if actor is None:  # removed since
+            raise _NoLonger
+        found.append(actor)
+        return True
+
+    try:
+        live_cache.remembered(session, known.workshop_id,
+                              live_cache.participant_key(known.participant_id,
+                                                         known.workshop_id),
+                              live_cache.ACCESS_SECONDS, check)
+    except _NoLonger:  # a refusal is never remembered
+        return None
+    return found[0] if found else known
+
+
+class _NoLonger(Exception):
+    """The token no longer designates a participant (within ``recognised``)."""
 
 
 def touch(*, session: Session, actor: Actor, on_phase: int | None = None) -> Participant:

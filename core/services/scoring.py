@@ -295,7 +295,8 @@ class _Ballot:
     has_scores: bool
 
 
-_ballots: PerRevision[_Ballot] = PerRevision()
+# A room's phones asking together at a phase change wait for the one reading it.
+_ballots: PerRevision[_Ballot] = PerRevision(one_build=True)
 
 
 def _read_ballot(session: Session, workshop: Workshop, lang: str) -> _Ballot:
