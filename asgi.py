@@ -5,7 +5,7 @@ own cookie). ``streamlit run asgi.py`` serves it (``fabrique serve`` does)."""
 import streamlit as st
 
 from launch import web
-from ui import left_pages, legacy_guard, whole_callbacks
+from ui import delivered_runs, left_pages, legacy_guard, whole_callbacks
 
 # No legacy pages/ mode, from the very first page a fresh server serves (ui/legacy_guard.py).
 legacy_guard.leave_pages_directory_mode()
@@ -14,5 +14,7 @@ legacy_guard.leave_pages_directory_mode()
 whole_callbacks.install()
 # A live tick of a page the session has left is not run (it would blank the new page).
 left_pages.install()
+# A fragment's run waits until the run before it has reached the browser.
+delivered_runs.install()
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware())

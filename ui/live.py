@@ -207,12 +207,7 @@ def follow(workshop_id: int, drawn: LiveState, *,
 
     @st.fragment(run_every=interval)
     def poll() -> None:
-        # A phone its server wakes, in the page's whole run: the state the page was just
-        # drawn from (read again, it cost each phone a read a run) — what it registers
-        # below is what it drew, so a change made meanwhile wakes it at once. A screen
-        # that polls reads again: a change made meanwhile is caught in this run.
-        state = (drawn if woken and not calls.in_fragment_run()
-                 else calls.read(phases.live_state, workshop_id=workshop_id))
+        state = calls.read(phases.live_state, workshop_id=workshop_id)
         if each_tick is not None:
             each_tick(state)
         if policy.is_participant(identity.actor()):
