@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -72,6 +73,8 @@ class Client:
         self.reader: asyncio.Task | None = None
         self.poller: asyncio.Task | None = None
         self.runs = 0
+        self.kinds: collections.Counter[str] = collections.Counter()  # messages, by kind
+        self.session_id = ""  # the server's session (its traces name it: tests/trace_runs)
         self.received = 0  # bytes
         # The values this tab's widgets hold (user key → (field, value)): a browser sends
         # every widget's value with every rerun, its polls included; triggers only once.
@@ -106,6 +109,9 @@ class Client:
             msg = ForwardMsg()
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
+            delta = msg.delta
+            self.kinds[kind if kind != "delta" else "delta:" + (
+                delta.new_element.WhichOneof("type") or delta.WhichOneof("type") or "")] += 1
             if msg.metadata.cacheable and msg.hash:
                 self.cached.add(msg.hash)
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -137,7 +143,9 @@ class Client:
                 self.query = msg.page_info_changed.query_string
             elif kind == "navigation":
                 self.page_hash = msg.navigation.page_script_hash
-            elif kind == "new_session" and not msg.metadata.run.fragment_ids:
+            elif kind == "new_session" and msg.new_session.initialize.session_id:
+                self.session_id = msg.new_session.initialize.session_id
+            if kind == "new_session" and not msg.metadata.run.fragment_ids:
                 # A full run redraws the page: a browser forgets its old fragment timers.
                 self.fragments.clear()
             elif kind == "auto_rerun":

@@ -327,15 +327,38 @@ async def fabrique(args) -> dict:
             clients += await asyncio.gather(*(join(n) for n in range(
                 first, min(first + 10, args.phones))))
         await asyncio.sleep(3)
+        for client in clients:
+            client.kinds.clear()
         cpu, since = cpu_seconds(server.process.pid), time.monotonic()
         with session_scope(write=True, url=server.database_url) as session:
             phases.go_to(session=session, actor=actor_for_username(session, ADMIN),
                          workshop_id=wid, index=score)
         delays = await until_ballots(clients, since)
         await asyncio.gather(*(c.settle() for c in clients))
-        return figures(delays, cpu_seconds(server.process.pid) - cpu, clients)
+        result = figures(delays, cpu_seconds(server.process.pid) - cpu, clients)
+        tell_the_missing(clients, server)
+        return result
     finally:
         server.stop()
+
+
+def tell_the_missing(clients: list[Client], server: Server) -> None:
+    """Say what the phones without their ballot show (their page, last messages)."""
+    missing = [c for c in clients if not has_ballot(c)]
+    if not missing:
+        return
+    pages: dict[str, int] = {}
+    for client in clients:
+        pages[client.page_hash[:8]] = pages.get(client.page_hash[:8], 0) + 1
+    print(f"{len(missing)} phones without their ballot; pages of all phones: {pages}; "
+          f"server log: {server.log}")
+    for client in missing[:5]:
+        print(f"  session {client.session_id[:8]} (tests/trace_runs names it), page "
+              f"{client.page_hash[:8]}, runs {client.runs}, alerts {client.alerts[-3:]}, "
+              f"what it received since the change {dict(client.kinds)}")
+    ballot = next((c for c in clients if has_ballot(c)), None)
+    if ballot is not None:
+        print(f"  a phone with its ballot received {dict(ballot.kinds)}")
 
 
 def figures(delays: list[float], cpu: float, clients: list[Client]) -> dict:
