@@ -87,7 +87,7 @@ def lines_drawn(server) -> str:
         assert "first line" in phone.texts
         since = len(phone.texts)
         await phone.rerun(states=[("race", "bool_value", True)])
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 8  # the lines come within 2 s (the loop's sleep: 1 s)
         while time.monotonic() < deadline and "line 4 after the tick" not in phone.texts[since:]:
             await asyncio.sleep(0.1)
         await phone.settle(1.5)
