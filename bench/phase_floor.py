@@ -36,6 +36,22 @@ from bench._setup import bare_server, ready_to_vote  # noqa: E402
 from bench.load import Client, cpu_seconds, join_workshop, percentile  # noqa: E402
 from tests.browser.conftest import ADMIN, Server, prepare_database  # noqa: E402
 
+# The ballot every floor draws: three candidates × two criteria in bordered boxes.
+BALLOT = '''
+@st.fragment
+def ballot():
+    st.progress(0.0, text="0 / 6 réponses données")
+    for candidate in range(3):
+        with st.container(border=True, key=f"candidate-{candidate}"):
+            st.html(f"<div class='b'><b>Idée {candidate} : une navette</b></div>")
+            st.caption(":material/target: appuyée par 3 besoins")
+            for criterion in ("Impact", "Effort"):
+                st.segmented_control(
+                    criterion, [1, 2, 3, 4, 5, "?"], key=f"score_{candidate}_{criterion}",
+                    format_func=lambda o: "Je ne sais pas" if o == "?" else str(o),
+                    help="Quel effet sur les besoins ?")
+'''
+
 BARE_APP = '''
 import streamlit as st
 
@@ -70,18 +86,7 @@ def live():
     poll()
 
 
-@st.fragment
-def ballot():
-    st.progress(0.0, text="0 / 6 réponses données")
-    for candidate in range(3):
-        with st.container(border=True, key=f"candidate-{candidate}"):
-            st.html(f"<div class='b'><b>Idée {candidate} : une navette</b></div>")
-            st.caption(":material/target: appuyée par 3 besoins")
-            for criterion in ("Impact", "Effort"):
-                st.segmented_control(
-                    criterion, [1, 2, 3, 4, 5, "?"], key=f"score_{candidate}_{criterion}",
-                    format_func=lambda o: "Je ne sais pas" if o == "?" else str(o),
-                    help="Quel effet sur les besoins ?")
+@BALLOT@
 
 
 pages = [st.Page(needs, title="Constats", url_path="explore", default=True),
@@ -91,7 +96,7 @@ navigation = st.navigation({"Atelier": pages}, expanded=True)
 st.sidebar.caption("Connecté·e : Téléphone")
 st.sidebar.button("Quitter cet atelier", key="leave_button")
 navigation.run()
-'''
+'''.replace("@BALLOT@", BALLOT)
 
 
 # The same elements, but a phone's whole screen is one fragment that draws the step the
@@ -138,7 +143,7 @@ def same_app() -> str:
     from ui import live, render, sweeper
 
     return SAME_APP.format(favicon=render.FAVICON, board_css=render.BOARD_CSS,
-                           phase_css=live.PHASE_CSS, sweeper_js=sweeper._JS)
+                           phase_css=live.PHASE_CSS, sweeper_js=sweeper._JS, ballot=BALLOT)
 
 
 SAME_APP = """
@@ -190,18 +195,7 @@ def live(title):
     poll()
 
 
-@st.fragment
-def ballot():
-    st.progress(0.0, text="0 / 6 réponses données")
-    for candidate in range(3):
-        with st.container(border=True, key=f"candidate-{{candidate}}"):
-            st.html(f"<div class='b'><b>Idée {{candidate}} : une navette</b></div>")
-            st.caption(":material/target: appuyée par 3 besoins")
-            for criterion in ("Impact", "Effort"):
-                st.segmented_control(
-                    criterion, [1, 2, 3, 4, 5, "?"], key=f"score_{{candidate}}_{{criterion}}",
-                    format_func=lambda o: "Je ne sais pas" if o == "?" else str(o),
-                    help="Quel effet sur les besoins ?")
+{ballot}
 
 
 PAGES = [st.Page(needs, title="Constats", url_path="explore", default=True),

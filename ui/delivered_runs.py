@@ -9,8 +9,7 @@ server: the loop runs seconds behind the script threads), makes Streamlit start 
 coming from a runner no longer current (``AppSession._handle_scriptrunner_event_on_event_loop``;
 Streamlit's ``request_rerun`` names the hazard, its issue 9921, and guards it only for a
 fragment no longer held). The fragment's run redraws the fragment alone: the page stays
-cut where the loop was, for good — measured with 300 phones taken to the vote, phones on
-the vote's page without their ballot (``bench/phase_floor.py``, 7 Dec 2026).
+cut where the loop was, for good (docs/developer.md tells how it was found).
 
 ``install()`` holds such a request until the ended runner's last event (``SHUTDOWN``) has
 been handled — by then every message of its runs is queued for the browser, in order — and
@@ -26,7 +25,7 @@ from typing import Any
 
 _MARK = "_fabrique_delivered_runs"
 RETRY_SECONDS = 0.01     # how soon a held request looks again
-GIVE_UP_SECONDS = 10.0   # past this, Streamlit's own way (never seen needed)
+GIVE_UP_SECONDS = 10.0   # past this, Streamlit's own way (a runner that never ends)
 _LOGGER = logging.getLogger(__name__)
 
 

@@ -126,8 +126,8 @@ def recognised(session: Session, token: str | None,
     """``actor_for_token``, where ``known`` is the participant the session was at its
     previous run: if this token designated ``known`` when read, the answer comes from this
     server's memo of that participant's access (``live_cache``), and the database is read
-    only when the memo holds no verdict — a phone's every run used to ask it again who it
-    was. The memo is the access checks' own, so a removal is seen as they see it: at once
+    only when the memo holds no verdict (a phone's run needs no query to know who it is).
+    The memo is the access checks' own, so a removal is seen as they see it: at once
     when made through this server, within ``live_cache.ACCESS_SECONDS`` when made through
     another (and every read still checks the participant's standing)."""
     if known is None or not token or _token_owners.get(token) != known.participant_id:
