@@ -1,21 +1,29 @@
-"""Suggested groupings: quality against human labels on every shared French set, and speed.
-Prints one table (ARI, NMI, K, seconds) and the timings.
+"""Suggested groupings: quality against human labels on every labelled French set, and speed.
+Prints one table (ARI, NMI, K, seconds), the names' figure and the timings.
 
     .venv/bin/python bench/grouping.py [--quick]
 
 Then, unless ``--quick``: each set's figure by leave-one-set-out — the method's choices
-(``GRID``) made on the other sets, the set held out — beside its in-sample figure (the
-shipped choices, made on all four), so that tuning shows.
+(``GRID``) made on the other sets, the set held out — beside its figure with the shipped
+choices, so that tuning shows. A choice maximises the worst ratio to the baseline over the
+sets it is made on (ARI or NMI: the aim is to be ahead on every wall). The wall in
+``HELD_OUT`` is never among the sets a choice is made on; the shipped choices are those
+made on all the others.
 
-Sets (../shared/evaldata): the Égalité consultation's idea summaries (4 themes), the Paris
-participatory budget's winning titles (11 themes, the closest to sticky notes), the Grand
-Débat answers of the Lille metropolis (4 themes, long texts), the République numérique
-titles (18 sections). K = the number of labels, then K chosen automatically.
+Sets: from ../shared/evaldata, the Égalité consultation's idea summaries (4 themes), the
+Paris participatory budget's winning titles (11 themes, short), the Grand Débat answers of
+the Lille metropolis (4 themes, long texts), the République numérique titles (18
+sections); from bench/evaldata/grand_debat_idees_2019, four walls of one Grand Débat
+question's answers labelled **by idea** (10 ideas, about 300 cards each: discriminations,
+a fairer tax, the public services missing, and — held out — taking part in elections).
+K = the number of labels, then K chosen automatically. On the idea walls, the names'
+figure: how many groups' names share a content word with the idea most of their cards
+were labelled with.
 
 Methods: the plain baseline (TF-IDF on stemmed words, Frobenius NMF, as in the sets'
 PROVENANCE files), the former Fabrique method (stems + character 4-grams, KL-NMF), spectral
 clustering of the cards' neighbour graph alone, and Fabrique's (the same graph nudged by
-the topics of a KL-NMF on the words). Chosen by the mean over all sets.
+the topics of a KL-NMF on the words, the cut polished by a few k-means steps).
 
 With ``--models``, the language models measured against it too, where they are installed
 (they are not dependencies of Fabrique; the seconds include computing the vectors, the
@@ -41,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,7 +84,18 @@ def sets() -> list[tuple[str, list[str], list[str]]]:
     frame = pd.read_csv(EVAL / "republique_numerique_2015" / "contributions_titles.csv")
     out.append(("République numérique", frame.title.astype(str).tolist(),
                 frame.section_label.tolist()))
+    for question, name in IDEA_WALLS.items():
+        frame = pd.read_csv(IDEAS / f"{question}.csv")
+        out.append((name, frame.text.astype(str).tolist(), frame.idea.tolist()))
     return out
+
+
+# One question's answers labelled by idea (bench/evaldata/grand_debat_idees_2019): the closest
+# to a room's wall. The last is never used to choose anything (HELD_OUT).
+IDEAS = ROOT / "bench" / "evaldata" / "grand_debat_idees_2019"
+IDEA_WALLS = {"DC12": "Idées : discriminations", "FI8": "Idées : fiscalité juste",
+              "OE10": "Idées : services publics", "DC11": "Idées : participation (tenue à part)"}
+HELD_OUT = frozenset({IDEA_WALLS["DC11"]})
 
 
 def plain_nmf(texts, k):
@@ -222,31 +242,43 @@ def quality(data, methods) -> None:
 
 
 # The method's choices (core/analysis/grouping.py), each with the values tried around it.
+# (Up to 625 cards a card's neighbours are capped at √n: 17 on a wall of 300.)
 GRID = {"CHAR_WEIGHT": (0.25, 0.5, 1.0),  # the letters' share beside the words
-        "GRAPH_NEIGHBOURS": (10, 25, 50),  # each card's neighbours in the graph
-        "NMF_NUDGE": (0.0, 0.01, 0.1)}  # the topics' faint edge
+        "GRAPH_NEIGHBOURS": (15, 25),  # each card's neighbours in the graph
+        "NMF_NUDGE": (0.01, 0.05),  # the topics' faint edge
+        "POLISH_ITERATIONS": (0, 10)}  # k-means steps after the graph's cut
 SHIPPED = tuple(getattr(grouping, name) for name in GRID)
 
 
 @contextmanager
 def choices(values: tuple) -> Iterator[None]:
     """Run the grouping with these values of ``GRID``'s choices."""
-    char_weight, neighbours, nudge = values
-    saved = grouping.CHAR_WEIGHT, grouping.NMF_NUDGE, grouping.neighbour_graph
-    original_graph = saved[2]
-    grouping.CHAR_WEIGHT, grouping.NMF_NUDGE = char_weight, nudge
-    grouping.neighbour_graph = lambda matrix, neighbours=neighbours: original_graph(
-        matrix, neighbours)
+    saved = {name: getattr(grouping, name) for name in GRID}
+    original_graph = grouping.neighbour_graph
+    chosen = dict(zip(GRID, values, strict=True))
+    for name, value in chosen.items():
+        setattr(grouping, name, value)
+    # neighbour_graph's default was bound when it was defined
+    grouping.neighbour_graph = lambda matrix, neighbours=chosen["GRAPH_NEIGHBOURS"]: (
+        original_graph(matrix, neighbours))
     try:
         yield
     finally:
-        grouping.CHAR_WEIGHT, grouping.NMF_NUDGE, grouping.neighbour_graph = saved
+        for name, value in saved.items():
+            setattr(grouping, name, value)
+        grouping.neighbour_graph = original_graph
 
 
-def leave_one_set_out(data) -> None:
-    """Each set's figure with the choices made on the other sets (the values of ``GRID``
-    whose worst ratio to the baseline, on ARI or NMI, is best on average over the other
-    sets), beside its figure with the shipped values, which were chosen on all four."""
+def _said(values: tuple) -> str:
+    return ", ".join(f"{k.lower()} {v}" for k, v in zip(GRID, values, strict=True))
+
+
+def leave_one_set_out(data) -> tuple:
+    """Each set's figure with the choices made on the other sets, beside its figure with the
+    shipped values. A choice is the values of ``GRID`` whose worst ratio to the baseline
+    (on ARI or NMI, over the sets it is made on) is the highest, the mean ratio breaking
+    ties: the aim is to be ahead on every wall, not on average. The sets in ``HELD_OUT``
+    are never among those a choice is made on. Returns the choice made on all the others."""
     baseline, scores = {}, {}
     for name, texts, truth in data:
         labels = plain_nmf(texts, len(set(truth)))
@@ -264,25 +296,49 @@ def leave_one_set_out(data) -> None:
         return (scores[values, name][0] / baseline[name][0],
                 scores[values, name][1] / baseline[name][1])
 
+    def choose(on: list[str]) -> tuple:
+        return max(combos, key=lambda v: (min(min(ratios(v, o)) for o in on),
+                                          statistics.mean(min(ratios(v, o)) for o in on)))
+
+    choosable = [name for name, _t, _y in data if name not in HELD_OUT]
     print(f"\nLeave one set out ({len(combos)} sets of choices: "
-          + ", ".join(f"{k} in {v}" for k, v in GRID.items()) + "); × = ratio to the baseline")
-    print("| set | shipped choices (in-sample) ARI / NMI | chosen on the other sets | "
+          + ", ".join(f"{k} in {v}" for k, v in GRID.items()) + "); × = ratio to the baseline; "
+          "a choice is made on the other sets, never on "
+          + ", ".join(sorted(HELD_OUT)))
+    print("| set | shipped choices ARI / NMI | chosen on the other sets | "
           "held out: ARI / NMI |")
     print("|---|---|---|---|")
     for name, _texts, _truth in data:
-        others = [other for other, _t, _y in data if other != name]
-        chosen = max(combos, key=lambda v: statistics.mean(min(ratios(v, o)) for o in others))
+        chosen = choose([other for other in choosable if other != name])
         shipped, held = ratios(SHIPPED, name), ratios(chosen, name)
         print(f"| {name} | {scores[SHIPPED, name][0]:.3f} / {scores[SHIPPED, name][1]:.3f} "
-              f"(×{shipped[0]:.2f} / ×{shipped[1]:.2f}) | "
-              + ", ".join(f"{k.lower()} {v}" for k, v in zip(GRID, chosen, strict=True))
-              + f" | {scores[chosen, name][0]:.3f} / {scores[chosen, name][1]:.3f} "
+              f"(×{shipped[0]:.2f} / ×{shipped[1]:.2f}) | {_said(chosen)} | "
+              f"{scores[chosen, name][0]:.3f} / {scores[chosen, name][1]:.3f} "
               f"(×{held[0]:.2f} / ×{held[1]:.2f}) |")
-    best = max(combos, key=lambda v: statistics.mean(min(ratios(v, n)) for n, _t, _y in data))
-    print("Chosen on all four sets (in-sample): "
-          + ", ".join(f"{k.lower()} {v}" for k, v in zip(GRID, best, strict=True))
-          + "; shipped: " + ", ".join(f"{k.lower()} {v}" for k, v in zip(GRID, SHIPPED,
-                                                                           strict=True)))
+    best = choose(choosable)
+    print(f"Chosen on the {len(choosable)} sets: {_said(best)}; shipped: {_said(SHIPPED)}")
+    return best
+
+
+def names_figure(data) -> None:
+    """On the idea-labelled walls: how many suggested groups' names share a content word
+    (the same stem) with the idea most of their cards were labelled with."""
+    print("\nNames against the people's labels (idea-labelled walls, K = number of ideas)")
+    print("| wall | groups whose name shares a word with their cards' idea | examples |")
+    print("|---|---|---|")
+    for name, texts, truth in data:
+        if name not in IDEA_WALLS.values():
+            continue
+        found = grouping.suggest_groups(texts, len(set(truth)))
+        shared, examples = 0, []
+        for group in found.groups:
+            idea = Counter(truth[i] for i in group.members).most_common(1)[0][0]
+            named = {grouping.stem(w.lower()) for w in group.keywords}
+            if named & set(grouping.terms(idea)):
+                shared += 1
+                if len(examples) < 3:
+                    examples.append(f"« {group.name} » / « {idea} »")
+        print(f"| {name} | {shared} of {len(found.groups)} | {'; '.join(examples)} |")
 
 
 def real_lines() -> list[str]:
@@ -352,6 +408,7 @@ def main() -> None:
     methods = METHODS + (model_methods() if "--models" in sys.argv else [])
     data = sets()
     quality(data, methods)
+    names_figure(data)
     if "--quick" not in sys.argv:
         leave_one_set_out(data)
     speed()

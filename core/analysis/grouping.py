@@ -1,7 +1,7 @@
 """Suggested groupings of cards, computed on this machine from their French text.
 
-Method (chosen by measurement over every shared French set, see ``bench/grouping.py`` and
-docs/features.md):
+Method (its choices made by leaving one labelled French set out at a time, one idea wall never
+used to choose; see ``bench/grouping.py`` and docs/features.md):
 
 1. Words: lower case, elisions removed (l', d', qu', jusqu'…), French function words
    dropped, Snowball French stemmer (``déchets``/``déchet``, ``covoiturer``/``covoiturage``
@@ -12,12 +12,16 @@ docs/features.md):
    features are dropped (stems seen once, 4-grams seen in fewer than three cards).
 3. The cards' nearest-neighbour graph (cosine), faintly joined where a Kullback-Leibler
    NMF on the words puts cards in the same topic, cut into exactly K groups by spectral
-   clustering; an empty group (rare) takes the least typical card of the largest.
+   clustering, then polished by a few k-means steps (each card moves to the group whose
+   centre it is closest to); an empty group (rare) takes the least typical card of the
+   largest.
 4. Unless the facilitator sets it, K is the cut of the graph's spectral embedding into 2
    to 20 groups with the best modularity (resolution 0.75); the three best K are returned
    to choose from.
 5. Names: the words most of a group's cards hold and few others do, never a function
-   word nor a proper name; the typical card is the closest to the group's centre.
+   word nor a proper name; named by the run of words its cards most often write around
+   the first of them ("transports en commun", "pôle emploi"), else by the first two
+   ("santé · médecins"); the typical card is the closest to the group's centre.
 
 "Cartes proches" compares one card with the others by the cosine similarity of the same
 features, so a typo or a plural does not hide a duplicate.
@@ -32,6 +36,7 @@ these features, but about 4 ms a card on two cores and a gigabyte of dependencie
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -67,6 +72,8 @@ KEYWORDS_PER_GROUP = 3
 _STOPWORDS_FILE = Path(__file__).parents[1] / "text" / "lang" / "fr_stopwords.txt"
 _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_JOINING = re.compile(r"[\s'-]*")  # what may stand between two words of one phrase
+_COORDINATING = frozenset({"et", "ou", "ni", "mais", "donc", "car", "puis"})  # two ideas
 _STEMMER = snowballstemmer.stemmer("french")
 
 
@@ -112,11 +119,15 @@ class SuggestedGroup:
     keywords: tuple[str, ...]
     members: tuple[int, ...]
     typical: int = -1
+    phrase: str = ""  # the words its cards most often write around the first keyword
 
     @property
     def name(self) -> str:
-        """Return a name made of the keywords ("déchets · collecte · tri")."""
-        return " · ".join(self.keywords)
+        """Return the group's idea in a few words taken from its cards ("transports en
+        commun", "vote obligatoire"), or its two first keywords ("santé · médecins")."""
+        if " " in self.phrase:
+            return self.phrase
+        return " · ".join(self.keywords[:2])
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,7 @@ def features(texts: Sequence[str]) -> tuple[csr_matrix, np.ndarray]:
 GRAPH_NEIGHBOURS = 25
 NMF_NUDGE = 0.01  # weight of "the same topic" beside the neighbours' graph
 NMF_ITERATIONS = 200
+POLISH_ITERATIONS = 10  # k-means steps after the graph's cut (0: none)
 
 
 def neighbour_graph(matrix: csr_matrix, neighbours: int = GRAPH_NEIGHBOURS) -> csr_matrix:
@@ -271,7 +283,22 @@ def _partition(matrix: csr_matrix, words_count: int, graph: csr_matrix, k: int,
         same = csr_matrix((np.ones(n), (np.arange(n), topics.argmax(axis=1))),
                           shape=(n, topics.shape[1]))
     embedding = spectral_embedding(graph, k, topics=same, nudge=NMF_NUDGE, seed=seed)
-    return _exactly(cluster_qr(embedding), k, normalize(matrix))
+    unit = normalize(matrix)
+    return _polished(_exactly(cluster_qr(embedding), k, unit), k, unit)
+
+
+def _polished(labels: np.ndarray, k: int, unit: csr_matrix) -> np.ndarray:
+    """Move each card to the group whose centre it is closest to (cosine), a few times
+    over (spherical k-means started from the graph's groups): a card the graph's cut left
+    among its neighbours' neighbours goes where its own words are."""
+    for _ in range(POLISH_ITERATIONS):
+        members = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                             shape=(k, len(labels)))
+        closest = np.asarray((unit @ normalize(members @ unit).T).todense()).argmax(axis=1)
+        if (closest == labels).all():
+            break
+        labels = _exactly(closest, k, unit)
+    return labels
 
 
 def _exactly(labels: np.ndarray, k: int, matrix: csr_matrix) -> np.ndarray:
@@ -327,14 +354,41 @@ class _Names:
         self.everywhere = np.asarray(self.words.sum(axis=0)).ravel()
         self.surface = _surface_forms(texts)
         self.proper = _proper_names(texts)
+        self.texts = texts
+        self.runs: list[dict[tuple[str, ...], str]] | None = None  # computed when needed
 
     def group(self, members: tuple[int, ...]) -> SuggestedGroup:
         """A group of ``members``: its telling words and its most typical card."""
         rows = self.unit[list(members)]
         centre = np.asarray(rows.mean(axis=0)).ravel()
         typical = members[int(np.asarray(rows @ centre).ravel().argmax())] if members else -1
-        return SuggestedGroup(keywords=self.keywords(members), members=members,
-                              typical=typical)
+        keywords = self.keywords(members)
+        return SuggestedGroup(keywords=keywords, members=members, typical=typical,
+                              phrase=self.phrase(members, keywords[0]) if keywords else "")
+
+    PHRASE_SHARE = 0.4  # of the cards holding the first keyword, at least, hold the phrase
+
+    def phrase(self, members: tuple[int, ...], keyword: str) -> str:
+        """The run of 2 to 4 words that holds ``keyword``, starts and ends with a content
+        word, names no place nor person, and is held by the most of the group's cards
+        ("transports en commun"), when three cards at least and ``PHRASE_SHARE`` of those
+        holding the keyword hold it; else the keyword. Returned as most often written."""
+        if self.runs is None:
+            self.runs = [_runs(text) for text in self.texts]
+        key = stem(keyword.lower())
+        holding = sum(1 for i in members if any(key in run for run in self.runs[i]))
+        counts: Counter[tuple[str, ...]] = Counter()
+        for i in members:
+            counts.update({run for run in self.runs[i]
+                           if len(run) > 1 and key in run and not self.proper & set(run)})
+        enough = max(3, self.PHRASE_SHARE * holding)
+        held = [(n, -len(run), run) for run, n in counts.items() if n >= enough]
+        if not held:
+            return keyword
+        best = max(held)[2]
+        forms = Counter(form for i in members for run, form in self.runs[i].items()
+                        if run == best)
+        return forms.most_common(1)[0][0]
 
     def keywords(self, members: tuple[int, ...]) -> tuple[str, ...]:
         """The group's most telling content words: held by many of its cards and found
@@ -349,6 +403,33 @@ class _Names:
                  and self.vocabulary[i] not in self.proper]
         return tuple(self.surface.get(self.vocabulary[i], self.vocabulary[i])
                      for i in order[:KEYWORDS_PER_GROUP])
+
+
+def _runs(text: str) -> dict[tuple[str, ...], str]:
+    """The runs of 1 to 4 words of ``text`` that start and end with a content word, each
+    as the content words' stems (its key) and as written, in lower case ("taxe
+    d'habitation")."""
+    lower = text.lower().replace("’", "'")
+    tokens = list(_WORD.finditer(lower))
+    stop = stopwords()
+    content = [len(t.group(0)) > 1 and t.group(0) not in stop for t in tokens]
+    # a run never crosses punctuation ("obligatoire, des transports")
+    joined = [_JOINING.fullmatch(lower, a.end(), b.start()) is not None
+              for a, b in itertools.pairwise(tokens)]
+    out: dict[tuple[str, ...], str] = {}
+    for first, token in enumerate(tokens):
+        if not content[first]:
+            continue
+        for last in range(first, min(first + 4, len(tokens))):
+            if last > first and (not joined[last - 1]
+                                 or tokens[last - 1].group(0) in _COORDINATING):
+                break
+            if content[last]:
+                key = tuple(stem(t.group(0)) for t, c in zip(tokens[first:last + 1],
+                                                               content[first:last + 1],
+                                                               strict=True) if c)
+                out.setdefault(key, lower[token.start():tokens[last].end()])
+    return out
 
 
 def _proper_names(texts: Sequence[str]) -> frozenset[str]:

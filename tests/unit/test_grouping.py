@@ -159,3 +159,28 @@ def test_the_spectral_embedding_as_a_product_cuts_like_scikit_learn():
                                       assign_labels="cluster_qr").fit_predict(formed)
         ours = cluster_qr(grouping.spectral_embedding(graph, k, topics=same, nudge=0.05))
         assert adjusted_rand_score(expected, ours) > 0.95
+
+
+def test_a_group_is_named_by_the_words_its_cards_write_together():
+    transport = ["Plus de transports en commun", "Des transports en commun le soir",
+                 "Les transports en commun sont trop rares", "Transports en commun gratuits",
+                 "Des transports pour le marché, en commun avec Thiviers"]
+    suggestion = suggest_groups(transport + WASTE, k=2)
+    names = {g.name for g in suggestion.groups}
+    assert "transports en commun" in names, names
+    # a group without a run of words most of its cards share keeps two keywords
+    assert any(" · " in name for name in names), names
+
+
+def test_a_phrase_never_crosses_punctuation_a_conjunction_nor_names_a_place():
+    from core.analysis.grouping import _runs
+
+    runs = _runs("Rendre le vote obligatoire, des transports en commun et la taxe d’habitation")
+    assert runs[("vot", "obligatoir")] == "vote obligatoire"
+    assert runs[("transport", "commun")] == "transports en commun"
+    assert runs[("tax", "habit")] == "taxe d'habitation"
+    assert not [key for key in runs if {"obligatoir", "transport"} <= set(key)]
+    assert not [key for key in runs if {"commun", "tax"} <= set(key)]
+    texts = [f"{t} à Thiviers" for t in WASTE] + [f"{t} depuis Thiviers" for t in MOBILITY]
+    for group in suggest_groups(texts, k=2).groups:
+        assert "thiviers" not in group.name.lower(), group.name
