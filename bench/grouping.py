@@ -333,7 +333,7 @@ def names_figure(data) -> None:
         shared, examples = 0, []
         for group in found.groups:
             idea = Counter(truth[i] for i in group.members).most_common(1)[0][0]
-            named = {grouping.stem(w.lower()) for w in group.keywords}
+            named = set(grouping.terms(group.name))  # the name as the page shows it
             if named & set(grouping.terms(idea)):
                 shared += 1
                 if len(examples) < 3:

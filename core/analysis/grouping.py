@@ -20,8 +20,8 @@ used to choose; see ``bench/grouping.py`` and docs/features.md):
    to choose from.
 5. Names: the words most of a group's cards hold and few others do, never a function
    word nor a proper name; named by the run of words its cards most often write around
-   the first of them ("transports en commun", "pôle emploi"), else by the first two
-   ("santé · médecins"); the typical card is the closest to the group's centre.
+   the first of them ("transports en commun", "pôle emploi"), else by three of them
+   ("santé · services · soins"); the typical card is the closest to the group's centre.
 
 "Cartes proches" compares one card with the others by the cosine similarity of the same
 features, so a typo or a plural does not hide a duplicate.
@@ -124,10 +124,10 @@ class SuggestedGroup:
     @property
     def name(self) -> str:
         """Return the group's idea in a few words taken from its cards ("transports en
-        commun", "vote obligatoire"), or its two first keywords ("santé · médecins")."""
+        commun", "vote obligatoire"), or its keywords ("santé · services · soins")."""
         if " " in self.phrase:
             return self.phrase
-        return " · ".join(self.keywords[:2])
+        return " · ".join(self.keywords)
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,9 @@ def join(page, base_url: str, code: str, name: str) -> str:
     page.get_by_role("button", name="Rejoindre").click()
     page.wait_for_url(re.compile(r"[?&]p="))
     wait_idle(page)
+    # Streamlit's move to the workshop page drops the query string, which the page's next
+    # run writes back: on a busy laptop the page can look idle in between.
+    page.wait_for_function("() => new URLSearchParams(location.search).has('p')")
     return page.url.split("p=")[1].split("&")[0]
 
 
