@@ -24,6 +24,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -727,19 +728,31 @@ def main() -> None:
                              "among (default 2)")
     parser.add_argument("--wall-server", action="store_true",
                         help="the projector on a second app server (same database)")
+    parser.add_argument("--burners", type=int, default=0, metavar="N",
+                        help="N processes keeping a core busy each, all along (the laptop "
+                             "also plays music)")
     args = parser.parse_args()
     if args.interval is None:
         args.interval = 0.25 if args.wall_server else 0.5
     random.seed(11)
-    if not args.no_sqlite:
-        run_several(None, args, "SQLite")
-    if args.postgres:
-        from tests.pg_server import scratch_database
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+               for _ in range(args.burners)]
+    if burners:
+        print(f"{len(burners)} busy-loop process(es) beside the room")
+    try:
+        if not args.no_sqlite:
+            run_several(None, args, "SQLite")
+        if args.postgres:
+            from tests.pg_server import scratch_database
 
-        base = os.environ["FABRIQUE_TEST_POSTGRES_URL"]
-        with contextlib.ExitStack() as made:  # each run's database, dropped at the end
-            run_several(lambda: made.enter_context(scratch_database(base, "fabrique_load")),
-                        args, "PostgreSQL")
+            base = os.environ["FABRIQUE_TEST_POSTGRES_URL"]
+            with contextlib.ExitStack() as made:  # each run's database, dropped at the end
+                run_several(lambda: made.enter_context(scratch_database(base,
+                                                                        "fabrique_load")),
+                            args, "PostgreSQL")
+    finally:
+        for burner in burners:
+            burner.kill()
 
 if __name__ == "__main__":
     main()
