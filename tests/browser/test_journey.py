@@ -71,9 +71,8 @@ def test_participant_need_reaches_the_facilitator_and_survives_a_restart(server,
         phone.keyboard.press("Enter")
         phone.wait_for_timeout(150)
         wait_idle(phone, settle_ms=150)
-        # On a busy laptop the server may start the press's run after the page looked
-        # idle for a moment (the browser is not told of a fragment's run before it
-        # starts: seen 0.6 s late beside two busy processes): the field empties then.
+        # The browser is not told of a fragment's run before the server starts it, so the
+        # page can look idle before the press's run: wait for the field to empty.
         expect(field).to_have_value("", timeout=10_000)
         assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
             "Nouveau besoin"
